@@ -1,0 +1,79 @@
+//! Command-line arguments (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// vellum: check, resolve and publish tech-journal vaults written in
+/// Obsidian-flavoured Markdown.
+#[derive(Debug, Parser)]
+#[command(name = "vellum", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Check a vault against the Obsidian dialect and the journal schema.
+    Check(CheckArgs),
+    /// Explain how a link resolves: the candidates and the rule that decided.
+    Explain(ExplainArgs),
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Human-readable, with the source line and a caret.
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Severities that can be promoted to errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Deny {
+    /// Treat warnings as errors.
+    Warnings,
+}
+
+/// The least severity to print in human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MinSeverity {
+    /// Everything, including unwritten notes.
+    Note,
+    /// Warnings and errors.
+    Warning,
+    /// Errors only.
+    Error,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The vault folder (default: the current directory).
+    pub vault: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Promote warnings to errors (exit 1 when there are any).
+    #[arg(long, value_enum)]
+    pub deny: Option<Deny>,
+    /// Least severity to print (human format; JSON always has every diagnostic).
+    #[arg(long, value_enum, default_value_t = MinSeverity::Note)]
+    pub min_severity: MinSeverity,
+    /// Print no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExplainArgs {
+    /// The link as written, e.g. `[[Note#Heading|alias]]` or `[x](Other%20Note.md)`.
+    pub link: String,
+    /// The note the link is written in (vault-relative path).
+    #[arg(long)]
+    pub from: String,
+    /// The vault folder (default: the current directory).
+    #[arg(long)]
+    pub vault: Option<PathBuf>,
+}

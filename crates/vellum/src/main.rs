@@ -1,0 +1,27 @@
+//! `vellum`: the command-line interface. The only crate that prints, picks exit
+//! codes or knows about JSON. Each subcommand lives in `commands/`.
+//!
+//! Exit codes: 0 = clean, 1 = findings (errors), 2 = vellum itself could not run.
+
+mod args;
+mod commands;
+mod printer;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let result = match cli.command {
+        args::Command::Check(a) => commands::check::run(&a),
+        args::Command::Explain(a) => commands::explain::run(&a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            ExitCode::from(2)
+        }
+    }
+}

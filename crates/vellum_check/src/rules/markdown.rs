@@ -1,0 +1,32 @@
+//! `V301 empty-heading` and `V302 unknown-callout`.
+
+use super::NoteContext;
+use crate::{Code, Diagnostic};
+
+/// Headings and callouts.
+pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
+    let path = cx.note.path.as_str();
+    let note = &cx.note.note;
+    for h in &note.headings {
+        if h.text.is_empty() {
+            out.push(
+                Diagnostic::new(Code::EmptyHeading, path, Some(h.span), "empty heading")
+                    .with_help("a lone `#` renders as an empty title; remove the line or write the heading"),
+            );
+        }
+    }
+    let custom = &cx.vault.config.journal.custom_callouts;
+    for c in &note.callouts {
+        if c.canonical().is_none() && !custom.iter().any(|k| k.eq_ignore_ascii_case(&c.kind)) {
+            out.push(
+                Diagnostic::new(
+                    Code::UnknownCallout,
+                    path,
+                    Some(c.kind_span),
+                    format!("unknown callout type `{}`; Obsidian renders it as `note`", c.kind),
+                )
+                .with_help("use a built-in type (note, tip, question, warning, …) or list it in `[journal] custom_callouts` in vellum.toml"),
+            );
+        }
+    }
+}

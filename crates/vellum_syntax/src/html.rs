@@ -1,0 +1,182 @@
+//! Raw HTML in a note, read with `lol_html`: the element and text tokens of the
+//! body with their byte positions. Markdown parsers never look inside HTML blocks,
+//! so the journal's components (`keyword-row`, `inline-claim`, `brain-dump`,
+//! `linkage-tree`) are read from these tokens.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, element};
+
+use crate::text::Span;
+
+/// An HTML element found in the body.
+#[derive(Debug, Clone)]
+pub(crate) struct Element {
+    /// Lowercase tag name.
+    pub name: String,
+    /// The `class` attribute split on whitespace.
+    pub classes: Vec<String>,
+    /// The start tag, `<div class="x">`.
+    pub start_tag: Span,
+    /// The end tag, when one closed the element.
+    pub end_tag: Option<Span>,
+}
+
+impl Element {
+    pub(crate) fn has_class(&self, class: &str) -> bool {
+        self.classes.iter().any(|c| c == class)
+    }
+
+    /// The span from the start tag to the end tag, or to `limit` when unclosed.
+    pub(crate) fn outer(&self, limit: usize) -> Span {
+        Span::new(self.start_tag.start, self.end_tag.map_or(limit, |e| e.end))
+    }
+
+    /// The span between the tags.
+    pub(crate) fn inner(&self, limit: usize) -> Span {
+        Span::new(self.start_tag.end, self.end_tag.map_or(limit, |e| e.start))
+    }
+}
+
+/// Tokens of the HTML in a text, in document order.
+#[derive(Debug, Default)]
+pub(crate) struct HtmlTokens {
+    pub elements: Vec<Element>,
+    /// Text chunks (raw, not entity-decoded).
+    pub texts: Vec<Span>,
+    /// HTML comments `<!-- … -->`.
+    pub comments: Vec<Span>,
+    /// End tags, matched or not.
+    pub end_tags: Vec<Span>,
+}
+
+/// Tokenize `text` (already blanked where HTML does not count) from `offset`.
+/// Returns `None` if the tokenizer gives up on the input.
+pub(crate) fn tokenize(text: &str, offset: usize) -> Option<HtmlTokens> {
+    let slice = &text[offset..];
+    let tokens = Rc::new(RefCell::new(HtmlTokens::default()));
+    let el_tokens = Rc::clone(&tokens);
+    let text_tokens = Rc::clone(&tokens);
+    let comment_tokens = Rc::clone(&tokens);
+    let settings = Settings::new()
+        .append_element_content_handler(element!("*", move |el| {
+            let loc = el.source_location().bytes();
+            let classes = el
+                .get_attribute("class")
+                .map(|c| c.split_whitespace().map(str::to_owned).collect())
+                .unwrap_or_default();
+            let index = {
+                let mut t = el_tokens.borrow_mut();
+                t.elements.push(Element {
+                    name: el.tag_name(),
+                    classes,
+                    start_tag: Span::new(loc.start + offset, loc.end + offset),
+                    end_tag: None,
+                });
+                t.elements.len() - 1
+            };
+            if el.can_have_content() && !el.is_self_closing() {
+                let end_tokens = Rc::clone(&el_tokens);
+                // Void elements refuse end-tag handlers; nothing to record then.
+                let handler: lol_html::EndTagHandler<'static> = Box::new(move |end| {
+                    let loc = end.source_location().bytes();
+                    let span = Span::new(loc.start + offset, loc.end + offset);
+                    let mut t = end_tokens.borrow_mut();
+                    t.elements[index].end_tag = Some(span);
+                    t.end_tags.push(span);
+                    Ok(())
+                });
+                let _ = el.on_end_tag(handler);
+            }
+            Ok(())
+        }))
+        .append_document_content_handler(doc_text!(move |chunk| {
+            let loc = chunk.source_location().bytes();
+            if loc.end > loc.start {
+                text_tokens.borrow_mut().texts.push(Span::new(loc.start + offset, loc.end + offset));
+            }
+            Ok(())
+        }))
+        .append_document_content_handler(doc_comments!(move |c| {
+            let loc = c.source_location().bytes();
+            comment_tokens.borrow_mut().comments.push(Span::new(loc.start + offset, loc.end + offset));
+            Ok(())
+        }));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    let ok = rewriter.write(slice.as_bytes()).is_ok() && rewriter.end().is_ok();
+    if !ok {
+        return None;
+    }
+    Rc::try_unwrap(tokens).ok().map(RefCell::into_inner)
+}
+
+/// Decode the character references that notes actually use (`&amp;`, `&lt;`,
+/// `&gt;`, `&quot;`, `&apos;`, `&nbsp;`, numeric forms). Unknown ones stay as written.
+pub(crate) fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let semi = after.find(';').filter(|&i| i <= 10);
+        let decoded = semi.and_then(|i| {
+            let name = &after[..i];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => name.strip_prefix('#').and_then(|n| {
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => n.parse().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                }),
+            };
+            c.map(|c| (c, i))
+        });
+        match decoded {
+            Some((c, i)) => {
+                out.push(c);
+                rest = &after[i + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_have_positions() {
+        let text = "xx<div class=\"a b\"><span>t&amp;</span><br><!-- c --></div>";
+        let t = tokenize(text, 2).expect("tokens");
+        assert_eq!(t.elements.len(), 3);
+        assert!(t.elements[0].has_class("b"));
+        assert_eq!(&text[t.elements[1].start_tag.range()], "<span>");
+        assert_eq!(&text[t.elements[0].end_tag.expect("closed").range()], "</div>");
+        assert_eq!(t.comments.len(), 1);
+        assert_eq!(decode_entities("t&amp;&#65;&#x42;&bogus;"), "t&AB&bogus;");
+    }
+
+    #[test]
+    fn unclosed_element_has_no_end() {
+        let t = tokenize("<div class=\"keyword-row\"><span>a</span>", 0).expect("tokens");
+        assert!(t.elements[0].end_tag.is_none());
+        assert!(t.elements[1].end_tag.is_some());
+    }
+}

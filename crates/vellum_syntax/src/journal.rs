@@ -1,0 +1,292 @@
+//! The tech journal's semantics, read from a parsed note: the keyword row,
+//! claims, the core claim, reflective questions, sources, the `signals` and
+//! `my take` sections, the brain dump and the linkage tree.
+
+use crate::html::{Element, HtmlTokens, decode_entities};
+use crate::markdown::{BlockKind, Markdown};
+use crate::text::{Span, Spanned};
+use crate::{CalloutKind, Component, ComponentKind, ErrorKind, Link, SyntaxError, Tag, heading_key};
+
+/// The journal's view of a note.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Journal {
+    /// The `keyword-row` component, if present: its span and keywords.
+    pub keyword_row: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `inline-claim` spans.
+    pub claims: Vec<Spanned<String>>,
+    /// The body of the `[!note] Core claim` callout.
+    pub core_claim: Option<Spanned<String>>,
+    /// Bodies (or titles) of `[!question]` callouts.
+    pub questions: Vec<Spanned<String>>,
+    /// `[!ref]` callouts.
+    pub sources: Vec<Source>,
+    /// Items of the list under the `signals` heading.
+    pub signals: Vec<Spanned<String>>,
+    /// Paragraphs under the `my take` heading.
+    pub my_take: Option<Spanned<String>>,
+    /// Items of the `brain-dump` list.
+    pub brain_dump: Vec<BrainItem>,
+    /// The `linkage-tree` component.
+    pub linkage: Option<Linkage>,
+}
+
+/// A `[!ref]` source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The callout title, usually `Publisher - Title`.
+    pub title: Option<String>,
+    /// The first `http(s)://` URL in the callout.
+    pub url: Option<Spanned<String>>,
+    /// The text after `Why it matters:`.
+    pub why: Option<String>,
+    /// The whole callout.
+    pub span: Span,
+}
+
+/// A brain-dump item, `<li><strong>Label:</strong> text</li>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrainItem {
+    /// The label without its colon.
+    pub label: String,
+    /// The text after the label.
+    pub text: String,
+    /// The `<li>` element.
+    pub span: Span,
+}
+
+/// The `linkage-tree` component.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Linkage {
+    /// The whole component.
+    pub span: Span,
+    /// `#tags` listed in it, without `#`.
+    pub tags: Vec<Spanned<String>>,
+    /// Indices into [`crate::Note::links`] of the links listed in it.
+    pub related: Vec<usize>,
+}
+
+pub(crate) fn read(
+    text: &str,
+    md: &Markdown,
+    tokens: Option<&HtmlTokens>,
+    links: &[Link],
+    tags: &[Tag],
+    errors: &mut Vec<SyntaxError>,
+) -> (Journal, Vec<Component>) {
+    let mut j = Journal::default();
+    let mut components = Vec::new();
+    callouts(text, md, &mut j);
+    sections(md, &mut j);
+    if let Some(tokens) = tokens {
+        html_components(text, md, tokens, links, tags, &mut j, &mut components, errors);
+    }
+    (j, components)
+}
+
+fn callouts(text: &str, md: &Markdown, j: &mut Journal) {
+    for c in &md.callouts {
+        match c.canonical() {
+            Some(CalloutKind::Note)
+                if j.core_claim.is_none()
+                    && c.title.as_deref().is_some_and(|t| heading_key(t) == "core claim") =>
+            {
+                j.core_claim = Some(Spanned::new(c.body.clone(), c.span));
+            }
+            Some(CalloutKind::Question) => {
+                let q = if c.body.is_empty() { c.display_title() } else { c.body.clone() };
+                j.questions.push(Spanned::new(q, c.span));
+            }
+            Some(CalloutKind::Ref) => j.sources.push(source(text, c)),
+            _ => {}
+        }
+    }
+}
+
+fn source(text: &str, c: &crate::Callout) -> Source {
+    let raw = &text[c.span.range()];
+    let url = ["https://", "http://"].iter().filter_map(|p| raw.find(p)).min().map(|i| {
+        let len = raw[i..]
+            .find(|ch: char| ch.is_whitespace() || matches!(ch, ')' | '>' | '"' | '\'' | ']'))
+            .unwrap_or(raw.len() - i);
+        let url = raw[i..i + len].trim_end_matches(['.', ',', ';']);
+        Spanned::new(url.to_owned(), Span::new(c.span.start + i, c.span.start + i + url.len()))
+    });
+    let why = c.body.lines().find_map(|line| {
+        let lower = line.to_lowercase();
+        lower.find("why it matters:").map(|i| line[i + "why it matters:".len()..].trim().to_owned())
+    });
+    Source { title: c.title.clone(), url, why, span: c.span }
+}
+
+fn sections(md: &Markdown, j: &mut Journal) {
+    for (i, h) in md.headings.iter().enumerate() {
+        let key = heading_key(&h.text);
+        if key != "signals" && key != "my take" {
+            continue;
+        }
+        let end =
+            md.headings[i + 1..].iter().find(|n| n.level <= h.level).map_or(usize::MAX, |n| n.span.start);
+        let range = Span::new(h.span.end, end);
+        if key == "signals" {
+            j.signals.extend(
+                md.top_items.iter().filter(|it| range.contains(it.span) && !it.value.is_empty()).cloned(),
+            );
+        } else {
+            let paras: Vec<_> = md
+                .blocks
+                .iter()
+                .filter(|b| b.kind == BlockKind::Paragraph && range.contains(b.span))
+                .collect();
+            if let (Some(first), Some(last)) = (paras.first(), paras.last()) {
+                let text: Vec<&str> = paras.iter().map(|b| b.text.trim()).collect();
+                j.my_take = Some(Spanned::new(text.join("\n\n"), Span::new(first.span.start, last.span.end)));
+            }
+        }
+    }
+}
+
+/// The text of an element: its text chunks, entity-decoded, whitespace collapsed.
+fn element_text(text: &str, tokens: &HtmlTokens, inner: Span) -> String {
+    let mut raw = String::new();
+    for t in tokens.texts.iter().filter(|t| inner.contains(**t)) {
+        raw.push_str(&text[t.range()]);
+        raw.push(' ');
+    }
+    decode_entities(&raw).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn html_components(
+    text: &str,
+    md: &Markdown,
+    tokens: &HtmlTokens,
+    links: &[Link],
+    tags: &[Tag],
+    j: &mut Journal,
+    components: &mut Vec<Component>,
+    errors: &mut Vec<SyntaxError>,
+) {
+    // An unclosed element extends to the end of the HTML block it starts in.
+    let limit_of = |el: &Element| {
+        md.html_blocks
+            .iter()
+            .chain(md.blocks.iter().map(|b| &b.span))
+            .find(|b| b.contains(el.start_tag))
+            .map_or(el.start_tag.end, |b| b.end)
+    };
+    let inside = |outer: Span| {
+        tokens.elements.iter().filter(move |e| outer.contains(e.start_tag) && e.start_tag.start > outer.start)
+    };
+    for el in &tokens.elements {
+        let kind = [
+            ComponentKind::KeywordRow,
+            ComponentKind::InlineClaim,
+            ComponentKind::BrainDump,
+            ComponentKind::LinkageTree,
+        ]
+        .into_iter()
+        .find(|k| el.has_class(k.class()));
+        let Some(kind) = kind else { continue };
+        let limit = limit_of(el);
+        let outer = el.outer(limit);
+        components.push(Component { kind, span: outer });
+        if el.end_tag.is_none() {
+            errors.push(SyntaxError::new(
+                ErrorKind::MalformedComponent,
+                el.start_tag,
+                format!("`{}` component `<{}>` is never closed", kind.class(), el.name),
+            ));
+        }
+        match kind {
+            ComponentKind::KeywordRow => {
+                let mut keywords = Vec::new();
+                for kw in inside(outer).filter(|e| e.has_class("inline-keyword")) {
+                    if kw.end_tag.is_none() {
+                        errors.push(SyntaxError::new(
+                            ErrorKind::MalformedComponent,
+                            kw.start_tag,
+                            "`inline-keyword` is never closed",
+                        ));
+                        continue;
+                    }
+                    let word = element_text(text, tokens, kw.inner(limit));
+                    if !word.is_empty() {
+                        keywords.push(Spanned::new(word, kw.inner(limit)));
+                    }
+                }
+                if keywords.is_empty() {
+                    errors.push(SyntaxError::new(
+                        ErrorKind::MalformedComponent,
+                        el.start_tag,
+                        "`keyword-row` holds no `<span class=\"inline-keyword\">`",
+                    ));
+                }
+                if j.keyword_row.is_none() {
+                    j.keyword_row = Some(Spanned::new(keywords, outer));
+                }
+            }
+            ComponentKind::InlineClaim => {
+                let claim = element_text(text, tokens, el.inner(limit));
+                if !claim.is_empty() {
+                    j.claims.push(Spanned::new(claim, outer));
+                }
+            }
+            ComponentKind::BrainDump => {
+                for li in inside(outer).filter(|e| e.name == "li") {
+                    let li_span = li.outer(outer.end);
+                    let li_inner = Span::new(
+                        li.start_tag.end,
+                        li.end_tag.map_or(next_li(tokens, li, outer.end), |e| e.start),
+                    );
+                    let strong = inside(li_span).find(|e| matches!(e.name.as_str(), "strong" | "b"));
+                    let full = element_text(text, tokens, li_inner);
+                    match strong {
+                        Some(s) if s.end_tag.is_some() => {
+                            let label = element_text(text, tokens, s.inner(limit));
+                            let rest = full.strip_prefix(label.as_str()).unwrap_or(&full).trim().to_owned();
+                            j.brain_dump.push(BrainItem {
+                                label: label.trim_end_matches(':').trim().to_owned(),
+                                text: rest,
+                                span: Span::new(li.start_tag.start, li_inner.end),
+                            });
+                        }
+                        _ => errors.push(SyntaxError::new(
+                            ErrorKind::MalformedComponent,
+                            li.start_tag,
+                            "brain-dump item has no `<strong>Label:</strong>`",
+                        )),
+                    }
+                }
+            }
+            ComponentKind::LinkageTree => {
+                let tag_list = tags
+                    .iter()
+                    .filter(|t| outer.contains(t.span))
+                    .map(|t| Spanned::new(t.name.clone(), t.span))
+                    .collect();
+                let related = links
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| outer.contains(l.span))
+                    .map(|(i, _)| i)
+                    .collect();
+                if j.linkage.is_none() {
+                    j.linkage = Some(Linkage { span: outer, tags: tag_list, related });
+                }
+            }
+        }
+    }
+}
+
+/// Where an `<li>` without an end tag ends: at the next `<li>` or the list's end.
+fn next_li(tokens: &HtmlTokens, li: &Element, limit: usize) -> usize {
+    tokens
+        .elements
+        .iter()
+        .filter(|e| e.name == "li" && e.start_tag.start > li.start_tag.start)
+        .map(|e| e.start_tag.start)
+        .chain(tokens.end_tags.iter().filter(|e| e.start > li.start_tag.start).map(|e| e.start))
+        .filter(|&s| s <= limit)
+        .min()
+        .unwrap_or(limit)
+}

@@ -1,0 +1,420 @@
+//! `vellum_syntax` parses one tech-journal note: no I/O, no knowledge of other
+//! notes. It is the only crate that knows the note's surface syntax.
+//!
+//! [`parse`] turns the text of a note into a [`Note`]:
+//!
+//! 1. split and read the YAML frontmatter ([`frontmatter`]) into typed [`Properties`];
+//! 2. parse the body as CommonMark + GFM + the Obsidian dialect with `comrak`
+//!    (headings, callouts, code, math, comments, Markdown links, lists);
+//! 3. build the *scan text*, a copy of the file with everything where Obsidian
+//!    syntax does not count blanked out (frontmatter, code, math, `%%comments%%`,
+//!    `<!-- -->`, HTML markup), so offsets stay the same;
+//! 4. read the HTML tokens with `lol_html` and, from them, the journal components
+//!    (keyword row, claims, brain dump, linkage tree);
+//! 5. scan for `[[wikilinks]]`, `![[embeds]]`, `#tags` and `^block-ids`
+//!    ([`scan`]), which therefore work the same inside HTML components;
+//! 6. derive the journal semantics ([`Journal`]): core claim, questions, sources,
+//!    signals, my take.
+//!
+//! **Invariants.** Parsing never fails and never panics: problems are returned
+//! as [`SyntaxError`]s. Every span is a byte range into the original text on
+//! char boundaries.
+
+pub mod callout;
+pub mod frontmatter;
+mod html;
+mod journal;
+mod markdown;
+pub mod scan;
+pub mod text;
+
+pub use callout::{CalloutKind, canonical_callout};
+pub use frontmatter::{FrontmatterBlock, Properties};
+pub use journal::{BrainItem, Journal, Linkage, Source};
+pub use markdown::{is_external, options as markdown_options, percent_decode};
+pub use text::{LineCol, LineIndex, Span, Spanned};
+
+/// Everything vellum knows about one note after parsing it.
+#[derive(Debug, Clone, Default)]
+pub struct Note {
+    /// The frontmatter block, if the note has one.
+    pub frontmatter: Option<FrontmatterBlock>,
+    /// Typed frontmatter fields.
+    pub properties: Properties,
+    /// The body: everything after the frontmatter.
+    pub body: Span,
+    /// Headings in document order.
+    pub headings: Vec<Heading>,
+    /// Wikilinks, embeds and internal Markdown links, in document order.
+    pub links: Vec<Link>,
+    /// Inline `#tags` in the body, in document order.
+    pub tags: Vec<Tag>,
+    /// `^block-id` markers.
+    pub block_ids: Vec<BlockId>,
+    /// Callouts, outer before inner.
+    pub callouts: Vec<Callout>,
+    /// The journal's components and sections, read semantically.
+    pub journal: Journal,
+    /// HTML components found in the body.
+    pub components: Vec<Component>,
+    /// External URLs of Markdown links and autolinks.
+    pub external_links: Vec<Spanned<String>>,
+    /// Problems found while parsing.
+    pub errors: Vec<SyntaxError>,
+    /// Number of words of prose in the body.
+    pub words: usize,
+    /// Line index of the text, for turning spans into line and column.
+    pub lines: LineIndex,
+}
+
+impl Note {
+    /// The first H1, if any.
+    #[must_use]
+    pub fn h1(&self) -> Option<&Heading> {
+        self.headings.iter().find(|h| h.level == 1)
+    }
+
+    /// Every tag of the note, frontmatter and inline, lowercased and deduplicated.
+    #[must_use]
+    pub fn all_tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = self
+            .properties
+            .tags
+            .iter()
+            .map(|t| t.value.to_lowercase())
+            .chain(self.tags.iter().map(|t| t.name.to_lowercase()))
+            .collect();
+        tags.sort();
+        tags.dedup();
+        tags
+    }
+}
+
+/// A heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading text as plain text (code spans keep their content).
+    pub text: String,
+    /// The whole heading line.
+    pub span: Span,
+}
+
+impl Heading {
+    /// The key Obsidian matches heading links on, see [`heading_key`].
+    #[must_use]
+    pub fn key(&self) -> String {
+        heading_key(&self.text)
+    }
+}
+
+/// Normalise heading text for matching `[[Note#Heading]]`: Obsidian finds a
+/// heading even when the link differs in case, punctuation or markup
+/// (`[[FAQ#How large is it]]` finds `## How large is it?`). Keeps letters and digits,
+/// folds case and collapses everything else into single spaces.
+#[must_use]
+pub fn heading_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '_' {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// What kind of reference a [`Link`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    /// `[[Target]]`.
+    Wiki,
+    /// `![[Target]]`.
+    Embed,
+    /// `[text](Target.md)`.
+    Markdown,
+    /// `![alt](image.png)`.
+    MarkdownEmbed,
+}
+
+impl LinkKind {
+    /// Whether the link embeds its target.
+    #[must_use]
+    pub fn is_embed(self) -> bool {
+        matches!(self, Self::Embed | Self::MarkdownEmbed)
+    }
+}
+
+/// The part of a link after `#`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Fragment {
+    /// `#H1#H2`: a chain of headings, outermost first.
+    Heading(Vec<String>),
+    /// `#^id`: a block.
+    Block(String),
+}
+
+impl Fragment {
+    /// True for `#` with nothing after it.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Self::Heading(h) => h.is_empty(),
+            Self::Block(b) => b.is_empty(),
+        }
+    }
+}
+
+/// A reference from this note to a note, heading, block or file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// Syntax used.
+    pub kind: LinkKind,
+    /// The whole link, `[[…]]` or `[…](…)`.
+    pub span: Span,
+    /// The target path as written (for Markdown links, still percent-encoded).
+    /// Empty for a same-note link such as `[[#Heading]]`.
+    pub target: String,
+    /// Where the target is written.
+    pub target_span: Span,
+    /// Heading or block after `#`.
+    pub fragment: Option<Fragment>,
+    /// Display text after `|` (for embeds, often a size like `300`).
+    pub display: Option<String>,
+    /// Whether the link sits inside raw HTML (a journal component).
+    pub in_html: bool,
+}
+
+/// An inline `#tag`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// The tag without `#`, as written.
+    pub name: String,
+    /// The tag including `#`.
+    pub span: Span,
+}
+
+/// A `^block-id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockId {
+    /// The id without `^`.
+    pub id: String,
+    /// `^id`.
+    pub span: Span,
+    /// Whether it sits on its own line (naming the list, quote or table before it).
+    pub own_line: bool,
+}
+
+/// Whether a callout starts folded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fold {
+    /// No fold marker: always open.
+    #[default]
+    None,
+    /// `+`: foldable, open.
+    Open,
+    /// `-`: foldable, closed.
+    Closed,
+}
+
+/// A callout, `> [!type]± Title`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Callout {
+    /// The type as written, lowercased (`faq`, `ref`, `note`).
+    pub kind: String,
+    /// Where the type is written (inside `[!…]`).
+    pub kind_span: Span,
+    /// The title, if one is written.
+    pub title: Option<String>,
+    /// Fold state.
+    pub fold: Fold,
+    /// The whole callout.
+    pub span: Span,
+    /// The body as plain text, lines joined with `\n`.
+    pub body: String,
+    /// Nesting depth: 0 for a top-level callout.
+    pub depth: usize,
+}
+
+impl Callout {
+    /// The canonical built-in type this callout's type maps to, if any.
+    #[must_use]
+    pub fn canonical(&self) -> Option<CalloutKind> {
+        canonical_callout(&self.kind)
+    }
+
+    /// The title to show: the written title, or the type in title case.
+    #[must_use]
+    pub fn display_title(&self) -> String {
+        self.title.clone().unwrap_or_else(|| callout::default_title(&self.kind))
+    }
+}
+
+/// Which journal component an HTML element is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ComponentKind {
+    /// `<div class="keyword-row">` of `inline-keyword` spans.
+    KeywordRow,
+    /// `<span class="inline-claim">`.
+    InlineClaim,
+    /// `<ul class="brain-dump">` of labelled items.
+    BrainDump,
+    /// `<div class="linkage-tree">`.
+    LinkageTree,
+}
+
+impl ComponentKind {
+    /// The class name that marks the component.
+    #[must_use]
+    pub fn class(self) -> &'static str {
+        match self {
+            Self::KeywordRow => "keyword-row",
+            Self::InlineClaim => "inline-claim",
+            Self::BrainDump => "brain-dump",
+            Self::LinkageTree => "linkage-tree",
+        }
+    }
+}
+
+/// A journal component found in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    /// Which component.
+    pub kind: ComponentKind,
+    /// The element, start tag to end tag.
+    pub span: Span,
+}
+
+/// What went wrong while parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The frontmatter is not valid YAML.
+    MalformedYaml,
+    /// A schema field has the wrong type.
+    WrongType,
+    /// A date field is not a valid date.
+    InvalidDate,
+    /// A journal component's HTML is malformed (unclosed, or missing parts).
+    MalformedComponent,
+}
+
+/// A problem found while parsing, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// What kind of problem.
+    pub kind: ErrorKind,
+    /// Where.
+    pub span: Span,
+    /// A sentence for the user.
+    pub message: String,
+}
+
+impl SyntaxError {
+    /// A new error.
+    #[must_use]
+    pub fn new(kind: ErrorKind, span: Span, message: impl Into<String>) -> Self {
+        Self { kind, span, message: message.into() }
+    }
+}
+
+/// Parse the full text of a note (frontmatter included). Never fails.
+#[must_use]
+pub fn parse(text: &str) -> Note {
+    let lines = LineIndex::new(text);
+    let mut errors = Vec::new();
+    let block = frontmatter::split(text);
+    let properties = block.map(|b| frontmatter::parse(text, b, &lines, &mut errors)).unwrap_or_default();
+    let body_start = block.map_or_else(|| if text.starts_with('\u{feff}') { 3 } else { 0 }, |b| b.span.end);
+    let body = Span::new(body_start, text.len());
+
+    // Steps 2 and 3: structure from comrak, and what to blank out.
+    let md = markdown::walk(text, body_start, &lines);
+    let mut scan = blank(text, body_start, &md.masks);
+
+    // Step 4: HTML tokens and components.
+    let tokens = if text[body_start..].contains('<') { html::tokenize(&scan, body_start) } else { None };
+    let mut html_masks: Vec<Span> = Vec::new();
+    if let Some(tokens) = &tokens {
+        html_masks.extend(tokens.elements.iter().map(|e| e.start_tag));
+        html_masks.extend(tokens.end_tags.iter().copied());
+        html_masks.extend(tokens.comments.iter().copied());
+        for el in &tokens.elements {
+            if matches!(el.name.as_str(), "code" | "pre" | "script" | "style" | "textarea") {
+                html_masks.push(el.inner(el.start_tag.end));
+            }
+        }
+    }
+    blank_in_place(&mut scan, &html_masks);
+
+    // Step 5: Obsidian inline syntax.
+    let mut links = Vec::new();
+    scan::wikilinks(&scan, &mut links);
+    let mut tags = Vec::new();
+    scan::tags(&scan, &mut tags);
+    let mut block_ids = Vec::new();
+    scan::block_ids(&scan, &mut block_ids);
+    let html_regions: Vec<Span> = md.html_blocks.clone();
+    for link in &mut links {
+        link.in_html = html_regions.iter().any(|r| r.contains(link.span));
+    }
+    links.extend(md.links.iter().cloned());
+    links.sort_by_key(|l| l.span.start);
+
+    // Step 6: the journal.
+    let (journal, components) = journal::read(text, &md, tokens.as_ref(), &links, &tags, &mut errors);
+    let words =
+        scan[body_start..].split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+
+    Note {
+        frontmatter: block,
+        properties,
+        body,
+        headings: md.headings,
+        links,
+        tags,
+        block_ids,
+        callouts: md.callouts,
+        journal,
+        components,
+        external_links: md.external_links,
+        errors,
+        words,
+        lines,
+    }
+}
+
+/// A copy of `text` with the frontmatter and `masks` replaced by spaces (newlines kept).
+fn blank(text: &str, body_start: usize, masks: &[Span]) -> String {
+    let mut scan = text.to_owned();
+    blank_in_place(&mut scan, &[Span::new(0, body_start)]);
+    blank_in_place(&mut scan, masks);
+    scan
+}
+
+/// Replace the bytes of `masks` by spaces. Masks are first widened to character
+/// boundaries, so replacing whole characters with ASCII keeps the text valid UTF-8
+/// and every offset unchanged.
+fn blank_in_place(scan: &mut String, masks: &[Span]) {
+    let snapped: Vec<Span> = masks
+        .iter()
+        .map(|m| Span::new(text::floor_char_boundary(scan, m.start), text::ceil_char_boundary(scan, m.end)))
+        .collect();
+    let mut bytes = std::mem::take(scan).into_bytes();
+    for m in snapped {
+        let end = m.end.min(bytes.len());
+        let start = m.start.min(end);
+        for b in &mut bytes[start..end] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+    }
+    *scan = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+}

@@ -1,0 +1,390 @@
+//! `vellum_vault` loads a vault and builds its model: every note parsed, every
+//! link resolved exactly as Obsidian resolves it, and the link graph
+//! (backlinks, unresolved "unwritten" notes, orphans).
+//!
+//! 1. [`load`] walks the folder and reads notes in parallel ([`load`](mod@load) module);
+//! 2. a [`resolve::FileIndex`] of every file is built once (hash lookups, no scan per link);
+//! 3. each link is resolved to a note (and heading or block), an attachment, or
+//!    nothing ([`Target`]), in parallel;
+//! 4. the graph is derived from the resolved links.
+//!
+//! **Invariant:** the model is a pure function of the files read; only the
+//! `load` module touches the disk.
+
+pub mod config;
+pub mod load;
+pub mod resolve;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use vellum_syntax::{Fragment, Link, LinkKind, Note, heading_key};
+
+pub use config::Config;
+pub use load::{LoadProblem, LoadProblemKind};
+pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
+
+/// A parsed note and where it lives.
+#[derive(Debug)]
+pub struct NoteFile {
+    /// Its file in the index.
+    pub file: FileId,
+    /// Vault-relative path with `/` separators.
+    pub path: String,
+    /// The full text.
+    pub text: String,
+    /// The parsed note.
+    pub note: Note,
+    /// Its title: frontmatter `title`, else the file name without `.md`.
+    pub title: String,
+}
+
+impl NoteFile {
+    /// The file name without folder and `.md`: what `[[Name]]` links to.
+    #[must_use]
+    pub fn stem(&self) -> &str {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        name.len()
+            .checked_sub(3)
+            .and_then(|n| name.get(..n))
+            .filter(|_| name.to_ascii_lowercase().ends_with(".md"))
+            .unwrap_or(name)
+    }
+
+    /// Whether the note is a draft (`draft: true`).
+    #[must_use]
+    pub fn is_draft(&self) -> bool {
+        self.note.properties.is_draft()
+    }
+}
+
+/// Index of a note in [`Vault::notes`].
+pub type NoteIdx = usize;
+
+/// Where a link leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A note, and within it the whole note, a heading (index into its
+    /// headings) or a block id.
+    Note {
+        /// The note.
+        note: NoteIdx,
+        /// The part of the note.
+        anchor: Anchor,
+    },
+    /// A note exists but the heading or block the link names does not.
+    MissingFragment {
+        /// The note.
+        note: NoteIdx,
+    },
+    /// A non-note file (an image, a PDF).
+    Attachment(FileId),
+    /// Nothing in the vault: an unwritten note.
+    Unresolved,
+    /// A relative path that climbs out of the vault.
+    EscapesVault,
+}
+
+/// The part of a note a link points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Anchor {
+    /// The whole note.
+    Note,
+    /// A heading, by index into the note's headings.
+    Heading(usize),
+    /// A block id.
+    Block(String),
+}
+
+/// A link with what it resolved to.
+#[derive(Debug, Clone)]
+pub struct ResolvedLink {
+    /// Where it leads.
+    pub target: Target,
+    /// How the file was chosen (candidates, rule).
+    pub resolution: Resolution,
+}
+
+/// The loaded vault: notes, files, resolved links and the graph.
+#[derive(Debug)]
+pub struct Vault {
+    /// The folder.
+    pub root: PathBuf,
+    /// Settings from `vellum.toml`.
+    pub config: Config,
+    /// Every file, notes and attachments.
+    pub files: FileIndex,
+    /// Every note that loaded, sorted by path.
+    pub notes: Vec<NoteFile>,
+    /// Files that could not be loaded.
+    pub problems: Vec<LoadProblem>,
+    /// For each note, for each of its links (same order), where it leads.
+    pub resolved: Vec<Vec<ResolvedLink>>,
+    note_of_file: FxHashMap<FileId, NoteIdx>,
+    backlinks: Vec<Vec<(NoteIdx, usize)>>,
+    aliases: FxHashMap<String, Vec<NoteIdx>>,
+}
+
+/// Load the vault at `root`: read `vellum.toml`, walk, parse and resolve.
+///
+/// # Errors
+/// Only when `root` is not a readable folder; every problem with a single
+/// file is reported in [`Vault::problems`] instead.
+pub fn load(root: &Path) -> std::io::Result<Vault> {
+    let meta = std::fs::metadata(root)?;
+    if !meta.is_dir() {
+        return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"));
+    }
+    let mut problems = Vec::new();
+    let config = match std::fs::read_to_string(root.join("vellum.toml")) {
+        Ok(text) => Config::from_toml(&text).unwrap_or_else(|message| {
+            problems.push(LoadProblem {
+                path: "vellum.toml".to_owned(),
+                kind: LoadProblemKind::Config,
+                message: format!("invalid vellum.toml, using defaults: {message}"),
+                text: None,
+                span: None,
+            });
+            Config::default()
+        }),
+        Err(_) => Config::default(),
+    };
+    let (found, walk_problems) = load::walk(root, &config.exclude);
+    problems.extend(walk_problems);
+    let contents = load::read_all(&found);
+    let mut texts = Vec::new();
+    for (f, content) in found.iter().zip(contents) {
+        match content {
+            Some(Ok(text)) => texts.push((f.rel.clone(), text)),
+            Some(Err(problem)) => problems.push(problem),
+            None => {}
+        }
+    }
+    let loaded: std::collections::HashSet<&str> = texts.iter().map(|(p, _)| p.as_str()).collect();
+    // Files that failed to load stay out of the index, like notes that are not there.
+    let paths: Vec<String> = found
+        .iter()
+        .filter(|f| !f.is_note || loaded.contains(f.rel.as_str()))
+        .map(|f| f.rel.clone())
+        .collect();
+    let mut vault = Vault::from_texts(root.to_path_buf(), config, paths, texts);
+    vault.problems = problems;
+    Ok(vault)
+}
+
+impl Vault {
+    /// Build a vault from texts already in memory: `paths` lists every file
+    /// (notes and attachments), `notes` the `(path, text)` of each note.
+    /// Used by [`load`] and by tests.
+    #[must_use]
+    pub fn from_texts(
+        root: PathBuf,
+        config: Config,
+        paths: Vec<String>,
+        notes: Vec<(String, String)>,
+    ) -> Self {
+        let mut files = FileIndex::new(paths);
+        let parsed: Vec<(String, String, Note)> = notes
+            .into_par_iter()
+            .map(|(path, text)| {
+                let note = vellum_syntax::parse(&text);
+                (path, text, note)
+            })
+            .collect();
+        let mut notes = Vec::with_capacity(parsed.len());
+        for (path, text, note) in parsed {
+            let Some(file) = files.lookup_path(&path) else { continue };
+            let title = note
+                .properties
+                .title
+                .as_ref()
+                .map(|t| t.value.clone())
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| {
+                    let name = path.rsplit('/').next().unwrap_or(&path);
+                    name.strip_suffix(".md").or_else(|| name.strip_suffix(".MD")).unwrap_or(name).to_owned()
+                });
+            notes.push(NoteFile { file, path, text, note, title });
+        }
+        notes.sort_by(|a, b| a.path.cmp(&b.path));
+        let note_of_file: FxHashMap<FileId, NoteIdx> =
+            notes.iter().enumerate().map(|(i, n)| (n.file, i)).collect();
+        if config.links.resolve_aliases {
+            for n in &notes {
+                for alias in &n.note.properties.aliases {
+                    files.add_alias(&alias.value, n.file);
+                }
+            }
+        }
+        let mut vault = Vault {
+            root,
+            config,
+            files,
+            notes,
+            problems: Vec::new(),
+            resolved: Vec::new(),
+            note_of_file,
+            backlinks: Vec::new(),
+            aliases: FxHashMap::default(),
+        };
+        for (i, n) in vault.notes.iter().enumerate() {
+            for alias in &n.note.properties.aliases {
+                vault.aliases.entry(alias.value.to_lowercase()).or_default().push(i);
+            }
+        }
+        vault.resolved = (0..vault.notes.len())
+            .into_par_iter()
+            .map(|i| vault.notes[i].note.links.iter().map(|l| vault.resolve_link(i, l)).collect())
+            .collect();
+        let mut backlinks = vec![Vec::new(); vault.notes.len()];
+        for (src, links) in vault.resolved.iter().enumerate() {
+            for (li, r) in links.iter().enumerate() {
+                if let Target::Note { note, .. } | Target::MissingFragment { note } = r.target {
+                    backlinks[note].push((src, li));
+                }
+            }
+        }
+        vault.backlinks = backlinks;
+        vault
+    }
+
+    /// The note stored in file `id`, if it is a loaded note.
+    #[must_use]
+    pub fn note_of_file(&self, id: FileId) -> Option<NoteIdx> {
+        self.note_of_file.get(&id).copied()
+    }
+
+    /// The note at a vault path (case-insensitive).
+    #[must_use]
+    pub fn note_by_path(&self, path: &str) -> Option<NoteIdx> {
+        self.files.lookup_path(path).and_then(|f| self.note_of_file(f))
+    }
+
+    /// Resolve `link`, written in note `from`.
+    #[must_use]
+    pub fn resolve_link(&self, from: NoteIdx, link: &Link) -> ResolvedLink {
+        let src = &self.notes[from];
+        let aliases = self.config.links.resolve_aliases;
+        let resolution = match link.kind {
+            LinkKind::Wiki | LinkKind::Embed => self.files.resolve_wikilink(&link.target, &src.path, aliases),
+            LinkKind::Markdown | LinkKind::MarkdownEmbed => {
+                if link.target.is_empty() {
+                    self.files.resolve_wikilink("", &src.path, aliases)
+                } else {
+                    self.files.resolve_markdown(&link.target, &src.path, aliases)
+                }
+            }
+        };
+        let target = match (resolution.target, resolution.rule) {
+            (_, Rule::EscapesVault) => Target::EscapesVault,
+            (None, _) => Target::Unresolved,
+            (Some(file), _) => match self.note_of_file(file) {
+                None => Target::Attachment(file),
+                Some(note) => match self.anchor(note, link.fragment.as_ref()) {
+                    Some(anchor) => Target::Note { note, anchor },
+                    None => Target::MissingFragment { note },
+                },
+            },
+        };
+        ResolvedLink { target, resolution }
+    }
+
+    /// Find the heading chain or block a fragment names in `note`.
+    fn anchor(&self, note: NoteIdx, fragment: Option<&Fragment>) -> Option<Anchor> {
+        let n = &self.notes[note].note;
+        match fragment {
+            None => Some(Anchor::Note),
+            Some(f) if f.is_empty() => Some(Anchor::Note),
+            Some(Fragment::Block(id)) => n
+                .block_ids
+                .iter()
+                .find(|b| b.id.eq_ignore_ascii_case(id))
+                .map(|b| Anchor::Block(b.id.clone())),
+            Some(Fragment::Heading(chain)) => find_heading_chain(&n.headings, chain).map(Anchor::Heading),
+        }
+    }
+
+    /// Notes that list `name` (any case) in their `aliases`.
+    #[must_use]
+    pub fn notes_with_alias(&self, name: &str) -> &[NoteIdx] {
+        self.aliases.get(&name.to_lowercase()).map_or(&[], Vec::as_slice)
+    }
+
+    /// Links into note `idx`: `(source note, index of the link in its links)`.
+    #[must_use]
+    pub fn backlinks(&self, idx: NoteIdx) -> &[(NoteIdx, usize)] {
+        self.backlinks.get(idx).map_or(&[], Vec::as_slice)
+    }
+
+    /// Unresolved targets ("unwritten notes"), keyed by the lowercased target,
+    /// with the target as first written and every `(note, link)` that wants it;
+    /// most wanted first, then by name.
+    #[must_use]
+    pub fn unresolved(&self) -> Vec<(String, Vec<(NoteIdx, usize)>)> {
+        let mut map: FxHashMap<String, (String, Vec<(NoteIdx, usize)>)> = FxHashMap::default();
+        for (src, links) in self.resolved.iter().enumerate() {
+            for (li, r) in links.iter().enumerate() {
+                if r.target == Target::Unresolved {
+                    let target = &self.notes[src].note.links[li].target;
+                    map.entry(target.to_lowercase())
+                        .or_insert_with(|| (target.clone(), Vec::new()))
+                        .1
+                        .push((src, li));
+                }
+            }
+        }
+        let mut out: Vec<_> = map.into_values().collect();
+        out.sort_by(|a, b| {
+            b.1.len().cmp(&a.1.len()).then_with(|| a.0.to_lowercase().cmp(&b.0.to_lowercase()))
+        });
+        out
+    }
+
+    /// Notes with no resolved link in or out (self-links aside).
+    #[must_use]
+    pub fn orphans(&self) -> Vec<NoteIdx> {
+        (0..self.notes.len())
+            .filter(|&i| {
+                let no_in = self.backlinks(i).iter().all(|&(src, _)| src == i);
+                let no_out = self.resolved[i].iter().all(|r| match r.target {
+                    Target::Note { note, .. } | Target::MissingFragment { note } => note == i,
+                    Target::Attachment(_) => false,
+                    Target::Unresolved | Target::EscapesVault => true,
+                });
+                no_in && no_out
+            })
+            .collect()
+    }
+}
+
+/// Find the heading a chain `H1#H2#H3` names: the last heading of the chain,
+/// nested (by level) under the previous ones, each matched with [`heading_key`].
+#[must_use]
+pub fn find_heading_chain(headings: &[vellum_syntax::Heading], chain: &[String]) -> Option<usize> {
+    let keys: Vec<String> = chain.iter().map(|c| heading_key(c)).collect();
+    let (last, parents) = keys.split_last()?;
+    'candidates: for (i, h) in headings.iter().enumerate() {
+        if h.key() != *last {
+            continue;
+        }
+        // Walk up: each parent must be an enclosing heading (lower level, earlier).
+        let mut level = h.level;
+        let mut pos = i;
+        for parent in parents.iter().rev() {
+            let found = headings[..pos].iter().rposition(|p| p.level < level && p.key() == *parent);
+            match found {
+                Some(p) if headings[p + 1..pos].iter().all(|m| m.level > headings[p].level) => {
+                    level = headings[p].level;
+                    pos = p;
+                }
+                _ => continue 'candidates,
+            }
+        }
+        return Some(i);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

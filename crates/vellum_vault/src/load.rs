@@ -1,0 +1,215 @@
+//! Reading a vault from disk: walk the folder (respecting `.gitignore`,
+//! skipping `.obsidian/`, `.git/`, `.trash/` and vellum's own folders), read
+//! and parse every note in parallel. This is the only module that touches the
+//! file system.
+//!
+//! Bad input is normal input: a file that cannot be read, is not UTF-8, is
+//! binary or too large becomes a [`LoadProblem`] naming the file, and the rest
+//! of the vault loads as usual.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use vellum_syntax::Span;
+
+/// Notes larger than this are reported and not parsed.
+pub const MAX_NOTE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Folder names the walk never enters, wherever they are.
+const SKIP_DIRS: &[&str] = &[".obsidian", ".git", ".trash", ".vellum", "node_modules"];
+/// Top-level folders that belong to vellum, not to the journal.
+const SKIP_TOP: &[&str] = &["public", "_theme", "_templates"];
+
+/// Why a file could not be loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LoadProblemKind {
+    /// The OS refused to read it.
+    Unreadable,
+    /// Not valid UTF-8.
+    InvalidUtf8,
+    /// Contains NUL bytes: a binary file with a `.md` name.
+    Binary,
+    /// Larger than [`MAX_NOTE_BYTES`].
+    TooLarge,
+    /// The walk failed here (a symlink loop, a vanished folder).
+    Walk,
+    /// `vellum.toml` is invalid.
+    Config,
+}
+
+/// A file vellum could not load, with what went wrong.
+#[derive(Debug, Clone)]
+pub struct LoadProblem {
+    /// Vault-relative path with `/` separators.
+    pub path: String,
+    /// What went wrong.
+    pub kind: LoadProblemKind,
+    /// A sentence for the user.
+    pub message: String,
+    /// The text to point into, when there is a place to show (for invalid
+    /// UTF-8, the file decoded lossily; the prefix before `span` is exact).
+    pub text: Option<String>,
+    /// The place, if any.
+    pub span: Option<Span>,
+}
+
+/// A file found by the walk.
+#[derive(Debug)]
+pub(crate) struct Found {
+    pub rel: String,
+    pub abs: PathBuf,
+    pub is_note: bool,
+}
+
+/// Turn a path under `root` into a vault path (`/`-separated).
+pub(crate) fn vault_path(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    Some(parts.join("/"))
+}
+
+/// Walk the vault. Returns every file (notes and attachments) sorted by path,
+/// and the problems met on the way.
+pub(crate) fn walk(root: &Path, extra_excludes: &[String]) -> (Vec<Found>, Vec<LoadProblem>) {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    let root_owned = root.to_path_buf();
+    let excludes: Vec<String> = extra_excludes.iter().map(|e| e.trim_matches('/').to_owned()).collect();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(true)
+        .git_global(false)
+        .add_custom_ignore_filename(".vellumignore")
+        .filter_entry(move |entry| {
+            let name = entry.file_name().to_string_lossy();
+            if entry.depth() == 0 {
+                return true;
+            }
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && SKIP_DIRS.contains(&name.as_ref()) {
+                return false;
+            }
+            if is_dir && entry.depth() == 1 && SKIP_TOP.contains(&name.as_ref()) {
+                return false;
+            }
+            if !excludes.is_empty()
+                && let Some(rel) = vault_path(&root_owned, entry.path())
+                && excludes.iter().any(|e| rel == *e || rel.starts_with(&format!("{e}/")))
+            {
+                return false;
+            }
+            true
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                let Some(rel) = vault_path(root, entry.path()) else { continue };
+                if rel == "vellum.toml" {
+                    continue;
+                }
+                let is_note = Path::new(&rel).extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+                found.push(Found { rel, abs: entry.into_path(), is_note });
+            }
+            Err(err) => problems.push(walk_problem(root, &err)),
+        }
+    }
+    found.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found.dedup_by(|a, b| a.rel == b.rel);
+    (found, problems)
+}
+
+fn walk_problem(root: &Path, err: &ignore::Error) -> LoadProblem {
+    let path = error_path(err).and_then(|p| vault_path(root, p)).unwrap_or_default();
+    let message = if is_loop(err) {
+        "symbolic link loop: this folder links back to one of its parents; skipped".to_owned()
+    } else {
+        format!("could not walk this path: {}", strip_path_prefix(&err.to_string()))
+    };
+    LoadProblem { path, kind: LoadProblemKind::Walk, message, text: None, span: None }
+}
+
+fn strip_path_prefix(msg: &str) -> &str {
+    msg.rsplit_once(": ").map_or(msg, |(_, m)| m)
+}
+
+fn error_path(err: &ignore::Error) -> Option<&Path> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child),
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
+}
+
+fn is_loop(err: &ignore::Error) -> bool {
+    match err {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        ignore::Error::Partial(errs) => errs.iter().any(is_loop),
+        _ => false,
+    }
+}
+
+/// Read one note: bytes, size, binary and UTF-8 checks.
+pub(crate) fn read_note(found: &Found) -> Result<String, LoadProblem> {
+    let problem = |kind, message: String, text: Option<String>, span: Option<Span>| LoadProblem {
+        path: found.rel.clone(),
+        kind,
+        message,
+        text,
+        span,
+    };
+    let meta = std::fs::metadata(&found.abs)
+        .map_err(|e| problem(LoadProblemKind::Unreadable, format!("cannot read file: {e}"), None, None))?;
+    if meta.len() > MAX_NOTE_BYTES {
+        return Err(problem(
+            LoadProblemKind::TooLarge,
+            format!(
+                "note is {} MB, over the {} MB limit; skipped",
+                meta.len() / (1024 * 1024),
+                MAX_NOTE_BYTES / (1024 * 1024)
+            ),
+            None,
+            None,
+        ));
+    }
+    let bytes = std::fs::read(&found.abs)
+        .map_err(|e| problem(LoadProblemKind::Unreadable, format!("cannot read file: {e}"), None, None))?;
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let lossy = String::from_utf8_lossy(&bytes[..nul]).into_owned();
+        let at = lossy.len();
+        return Err(problem(
+            LoadProblemKind::Binary,
+            "file contains NUL bytes: it looks binary, not a Markdown note; skipped".to_owned(),
+            Some(lossy),
+            Some(Span::empty(at)),
+        ));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            Err(problem(
+                LoadProblemKind::InvalidUtf8,
+                format!("file is not valid UTF-8 (invalid byte 0x{:02x}); skipped", bytes[valid]),
+                Some(text),
+                Some(Span::new(valid, valid + char::REPLACEMENT_CHARACTER.len_utf8())),
+            ))
+        }
+    }
+}
+
+/// Read every note in parallel. The result keeps the order of `found`.
+pub(crate) fn read_all(found: &[Found]) -> Vec<Option<Result<String, LoadProblem>>> {
+    found.par_iter().map(|f| f.is_note.then(|| read_note(f))).collect()
+}

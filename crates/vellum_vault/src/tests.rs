@@ -1,0 +1,87 @@
+//! Vault-level tests over in-memory vaults: links to headings and blocks,
+//! backlinks, unresolved notes and orphans.
+
+use super::*;
+
+fn vault(files: &[(&str, &str)]) -> Vault {
+    let paths = files.iter().map(|(p, _)| (*p).to_owned()).collect();
+    let notes = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".md"))
+        .map(|(p, t)| ((*p).to_owned(), (*t).to_owned()))
+        .collect();
+    Vault::from_texts(PathBuf::from("/v"), Config::default(), paths, notes)
+}
+
+fn target_of(v: &Vault, from: &str, link: usize) -> Target {
+    let i = v.note_by_path(from).expect("note");
+    v.resolved[i][link].target.clone()
+}
+
+#[test]
+fn headings_match_loosely_and_chain() {
+    let v = vault(&[
+        ("FAQ.md", "# FAQ\n## How large is it?\n### Using `cargo` today\n## Other\n### Sub\n"),
+        (
+            "a.md",
+            "[[FAQ#How large is it]] [[faq#Using cargo today]] [[FAQ#How large is it#Using `cargo` today]] [[FAQ#Other#Using cargo today]] [[FAQ#Nope]]",
+        ),
+    ]);
+    let faq = v.note_by_path("FAQ.md").expect("faq");
+    assert_eq!(target_of(&v, "a.md", 0), Target::Note { note: faq, anchor: Anchor::Heading(1) });
+    assert_eq!(target_of(&v, "a.md", 1), Target::Note { note: faq, anchor: Anchor::Heading(2) });
+    assert_eq!(target_of(&v, "a.md", 2), Target::Note { note: faq, anchor: Anchor::Heading(2) });
+    assert_eq!(target_of(&v, "a.md", 3), Target::MissingFragment { note: faq }, "chain must nest");
+    assert_eq!(target_of(&v, "a.md", 4), Target::MissingFragment { note: faq });
+}
+
+#[test]
+fn blocks_attachments_and_self_links() {
+    let v = vault(&[
+        ("n.md", "A paragraph ^para-1\n\n![[pic.PNG]]\n[[#Top]]\n\n# Top\n[[n#^missing]]"),
+        ("pic.png", ""),
+        ("b.md", "[[n#^para-1]] [pic](pic.png) [x](n.md#top)"),
+    ]);
+    let n = v.note_by_path("n.md").expect("n");
+    assert_eq!(target_of(&v, "b.md", 0), Target::Note { note: n, anchor: Anchor::Block("para-1".into()) });
+    assert!(matches!(target_of(&v, "n.md", 0), Target::Attachment(_)));
+    assert_eq!(target_of(&v, "n.md", 1), Target::Note { note: n, anchor: Anchor::Heading(0) });
+    assert_eq!(target_of(&v, "n.md", 2), Target::MissingFragment { note: n });
+    assert!(matches!(target_of(&v, "b.md", 1), Target::Attachment(_)));
+    assert_eq!(target_of(&v, "b.md", 2), Target::Note { note: n, anchor: Anchor::Heading(0) });
+}
+
+#[test]
+fn graph_backlinks_unresolved_orphans() {
+    let v = vault(&[
+        ("a.md", "[[b]] [[Ghost]] [[ghost]]"),
+        ("b.md", "[[Ghost]] [[Other ghost]]"),
+        ("lonely.md", "no links [[#self]]\n# self"),
+        ("c.md", "[[Only Ghost]]"),
+    ]);
+    let b = v.note_by_path("b.md").expect("b");
+    let a = v.note_by_path("a.md").expect("a");
+    assert_eq!(v.backlinks(b), &[(a, 0)]);
+    let unresolved = v.unresolved();
+    assert_eq!(unresolved[0].0, "Ghost");
+    assert_eq!(unresolved[0].1.len(), 3);
+    assert_eq!(unresolved.len(), 3);
+    let orphans: Vec<&str> = v.orphans().into_iter().map(|i| v.notes[i].path.as_str()).collect();
+    assert_eq!(orphans, ["c.md", "lonely.md"]);
+}
+
+#[test]
+fn aliases_only_when_configured() {
+    let files = [("Real Note.md", "---\naliases: [AL]\n---\n"), ("x.md", "[[AL]]")];
+    let v = vault(&files);
+    assert_eq!(target_of(&v, "x.md", 0), Target::Unresolved);
+    let mut config = Config::default();
+    config.links.resolve_aliases = true;
+    let v = Vault::from_texts(
+        PathBuf::from("/v"),
+        config,
+        files.iter().map(|(p, _)| (*p).to_owned()).collect(),
+        files.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect(),
+    );
+    assert!(matches!(target_of(&v, "x.md", 0), Target::Note { .. }));
+}
