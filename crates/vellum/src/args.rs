@@ -19,6 +19,74 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Explain how a link resolves: the candidates and the rule that decided.
     Explain(ExplainArgs),
+    /// Outgoing links of a note, with the line they are on and where they lead.
+    Links(NoteArgs),
+    /// Incoming links of a note.
+    Backlinks(NoteArgs),
+    /// The link graph, with unwritten notes as their own kind of node.
+    Graph(GraphArgs),
+    /// Notes with no links in or out.
+    Orphans(OutputArgs),
+    /// Unwritten notes, most wanted first: the journal's to-write list.
+    Unwritten(OutputArgs),
+    /// Counts: notes, drafts, words, links, unresolved, tags, notes per year.
+    Stats(OutputArgs),
+}
+
+/// Table or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TableFormat {
+    /// An aligned text table.
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// Options shared by the query commands.
+#[derive(Debug, Args)]
+pub(crate) struct OutputArgs {
+    /// The vault (default: the nearest folder upward holding `.obsidian/` or
+    /// `vellum.toml`, else the current directory).
+    #[arg(long, global = true)]
+    pub vault: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NoteArgs {
+    /// A note: path, file name, title, alias or note_id.
+    pub note: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Graph output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormat {
+    /// `{nodes, edges}` JSON.
+    Json,
+    /// Graphviz.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GraphArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Json)]
+    pub format: GraphFormat,
+    /// Only the notes around this one.
+    #[arg(long)]
+    pub around: Option<String>,
+    /// With --around: how many links away.
+    #[arg(long, default_value_t = 1)]
+    pub depth: usize,
+    /// The vault (default: found upward from the current directory).
+    #[arg(long)]
+    pub vault: Option<PathBuf>,
 }
 
 /// Output format.

@@ -16,6 +16,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Check(a) => commands::check::run(&a),
         args::Command::Explain(a) => commands::explain::run(&a),
+        args::Command::Links(a) => commands::graph::links(&a),
+        args::Command::Backlinks(a) => commands::graph::backlinks(&a),
+        args::Command::Graph(a) => commands::graph::graph(&a),
+        args::Command::Orphans(a) => commands::graph::orphans(&a),
+        args::Command::Unwritten(a) => commands::graph::unwritten(&a),
+        args::Command::Stats(a) => commands::graph::stats(&a),
     };
     match result {
         Ok(code) => code,

@@ -305,6 +305,31 @@ impl Vault {
         }
     }
 
+    /// Find notes by what a person would type: a vault path (with or without
+    /// `.md`), a file name, a `title`, an alias or a `note_id` (all
+    /// case-insensitive). Exact path matches win; otherwise every match is returned.
+    #[must_use]
+    pub fn find_notes(&self, query: &str) -> Vec<NoteIdx> {
+        let q = query.trim().trim_start_matches("./").replace('\\', "/");
+        let with_md = if q.to_ascii_lowercase().ends_with(".md") { q.clone() } else { format!("{q}.md") };
+        if let Some(i) = self.note_by_path(&with_md) {
+            return vec![i];
+        }
+        let lower = q.to_lowercase();
+        let mut out: Vec<NoteIdx> = (0..self.notes.len())
+            .filter(|&i| {
+                let n = &self.notes[i];
+                let p = &n.note.properties;
+                n.stem().to_lowercase() == lower
+                    || n.title.to_lowercase() == lower
+                    || p.note_id.as_ref().is_some_and(|id| id.value.eq_ignore_ascii_case(&q))
+                    || p.aliases.iter().any(|a| a.value.to_lowercase() == lower)
+            })
+            .collect();
+        out.dedup();
+        out
+    }
+
     /// Notes that list `name` (any case) in their `aliases`.
     #[must_use]
     pub fn notes_with_alias(&self, name: &str) -> &[NoteIdx] {

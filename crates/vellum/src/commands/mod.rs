@@ -2,6 +2,7 @@
 
 pub(crate) mod check;
 pub(crate) mod explain;
+pub(crate) mod graph;
 
 use std::path::{Path, PathBuf};
 
@@ -12,4 +13,16 @@ use vellum_vault::Vault;
 pub(crate) fn load_vault(dir: Option<&Path>) -> Result<Vault, String> {
     let root: PathBuf = dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     vellum_vault::load(&root).map_err(|e| format!("cannot open vault `{}`: {e}", root.display()))
+}
+
+/// Find the vault the way git finds a repository: `dir` if given, else the
+/// nearest folder upward from the current directory holding `.obsidian/` or
+/// `vellum.toml`, else the current directory.
+pub(crate) fn find_and_load(dir: Option<&Path>) -> Result<Vault, String> {
+    if let Some(d) = dir {
+        return load_vault(Some(d));
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let found = cwd.ancestors().find(|d| d.join(".obsidian").is_dir() || d.join("vellum.toml").is_file());
+    load_vault(Some(found.unwrap_or(&cwd)))
 }
