@@ -31,6 +31,61 @@ pub(crate) enum Command {
     Unwritten(OutputArgs),
     /// Counts: notes, drafts, words, links, unresolved, tags, notes per year.
     Stats(OutputArgs),
+    /// Select notes with the query language (see `docs/query.md`).
+    Query(QueryArgs),
+    /// Core claims and inline claims, optionally filtered by a query.
+    Claims(DigestArgs),
+    /// Reflective questions, optionally filtered by a query.
+    Questions(DigestArgs),
+    /// Sources, deduplicated by URL, with the notes citing them.
+    Sources(DigestArgs),
+}
+
+/// Sort order for note lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SortKey {
+    /// Vault path.
+    Path,
+    /// Title.
+    Title,
+    /// `created`.
+    Created,
+    /// `updated`.
+    Updated,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct QueryArgs {
+    /// The query, e.g. `tag:hardware created:>=2022-05 has:claim`.
+    pub expr: String,
+    /// Sort order.
+    #[arg(long, value_enum, default_value_t = SortKey::Path)]
+    pub sort: SortKey,
+    /// Reverse the order.
+    #[arg(long)]
+    pub reverse: bool,
+    /// At most this many notes.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DigestArgs {
+    /// Only notes matching this query.
+    pub expr: Option<String>,
+    /// Sort order of the notes.
+    #[arg(long, value_enum, default_value_t = SortKey::Path)]
+    pub sort: SortKey,
+    /// Reverse the order.
+    #[arg(long)]
+    pub reverse: bool,
+    /// At most this many notes (for `sources`: rows).
+    #[arg(long)]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Table or JSON.
@@ -47,11 +102,14 @@ pub(crate) enum TableFormat {
 pub(crate) struct OutputArgs {
     /// The vault (default: the nearest folder upward holding `.obsidian/` or
     /// `vellum.toml`, else the current directory).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub vault: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+    /// No summary line on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

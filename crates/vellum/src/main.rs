@@ -22,6 +22,10 @@ fn main() -> ExitCode {
         args::Command::Orphans(a) => commands::graph::orphans(&a),
         args::Command::Unwritten(a) => commands::graph::unwritten(&a),
         args::Command::Stats(a) => commands::graph::stats(&a),
+        args::Command::Query(a) => commands::query::run(&a),
+        args::Command::Claims(a) => commands::query::claims(&a),
+        args::Command::Questions(a) => commands::query::questions(&a),
+        args::Command::Sources(a) => commands::query::sources(&a),
     };
     match result {
         Ok(code) => code,

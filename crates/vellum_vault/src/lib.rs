@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod load;
+pub mod query;
 pub mod resolve;
 
 use std::path::{Path, PathBuf};

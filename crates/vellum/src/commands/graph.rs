@@ -398,7 +398,7 @@ pub(crate) fn stats(args: &OutputArgs) -> Result<ExitCode, String> {
 }
 
 /// A plain, aligned text table. Headers are skipped when all empty.
-fn render_table<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> String {
+pub(crate) fn render_table<const N: usize>(headers: &[&str; N], rows: &[[String; N]]) -> String {
     let mut widths = headers.map(|h| h.chars().count());
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {

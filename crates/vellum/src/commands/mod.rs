@@ -3,6 +3,7 @@
 pub(crate) mod check;
 pub(crate) mod explain;
 pub(crate) mod graph;
+pub(crate) mod query;
 
 use std::path::{Path, PathBuf};
 

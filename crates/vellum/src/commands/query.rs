@@ -1,0 +1,239 @@
+//! `vellum query EXPR` and the journal digests `claims`, `questions`, `sources`.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use serde::Serialize;
+use vellum_vault::query::{self, QueryError};
+use vellum_vault::{NoteIdx, Vault};
+
+use crate::args::{DigestArgs, QueryArgs, SortKey, TableFormat};
+
+/// Print a query error with a caret under the column, and fail.
+fn query_error(q: &str, e: &QueryError) -> String {
+    let col = e.column(q);
+    let width = q.get(e.span.range()).map_or(1, |s| s.chars().count().max(1));
+    let mut msg = format!(
+        "invalid query at column {col}: {}\n  {q}\n  {}{}",
+        e.message,
+        " ".repeat(col - 1),
+        "^".repeat(width)
+    );
+    if let Some(h) = &e.help {
+        msg.push_str("\nhelp: ");
+        msg.push_str(h);
+    }
+    msg
+}
+
+/// Notes selected by an optional query, sorted and limited.
+fn selected(
+    vault: &Vault,
+    expr: Option<&str>,
+    sort: SortKey,
+    reverse: bool,
+    limit: Option<usize>,
+) -> Result<Vec<NoteIdx>, String> {
+    let mut notes = match expr {
+        Some(q) => {
+            let parsed = query::parse(q).map_err(|e| query_error(q, &e))?;
+            query::select(vault, &parsed)
+        }
+        None => (0..vault.notes.len()).collect(),
+    };
+    let date = |i: NoteIdx, created: bool| {
+        let p = &vault.notes[i].note.properties;
+        if created { p.created.as_ref().map(|d| d.value) } else { p.updated.as_ref().map(|d| d.value) }
+    };
+    match sort {
+        SortKey::Path => {}
+        SortKey::Title => notes.sort_by_key(|&i| vault.notes[i].title.to_lowercase()),
+        SortKey::Created => notes.sort_by_key(|&i| date(i, true)),
+        SortKey::Updated => notes.sort_by_key(|&i| date(i, false)),
+    }
+    if reverse {
+        notes.reverse();
+    }
+    if let Some(l) = limit {
+        notes.truncate(l);
+    }
+    Ok(notes)
+}
+
+#[derive(Serialize)]
+struct NoteRow<'a> {
+    path: &'a str,
+    title: &'a str,
+    created: Option<String>,
+    updated: Option<String>,
+    draft: bool,
+    note_id: Option<&'a str>,
+    tags: Vec<String>,
+}
+
+/// `vellum query EXPR`.
+pub(crate) fn run(args: &QueryArgs) -> Result<ExitCode, String> {
+    // Parse first: a bad query fails before the vault is read.
+    query::parse(&args.expr).map_err(|e| query_error(&args.expr, &e))?;
+    let vault = super::find_and_load(args.output.vault.as_deref())?;
+    let notes = selected(&vault, Some(&args.expr), args.sort, args.reverse, args.limit)?;
+    let rows: Vec<NoteRow<'_>> = notes
+        .iter()
+        .map(|&i| {
+            let n = &vault.notes[i];
+            let p = &n.note.properties;
+            NoteRow {
+                path: &n.path,
+                title: &n.title,
+                created: p.created.as_ref().map(|d| d.value.to_string()),
+                updated: p.updated.as_ref().map(|d| d.value.to_string()),
+                draft: n.is_draft(),
+                note_id: p.note_id.as_ref().map(|x| x.value.as_str()),
+                tags: p.tags.iter().map(|t| t.value.clone()).collect(),
+            }
+        })
+        .collect();
+    match args.output.format {
+        TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+        TableFormat::Table => {
+            let table: Vec<[String; 4]> = rows
+                .iter()
+                .map(|r| {
+                    let title = if r.draft { format!("{} (draft)", r.title) } else { r.title.to_owned() };
+                    [
+                        r.created.clone().unwrap_or_default(),
+                        r.note_id.unwrap_or("").to_owned(),
+                        title,
+                        r.path.to_owned(),
+                    ]
+                })
+                .collect();
+            print!("{}", super::graph::render_table(&["created", "id", "title", "path"], &table));
+        }
+    }
+    if !args.output.quiet {
+        eprintln!("{} of {} notes", rows.len(), vault.notes.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct ClaimRow<'a> {
+    path: &'a str,
+    line: usize,
+    kind: &'static str,
+    text: &'a str,
+}
+
+/// `vellum claims [EXPR]`: core claims and inline claims.
+pub(crate) fn claims(args: &DigestArgs) -> Result<ExitCode, String> {
+    let vault = super::find_and_load(args.output.vault.as_deref())?;
+    let notes = selected(&vault, args.expr.as_deref(), args.sort, args.reverse, args.limit)?;
+    let mut rows = Vec::new();
+    for &i in &notes {
+        let n = &vault.notes[i];
+        let line = |o: usize| n.note.lines.line_col(&n.text, o).line;
+        if let Some(c) = &n.note.journal.core_claim {
+            rows.push(ClaimRow { path: &n.path, line: line(c.span.start), kind: "core", text: &c.value });
+        }
+        for c in &n.note.journal.claims {
+            rows.push(ClaimRow { path: &n.path, line: line(c.span.start), kind: "inline", text: &c.value });
+        }
+    }
+    match args.output.format {
+        TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+        TableFormat::Table => {
+            let t: Vec<[String; 3]> = rows
+                .iter()
+                .map(|r| [format!("{}:{}", r.path, r.line), r.kind.to_owned(), r.text.to_owned()])
+                .collect();
+            print!("{}", super::graph::render_table(&["note", "kind", "claim"], &t));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct QuestionRow<'a> {
+    path: &'a str,
+    line: usize,
+    question: &'a str,
+}
+
+/// `vellum questions [EXPR]`: the reflective questions.
+pub(crate) fn questions(args: &DigestArgs) -> Result<ExitCode, String> {
+    let vault = super::find_and_load(args.output.vault.as_deref())?;
+    let notes = selected(&vault, args.expr.as_deref(), args.sort, args.reverse, args.limit)?;
+    let mut rows = Vec::new();
+    for &i in &notes {
+        let n = &vault.notes[i];
+        for q in &n.note.journal.questions {
+            rows.push(QuestionRow {
+                path: &n.path,
+                line: n.note.lines.line_col(&n.text, q.span.start).line,
+                question: &q.value,
+            });
+        }
+    }
+    match args.output.format {
+        TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+        TableFormat::Table => {
+            let t: Vec<[String; 2]> =
+                rows.iter().map(|r| [format!("{}:{}", r.path, r.line), r.question.to_owned()]).collect();
+            print!("{}", super::graph::render_table(&["note", "question"], &t));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct SourceRow {
+    url: String,
+    title: Option<String>,
+    why: Vec<String>,
+    cited_by: Vec<String>,
+}
+
+/// `vellum sources [EXPR]`: sources deduplicated by URL, with the notes citing them.
+pub(crate) fn sources(args: &DigestArgs) -> Result<ExitCode, String> {
+    let vault = super::find_and_load(args.output.vault.as_deref())?;
+    let notes = selected(&vault, args.expr.as_deref(), args.sort, args.reverse, None)?;
+    let mut by_url: BTreeMap<String, SourceRow> = BTreeMap::new();
+    for &i in &notes {
+        let n = &vault.notes[i];
+        for s in &n.note.journal.sources {
+            let Some(url) = &s.url else { continue };
+            let key = url.value.trim_end_matches('/').to_lowercase();
+            let row = by_url.entry(key).or_insert_with(|| SourceRow {
+                url: url.value.clone(),
+                title: s.title.clone(),
+                why: Vec::new(),
+                cited_by: Vec::new(),
+            });
+            if let Some(w) = &s.why
+                && !row.why.contains(w)
+            {
+                row.why.push(w.clone());
+            }
+            if !row.cited_by.contains(&n.path) {
+                row.cited_by.push(n.path.clone());
+            }
+        }
+    }
+    let mut rows: Vec<SourceRow> = by_url.into_values().collect();
+    rows.sort_by(|a, b| b.cited_by.len().cmp(&a.cited_by.len()).then_with(|| a.url.cmp(&b.url)));
+    if let Some(l) = args.limit {
+        rows.truncate(l);
+    }
+    match args.output.format {
+        TableFormat::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+        TableFormat::Table => {
+            let t: Vec<[String; 3]> = rows
+                .iter()
+                .map(|r| [r.cited_by.len().to_string(), r.title.clone().unwrap_or_default(), r.url.clone()])
+                .collect();
+            print!("{}", super::graph::render_table(&["cited", "source", "url"], &t));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,127 @@
+//! `vellum query` and the digests over the example vault: each operator, and bad queries.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("vellum")
+        .expect("binary")
+        .args(args)
+        .arg("--vault")
+        .arg(example())
+        .output()
+        .expect("runs")
+}
+
+fn paths(expr: &str) -> Vec<String> {
+    let out = run(&["query", expr, "--format", "json", "--quiet"]);
+    assert!(out.status.success(), "{expr}: {}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    v.as_array().expect("array").iter().map(|r| r["path"].as_str().unwrap_or("").to_owned()).collect()
+}
+
+#[test]
+fn each_operator_selects_the_right_notes() {
+    let seed = "Nvidia Open Sources GPU Kernel Modules.md".to_owned();
+    assert!(paths("tag:hardware").contains(&seed));
+    assert!(!paths("tag:security").contains(&seed));
+    assert!(paths("keyword:gpu").contains(&seed));
+    assert!(paths("created:2022").contains(&seed));
+    assert!(paths("created:2022-05-11").contains(&seed));
+    assert!(!paths("created:>2022").contains(&seed));
+    assert!(paths("created:>=2022-05").contains(&seed));
+    assert!(paths("updated:<2026").contains(&seed));
+    assert!(paths("draft:true").contains(&seed));
+    assert!(!paths("draft:false").contains(&seed));
+    assert!(
+        paths("has:claim has:question has:source has:signals has:take has:brain-dump has:linkage")
+            .contains(&seed)
+    );
+    assert!(paths("links-to:\"CHIPS Act Momentum\"").contains(&seed));
+    assert!(paths("links-to:\"Nvidia and the Arm Block\"").contains(&seed), "unwritten targets count");
+    assert_eq!(paths("id:220511TJ01"), std::slice::from_ref(&seed));
+    assert!(paths("kind:tech-journal").contains(&seed));
+    assert!(paths("title:nvidia").contains(&seed));
+    assert!(paths("path:hardware/").iter().all(|p| p.starts_with("hardware/")));
+    assert!(paths("\"trust balance\"").contains(&seed));
+}
+
+#[test]
+fn boolean_operators() {
+    let all = paths("kind:tech-journal").len();
+    let drafts = paths("draft:true").len();
+    assert_eq!(paths("kind:tech-journal -draft:true").len(), all - drafts);
+    assert_eq!(paths("kind:tech-journal AND NOT draft:true").len(), all - drafts);
+    assert_eq!(paths("draft:true OR draft:false").len(), all);
+    let a = paths("tag:hardware").len();
+    let b = paths("tag:security").len();
+    assert_eq!(paths("(tag:hardware OR tag:security) kind:tech-journal").len(), a + b);
+}
+
+#[test]
+fn sort_and_limit() {
+    let out = run(&[
+        "query",
+        "kind:tech-journal",
+        "--sort",
+        "created",
+        "--limit",
+        "2",
+        "--format",
+        "json",
+        "--quiet",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rows = v.as_array().expect("array");
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0]["created"].as_str() <= rows[1]["created"].as_str());
+}
+
+#[test]
+fn bad_queries_point_at_the_column() {
+    for (q, col) in [
+        ("tga:x", 1),
+        ("tag:x AND tga:hardware", 11),
+        ("created:>=2022-13", 11),
+        ("(tag:a", 1),
+        ("tag:a OR", 9),
+    ] {
+        let out = run(&["query", q]);
+        assert_eq!(out.status.code(), Some(2), "{q}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(&format!("column {col}")), "{q}: {err}");
+        assert!(err.contains('^'), "{q}: caret shown");
+    }
+}
+
+#[test]
+fn digests() {
+    let out = run(&["claims", "id:220511TJ01", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let texts: Vec<&str> = v.as_array().expect("array").iter().filter_map(|r| r["text"].as_str()).collect();
+    assert!(texts.contains(&"The kernel module release changes the trust balance for Linux GPU stacks."));
+    assert!(texts.contains(&"Control can be shared without losing advantage"));
+
+    let out = run(&["questions", "id:220511TJ01", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v[0]["question"], "How far can vendors open critical layers without losing leverage?");
+
+    let out = run(&["sources", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rows = v.as_array().expect("array");
+    let mut urls: Vec<&str> = rows.iter().filter_map(|r| r["url"].as_str()).collect();
+    let n = urls.len();
+    urls.sort_unstable();
+    urls.dedup();
+    assert_eq!(urls.len(), n, "deduplicated by URL");
+    assert!(
+        rows.iter().any(|r| r["url"]
+            == "https://developer.nvidia.com/blog/nvidia-releases-open-source-gpu-kernel-modules/")
+    );
+}

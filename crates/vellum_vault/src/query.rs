@@ -1,0 +1,521 @@
+//! The query language: a small boolean language over the note model.
+//!
+//! ```text
+//! expr  := or
+//! or    := and ("OR" and)*
+//! and   := not ("AND"? not)*          -- juxtaposition means AND
+//! not   := ("NOT" | "-") not | atom
+//! atom  := "(" expr ")" | FIELD ":" value | word | "quoted phrase"
+//! value := word | "quoted" | OP? DATE  -- OP is >=, <=, >, <, = ; DATE is YYYY[-MM[-DD]]
+//! ```
+//!
+//! Fields: `tag:` (nested tags match their parents: `tag:hardware` finds
+//! `#hardware/gpu`), `keyword:`, `created:`, `updated:`, `draft:true|false`,
+//! `has:claim|question|source|signals|take|brain-dump|linkage`, `links-to:`,
+//! `id:`, `kind:`, `title:`, `path:`. A bare word or phrase matches the title or
+//! body, case-insensitively. Operators are case-sensitive words (`AND`, `OR`,
+//! `NOT`) so that lowercase `and`/`or` stay searchable text.
+//!
+//! [`parse`] reports errors with the 1-based character column of the problem.
+
+use jiff::civil::Date;
+use vellum_syntax::text::Span;
+
+use crate::{NoteIdx, Target, Vault};
+
+/// A parse error with its place in the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    /// What is wrong.
+    pub message: String,
+    /// Byte range in the query.
+    pub span: Span,
+    /// A hint, if any.
+    pub help: Option<String>,
+}
+
+impl QueryError {
+    /// 1-based column (in characters) where the problem starts.
+    #[must_use]
+    pub fn column(&self, query: &str) -> usize {
+        query.get(..self.span.start).map_or(1, |p| p.chars().count() + 1)
+    }
+}
+
+/// Fields a query can name.
+pub const FIELDS: &[&str] =
+    &["tag", "keyword", "created", "updated", "draft", "has", "links-to", "id", "kind", "title", "path"];
+
+/// What `has:` accepts.
+pub const HAS_VALUES: &[&str] = &["claim", "question", "source", "signals", "take", "brain-dump", "linkage"];
+
+/// A comparison on dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    /// Within the named period.
+    In,
+    /// `>=`: on or after the start of the period.
+    Ge,
+    /// `>`: after the end of the period.
+    Gt,
+    /// `<=`: on or before the end of the period.
+    Le,
+    /// `<`: before the start of the period.
+    Lt,
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// Both.
+    And(Box<Query>, Box<Query>),
+    /// Either.
+    Or(Box<Query>, Box<Query>),
+    /// Not.
+    Not(Box<Query>),
+    /// `tag:x`.
+    Tag(String),
+    /// `keyword:x`.
+    Keyword(String),
+    /// `created:…` / `updated:…`: field (true = created), comparison, first and last day of the period.
+    Date(bool, Cmp, Date, Date),
+    /// `draft:true|false`.
+    Draft(bool),
+    /// `has:…`.
+    Has(String),
+    /// `links-to:…`.
+    LinksTo(String),
+    /// `id:…`.
+    Id(String),
+    /// `kind:…`.
+    Kind(String),
+    /// `title:…`.
+    Title(String),
+    /// `path:…` (substring of the vault path).
+    Path(String),
+    /// A bare word or phrase.
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    LParen,
+    RParen,
+    And,
+    Or,
+    Not,
+    /// `field:value` or a bare word; `quoted` tells whether the value was quoted.
+    Term {
+        field: Option<String>,
+        value: String,
+        quoted: bool,
+    },
+}
+
+fn lex(q: &str) -> Result<Vec<(Tok, Span)>, QueryError> {
+    let mut out = Vec::new();
+    let b = q.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        match c {
+            b'(' => {
+                out.push((Tok::LParen, Span::new(i, i + 1)));
+                i += 1;
+            }
+            b')' => {
+                out.push((Tok::RParen, Span::new(i, i + 1)));
+                i += 1;
+            }
+            b'-' if i + 1 < b.len() && !b[i + 1].is_ascii_whitespace() => {
+                out.push((Tok::Not, Span::new(i, i + 1)));
+                i += 1;
+            }
+            _ => {
+                // A word, possibly `field:value`, where value may be quoted.
+                let mut field = None;
+                let mut value = String::new();
+                let mut quoted = false;
+                if c == b'"' {
+                    let (v, end) = quoted_str(q, i)?;
+                    value = v;
+                    quoted = true;
+                    i = end;
+                } else {
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'(' && b[i] != b')' {
+                        if b[i] == b':' && field.is_none() && !value.is_empty() {
+                            field = Some(std::mem::take(&mut value));
+                            i += 1;
+                            if i < b.len() && b[i] == b'"' {
+                                let (v, end) = quoted_str(q, i)?;
+                                value = v;
+                                quoted = true;
+                                i = end;
+                                break;
+                            }
+                            continue;
+                        }
+                        let ch = q[i..].chars().next().unwrap_or(' ');
+                        value.push(ch);
+                        i += ch.len_utf8();
+                    }
+                }
+                let span = Span::new(start, i);
+                let tok = match (field.is_none() && !quoted, value.as_str()) {
+                    (true, "AND") => Tok::And,
+                    (true, "OR") => Tok::Or,
+                    (true, "NOT") => Tok::Not,
+                    _ => Tok::Term { field, value, quoted },
+                };
+                out.push((tok, span));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn quoted_str(q: &str, open: usize) -> Result<(String, usize), QueryError> {
+    match q[open + 1..].find('"') {
+        Some(rel) => Ok((q[open + 1..open + 1 + rel].to_owned(), open + rel + 2)),
+        None => Err(QueryError {
+            message: "unclosed quote".to_owned(),
+            span: Span::new(open, q.len()),
+            help: Some("close the phrase with `\"`".to_owned()),
+        }),
+    }
+}
+
+struct Parser<'q> {
+    query: &'q str,
+    toks: Vec<(Tok, Span)>,
+    pos: usize,
+}
+
+/// Parse a query.
+///
+/// # Errors
+/// A [`QueryError`] pointing at the part of the query that is wrong.
+pub fn parse(query: &str) -> Result<Query, QueryError> {
+    let toks = lex(query)?;
+    if toks.is_empty() {
+        return Err(QueryError {
+            message: "empty query".to_owned(),
+            span: Span::empty(0),
+            help: Some("try `tag:hardware` or `created:2022 has:claim`".to_owned()),
+        });
+    }
+    let mut p = Parser { query, toks, pos: 0 };
+    let q = p.or()?;
+    if let Some((_, span)) = p.toks.get(p.pos) {
+        return Err(QueryError { message: "unexpected `)`".to_owned(), span: *span, help: None });
+    }
+    Ok(q)
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.pos).map(|t| &t.0)
+    }
+
+    fn end_span(&self) -> Span {
+        Span::empty(self.query.len())
+    }
+
+    fn or(&mut self) -> Result<Query, QueryError> {
+        let mut left = self.and()?;
+        while self.peek() == Some(&Tok::Or) {
+            self.pos += 1;
+            let right = self.and()?;
+            left = Query::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Query, QueryError> {
+        let mut left = self.not()?;
+        loop {
+            match self.peek() {
+                Some(Tok::And) => {
+                    self.pos += 1;
+                }
+                Some(Tok::Term { .. } | Tok::Not | Tok::LParen) => {}
+                _ => break,
+            }
+            let right = self.not()?;
+            left = Query::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn not(&mut self) -> Result<Query, QueryError> {
+        if self.peek() == Some(&Tok::Not) {
+            self.pos += 1;
+            return Ok(Query::Not(Box::new(self.not()?)));
+        }
+        self.atom()
+    }
+
+    fn atom(&mut self) -> Result<Query, QueryError> {
+        let Some((tok, span)) = self.toks.get(self.pos).cloned() else {
+            return Err(QueryError {
+                message: "the query ends too early".to_owned(),
+                span: self.end_span(),
+                help: Some("an operator needs something after it".to_owned()),
+            });
+        };
+        self.pos += 1;
+        match tok {
+            Tok::LParen => {
+                let inner = self.or()?;
+                if self.peek() != Some(&Tok::RParen) {
+                    return Err(QueryError {
+                        message: "unclosed `(`".to_owned(),
+                        span,
+                        help: Some("add the matching `)`".to_owned()),
+                    });
+                }
+                self.pos += 1;
+                Ok(inner)
+            }
+            Tok::RParen => Err(QueryError { message: "unexpected `)`".to_owned(), span, help: None }),
+            Tok::And | Tok::Or => Err(QueryError {
+                message: "an operator needs a term on each side".to_owned(),
+                span,
+                help: None,
+            }),
+            Tok::Not => unreachable_not(span),
+            Tok::Term { field: None, value, .. } => Ok(Query::Text(value.to_lowercase())),
+            Tok::Term { field: Some(field), value, .. } => term(&field, &value, span),
+        }
+    }
+}
+
+fn unreachable_not(span: Span) -> Result<Query, QueryError> {
+    Err(QueryError { message: "misplaced `NOT`".to_owned(), span, help: None })
+}
+
+fn term(field: &str, value: &str, span: Span) -> Result<Query, QueryError> {
+    let value_span = Span::new(span.start + field.len() + 1, span.end);
+    if value.is_empty() {
+        return Err(QueryError {
+            message: format!("`{field}:` needs a value"),
+            span: value_span,
+            help: None,
+        });
+    }
+    let v = value.to_lowercase();
+    Ok(match field.to_lowercase().as_str() {
+        "tag" => Query::Tag(v.trim_start_matches('#').to_owned()),
+        "keyword" => Query::Keyword(v),
+        "created" | "updated" => {
+            let (cmp, date) = date_value(value, value_span)?;
+            Query::Date(field.eq_ignore_ascii_case("created"), cmp, date.0, date.1)
+        }
+        "draft" => match v.as_str() {
+            "true" | "yes" => Query::Draft(true),
+            "false" | "no" => Query::Draft(false),
+            _ => {
+                return Err(QueryError {
+                    message: format!("`draft:` takes true or false, not `{value}`"),
+                    span: value_span,
+                    help: None,
+                });
+            }
+        },
+        "has" => {
+            let v = match v.as_str() {
+                "claims" => "claim",
+                "questions" => "question",
+                "sources" | "ref" => "source",
+                "my-take" => "take",
+                other => other,
+            };
+            if !HAS_VALUES.contains(&v) {
+                return Err(QueryError {
+                    message: format!("`has:` does not know `{value}`"),
+                    span: value_span,
+                    help: Some(format!("one of: {}", HAS_VALUES.join(", "))),
+                });
+            }
+            Query::Has(v.to_owned())
+        }
+        "links-to" => Query::LinksTo(value.to_owned()),
+        "id" => Query::Id(v),
+        "kind" => Query::Kind(v),
+        "title" => Query::Title(v),
+        "path" => Query::Path(v),
+        _ => {
+            return Err(QueryError {
+                message: format!("unknown field `{field}`"),
+                span: Span::new(span.start, span.start + field.len()),
+                help: Some(format!("fields: {}", FIELDS.join(", "))),
+            });
+        }
+    })
+}
+
+/// `>=2022-05` → (Ge, first and last day of May 2022).
+fn date_value(value: &str, span: Span) -> Result<(Cmp, (Date, Date)), QueryError> {
+    let (cmp, rest) = if let Some(r) = value.strip_prefix(">=") {
+        (Cmp::Ge, r)
+    } else if let Some(r) = value.strip_prefix("<=") {
+        (Cmp::Le, r)
+    } else if let Some(r) = value.strip_prefix('>') {
+        (Cmp::Gt, r)
+    } else if let Some(r) = value.strip_prefix('<') {
+        (Cmp::Lt, r)
+    } else {
+        (Cmp::In, value.strip_prefix('=').unwrap_or(value))
+    };
+    let op_len = value.len() - rest.len();
+    let bad = || QueryError {
+        message: format!("`{rest}` is not a date"),
+        span: Span::new(span.start + op_len, span.end),
+        help: Some("write YYYY, YYYY-MM or YYYY-MM-DD, optionally after >=, <=, > or <".to_owned()),
+    };
+    let parts: Vec<&str> = rest.split('-').collect();
+    let num = |s: &str, len: usize| if s.len() == len { s.parse::<i16>().ok() } else { None };
+    let range = match parts.as_slice() {
+        [y] => {
+            let y = num(y, 4).ok_or_else(bad)?;
+            (Date::new(y, 1, 1).map_err(|_| bad())?, Date::new(y, 12, 31).map_err(|_| bad())?)
+        }
+        [y, m] => {
+            let y = num(y, 4).ok_or_else(bad)?;
+            let m = i8::try_from(num(m, 2).ok_or_else(bad)?).map_err(|_| bad())?;
+            let first = Date::new(y, m, 1).map_err(|_| bad())?;
+            (first, first.last_of_month())
+        }
+        [_, _, _] => {
+            let d = vellum_syntax::frontmatter::parse_date(rest).ok_or_else(bad)?;
+            (d, d)
+        }
+        _ => return Err(bad()),
+    };
+    Ok((cmp, range))
+}
+
+/// Evaluate `query` against note `idx`.
+#[must_use]
+pub fn matches(vault: &Vault, idx: NoteIdx, query: &Query) -> bool {
+    let n = &vault.notes[idx];
+    let note = &n.note;
+    let p = &note.properties;
+    match query {
+        Query::And(a, b) => matches(vault, idx, a) && matches(vault, idx, b),
+        Query::Or(a, b) => matches(vault, idx, a) || matches(vault, idx, b),
+        Query::Not(a) => !matches(vault, idx, a),
+        Query::Tag(t) => note.all_tags().iter().any(|have| have == t || have.starts_with(&format!("{t}/"))),
+        Query::Keyword(k) => {
+            p.keywords.iter().any(|x| x.value.to_lowercase() == *k)
+                || note
+                    .journal
+                    .keyword_row
+                    .as_ref()
+                    .is_some_and(|r| r.value.iter().any(|x| x.value.to_lowercase() == *k))
+        }
+        Query::Date(created, cmp, first, last) => {
+            let d = if *created { p.created.as_ref() } else { p.updated.as_ref() };
+            d.is_some_and(|d| {
+                let d = d.value;
+                match cmp {
+                    Cmp::In => *first <= d && d <= *last,
+                    Cmp::Ge => d >= *first,
+                    Cmp::Gt => d > *last,
+                    Cmp::Le => d <= *last,
+                    Cmp::Lt => d < *first,
+                }
+            })
+        }
+        Query::Draft(want) => n.is_draft() == *want,
+        Query::Has(what) => {
+            let j = &note.journal;
+            match what.as_str() {
+                "claim" => j.core_claim.is_some() || !j.claims.is_empty(),
+                "question" => !j.questions.is_empty(),
+                "source" => !j.sources.is_empty(),
+                "signals" => !j.signals.is_empty(),
+                "take" => j.my_take.is_some(),
+                "brain-dump" => !j.brain_dump.is_empty(),
+                "linkage" => j.linkage.is_some(),
+                _ => false,
+            }
+        }
+        Query::LinksTo(target) => {
+            let wanted = vault.find_notes(target);
+            let lower = target.to_lowercase();
+            vault.resolved[idx].iter().zip(&note.links).any(|(r, l)| match &r.target {
+                Target::Note { note, .. } | Target::MissingFragment { note } => wanted.contains(note),
+                Target::Unresolved => l.target.to_lowercase() == lower,
+                _ => false,
+            })
+        }
+        Query::Id(id) => p.note_id.as_ref().is_some_and(|x| x.value.to_lowercase() == *id),
+        Query::Kind(k) => p.tags.iter().chain(&p.cssclasses).any(|t| t.value.to_lowercase() == *k),
+        Query::Title(t) => n.title.to_lowercase().contains(t.as_str()),
+        Query::Path(s) => n.path.to_lowercase().contains(s.as_str()),
+        Query::Text(word) => {
+            n.title.to_lowercase().contains(word.as_str())
+                || n.text[note.body.range()].to_lowercase().contains(word.as_str())
+        }
+    }
+}
+
+/// Every note matching `query`, in path order.
+#[must_use]
+pub fn select(vault: &Vault, query: &Query) -> Vec<NoteIdx> {
+    use rayon::prelude::*;
+    (0..vault.notes.len()).into_par_iter().filter(|&i| matches(vault, i, query)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precedence_and_implicit_and() {
+        let q = parse("tag:a b OR NOT c").expect("parses");
+        assert_eq!(
+            q,
+            Query::Or(
+                Box::new(Query::And(Box::new(Query::Tag("a".into())), Box::new(Query::Text("b".into())))),
+                Box::new(Query::Not(Box::new(Query::Text("c".into()))))
+            )
+        );
+        assert!(matches!(parse("(tag:a OR tag:b) -draft:true").expect("parses"), Query::And(..)));
+        assert_eq!(
+            parse("links-to:\"CHIPS Act Momentum\"").expect("parses"),
+            Query::LinksTo("CHIPS Act Momentum".into())
+        );
+    }
+
+    #[test]
+    fn dates() {
+        let q = parse("created:>=2022-05").expect("parses");
+        assert_eq!(
+            q,
+            Query::Date(true, Cmp::Ge, jiff::civil::date(2022, 5, 1), jiff::civil::date(2022, 5, 31))
+        );
+        assert!(matches!(parse("updated:<2023").expect("parses"), Query::Date(false, Cmp::Lt, ..)));
+    }
+
+    #[test]
+    fn errors_point_at_the_column() {
+        let q = "tag:x AND tga:hardware";
+        let e = parse(q).expect_err("unknown field");
+        assert_eq!(e.column(q), 11);
+        assert!(e.message.contains("tga"));
+        let q = "created:>=2022-13";
+        assert_eq!(parse(q).expect_err("bad date").column(q), 11);
+        assert_eq!(parse("(tag:a").expect_err("unclosed").column("(tag:a"), 1);
+        assert_eq!(parse("tag:a OR").expect_err("dangling").column("tag:a OR"), 9);
+        assert!(parse("\"open").is_err());
+        assert!(parse("has:nothing").expect_err("bad has").help.is_some());
+        assert!(parse("").is_err());
+    }
+}
