@@ -148,7 +148,10 @@ fn sections(md: &Markdown, j: &mut Journal) {
 /// The text of an element: its text chunks, entity-decoded, whitespace collapsed.
 fn element_text(text: &str, tokens: &HtmlTokens, inner: Span) -> String {
     let mut raw = String::new();
-    for t in tokens.texts.iter().filter(|t| inner.contains(**t)) {
+    // Text chunks come in document order: start at the first one at or after `inner`.
+    let first = tokens.texts.partition_point(|t| t.start < inner.start);
+    let chunks = tokens.texts[first..].iter().take_while(|t| t.start < inner.end);
+    for t in chunks.filter(|t| inner.contains(**t)) {
         raw.push_str(&text[t.range()]);
         raw.push(' ');
     }

@@ -355,7 +355,7 @@ pub fn parse(text: &str) -> Note {
 
     // Step 5: Obsidian inline syntax.
     let mut links = Vec::new();
-    scan::wikilinks(&scan, &mut links);
+    scan::wikilinks_in(text, &scan, &mut links);
     let mut tags = Vec::new();
     scan::tags(&scan, &mut tags);
     let mut block_ids = Vec::new();
@@ -369,8 +369,7 @@ pub fn parse(text: &str) -> Note {
 
     // Step 6: the journal.
     let (journal, components) = journal::read(text, &md, tokens.as_ref(), &links, &tags, &mut errors);
-    let words =
-        scan[body_start..].split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let words = count_words(&scan[body_start..]);
 
     Note {
         frontmatter: block,
@@ -388,6 +387,35 @@ pub fn parse(text: &str) -> Note {
         words,
         lines,
     }
+}
+
+/// Number of whitespace-separated words holding at least one letter or digit:
+/// `s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()`,
+/// in one pass with an ASCII fast path (this runs over every byte of every note).
+fn count_words(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let (mut words, mut in_word, mut has_alnum) = (0, false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (space, alnum, len) = if b.is_ascii() {
+            // `char::is_whitespace` for ASCII: `\t \n \x0B \x0C \r` and space.
+            (matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' '), b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.is_alphanumeric(), c.len_utf8())
+        };
+        if space {
+            words += usize::from(in_word && has_alnum);
+            in_word = false;
+            has_alnum = false;
+        } else {
+            in_word = true;
+            has_alnum |= alnum;
+        }
+        i += len;
+    }
+    words + usize::from(in_word && has_alnum)
 }
 
 /// A copy of `text` with the frontmatter and `masks` replaced by spaces (newlines kept).
@@ -417,4 +445,36 @@ fn blank_in_place(scan: &mut String, masks: &[Span]) {
         }
     }
     *scan = String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::count_words;
+
+    fn reference(s: &str) -> usize {
+        s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    }
+
+    #[test]
+    fn words_examples() {
+        for s in
+            ["", " ", "a", " a b ", "a\u{a0}b", "— x —", "日本 語\u{3000}🚀", "a\x0Bb\x0Cc", "x\r\ny\u{85}z"]
+        {
+            assert_eq!(count_words(s), reference(s), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn words_match_split_whitespace(s in "[a-z1 \t\n\r\x0B\x0C.#é日🚀\u{a0}\u{85}\u{2003}\u{3000}—]{0,40}") {
+            prop_assert_eq!(count_words(&s), reference(&s));
+        }
+
+        #[test]
+        fn words_match_split_whitespace_any(s in any::<String>()) {
+            prop_assert_eq!(count_words(&s), reference(&s));
+        }
+    }
 }

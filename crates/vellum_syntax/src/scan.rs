@@ -10,10 +10,20 @@ use crate::text::Span;
 use crate::{Fragment, Link, LinkKind, Tag};
 
 /// Find every wikilink and embed in `scan` (the blanked text).
-pub(crate) fn wikilinks(scan: &str, out: &mut Vec<Link>) {
+pub fn wikilinks(scan: &str, out: &mut Vec<Link>) {
+    wikilinks_in(scan, scan, out);
+}
+
+/// Find the wikilinks and embeds of `text`: where they are is decided on `scan`
+/// (its blanked copy, so `[[` in code or comments does not count), what they say
+/// is read from `text`, so a link's target is exactly the text at its
+/// `target_span` even when HTML markup inside the brackets was blanked.
+pub(crate) fn wikilinks_in(text: &str, scan: &str, out: &mut Vec<Link>) {
+    debug_assert_eq!(text.len(), scan.len());
     let bytes = scan.as_bytes();
     let mut i = 0;
-    while let Some(rel) = find2(&bytes[i..], b'[', b'[') {
+    // `i` is always just after ASCII (`[[` or `]]`), so on a char boundary.
+    while let Some(rel) = scan[i..].find("[[") {
         let open = i + rel;
         i = open + 2;
         if preceded_by_escape(bytes, open) {
@@ -36,7 +46,9 @@ pub(crate) fn wikilinks(scan: &str, out: &mut Vec<Link>) {
         }
         let Some(close) = close else { continue };
         let inner_start = open + 2;
-        let inner = &scan[inner_start..close];
+        // Blanking only writes spaces, so the `[[` and `]]` found in `scan` are in
+        // `text` too, and both ends of `inner` are char boundaries there.
+        let inner = &text[inner_start..close];
         let start = if embed { open - 1 } else { open };
         if let Some(link) = parse_wikilink(inner, inner_start, Span::new(start, close + 2), embed) {
             out.push(link);
@@ -79,16 +91,12 @@ fn parse_wikilink(inner: &str, inner_start: usize, span: Span, embed: bool) -> O
 }
 
 /// `#H1#H2` → a heading chain; `#^id` → a block reference.
-pub(crate) fn parse_fragment(raw: &str) -> Fragment {
+pub fn parse_fragment(raw: &str) -> Fragment {
     let raw = raw.trim();
     if let Some(id) = raw.strip_prefix('^') {
         return Fragment::Block(id.trim().to_owned());
     }
     Fragment::Heading(raw.split('#').map(str::trim).filter(|h| !h.is_empty()).map(str::to_owned).collect())
-}
-
-fn find2(hay: &[u8], a: u8, b: u8) -> Option<usize> {
-    hay.windows(2).position(|w| w[0] == a && w[1] == b)
 }
 
 fn preceded_by_escape(bytes: &[u8], at: usize) -> bool {
@@ -121,10 +129,10 @@ fn is_unicode_punct(c: char) -> bool {
 /// Find inline `#tags`. A tag starts at the start of a line or after whitespace,
 /// runs over [`is_tag_char`] characters, and needs at least one non-digit
 /// (`#1984` is not a tag, `#y1984` and `#ff394d` are).
-pub(crate) fn tags(scan: &str, out: &mut Vec<Tag>) {
-    let bytes = scan.as_bytes();
+pub fn tags(scan: &str, out: &mut Vec<Tag>) {
     let mut from = 0;
-    while let Some(rel) = bytes[from..].iter().position(|&b| b == b'#') {
+    // `from` is always just after a `#` or a run of whole characters: a char boundary.
+    while let Some(rel) = scan[from..].find('#') {
         let at = from + rel;
         from = at + 1;
         if at > 0 {
@@ -146,9 +154,15 @@ pub(crate) fn tags(scan: &str, out: &mut Vec<Tag>) {
 
 /// Find `^block-id` markers: at the end of a line, after whitespace or right after
 /// an embed's `]]`, or alone on their own line. IDs are Latin letters, digits and `-`.
-pub(crate) fn block_ids(scan: &str, out: &mut Vec<crate::BlockId>) {
-    let mut line_start = 0;
-    for line in scan.split_inclusive('\n') {
+pub fn block_ids(scan: &str, out: &mut Vec<crate::BlockId>) {
+    // Visit only the lines that hold a `^`: find one, then take its whole line.
+    let mut from = 0;
+    while let Some(rel) = scan[from..].find('^') {
+        let at = from + rel;
+        let line_start = scan[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = scan[at..].find('\n').map_or(scan.len(), |i| at + i + 1);
+        let line = &scan[line_start..line_end];
+        from = line_end;
         let content = line.trim_end();
         if let Some(caret) = content.rfind('^') {
             let id = &content[caret + 1..];
@@ -165,7 +179,6 @@ pub(crate) fn block_ids(scan: &str, out: &mut Vec<crate::BlockId>) {
                 });
             }
         }
-        line_start += line.len();
     }
 }
 

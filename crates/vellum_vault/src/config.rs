@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 /// Settings read from `vellum.toml` at the vault root.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Default)]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Config {
@@ -14,6 +14,9 @@ pub struct Config {
     pub journal: JournalConfig,
     /// Folders (vault-relative) that the walk skips, besides the built-in ones.
     pub exclude: Vec<String>,
+    /// `[site]`: settings of the published site (title, base URL, …), read by
+    /// `vellum_site`; kept here as a raw table so the vault accepts the key.
+    pub site: toml::Table,
 }
 
 /// `[links]`.
@@ -52,6 +55,15 @@ impl Config {
     pub fn from_toml(text: &str) -> Result<Self, String> {
         toml::from_str(text).map_err(|e| e.to_string())
     }
+
+    /// Like [`Config::from_toml`], but the error is the bare one-line message
+    /// and the byte range in `text` it is about, so it can be shown in place.
+    ///
+    /// # Errors
+    /// When the TOML is invalid or has unknown keys.
+    pub fn from_toml_spanned(text: &str) -> Result<Self, (String, Option<std::ops::Range<usize>>)> {
+        toml::from_str(text).map_err(|e| (e.message().trim().to_owned(), e.span()))
+    }
 }
 
 #[cfg(test)]
@@ -66,5 +78,8 @@ mod tests {
         let c = Config::from_toml("[links]\nresolve_aliases = true\n").expect("valid");
         assert!(c.links.resolve_aliases);
         assert!(Config::from_toml("[links]\nbogus = 1\n").is_err());
+        let (message, span) = Config::from_toml_spanned("[links]\nbogus = 1\n").expect_err("unknown key");
+        assert!(!message.contains('\n') && message.contains("bogus"), "{message}");
+        assert_eq!(span, Some(8..13));
     }
 }

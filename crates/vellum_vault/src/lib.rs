@@ -139,13 +139,19 @@ pub fn load(root: &Path) -> std::io::Result<Vault> {
     }
     let mut problems = Vec::new();
     let config = match std::fs::read_to_string(root.join("vellum.toml")) {
-        Ok(text) => Config::from_toml(&text).unwrap_or_else(|message| {
+        Ok(text) => Config::from_toml_spanned(&text).unwrap_or_else(|(message, range)| {
+            // Point at the bad key or value, so the problem is shown in place.
+            let span = range.map(|r| {
+                let start = vellum_syntax::text::floor_char_boundary(&text, r.start.min(text.len()));
+                let end = vellum_syntax::text::ceil_char_boundary(&text, r.end.min(text.len()).max(start));
+                vellum_syntax::Span::new(start, end)
+            });
             problems.push(LoadProblem {
                 path: "vellum.toml".to_owned(),
                 kind: LoadProblemKind::Config,
                 message: format!("invalid vellum.toml, using defaults: {message}"),
-                text: None,
-                span: None,
+                text: span.map(|_| text.clone()),
+                span,
             });
             Config::default()
         }),

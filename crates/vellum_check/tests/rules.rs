@@ -1,0 +1,543 @@
+//! One fixture vault per rule, each checked end to end: `vellum_vault::load`
+//! from disk, `vellum_check::check`, then every diagnostic rendered compactly as
+//! `path:line:col: severity[CODE] message` (plus its `help:`) and snapshotted.
+//!
+//! The vaults live in `tests/fixtures/<case>/`. Every case except `seed/` also
+//! holds `ok.md`, a valid note linking to the unwritten `[[Canary]]`: its `V403`
+//! proves that the rest of the vault was still loaded *and* checked next to the
+//! bad input. Cases that need files git should not hold (invalid UTF-8, NUL
+//! bytes, a 50 MB note, symlinks) copy `fixtures/load/` into a temporary folder
+//! and create the bad file there at test time.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use vellum_check::{Code, Diagnostic, Severity};
+use vellum_syntax::LineIndex;
+use vellum_vault::Vault;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A checked vault: the model, the diagnostics and their compact rendering.
+struct Checked {
+    vault: Vault,
+    diagnostics: Vec<Diagnostic>,
+    rendered: String,
+}
+
+impl Checked {
+    /// The codes reported for `path`, in order.
+    fn codes_in(&self, path: &str) -> Vec<&'static str> {
+        self.diagnostics.iter().filter(|d| d.file == path).map(|d| d.code.as_str()).collect()
+    }
+
+    /// Diagnostics with `code`.
+    fn with_code(&self, code: Code) -> Vec<&Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.code == code).collect()
+    }
+
+    /// 1-based (line, column) of a diagnostic's start.
+    fn line_col(&self, d: &Diagnostic) -> Option<(usize, usize)> {
+        let span = d.span?;
+        if let Some(i) = self.vault.note_by_path(&d.file) {
+            let n = &self.vault.notes[i];
+            let lc = n.note.lines.line_col(&n.text, span.start);
+            return Some((lc.line, lc.col));
+        }
+        let text = self.vault.problems.iter().find(|p| p.path == d.file)?.text.as_deref()?;
+        let lc = LineIndex::new(text).line_col(text, span.start);
+        Some((lc.line, lc.col))
+    }
+
+    /// `ok.md` was loaded, parsed and checked: its link to the unwritten
+    /// `[[Canary]]` is reported, and nothing else is.
+    fn assert_ok_note_checked(&self) {
+        assert!(self.vault.note_by_path("ok.md").is_some(), "ok.md not loaded:\n{}", self.rendered);
+        assert_eq!(self.codes_in("ok.md"), ["V403"], "ok.md not checked:\n{}", self.rendered);
+        assert!(self.rendered.contains("ok.md:3:28: note[V403] `[[Canary]]`"), "{}", self.rendered);
+    }
+}
+
+fn check_dir(root: &Path) -> Checked {
+    let vault = vellum_vault::load(root).expect("fixture vault loads");
+    let diagnostics = vellum_check::check(&vault);
+    let mut checked = Checked { vault, diagnostics, rendered: String::new() };
+    let mut out = String::new();
+    for d in &checked.diagnostics {
+        match checked.line_col(d) {
+            Some((line, col)) => write!(out, "{}:{line}:{col}: ", d.file),
+            None => write!(out, "{}: ", d.file),
+        }
+        .expect("write to string");
+        writeln!(out, "{}[{}] {}", d.severity.as_str(), d.code.as_str(), d.message).expect("write");
+        if let Some(help) = &d.help {
+            writeln!(out, "    help: {help}").expect("write");
+        }
+    }
+    checked.rendered = out;
+    checked
+}
+
+fn check_case(name: &str) -> Checked {
+    check_dir(&fixtures().join(name))
+}
+
+/// Load `tests/fixtures/<name>`, check it and render every diagnostic as
+/// `path:line:col: severity[CODE] message`.
+fn check_fixture(name: &str) -> String {
+    check_case(name).rendered
+}
+
+/// Copy a fixture vault into a fresh temporary folder, to add generated files.
+fn temp_copy(name: &str) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read fixture dir") {
+            let entry = entry.expect("entry");
+            let dest = to.join(entry.file_name());
+            if entry.file_type().expect("type").is_dir() {
+                copy(&entry.path(), &dest);
+            } else {
+                std::fs::copy(entry.path(), dest).expect("copy");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy(&fixtures().join(name), dir.path());
+    dir
+}
+
+/// Committed fixtures and the code each one is about.
+const CASES: &[(&str, Code)] = &[
+    ("bad_config", Code::BadConfig),
+    ("malformed_yaml", Code::MalformedYaml),
+    ("missing_field", Code::MissingField),
+    ("wrong_type", Code::WrongType),
+    ("invalid_date", Code::InvalidDate),
+    ("updated_before_created", Code::UpdatedBeforeCreated),
+    ("malformed_note_id", Code::MalformedNoteId),
+    ("note_id_date_mismatch", Code::NoteIdDateMismatch),
+    ("duplicate_note_id", Code::DuplicateNoteId),
+    ("keywords_mismatch", Code::KeywordsMismatch),
+    ("linkage_tags_mismatch", Code::TagsMismatch),
+    ("title_mismatch", Code::TitleMismatch),
+    ("malformed_component", Code::MalformedComponent),
+    ("source_without_url", Code::SourceWithoutUrl),
+    ("empty_heading", Code::EmptyHeading),
+    ("unknown_callout", Code::UnknownCallout),
+    ("missing_heading_or_block", Code::BrokenFragment),
+    ("ambiguous_link", Code::AmbiguousLink),
+    ("unresolved_link", Code::UnresolvedLink),
+    ("link_to_draft", Code::LinkToDraft),
+    ("link_escapes_vault", Code::LinkEscapesVault),
+];
+
+/// A diagnostic reduced to what the seed test compares: file, severity, code, line and column.
+type Found<'a> = (&'a str, Severity, &'a str, Option<(usize, usize)>);
+
+/// Codes covered by the cases generated at test time (see the load tests below).
+const GENERATED: &[Code] =
+    &[Code::Unreadable, Code::InvalidUtf8, Code::Binary, Code::TooLarge, Code::WalkError];
+
+#[test]
+fn every_code_has_a_fixture() {
+    for code in Code::ALL {
+        let committed = CASES.iter().filter(|(_, c)| c == code).count();
+        let generated = GENERATED.iter().filter(|c| *c == code).count();
+        assert_eq!(committed + generated, 1, "{} needs exactly one fixture", code.as_str());
+    }
+    for (name, code) in CASES {
+        let c = check_case(name);
+        assert!(!c.with_code(*code).is_empty(), "{name} does not report {}:\n{}", code.as_str(), c.rendered);
+        // Every diagnostic carries the code's default severity.
+        for d in &c.diagnostics {
+            assert_eq!(d.severity, d.code.severity(), "{name}: {d:?}");
+        }
+        c.assert_ok_note_checked();
+    }
+}
+
+// --- the seed note ----------------------------------------------------------
+
+#[test]
+fn seed_note_has_only_the_empty_heading_and_its_unwritten_links() {
+    let c = check_case("seed");
+    let path = "Nvidia Open Sources GPU Kernel Modules.md";
+    assert_eq!(c.vault.notes.len(), 1);
+    assert!(c.vault.problems.is_empty());
+    let got: Vec<Found<'_>> =
+        c.diagnostics.iter().map(|d| (d.file.as_str(), d.severity, d.code.as_str(), c.line_col(d))).collect();
+    assert_eq!(
+        got,
+        [
+            (path, Severity::Note, "V403", Some((78, 13))),
+            (path, Severity::Note, "V403", Some((79, 13))),
+            (path, Severity::Note, "V403", Some((80, 13))),
+            (path, Severity::Warning, "V301", Some((86, 1))),
+        ],
+        "{}",
+        c.rendered
+    );
+    // In particular the kind tag `tech-journal` and the year tag `2022` are not
+    // expected in the linkage tree, and the H1 is the title.
+    assert!(c.with_code(Code::TagsMismatch).is_empty());
+    assert!(c.with_code(Code::TitleMismatch).is_empty());
+    insta::assert_snapshot!(c.rendered);
+}
+
+// --- V0xx: files that cannot be loaded --------------------------------------
+
+#[test]
+fn v006_bad_config() {
+    let c = check_case("bad_config");
+    let d = c.with_code(Code::BadConfig);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].file, "vellum.toml");
+    assert!(d[0].message.contains("bogus"), "{}", d[0].message);
+    assert!(!d[0].message.contains('\n'), "one line; the place is the span: {}", d[0].message);
+    assert_eq!(c.line_col(d[0]), Some((3, 1)), "points at `bogus`");
+    // The defaults are used: aliases are not resolved.
+    assert!(!c.vault.config.links.resolve_aliases);
+    c.assert_ok_note_checked();
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v002_invalid_utf8() {
+    let dir = temp_copy("load");
+    std::fs::write(dir.path().join("latin1.md"), b"# Caf\xe9\n\nline two\n").expect("write");
+    let c = check_dir(dir.path());
+    let d = c.with_code(Code::InvalidUtf8);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(d[0].file, "latin1.md");
+    assert_eq!(c.line_col(d[0]), Some((1, 6)), "points at the bad byte");
+    assert!(c.vault.note_by_path("latin1.md").is_none());
+    c.assert_ok_note_checked();
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v003_binary() {
+    let dir = temp_copy("load");
+    std::fs::write(dir.path().join("blob.md"), b"PK\x03\x04\n\x00\x00\x01binary").expect("write");
+    let c = check_dir(dir.path());
+    let d = c.with_code(Code::Binary);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(d[0].file, "blob.md");
+    assert_eq!(c.line_col(d[0]), Some((2, 1)), "points at the first NUL");
+    c.assert_ok_note_checked();
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v004_too_large() {
+    let dir = temp_copy("load");
+    // A sparse 50 MB file: the size is checked before anything is read.
+    let f = std::fs::File::create(dir.path().join("huge.md")).expect("create");
+    f.set_len(50 * 1024 * 1024).expect("set_len");
+    drop(f);
+    // And one just over the limit, written for real.
+    let mut big = "word ".repeat(usize::try_from(vellum_vault::load::MAX_NOTE_BYTES).expect("fits") / 5);
+    big.push_str("over");
+    std::fs::write(dir.path().join("just-over.md"), big).expect("write");
+    let c = check_dir(dir.path());
+    let files: Vec<&str> = c.with_code(Code::TooLarge).iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files, ["huge.md", "just-over.md"], "{}", c.rendered);
+    c.assert_ok_note_checked();
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[cfg(unix)]
+#[test]
+fn v005_symlink_loop_and_dangling_symlink() {
+    let dir = temp_copy("load");
+    std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    std::fs::write(dir.path().join("sub/inner.md"), "# Inner\n").expect("write");
+    std::os::unix::fs::symlink(".", dir.path().join("sub/loop")).expect("symlink");
+    std::os::unix::fs::symlink("nowhere", dir.path().join("gone.md")).expect("symlink");
+    let c = check_dir(dir.path());
+    let walk: Vec<&Diagnostic> = c.with_code(Code::WalkError);
+    let files: Vec<&str> = walk.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files, ["gone.md", "sub/loop"], "{}", c.rendered);
+    assert!(walk[1].message.contains("loop"), "{}", walk[1].message);
+    // The walk went on: the folder holding the loop was read once.
+    assert!(c.vault.note_by_path("sub/inner.md").is_some());
+    assert!(c.vault.notes.iter().all(|n| !n.path.starts_with("sub/loop")));
+    c.assert_ok_note_checked();
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[cfg(unix)]
+#[test]
+fn v001_unreadable() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = temp_copy("load");
+    let locked = dir.path().join("locked.md");
+    std::fs::write(&locked, "# Locked\n").expect("write");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    if std::fs::read(&locked).is_ok() {
+        // Running as root: permissions do not stop us. A file whose read fails
+        // for everyone is needed instead; `/proc/self/mem` errors at offset 0.
+        if !Path::new("/proc/self/mem").exists() {
+            eprintln!("skipped: cannot make an unreadable file here");
+            return;
+        }
+        std::fs::remove_file(&locked).expect("rm");
+        std::os::unix::fs::symlink("/proc/self/mem", &locked).expect("symlink");
+    }
+    let c = check_dir(dir.path());
+    let d = c.with_code(Code::Unreadable);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(d[0].file, "locked.md");
+    assert!(d[0].message.starts_with("cannot read file: "), "{}", d[0].message);
+    c.assert_ok_note_checked();
+    // The OS message differs between the two ways of making the file unreadable.
+    let rendered = c.rendered.replace(&d[0].message, "cannot read file: [os error]");
+    insta::assert_snapshot!(rendered);
+}
+
+// --- V1xx: frontmatter ------------------------------------------------------
+
+#[test]
+fn v101_malformed_yaml_points_into_the_file() {
+    let c = check_case("malformed_yaml");
+    let d = c.with_code(Code::MalformedYaml);
+    let places: Vec<(&str, Option<(usize, usize)>)> =
+        d.iter().map(|d| (d.file.as_str(), c.line_col(d))).collect();
+    // Lines count from the top of the file, where `---` is line 1: an error on
+    // the first line of YAML is on line 2, never on line 1 (the YAML's own numbering).
+    assert_eq!(places, [("broken.md", Some((4, 8))), ("first-line.md", Some((2, 9)))], "{}", c.rendered);
+    for d in &d {
+        let (line, _) = c.line_col(d).expect("has a place");
+        assert!(line >= 2, "{}: line {line} is not inside the frontmatter", d.file);
+    }
+    // The properties are ignored, so the journal rules do not pile on.
+    assert_eq!(c.codes_in("broken.md"), ["V101"], "{}", c.rendered);
+    assert_eq!(c.codes_in("first-line.md"), ["V101"], "{}", c.rendered);
+    c.assert_ok_note_checked();
+    insta::assert_snapshot!(check_fixture("malformed_yaml"));
+}
+
+#[test]
+fn v102_missing_field() {
+    let c = check_case("missing_field");
+    let d = c.with_code(Code::MissingField);
+    let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["journal note has no `created`", "journal note has no `note_id`"]);
+    assert!(d.iter().all(|d| d.file == "journal.md" && c.line_col(d) == Some((1, 1))));
+    assert!(c.codes_in("plain.md").is_empty(), "not a journal note");
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v103_wrong_type() {
+    let c = check_case("wrong_type");
+    let fields: Vec<&str> =
+        c.with_code(Code::WrongType).iter().map(|d| d.message.split('`').nth(1).unwrap_or("")).collect();
+    assert_eq!(fields, ["title", "draft", "created"], "{}", c.rendered);
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v104_invalid_date() {
+    let c = check_case("invalid_date");
+    let d = c.with_code(Code::InvalidDate);
+    assert_eq!(d.len(), 2, "{}", c.rendered);
+    assert_eq!(c.line_col(d[0]), Some((3, 10)));
+    assert_eq!(c.line_col(d[1]), Some((4, 10)));
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v105_updated_before_created() {
+    let c = check_case("updated_before_created");
+    let d = c.with_code(Code::UpdatedBeforeCreated);
+    assert_eq!(d.len(), 1);
+    assert_eq!(c.line_col(d[0]), Some((4, 10)));
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v106_malformed_note_id() {
+    let c = check_case("malformed_note_id");
+    assert_eq!(c.codes_in("id.md"), ["V106"], "{}", c.rendered);
+    assert_eq!(c.line_col(c.with_code(Code::MalformedNoteId)[0]), Some((4, 10)));
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v107_note_id_date_mismatch() {
+    let c = check_case("note_id_date_mismatch");
+    assert_eq!(c.codes_in("id.md"), ["V107"], "{}", c.rendered);
+    let help = c.with_code(Code::NoteIdDateMismatch)[0].help.as_deref().unwrap_or("");
+    assert!(help.contains("`220511`"), "{help}");
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v108_duplicate_note_id() {
+    let c = check_case("duplicate_note_id");
+    let d = c.with_code(Code::DuplicateNoteId);
+    assert_eq!(d.len(), 1, "reported once, on the second note:\n{}", c.rendered);
+    assert_eq!(d[0].file, "second.md");
+    assert!(d[0].message.contains("`first.md`"));
+    insta::assert_snapshot!(c.rendered);
+}
+
+// --- V2xx: journal components -----------------------------------------------
+
+#[test]
+fn v201_keywords_mismatch() {
+    let c = check_case("keywords_mismatch");
+    let d = c.with_code(Code::KeywordsMismatch);
+    assert_eq!(d.len(), 1);
+    // Case does not matter (`Kernel` = `kernel`); `gpu` and `tooling` do.
+    assert!(d[0].message.contains("missing from the row: `gpu`"), "{}", d[0].message);
+    assert!(d[0].message.contains("not in `keywords`: `tooling`"), "{}", d[0].message);
+    assert_eq!(c.line_col(d[0]), Some((11, 1)));
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v202_linkage_tags_mismatch() {
+    let c = check_case("linkage_tags_mismatch");
+    let d = c.with_code(Code::TagsMismatch);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(d[0].file, "tree.md");
+    // `tech-journal` (kind) and `2022` (year) are not expected in the tree.
+    assert!(!d[0].message.contains("tech-journal") && !d[0].message.contains("2022"), "{}", d[0].message);
+    assert!(d[0].message.contains("missing from the tree: `linux`"), "{}", d[0].message);
+    assert!(d[0].message.contains("not in `tags`: `opensource`"), "{}", d[0].message);
+    assert!(c.codes_in("agrees.md").is_empty(), "{}", c.rendered);
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v203_title_mismatch() {
+    let c = check_case("title_mismatch");
+    let d = c.with_code(Code::TitleMismatch);
+    assert_eq!(d.len(), 1);
+    assert_eq!(c.line_col(d[0]), Some((5, 1)));
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v204_malformed_component() {
+    let c = check_case("malformed_component");
+    let unclosed: Vec<&Diagnostic> =
+        c.with_code(Code::MalformedComponent).into_iter().filter(|d| d.file == "unclosed.md").collect();
+    assert_eq!(unclosed.len(), 1, "{}", c.rendered);
+    assert!(unclosed[0].message.contains("never closed"));
+    assert_eq!(c.line_col(unclosed[0]), Some((7, 1)));
+    // The keywords inside the unclosed row are still read.
+    assert_eq!(c.codes_in("unclosed.md"), ["V204"], "{}", c.rendered);
+    let brain: Vec<&Diagnostic> =
+        c.with_code(Code::MalformedComponent).into_iter().filter(|d| d.file == "brain.md").collect();
+    assert_eq!(brain.len(), 1, "only the item without a label:\n{}", c.rendered);
+    assert_eq!(c.line_col(brain[0]), Some((5, 3)));
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v205_source_without_url() {
+    let c = check_case("source_without_url");
+    let d = c.with_code(Code::SourceWithoutUrl);
+    let places: Vec<Option<(usize, usize)>> = d.iter().map(|d| c.line_col(d)).collect();
+    // The missing URL points at the callout, the bad one at the URL.
+    assert_eq!(places, [Some((3, 1)), Some((7, 3))], "{}", c.rendered);
+    insta::assert_snapshot!(c.rendered);
+}
+
+// --- V3xx: Markdown ---------------------------------------------------------
+
+#[test]
+fn v301_empty_heading() {
+    let c = check_case("empty_heading");
+    let d = c.with_code(Code::EmptyHeading);
+    assert_eq!(d.len(), 1);
+    assert_eq!(c.line_col(d[0]), Some((5, 1)));
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v302_unknown_callout() {
+    let c = check_case("unknown_callout");
+    let d = c.with_code(Code::UnknownCallout);
+    // `[!FAQ]-`, `[!tip]` and `[!ref]` are fine.
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert!(d[0].message.contains("`bogus`"));
+    assert_eq!(c.line_col(d[0]), Some((3, 5)));
+    assert_eq!(c.codes_in("callouts.md"), ["V302"]);
+    insta::assert_snapshot!(c.rendered);
+}
+
+// --- V4xx: links --------------------------------------------------------------
+
+#[test]
+fn v401_missing_heading_or_block() {
+    let c = check_case("missing_heading_or_block");
+    let d = c.with_code(Code::BrokenFragment);
+    let messages: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`[[target#Nope]]`: `target.md` has no heading `Nope`",
+            "`[[target#^nope]]`: `target.md` has no block `^nope`",
+        ],
+        "{}",
+        c.rendered
+    );
+    assert_eq!(c.line_col(d[0]), Some((5, 6)));
+    assert!(c.codes_in("target.md").is_empty());
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v402_ambiguous_link() {
+    let c = check_case("ambiguous_link");
+    let d = c.with_code(Code::AmbiguousLink);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(d[0].file, "c/src.md");
+    assert!(d[0].message.contains("`a/Same.md`, `bb/Same.md`"), "{}", d[0].message);
+    let help = d[0].help.as_deref().unwrap_or("");
+    assert!(help.starts_with("Obsidian picks `a/Same.md`"), "{help}");
+    assert!(help.contains("shortest path"), "{help}");
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v403_unresolved_link_with_alias_suggestion() {
+    let c = check_case("unresolved_link");
+    let d: Vec<&Diagnostic> =
+        c.with_code(Code::UnresolvedLink).into_iter().filter(|d| d.file == "src.md").collect();
+    assert_eq!(d.len(), 2, "{}", c.rendered);
+    assert_eq!(d[0].severity, Severity::Note);
+    let help = d[0].help.as_deref().unwrap_or("");
+    assert!(help.contains("alias of `Real Note.md`"), "{help}");
+    assert!(help.contains("write `[[Real Note|AL]]`"), "{help}");
+    let help = d[1].help.as_deref().unwrap_or("");
+    assert!(help.contains("unwritten note"), "{help}");
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v404_link_to_draft() {
+    let c = check_case("link_to_draft");
+    let d = c.with_code(Code::LinkToDraft);
+    assert_eq!(d.len(), 1, "a draft linking to a published note is fine:\n{}", c.rendered);
+    assert_eq!(d[0].file, "published.md");
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v405_link_escapes_vault() {
+    let c = check_case("link_escapes_vault");
+    let d = c.with_code(Code::LinkEscapesVault);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert!(d[0].message.contains("../../outside.md"));
+    assert_eq!(c.line_col(d[0]), Some((3, 6)));
+    assert_eq!(c.codes_in("notes/src.md"), ["V405"], "`../ok.md` resolves");
+    insta::assert_snapshot!(c.rendered);
+}

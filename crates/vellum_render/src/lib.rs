@@ -1,0 +1,145 @@
+//! `vellum_render` turns one parsed note into sanitized HTML: wikilinks and
+//! embeds resolved through the vault, callouts, journal components, code
+//! highlighting and math. The site crate decides URLs through [`Urls`].
+//!
+//! The pipeline for one note ([`render_note`]):
+//!
+//! 1. parse the body with comrak (the same options as `vellum_syntax`);
+//! 2. rewrite the tree ([`transform`]): wikilinks and Markdown links become
+//!    links to resolved URLs (unwritten notes get their own style, drafts that are
+//!    not published become plain text), embeds are inlined (note, heading
+//!    section, block, image; nested up to a depth, cycles stopped), callouts become
+//!    `<div class="callout">` or `<details>`, code is highlighted with syntect
+//!    (CSS classes, no JS), math becomes MathML, `%%comments%%` are dropped, inline
+//!    `#tags` link to their pages, and links and tags inside the HTML components
+//!    are rewritten like any other;
+//! 3. render HTML with comrak, then a lol_html pass gives headings their ids
+//!    and turns `inline-keyword` spans into links to keyword pages;
+//! 4. sanitize with ammonia ([`sanitize`]): the journal's components and
+//!    classes survive, scripts, event handlers, `javascript:` URLs and iframes do not.
+
+mod highlight;
+mod sanitize;
+mod transform;
+
+pub use highlight::highlight_css;
+pub use sanitize::sanitize;
+
+use vellum_vault::{FileId, NoteIdx, Vault};
+
+/// Where things live in the output. The site implements this; the renderer
+/// never invents a URL.
+pub trait Urls: Sync {
+    /// The URL of a note's page, or `None` when the note is not published
+    /// (a draft in a build without `--drafts`): links to it render as text.
+    fn note(&self, idx: NoteIdx) -> Option<String>;
+    /// The URL of an attachment (image, PDF) copied to the output.
+    fn attachment(&self, file: FileId) -> String;
+    /// The URL of the page of an unwritten note.
+    fn unwritten(&self, name: &str) -> String;
+    /// The URL of a tag's page.
+    fn tag(&self, tag: &str) -> String;
+    /// The URL of a keyword's page.
+    fn keyword(&self, keyword: &str) -> String;
+}
+
+/// Rendering settings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct RenderOptions {
+    /// How deep `![[embeds]]` may nest before they render as links.
+    pub max_embed_depth: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self { max_embed_depth: 3 }
+    }
+}
+
+/// An entry of a note's table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading as plain text.
+    pub text: String,
+    /// The `id` of the heading element.
+    pub id: String,
+}
+
+/// A rendered note body.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedNote {
+    /// The body as sanitized HTML (without the H1 title when it repeats the title).
+    pub html: String,
+    /// Headings below the title, for a table of contents.
+    pub toc: Vec<TocEntry>,
+}
+
+/// Render the body of note `idx`.
+#[must_use]
+pub fn render_note(vault: &Vault, idx: NoteIdx, urls: &dyn Urls, opts: &RenderOptions) -> RenderedNote {
+    let n = &vault.notes[idx];
+    let body = &n.text[n.note.body.range()];
+    let cx = transform::Context { vault, urls, opts };
+    let mut stack = vec![idx];
+    let (html, toc) = transform::render_markdown(&cx, idx, body, Some(&n.title), &mut stack);
+    RenderedNote { html: sanitize(&html), toc }
+}
+
+/// The `id` a heading gets in the output (and the fragment heading links use):
+/// [`slugify`] of its text, or `section` for an empty heading.
+#[must_use]
+pub fn heading_slug(text: &str) -> String {
+    let s = slugify(text);
+    if s.is_empty() { "section".to_owned() } else { s }
+}
+
+/// Heading ids for a list of heading texts in document order, with `-1`, `-2`
+/// suffixes for repeats, as the renderer assigns them.
+#[must_use]
+pub fn heading_ids<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut seen = std::collections::HashMap::<String, usize>::new();
+    texts
+        .into_iter()
+        .map(|t| {
+            let base = heading_slug(t);
+            let n = seen.entry(base.clone()).or_insert(0);
+            let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+            *n += 1;
+            id
+        })
+        .collect()
+}
+
+/// A URL-safe slug: letters and digits, `-` between words, lowercase.
+#[must_use]
+pub fn slugify(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// Escape text for HTML element content and attribute values.
+#[must_use]
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}

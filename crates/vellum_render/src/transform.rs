@@ -1,0 +1,659 @@
+//! The comrak tree rewrite at the heart of rendering (see the crate docs).
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use comrak::nodes::{AstNode, NodeHtmlBlock, NodeValue};
+use comrak::{Arena, parse_document};
+use lol_html::{RewriteStrSettings, doc_comments, element, rewrite_str};
+use vellum_syntax::{Fragment, Link, LinkKind, heading_key};
+use vellum_vault::{Anchor, NoteIdx, ResolvedLink, Target, Vault};
+
+use crate::{RenderOptions, TocEntry, Urls, escape, heading_ids};
+
+/// Everything rendering needs besides the text.
+pub(crate) struct Context<'a> {
+    pub vault: &'a Vault,
+    pub urls: &'a dyn Urls,
+    pub opts: &'a RenderOptions,
+}
+
+const IMAGE_EXTS: &[&str] = &["avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp"];
+const MARKER: &str = "vh:";
+
+/// Heading ids of a note aligned with its headings; `None` for the title H1
+/// that the page shows as its title instead.
+pub(crate) fn note_heading_ids(vault: &Vault, idx: NoteIdx) -> Vec<Option<String>> {
+    let n = &vault.notes[idx];
+    let title = title_h1(&n.note.headings, &n.title);
+    let ids = heading_ids(
+        n.note.headings.iter().enumerate().filter(|(i, _)| Some(*i) != title).map(|(_, h)| h.text.as_str()),
+    );
+    let mut ids = ids.into_iter();
+    (0..n.note.headings.len()).map(|i| if Some(i) == title { None } else { ids.next() }).collect()
+}
+
+/// Index of the first H1 if it repeats the title.
+fn title_h1(headings: &[vellum_syntax::Heading], title: &str) -> Option<usize> {
+    let key = heading_key(title);
+    headings.iter().position(|h| h.level == 1).filter(|&i| headings[i].key() == key)
+}
+
+fn new_node<'a>(arena: &'a Arena<'a>, value: NodeValue) -> &'a AstNode<'a> {
+    arena.alloc(AstNode::from(value))
+}
+
+fn html_inline<'a>(arena: &'a Arena<'a>, html: String) -> &'a AstNode<'a> {
+    new_node(arena, NodeValue::HtmlInline(html))
+}
+
+fn html_block<'a>(arena: &'a Arena<'a>, html: String) -> &'a AstNode<'a> {
+    new_node(arena, NodeValue::HtmlBlock(NodeHtmlBlock { block_type: 6, literal: html }))
+}
+
+fn plain_text<'a>(node: &'a AstNode<'a>) -> String {
+    let mut s = String::new();
+    for d in node.descendants() {
+        match &d.data.borrow().value {
+            NodeValue::Text(t) => s.push_str(t),
+            NodeValue::Code(c) => s.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Render Markdown `src` written in note `idx`. `title`: drop a leading H1
+/// repeating it. `stack`: the notes being embedded, to stop cycles.
+pub(crate) fn render_markdown(
+    cx: &Context<'_>,
+    idx: NoteIdx,
+    src: &str,
+    title: Option<&str>,
+    stack: &mut Vec<NoteIdx>,
+) -> (String, Vec<TocEntry>) {
+    let arena = Arena::new();
+    let mut options = vellum_syntax::markdown_options();
+    options.render.r#unsafe = true;
+    let root = parse_document(&arena, src, &options);
+    let nodes: Vec<&AstNode<'_>> = root.descendants().collect();
+
+    // Headings: drop the title H1, give the others ids (through markers the
+    // post-pass turns into `id` attributes).
+    let mut headings = Vec::new();
+    let mut title_dropped = title.is_none();
+    for node in &nodes {
+        let level = match &node.data.borrow().value {
+            NodeValue::Heading(h) => h.level,
+            _ => continue,
+        };
+        let text = plain_text(node).trim().to_owned();
+        if text.is_empty() {
+            // An empty heading (the seed's stray `#`): `check` reports it; the page skips it.
+            node.detach();
+            continue;
+        }
+        if !title_dropped && level == 1 {
+            title_dropped = true;
+            if title.is_some_and(|t| heading_key(t) == heading_key(&text)) {
+                node.detach();
+                continue;
+            }
+        }
+        headings.push((*node, level, text));
+    }
+    let ids = heading_ids(headings.iter().map(|(_, _, t)| t.as_str()));
+    let mut toc = Vec::new();
+    for ((node, level, text), id) in headings.into_iter().zip(ids) {
+        node.insert_before(html_block(&arena, format!("<!--{MARKER}{id}-->")));
+        toc.push(TocEntry { level, text, id });
+    }
+
+    for node in nodes {
+        if node.parent().is_none() && !matches!(node.data.borrow().value, NodeValue::Document) {
+            continue; // detached above
+        }
+        let value = node.data.borrow().value.clone();
+        match value {
+            NodeValue::CommentInline(_) | NodeValue::MultilineComment(_) => node.detach(),
+            NodeValue::WikiLink(w) => wikilink(cx, idx, &arena, node, &w.url, w.embed, stack),
+            NodeValue::Link(l) => markdown_link(cx, idx, &arena, node, &l.url, false),
+            NodeValue::Image(l) => markdown_link(cx, idx, &arena, node, &l.url, true),
+            NodeValue::Callout(c) => callout(&arena, node, &c.callout_type, c.fold),
+            NodeValue::CodeBlock(cb) => {
+                let lang = cb.info.split_whitespace().next().unwrap_or("").to_lowercase();
+                let html = if lang == "mermaid" {
+                    format!("<pre class=\"mermaid\">{}</pre>", escape(&cb.literal))
+                } else {
+                    let body = crate::highlight::highlight(&cb.literal, &lang)
+                        .unwrap_or_else(|| escape(&cb.literal));
+                    let lang_attr = if lang.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" data-lang=\"{}\"", escape(&lang))
+                    };
+                    format!("<pre class=\"code\"{lang_attr}><code>{body}</code></pre>")
+                };
+                replace(node, html_block(&arena, html));
+            }
+            NodeValue::Math(m) => replace(node, html_inline(&arena, math(&m.literal, m.display_math))),
+            NodeValue::Text(t) => text(cx, &arena, node, &t),
+            NodeValue::HtmlBlock(b) => {
+                if let Some(html) = rewrite_html(cx, idx, &b.literal) {
+                    node.data.borrow_mut().value =
+                        NodeValue::HtmlBlock(NodeHtmlBlock { block_type: b.block_type, literal: html });
+                }
+            }
+            NodeValue::HtmlInline(h) => {
+                if let Some(html) = rewrite_html(cx, idx, &h) {
+                    node.data.borrow_mut().value = NodeValue::HtmlInline(html);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    let mut html = String::new();
+    if comrak::format_html(root, &options, &mut html).is_err() {
+        html.clear();
+    }
+    (post_pass(&html), toc)
+}
+
+fn replace<'a>(node: &'a AstNode<'a>, with: &'a AstNode<'a>) {
+    node.insert_before(with);
+    node.detach();
+}
+
+/// Turn heading markers into `id`s.
+fn post_pass(html: &str) -> String {
+    let pending = std::cell::RefCell::new(None::<String>);
+    let settings = RewriteStrSettings::new()
+        .append_document_content_handler(doc_comments!(|c| {
+            if let Some(id) = c.text().strip_prefix(MARKER) {
+                *pending.borrow_mut() = Some(id.to_owned());
+                c.remove();
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("h1, h2, h3, h4, h5, h6", |el| {
+            if let Some(id) = pending.borrow_mut().take() {
+                let _ = el.set_attribute("id", &id);
+            }
+            Ok(())
+        }));
+    rewrite_str(html, settings).unwrap_or_else(|_| html.to_owned())
+}
+
+fn math(tex: &str, display: bool) -> String {
+    use pulldown_latex::{Parser, RenderConfig, Storage, config::DisplayMode, push_mathml};
+    // The MathML writer asserts on a few impossible characters; never let a
+    // note take the build down.
+    let out = std::panic::catch_unwind(|| {
+        let storage = Storage::new();
+        let parser = Parser::new(tex, &storage);
+        let config = RenderConfig {
+            display_mode: if display { DisplayMode::Block } else { DisplayMode::Inline },
+            ..RenderConfig::default()
+        };
+        let mut s = String::new();
+        push_mathml(&mut s, parser, config).ok().map(|()| s)
+    });
+    match out {
+        Ok(Some(s)) => s,
+        _ => format!("<code class=\"math-error\">{}</code>", escape(tex)),
+    }
+}
+
+/// Build the vellum Link for a comrak wikilink url (`target#fragment`).
+fn link_of(url: &str, embed: bool, display: Option<String>) -> Link {
+    let (target, fragment) = match url.find('#') {
+        Some(h) => (&url[..h], Some(vellum_syntax::scan::parse_fragment(&url[h + 1..]))),
+        None => (url, None),
+    };
+    Link {
+        kind: if embed { LinkKind::Embed } else { LinkKind::Wiki },
+        span: vellum_syntax::Span::default(),
+        target: target.trim().to_owned(),
+        target_span: vellum_syntax::Span::default(),
+        fragment,
+        display,
+        in_html: false,
+    }
+}
+
+/// The text Obsidian shows for a link without an alias: `Note`, `Note > Heading`.
+fn default_display(link: &Link) -> String {
+    let base = link.target.rsplit('/').next().unwrap_or(&link.target);
+    let base = base.strip_suffix(".md").unwrap_or(base);
+    match &link.fragment {
+        Some(Fragment::Heading(h)) if !h.is_empty() => {
+            let last = h.last().map_or("", String::as_str);
+            if base.is_empty() { last.to_owned() } else { format!("{base} > {last}") }
+        }
+        Some(Fragment::Block(b)) if base.is_empty() => format!("^{b}"),
+        _ => base.to_owned(),
+    }
+}
+
+/// HTML for a (non-embed) link that resolved to `r`.
+fn link_html(cx: &Context<'_>, link: &Link, r: &ResolvedLink, display: &str) -> String {
+    let text = escape(display);
+    match &r.target {
+        Target::Note { note, anchor } => match cx.urls.note(*note) {
+            Some(url) => {
+                let frag = match anchor {
+                    Anchor::Note => String::new(),
+                    Anchor::Heading(h) => note_heading_ids(cx.vault, *note)
+                        .get(*h)
+                        .cloned()
+                        .flatten()
+                        .map_or(String::new(), |id| format!("#{id}")),
+                    Anchor::Block(b) => format!("#^{b}"),
+                };
+                format!("<a class=\"internal\" href=\"{}{}\">{text}</a>", escape(&url), escape(&frag))
+            }
+            None => format!("<span class=\"draft-link\">{text}</span>"),
+        },
+        Target::MissingFragment { note } => match cx.urls.note(*note) {
+            Some(url) => {
+                format!("<a class=\"internal broken-fragment\" href=\"{}\">{text}</a>", escape(&url))
+            }
+            None => format!("<span class=\"draft-link\">{text}</span>"),
+        },
+        Target::Attachment(f) => {
+            format!("<a class=\"attachment\" href=\"{}\">{text}</a>", escape(&cx.urls.attachment(*f)))
+        }
+        Target::Unresolved => {
+            format!("<a class=\"unwritten\" href=\"{}\">{text}</a>", escape(&cx.urls.unwritten(&link.target)))
+        }
+        Target::EscapesVault => format!("<span class=\"broken-link\">{text}</span>"),
+    }
+}
+
+fn wikilink<'a>(
+    cx: &Context<'_>,
+    idx: NoteIdx,
+    arena: &'a Arena<'a>,
+    node: &'a AstNode<'a>,
+    url: &str,
+    embed: bool,
+    stack: &mut Vec<NoteIdx>,
+) {
+    let shown = plain_text(node);
+    let alias = (shown != url && !shown.is_empty()).then(|| shown.clone());
+    let link = link_of(url, embed, alias);
+    let resolved = cx.vault.resolve_link(idx, &link);
+    let display = link.display.clone().unwrap_or_else(|| default_display(&link));
+    if !embed {
+        replace(node, html_inline(arena, link_html(cx, &link, &resolved, &display)));
+        return;
+    }
+    let html = embed_html(cx, &link, &resolved, &display, stack);
+    // An embed alone in its paragraph replaces the paragraph (block content).
+    let parent = node.parent();
+    let alone = parent.is_some_and(|p| {
+        matches!(p.data.borrow().value, NodeValue::Paragraph)
+            && p.children().all(|c| {
+                std::ptr::eq(c, node)
+                    || matches!(&c.data.borrow().value, NodeValue::Text(t) if t.trim().is_empty())
+            })
+    });
+    match parent {
+        Some(p) if alone && html.starts_with("<div") => replace(p, html_block(arena, html)),
+        _ => replace(node, html_inline(arena, html)),
+    }
+}
+
+fn embed_html(
+    cx: &Context<'_>,
+    link: &Link,
+    r: &ResolvedLink,
+    display: &str,
+    stack: &mut Vec<NoteIdx>,
+) -> String {
+    match &r.target {
+        Target::Attachment(f) => {
+            let path = cx.vault.files.path(*f);
+            let url = escape(&cx.urls.attachment(*f));
+            let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+            if IMAGE_EXTS.contains(&ext.as_str()) {
+                // `|300` or `|640x480` after the name is a size, not a caption.
+                let (mut alt, mut size) = (display.to_owned(), String::new());
+                if let Some(d) = &link.display {
+                    let dims: Vec<&str> = d.split('x').collect();
+                    if dims.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+                        alt = path.rsplit('/').next().unwrap_or(path).to_owned();
+                        let _ = write!(size, " width=\"{}\"", dims[0]);
+                        if let Some(h) = dims.get(1) {
+                            let _ = write!(size, " height=\"{h}\"");
+                        }
+                    }
+                }
+                format!(
+                    "<img class=\"embed-image\" src=\"{url}\" alt=\"{}\" loading=\"lazy\"{size}>",
+                    escape(&alt)
+                )
+            } else {
+                format!("<a class=\"embed-file\" href=\"{url}\">{}</a>", escape(display))
+            }
+        }
+        Target::Note { note, anchor } => {
+            let Some(url) = cx.urls.note(*note) else {
+                return format!("<span class=\"draft-link\">{}</span>", escape(display));
+            };
+            if stack.contains(note) || stack.len() > cx.opts.max_embed_depth {
+                return link_html(cx, link, r, display);
+            }
+            let n = &cx.vault.notes[*note];
+            let src = match anchor {
+                Anchor::Note => &n.text[n.note.body.range()],
+                Anchor::Heading(h) => section(n, *h),
+                Anchor::Block(id) => block(n, id),
+            };
+            stack.push(*note);
+            let title = matches!(anchor, Anchor::Note).then_some(n.title.as_str());
+            let (inner, _) = render_markdown(cx, *note, src, title, stack);
+            stack.pop();
+            format!(
+                "<div class=\"embed\"><div class=\"embed-title\"><a class=\"internal\" href=\"{}\">{}</a></div>{inner}</div>",
+                escape(&url),
+                escape(&n.title)
+            )
+        }
+        _ => link_html(cx, link, r, display),
+    }
+}
+
+/// The Markdown of heading `h` and everything under it, up to the next heading
+/// of the same or a higher level.
+fn section(n: &vellum_vault::NoteFile, h: usize) -> &str {
+    let hs = &n.note.headings;
+    let start = hs[h].span.start;
+    let end = hs[h + 1..].iter().find(|x| x.level <= hs[h].level).map_or(n.text.len(), |x| x.span.start);
+    &n.text[start..end]
+}
+
+/// The Markdown of the block a `^id` names: the paragraph holding it, or for an
+/// id on its own line, the block just before it.
+fn block<'n>(n: &'n vellum_vault::NoteFile, id: &str) -> &'n str {
+    let Some(b) = n.note.block_ids.iter().find(|b| b.id.eq_ignore_ascii_case(id)) else { return "" };
+    let text = &n.text;
+    let body_start = n.note.body.start;
+    let para_start =
+        |from: usize| text[body_start..from].rfind("\n\n").map_or(body_start, |i| body_start + i + 2);
+    if b.own_line {
+        let before = text[body_start..b.span.start].trim_end();
+        let end = body_start + before.len();
+        &text[para_start(end)..end]
+    } else {
+        let end = text[b.span.end..].find("\n\n").map_or(text.len(), |i| b.span.end + i);
+        &text[para_start(b.span.start)..end]
+    }
+}
+
+fn markdown_link<'a>(
+    cx: &Context<'_>,
+    idx: NoteIdx,
+    arena: &'a Arena<'a>,
+    node: &'a AstNode<'a>,
+    url: &str,
+    image: bool,
+) {
+    if url.is_empty()
+        || vellum_syntax::is_external(url)
+        || url.starts_with('#') && !url.contains('/') && url.len() == 1
+    {
+        return;
+    }
+    let (path, fragment) = match url.find('#') {
+        Some(h) => (
+            &url[..h],
+            Some(vellum_syntax::scan::parse_fragment(&vellum_syntax::percent_decode(&url[h + 1..]))),
+        ),
+        None => (url, None),
+    };
+    let link = Link {
+        kind: if image { LinkKind::MarkdownEmbed } else { LinkKind::Markdown },
+        span: vellum_syntax::Span::default(),
+        target: path.to_owned(),
+        target_span: vellum_syntax::Span::default(),
+        fragment,
+        display: None,
+        in_html: false,
+    };
+    let r = cx.vault.resolve_link(idx, &link);
+    let new_url = match &r.target {
+        Target::Attachment(f) => Some(cx.urls.attachment(*f)),
+        Target::Note { note, anchor } => cx.urls.note(*note).map(|u| match anchor {
+            Anchor::Heading(h) => {
+                let id = note_heading_ids(cx.vault, *note).get(*h).cloned().flatten();
+                id.map_or(u.clone(), |id| format!("{u}#{id}"))
+            }
+            Anchor::Block(b) => format!("{u}#^{b}"),
+            Anchor::Note => u,
+        }),
+        Target::MissingFragment { note } => cx.urls.note(*note),
+        Target::Unresolved => Some(cx.urls.unwritten(&vellum_syntax::percent_decode(path))),
+        Target::EscapesVault => None,
+    };
+    match new_url {
+        Some(u) => {
+            if let NodeValue::Link(l) | NodeValue::Image(l) = &mut node.data.borrow_mut().value {
+                l.url = u;
+            }
+        }
+        None => {
+            // Not published (or outside the vault): keep the words, drop the link.
+            let text = plain_text(node);
+            replace(node, html_inline(arena, format!("<span class=\"draft-link\">{}</span>", escape(&text))));
+        }
+    }
+}
+
+/// Text with line breaks kept.
+fn lines_of<'a>(node: &'a AstNode<'a>) -> String {
+    let mut s = String::new();
+    for d in node.descendants() {
+        match &d.data.borrow().value {
+            NodeValue::Text(t) => s.push_str(t),
+            NodeValue::Code(c) => s.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => s.push('\n'),
+            NodeValue::Paragraph if !s.is_empty() => s.push('\n'),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// A `[!ref]` source as a card: title, the link, and "Why it matters".
+fn source_card<'a>(arena: &'a Arena<'a>, node: &'a AstNode<'a>, title: &str) {
+    let body = lines_of(node);
+    let mut url = None;
+    let mut why = None;
+    let mut rest = Vec::new();
+    for line in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let lower = line.to_lowercase();
+        if url.is_none() && (line.starts_with("https://") || line.starts_with("http://")) {
+            url = Some(line.split_whitespace().next().unwrap_or(line).to_owned());
+        } else if let Some(i) = lower.find("why it matters:") {
+            why = Some(line[i + "why it matters:".len()..].trim().to_owned());
+        } else {
+            rest.push(escape(line));
+        }
+    }
+    let mut html = format!(
+        "<div class=\"callout callout-ref source-card\" data-callout=\"ref\"><div class=\"callout-title\"><span class=\"callout-icon\" aria-hidden=\"true\"></span><span class=\"callout-title-inner\">{}</span></div><div class=\"callout-content\">",
+        escape(title)
+    );
+    if let Some(u) = &url {
+        let shown = u.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
+        let _ = write!(
+            html,
+            "<p class=\"source-url\"><a class=\"external\" href=\"{}\">{}</a></p>",
+            escape(u),
+            escape(shown)
+        );
+    }
+    if let Some(w) = &why {
+        let _ = write!(html, "<p class=\"source-why\"><strong>Why it matters:</strong> {}</p>", escape(w));
+    }
+    if !rest.is_empty() {
+        let _ = write!(html, "<p>{}</p>", rest.join("<br>"));
+    }
+    html.push_str("</div></div>");
+    replace(node, html_block(arena, html));
+}
+
+fn callout<'a>(arena: &'a Arena<'a>, node: &'a AstNode<'a>, kind: &str, fold: comrak::nodes::CalloutFold) {
+    let kind = kind.to_lowercase();
+    let mut title = None;
+    let children: Vec<_> = node.children().collect();
+    for c in &children {
+        if matches!(c.data.borrow().value, NodeValue::CalloutTitle) {
+            let t = plain_text(c).trim().to_owned();
+            if !t.is_empty() {
+                title = Some(t);
+            }
+            c.detach();
+        }
+    }
+    let title = title.unwrap_or_else(|| vellum_syntax::callout::default_title(&kind));
+    if kind == "ref" && fold == comrak::nodes::CalloutFold::None {
+        source_card(arena, node, &title);
+        return;
+    }
+    let title = escape(&title);
+    let data = escape(&kind);
+    let canonical = vellum_syntax::canonical_callout(&kind).map_or("note", |k| k.name());
+    let (open, close) = match fold {
+        comrak::nodes::CalloutFold::None => (
+            format!(
+                "<div class=\"callout callout-{canonical}\" data-callout=\"{data}\"><div class=\"callout-title\"><span class=\"callout-icon\" aria-hidden=\"true\"></span><span class=\"callout-title-inner\">{title}</span></div><div class=\"callout-content\">"
+            ),
+            "</div></div>",
+        ),
+        f => (
+            format!(
+                "<details class=\"callout callout-{canonical}\" data-callout=\"{data}\"{}><summary class=\"callout-title\"><span class=\"callout-icon\" aria-hidden=\"true\"></span><span class=\"callout-title-inner\">{title}</span></summary><div class=\"callout-content\">",
+                if f == comrak::nodes::CalloutFold::Expanded { " open" } else { "" }
+            ),
+            "</div></details>",
+        ),
+    };
+    node.insert_before(html_block(arena, open));
+    for c in node.children().collect::<Vec<_>>() {
+        node.insert_before(c);
+    }
+    node.insert_before(html_block(arena, close.to_owned()));
+    node.detach();
+}
+
+/// Inline `#tags` become links; a trailing `^block-id` becomes an anchor.
+fn text<'a>(cx: &Context<'_>, arena: &'a Arena<'a>, node: &'a AstNode<'a>, t: &str) {
+    if !t.contains('#') && !t.contains('^') {
+        return;
+    }
+    if node.ancestors().any(|a| matches!(a.data.borrow().value, NodeValue::Link(_) | NodeValue::Image(_))) {
+        return;
+    }
+    let mut tags = Vec::new();
+    vellum_syntax::scan::tags(t, &mut tags);
+    let mut ids = Vec::new();
+    let at_line_end = node
+        .next_sibling()
+        .is_none_or(|s| matches!(s.data.borrow().value, NodeValue::SoftBreak | NodeValue::LineBreak));
+    if at_line_end {
+        vellum_syntax::scan::block_ids(t, &mut ids);
+        ids.retain(|b| b.span.end == t.trim_end().len());
+    }
+    if tags.is_empty() && ids.is_empty() {
+        return;
+    }
+    let mut pos = 0;
+    let push_text = |s: &str| {
+        if !s.is_empty() {
+            node.insert_before(new_node(arena, NodeValue::Text(Cow::Owned(s.to_owned()))));
+        }
+    };
+    let mut pieces: Vec<(usize, usize, String)> = tags
+        .iter()
+        .map(|tag| {
+            (
+                tag.span.start,
+                tag.span.end,
+                format!(
+                    "<a class=\"tag\" href=\"{}\">#{}</a>",
+                    escape(&cx.urls.tag(&tag.name)),
+                    escape(&tag.name)
+                ),
+            )
+        })
+        .collect();
+    pieces.extend(ids.iter().map(|b| {
+        (b.span.start, b.span.end, format!("<span class=\"block-anchor\" id=\"^{}\"></span>", escape(&b.id)))
+    }));
+    pieces.sort_by_key(|p| p.0);
+    for (start, end, html) in pieces {
+        if start < pos {
+            continue;
+        }
+        push_text(&t[pos..start]);
+        node.insert_before(html_inline(arena, html));
+        pos = end;
+    }
+    push_text(&t[pos..]);
+    node.detach();
+}
+
+/// Rewrite `[[links]]`, `#tags` and `inline-keyword`s inside raw HTML (the
+/// journal components), which Markdown never sees. `None` when nothing changes.
+fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str) -> Option<String> {
+    if !html.contains("[[") && !html.contains('#') && !html.contains("inline-keyword") {
+        return None;
+    }
+    let sub = vellum_syntax::parse(html);
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for l in sub.links.iter().filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Embed)) {
+        let r = cx.vault.resolve_link(idx, l);
+        let display = l.display.clone().unwrap_or_else(|| default_display(l));
+        edits.push((l.span.start, l.span.end, link_html(cx, l, &r, &display)));
+    }
+    for t in &sub.tags {
+        edits.push((
+            t.span.start,
+            t.span.end,
+            format!("<a class=\"tag\" href=\"{}\">#{}</a>", escape(&cx.urls.tag(&t.name)), escape(&t.name)),
+        ));
+    }
+    if let Some(row) = &sub.journal.keyword_row {
+        for k in &row.value {
+            let inner = &html[k.span.range()];
+            edits.push((
+                k.span.start,
+                k.span.end,
+                format!(
+                    "<a class=\"keyword-link\" href=\"{}\">{inner}</a>",
+                    escape(&cx.urls.keyword(&k.value))
+                ),
+            ));
+        }
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    edits.sort_by_key(|e| e.0);
+    let mut out = String::with_capacity(html.len() + edits.len() * 40);
+    let mut pos = 0;
+    for (start, end, rep) in edits {
+        if start < pos {
+            continue;
+        }
+        out.push_str(&html[pos..start]);
+        out.push_str(&rep);
+        pos = end;
+    }
+    out.push_str(&html[pos..]);
+    Some(out)
+}
