@@ -17,6 +17,8 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Check a vault against the Obsidian dialect and the journal schema.
     Check(CheckArgs),
+    /// Publish the vault as a static site (drafts left out).
+    Build(BuildArgs),
     /// Explain how a link resolves: the candidates and the rule that decided.
     Explain(ExplainArgs),
     /// Outgoing links of a note, with the line they are on and where they lead.
@@ -188,6 +190,24 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_enum, default_value_t = MinSeverity::Note)]
     pub min_severity: MinSeverity,
     /// Print no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BuildArgs {
+    /// The vault folder (default: the current directory).
+    pub vault: Option<PathBuf>,
+    /// Where to write the site (default: `public/` in the vault, which the vault walk skips).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Include drafts, each marked as a draft.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Replace an output folder vellum did not create.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
 }

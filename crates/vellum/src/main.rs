@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Check(a) => commands::check::run(&a),
+        args::Command::Build(a) => commands::build::run(&a),
         args::Command::Explain(a) => commands::explain::run(&a),
         args::Command::Links(a) => commands::graph::links(&a),
         args::Command::Backlinks(a) => commands::graph::backlinks(&a),

@@ -1,0 +1,57 @@
+//! `vellum build [VAULT]`: publish the vault as a static site.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use vellum_site::{BuildOptions, build};
+
+use crate::args::BuildArgs;
+
+pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let vault = super::load_vault(args.vault.as_deref())?;
+    let output: PathBuf = args.output.clone().unwrap_or_else(|| vault.root.join("public"));
+    let mut opts = BuildOptions::new(&output);
+    opts.include_drafts = args.drafts;
+    opts.force = args.force;
+    opts.progress = !args.quiet;
+    // Notes that could not be loaded (or whose frontmatter is broken: they might be
+    // drafts) are left out; say so, and exit 1 so CI notices.
+    let mut failed = 0;
+    for p in &vault.problems {
+        eprintln!("error: {}: {}", p.path, p.message);
+        failed += 1;
+    }
+    for n in &vault.notes {
+        if n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml) {
+            eprintln!("error: {}: malformed YAML frontmatter; the note is left out of the site", n.path);
+            failed += 1;
+        }
+    }
+    let report = build(&vault, &opts).map_err(|e| e.to_string())?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    if !args.quiet {
+        let t = &report.timings;
+        eprintln!(
+            "built {} pages ({} notes{}, {} tags, {} keywords, {} unwritten, {} attachments; {:.1} MB) into {} in {:.2?}",
+            report.pages,
+            report.notes,
+            if args.drafts { format!(", {} drafts", report.drafts) } else { String::new() },
+            report.tags,
+            report.keywords,
+            report.unwritten,
+            report.attachments,
+            report.bytes as f64 / 1_048_576.0,
+            report.output.display(),
+            started.elapsed(),
+        );
+        eprintln!(
+            "  phases: render {:.2?}, pages {:.2?}, search {:.2?}, graph {:.2?}, feed {:.2?}, write {:.2?}",
+            t.render, t.pages, t.search, t.graph, t.feed, t.write
+        );
+    }
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}

@@ -1,0 +1,73 @@
+//! `vellum build` end to end: the example vault becomes a site; a foreign
+//! output folder is refused; drafts stay out.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
+}
+
+#[test]
+fn builds_the_example_vault() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let site = out.path().join("site");
+    let run = Command::cargo_bin("vellum")
+        .expect("binary")
+        .arg("build")
+        .arg(example())
+        .arg("--output")
+        .arg(&site)
+        .output()
+        .expect("runs");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("built ") && stderr.contains("phases: render"), "{stderr}");
+    let index = std::fs::read_to_string(site.join("index.html")).expect("index");
+    assert!(index.contains("CUDA Moat"));
+    assert!(site.join("hardware/cuda-moat/index.html").is_file());
+    assert!(site.join("feed.xml").is_file() && site.join("sitemap.xml").is_file());
+    // The seed note is a draft: no page, and its core claim appears nowhere.
+    assert!(!site.join("nvidia-open-sources-gpu-kernel-modules/index.html").exists());
+    let claim = "The kernel module release changes the trust balance for Linux GPU stacks.";
+    for entry in walk(&site) {
+        let text = std::fs::read(&entry).expect("read");
+        assert!(
+            !String::from_utf8_lossy(&text).contains(claim),
+            "draft text leaked into {}",
+            entry.display()
+        );
+    }
+}
+
+#[test]
+fn refuses_a_foreign_output_folder() {
+    let out = tempfile::tempdir().expect("tempdir");
+    std::fs::write(out.path().join("precious.txt"), "mine").expect("write");
+    let run = Command::cargo_bin("vellum")
+        .expect("binary")
+        .arg("build")
+        .arg(example())
+        .arg("--output")
+        .arg(out.path())
+        .arg("--quiet")
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--force"));
+    assert_eq!(std::fs::read_to_string(out.path().join("precious.txt")).expect("kept"), "mine");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("dir").flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

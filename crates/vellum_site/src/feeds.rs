@@ -1,0 +1,237 @@
+//! Machine-readable files: the Atom feed (`feed.xml`), `sitemap.xml`,
+//! `robots.txt`, the search index (`search-index.json`) and the link previews
+//! (`previews.json`). Drafts are never in the feed or the sitemap.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use atom_syndication::{Content, Entry, Feed, FixedDateTime, Generator, Link, Person, Text};
+use serde::Serialize;
+
+use crate::BuildError;
+use crate::pages::{Body, Card};
+use crate::plan::Plan;
+
+/// Entries in the feed.
+pub(crate) const FEED_ENTRIES: usize = 50;
+
+/// Body text per note in the search index, in characters: generous for small
+/// sites, shrinking for large ones so the index stays around 8 MB.
+fn snippet_budget(notes: usize) -> usize {
+    (8_000_000 / notes.max(1)).clamp(300, 2_000)
+}
+
+/// How much body text to keep per note in the render phase.
+pub(crate) fn text_budget(notes: usize) -> usize {
+    snippet_budget(notes)
+}
+
+fn date_time(d: jiff::civil::Date) -> Option<FixedDateTime> {
+    format!("{d}T00:00:00Z").parse().ok()
+}
+
+/// `feed.xml`: the newest published notes (drafts never), with their bodies.
+pub(crate) fn atom(
+    plan: &Plan<'_>,
+    cards: &[Option<Card>],
+    bodies: &[Option<Body>],
+) -> Result<Vec<u8>, BuildError> {
+    let s = &plan.site;
+    let author = if s.author.is_empty() { s.title.clone() } else { s.author.clone() };
+    let abs = |url: &str| s.absolute(url);
+    // Atom ids must be absolute IRIs: without `base_url`, use a URN of the path.
+    let id = |url: &str| if s.origin.is_empty() { format!("urn:vellum:{url}") } else { s.absolute(url) };
+    let mut entries = Vec::new();
+    for &i in &plan.newest {
+        if entries.len() == FEED_ENTRIES {
+            break;
+        }
+        let n = &plan.vault.notes[i];
+        let (Some(card), false) = (cards[i].as_ref(), n.is_draft()) else { continue };
+        let p = &n.note.properties;
+        let Some(created) = p.created.as_ref().and_then(|d| date_time(d.value)) else { continue };
+        let updated =
+            p.updated.as_ref().and_then(|d| date_time(d.value)).filter(|u| *u > created).unwrap_or(created);
+        let summary = card.description.clone().or_else(|| card.core_claim.clone());
+        entries.push(Entry {
+            title: Text::plain(card.title.clone()),
+            id: id(&card.url),
+            updated,
+            published: Some(created),
+            links: vec![Link { href: abs(&card.url), rel: "alternate".to_owned(), ..Link::default() }],
+            summary: summary.map(Text::plain),
+            content: bodies[i].as_ref().map(|b| Content {
+                value: Some(b.html.clone()),
+                content_type: Some("html".to_owned()),
+                ..Content::default()
+            }),
+            categories: card
+                .tags
+                .iter()
+                .map(|t| atom_syndication::Category { term: t.name.clone(), ..Default::default() })
+                .collect(),
+            ..Entry::default()
+        });
+    }
+    let updated =
+        entries.iter().map(|e| e.updated).max().or_else(|| date_time(jiff::civil::date(1970, 1, 1)));
+    let home = abs(&s.base_path);
+    let feed = Feed {
+        title: Text::plain(s.title.clone()),
+        id: id(&s.base_path),
+        updated: updated.unwrap_or_default(),
+        authors: vec![Person { name: author, ..Person::default() }],
+        generator: Some(Generator {
+            value: "vellum".to_owned(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+        }),
+        links: vec![
+            Link { href: home, rel: "alternate".to_owned(), ..Link::default() },
+            Link { href: abs(&plan.url("feed.xml")), rel: "self".to_owned(), ..Link::default() },
+        ],
+        subtitle: (!s.description.is_empty()).then(|| Text::plain(s.description.clone())),
+        lang: Some(s.language.clone()),
+        base: (!s.origin.is_empty()).then(|| abs(&s.base_path)),
+        entries,
+        ..Feed::default()
+    };
+    let mut out = Vec::new();
+    feed.write_to(&mut out).map_err(|e| BuildError::Feed(e.to_string()))?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `sitemap.xml`: the indexable pages (not drafts, unwritten notes, search or 404).
+pub(crate) fn sitemap(plan: &Plan<'_>, cards: &[Option<Card>]) -> Vec<u8> {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut add = |rel: &str, lastmod: Option<&str>| {
+        let loc = plan.site.absolute(&plan.url(rel));
+        let _ = write!(out, "  <url><loc>{}</loc>", xml_escape(&loc));
+        if let Some(d) = lastmod {
+            let _ = write!(out, "<lastmod>{d}</lastmod>");
+        }
+        out.push_str("</url>\n");
+    };
+    let newest = plan.newest.iter().filter_map(|&i| cards[i].as_ref()).find(|c| !c.draft);
+    let lastmod = |c: &Card| c.updated.clone().or_else(|| c.created.clone());
+    add("", newest.and_then(lastmod).as_deref());
+    for &i in &plan.published {
+        let Some(card) = cards[i].as_ref().filter(|c| !c.draft) else { continue };
+        if let Some(rel) = &plan.rel[i] {
+            add(rel, lastmod(card).as_deref());
+        }
+    }
+    for rel in ["tags/", "keywords/", "claims/", "questions/", "sources/", "graph/"] {
+        add(rel, None);
+    }
+    for t in plan.tags.values().filter(|t| !t.notes.is_empty()) {
+        add(&t.rel, None);
+    }
+    for k in plan.keywords.values().filter(|k| !k.notes.is_empty()) {
+        add(&k.rel, None);
+    }
+    out.push_str("</urlset>\n");
+    out.into_bytes()
+}
+
+/// `robots.txt`, pointing at the sitemap.
+pub(crate) fn robots(plan: &Plan<'_>) -> Vec<u8> {
+    let sitemap = plan.site.absolute(&plan.url("sitemap.xml"));
+    format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n").into_bytes()
+}
+
+#[derive(Serialize)]
+struct SearchDoc<'a> {
+    /// URL.
+    u: &'a str,
+    /// Title.
+    t: &'a str,
+    /// Description.
+    d: &'a str,
+    /// Tags.
+    g: Vec<&'a str>,
+    /// Body text (cut).
+    b: &'a str,
+    /// Draft (only with `--drafts`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    x: bool,
+}
+
+#[derive(Serialize)]
+struct SearchIndex<'a> {
+    version: u32,
+    docs: Vec<SearchDoc<'a>>,
+}
+
+/// `search-index.json`: per published note its URL, title, description, tags
+/// and the start of its text. Keys are one letter to keep it small.
+pub(crate) fn search_index(plan: &Plan<'_>, cards: &[Option<Card>], bodies: &[Option<Body>]) -> Vec<u8> {
+    let budget = snippet_budget(plan.published.len());
+    let docs = plan
+        .newest
+        .iter()
+        .filter_map(|&i| {
+            let card = cards[i].as_ref()?;
+            let text = bodies[i].as_ref().map_or("", |b| b.text.as_str());
+            let cut = text.char_indices().nth(budget).map_or(text.len(), |(k, _)| k);
+            Some(SearchDoc {
+                u: &card.url,
+                t: &card.title,
+                d: card.description.as_deref().or(card.core_claim.as_deref()).unwrap_or(""),
+                g: card.tags.iter().map(|t| t.name.as_str()).collect(),
+                b: &text[..cut],
+                x: card.draft,
+            })
+        })
+        .collect();
+    serde_json::to_vec(&SearchIndex { version: 1, docs }).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct Preview<'a> {
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    core_claim: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
+}
+
+/// `previews.json`: URL → title, description and core claim, for hover previews.
+pub(crate) fn previews(plan: &Plan<'_>, cards: &[Option<Card>]) -> Vec<u8> {
+    let map: BTreeMap<&str, Preview<'_>> = plan
+        .published
+        .iter()
+        .filter_map(|&i| cards[i].as_ref())
+        .map(|c| {
+            (
+                c.url.as_str(),
+                Preview {
+                    title: &c.title,
+                    description: c.description.as_deref(),
+                    core_claim: c.core_claim.as_deref(),
+                    draft: c.draft,
+                },
+            )
+        })
+        .collect();
+    serde_json::to_vec(&map).unwrap_or_default()
+}

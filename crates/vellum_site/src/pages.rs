@@ -1,0 +1,605 @@
+//! The HTML pages: what each template gets (documented for theme authors in
+//! `theme/README.md`) and the loop that renders them.
+
+use std::collections::BTreeMap;
+
+use minijinja::Value;
+use minijinja::value::Serde;
+use serde::Serialize;
+use vellum_render::TocEntry;
+use vellum_vault::NoteIdx;
+
+use crate::plan::{Neighbour, Plan};
+use crate::text::truncate_words;
+
+/// A rendered note body, kept between the render phase and the pages.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    pub(crate) html: String,
+    pub(crate) toc: Vec<TocEntry>,
+    /// Plain text of the body (cut), for search and fallback descriptions.
+    pub(crate) text: String,
+}
+
+/// A name with the URL of its page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Named {
+    pub(crate) name: String,
+    pub(crate) url: String,
+}
+
+/// A name, its page and how many notes it has.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Counted {
+    pub(crate) name: String,
+    pub(crate) url: String,
+    pub(crate) count: usize,
+    /// Nesting depth (tags): 0 for `a`, 1 for `a/b`.
+    pub(crate) depth: usize,
+    /// The last part of a nested tag (`b` for `a/b`).
+    pub(crate) leaf: String,
+}
+
+/// A note as lists show it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Card {
+    pub(crate) title: String,
+    pub(crate) url: String,
+    pub(crate) path: String,
+    pub(crate) description: Option<String>,
+    pub(crate) core_claim: Option<String>,
+    pub(crate) created: Option<String>,
+    pub(crate) updated: Option<String>,
+    pub(crate) reading_minutes: usize,
+    pub(crate) words: usize,
+    pub(crate) draft: bool,
+    pub(crate) tags: Vec<Named>,
+}
+
+#[derive(Serialize)]
+struct Toc<'a> {
+    level: u8,
+    text: &'a str,
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct NoteView<'a> {
+    #[serde(flatten)]
+    card: &'a Card,
+    note_id: Option<&'a str>,
+    aliases: Vec<&'a str>,
+    keywords: Vec<Named>,
+    keyword_row: bool,
+    cssclasses: Vec<&'a str>,
+    html: &'a str,
+    toc: Vec<Toc<'a>>,
+    claims: Vec<&'a str>,
+    questions: Vec<&'a str>,
+    backlinks: Vec<&'a Card>,
+    links: Vec<Named>,
+    local_graph: String,
+}
+
+/// Page metadata every template gets as `page`.
+#[derive(Debug, Serialize)]
+pub(crate) struct PageMeta {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) url: String,
+    /// Absolute when `base_url` is set, else the same as `url`.
+    pub(crate) canonical: String,
+    pub(crate) absolute: bool,
+    pub(crate) kind: &'static str,
+    pub(crate) noindex: bool,
+    pub(crate) og_type: &'static str,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_path: &'a str,
+    base_url: String,
+    author: &'a str,
+    language: &'a str,
+}
+
+#[derive(Serialize)]
+struct UrlsView {
+    home: String,
+    tags: String,
+    keywords: String,
+    claims: String,
+    questions: String,
+    sources: String,
+    graph: String,
+    search: String,
+    feed: String,
+    sitemap: String,
+    style: String,
+    script: String,
+    custom_css: Option<String>,
+    search_index: String,
+    graph_json: String,
+    previews: String,
+}
+
+#[derive(Serialize)]
+struct BuildView {
+    drafts: bool,
+    generator: &'static str,
+}
+
+/// The values every page gets.
+pub(crate) struct Globals {
+    site: Value,
+    urls: Value,
+    build: Value,
+}
+
+pub(crate) const GENERATOR: &str = concat!("vellum ", env!("CARGO_PKG_VERSION"));
+
+impl Globals {
+    pub(crate) fn new(plan: &Plan<'_>, include_drafts: bool, custom_css: bool) -> Self {
+        let s = &plan.site;
+        let site = SiteView {
+            title: &s.title,
+            description: &s.description,
+            base_path: &s.base_path,
+            base_url: if s.origin.is_empty() { String::new() } else { s.absolute(&s.base_path) },
+            author: &s.author,
+            language: &s.language,
+        };
+        let u = |rel: &str| plan.url(rel);
+        let urls = UrlsView {
+            home: u(""),
+            tags: u("tags/"),
+            keywords: u("keywords/"),
+            claims: u("claims/"),
+            questions: u("questions/"),
+            sources: u("sources/"),
+            graph: u("graph/"),
+            search: u("search/"),
+            feed: u("feed.xml"),
+            sitemap: u("sitemap.xml"),
+            style: u("style.css"),
+            script: u("vellum.js"),
+            custom_css: custom_css.then(|| u("custom.css")),
+            search_index: u("search-index.json"),
+            graph_json: u("graph.json"),
+            previews: u("previews.json"),
+        };
+        let build = BuildView { drafts: include_drafts, generator: GENERATOR };
+        Self {
+            site: Value::from(Serde(&site)),
+            urls: Value::from(Serde(&urls)),
+            build: Value::from(Serde(&build)),
+        }
+    }
+
+    /// The context of a page: the globals, `page`, and the page's own values.
+    pub(crate) fn context(&self, page: &PageMeta, extra: Vec<(&'static str, Value)>) -> Value {
+        let mut pairs: Vec<(&str, Value)> = vec![
+            ("site", self.site.clone()),
+            ("urls", self.urls.clone()),
+            ("build", self.build.clone()),
+            ("page", Value::from(Serde(page))),
+        ];
+        pairs.extend(extra);
+        Value::from_pairs(pairs)
+    }
+}
+
+pub(crate) fn ser<T: Serialize>(x: &T) -> Value {
+    Value::from(Serde(x))
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Reading time in minutes: words / 220, rounded, at least 1.
+#[must_use]
+pub(crate) fn reading_minutes(words: usize) -> usize {
+    ((words + 110) / 220).max(1)
+}
+
+impl Plan<'_> {
+    /// Page metadata for a page at `rel`.
+    pub(crate) fn meta(&self, rel: &str, title: &str, description: &str, kind: &'static str) -> PageMeta {
+        let url = self.url(rel);
+        let absolute = !self.site.origin.is_empty();
+        PageMeta {
+            title: title.to_owned(),
+            description: description.to_owned(),
+            canonical: if absolute { self.site.absolute(&url) } else { url.clone() },
+            url,
+            absolute,
+            kind,
+            noindex: false,
+            og_type: "website",
+        }
+    }
+
+    /// The card of every published note, by note index.
+    pub(crate) fn cards(&self) -> Vec<Option<Card>> {
+        let mut cards = vec![None; self.vault.notes.len()];
+        for &i in &self.published {
+            let n = &self.vault.notes[i];
+            let p = &n.note.properties;
+            let description =
+                p.description.as_ref().map(|d| d.value.trim().to_owned()).filter(|d| !d.is_empty());
+            let tags = self
+                .note_tags(i)
+                .into_iter()
+                .filter_map(|t| self.tags.get(&t).map(|info| Named { url: self.url(&info.rel), name: t }))
+                .collect();
+            cards[i] = Some(Card {
+                title: n.title.clone(),
+                url: self.note_url(i).unwrap_or_default(),
+                path: n.path.clone(),
+                description,
+                core_claim: n.note.journal.core_claim.as_ref().map(|c| c.value.clone()),
+                created: p.created.as_ref().map(|d| d.value.to_string()),
+                updated: p.updated.as_ref().map(|d| d.value.to_string()),
+                reading_minutes: reading_minutes(n.note.words),
+                words: n.note.words,
+                draft: n.is_draft(),
+                tags,
+            });
+        }
+        cards
+    }
+
+    /// The description for meta tags: `description`, else the core claim,
+    /// else the start of the body.
+    pub(crate) fn meta_description(&self, card: &Card, body: Option<&Body>) -> String {
+        let raw = card
+            .description
+            .clone()
+            .or_else(|| card.core_claim.clone())
+            .or_else(|| body.map(|b| b.text.clone()))
+            .unwrap_or_default();
+        truncate_words(&raw.split_whitespace().collect::<Vec<_>>().join(" "), 200)
+    }
+
+    /// The context of a note's page.
+    pub(crate) fn note_context(
+        &self,
+        g: &Globals,
+        idx: NoteIdx,
+        cards: &[Option<Card>],
+        body: &Body,
+    ) -> Option<Value> {
+        let n = &self.vault.notes[idx];
+        let card = cards[idx].as_ref()?;
+        let rel = self.rel[idx].as_deref()?;
+        let p = &n.note.properties;
+        let j = &n.note.journal;
+        let mut meta = self.meta(rel, &n.title, &self.meta_description(card, Some(body)), "note");
+        meta.og_type = "article";
+        meta.noindex = card.draft;
+        let keywords = self
+            .note_keywords(idx)
+            .into_iter()
+            .filter_map(|k| {
+                self.keywords.get(&k.to_lowercase()).map(|page| Named { url: self.url(&page.rel), name: k })
+            })
+            .collect();
+        let backlinks: Vec<&Card> =
+            self.backlinks(idx).into_iter().filter_map(|b| cards[b].as_ref()).collect();
+        let links = self
+            .outlinks(idx)
+            .into_iter()
+            .filter_map(|nb| self.neighbour(nb, cards))
+            .map(|(name, url, _)| Named { name, url })
+            .collect();
+        let view = NoteView {
+            card,
+            note_id: p.note_id.as_ref().map(|id| id.value.as_str()),
+            aliases: p.aliases.iter().map(|a| a.value.as_str()).collect(),
+            keywords,
+            keyword_row: j.keyword_row.is_some(),
+            cssclasses: p.cssclasses.iter().map(|c| c.value.as_str()).collect(),
+            html: &body.html,
+            toc: body.toc.iter().map(|t| Toc { level: t.level, text: &t.text, id: &t.id }).collect(),
+            claims: j.claims.iter().map(|c| c.value.as_str()).collect(),
+            questions: j.questions.iter().map(|q| q.value.as_str()).collect(),
+            backlinks,
+            links,
+            local_graph: crate::graph::local_json(self, idx, cards),
+        };
+        Some(g.context(&meta, vec![("note", ser(&view))]))
+    }
+
+    /// Title, URL and kind of a graph neighbour.
+    pub(crate) fn neighbour(
+        &self,
+        nb: Neighbour,
+        cards: &[Option<Card>],
+    ) -> Option<(String, String, &'static str)> {
+        match nb {
+            Neighbour::Note(i) => {
+                let c = cards[i].as_ref()?;
+                Some((c.title.clone(), c.url.clone(), if c.draft { "draft" } else { "note" }))
+            }
+            Neighbour::Unwritten(k) => {
+                let u = self.unwritten.get(k)?;
+                Some((u.name.clone(), self.url(&u.rel), "unwritten"))
+            }
+        }
+    }
+
+    fn card_list<'c>(&self, notes: &[NoteIdx], cards: &'c [Option<Card>]) -> Vec<&'c Card> {
+        notes.iter().filter_map(|&i| cards[i].as_ref()).collect()
+    }
+
+    /// Every page but the notes': `(output path, template, context)`.
+    pub(crate) fn other_pages(
+        &self,
+        g: &Globals,
+        cards: &[Option<Card>],
+    ) -> Vec<(String, &'static str, Value)> {
+        let mut pages = Vec::new();
+        let s = &self.site;
+        let all = self.card_list(&self.newest, cards);
+
+        // Index: the timeline.
+        #[derive(Serialize)]
+        struct Month<'c> {
+            month: u8,
+            name: &'static str,
+            notes: Vec<&'c Card>,
+        }
+        #[derive(Serialize)]
+        struct Year<'c> {
+            year: String,
+            months: Vec<Month<'c>>,
+        }
+        let mut timeline: Vec<Year<'_>> = Vec::new();
+        for &i in &self.newest {
+            let Some(card) = cards[i].as_ref() else { continue };
+            let date = self.vault.notes[i].note.properties.created.as_ref().map(|d| d.value);
+            let (year, month) = match date {
+                Some(d) => (d.year().to_string(), u8::try_from(d.month()).unwrap_or(1)),
+                None => ("Undated".to_owned(), 0),
+            };
+            if timeline.last().is_none_or(|y| y.year != year) {
+                timeline.push(Year { year: year.clone(), months: Vec::new() });
+            }
+            let Some(y) = timeline.last_mut() else { continue };
+            if y.months.last().is_none_or(|m| m.month != month) {
+                let name = MONTHS.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("");
+                y.months.push(Month { month, name, notes: Vec::new() });
+            }
+            if let Some(m) = y.months.last_mut() {
+                m.notes.push(card);
+            }
+        }
+        let mut meta = self.meta("", &s.title, &s.description, "index");
+        meta.title.clone_from(&s.title);
+        pages.push((
+            "index.html".to_owned(),
+            "index.html",
+            g.context(&meta, vec![("timeline", ser(&timeline)), ("notes", ser(&all))]),
+        ));
+
+        // Tags.
+        let counted = |name: &str, rel: &str, count: usize| {
+            let depth = name.matches('/').count();
+            let leaf = name.rsplit('/').next().unwrap_or(name).to_owned();
+            Counted { name: name.to_owned(), url: self.url(rel), count, depth, leaf }
+        };
+        let tag_list: Vec<Counted> =
+            self.tags.values().map(|t| counted(&t.name, &t.rel, t.notes.len())).collect();
+        let meta =
+            self.meta("tags/", "Tags", &format!("All {} tags of {}.", tag_list.len(), s.title), "tags");
+        pages.push((
+            "tags/index.html".to_owned(),
+            "tags.html",
+            g.context(&meta, vec![("tags", ser(&tag_list))]),
+        ));
+        for t in self.tags.values() {
+            let parent = t
+                .name
+                .rsplit_once('/')
+                .and_then(|(p, _)| self.tags.get(p))
+                .map(|p| Named { name: p.name.clone(), url: self.url(&p.rel) });
+            let prefix = format!("{}/", t.name);
+            let children: Vec<Counted> = self
+                .tags
+                .range(prefix.clone()..)
+                .take_while(|(k, _)| k.starts_with(&prefix))
+                .filter(|(k, _)| !k[prefix.len()..].contains('/'))
+                .map(|(_, c)| counted(&c.name, &c.rel, c.notes.len()))
+                .collect();
+            #[derive(Serialize)]
+            struct TagView<'a> {
+                name: &'a str,
+                url: String,
+                count: usize,
+                direct: usize,
+                parent: Option<Named>,
+                children: Vec<Counted>,
+            }
+            let view = TagView {
+                name: &t.name,
+                url: self.url(&t.rel),
+                count: t.notes.len(),
+                direct: t.direct,
+                parent,
+                children,
+            };
+            let desc = format!("{} notes tagged #{}.", t.notes.len(), t.name);
+            let meta = self.meta(&t.rel, &format!("#{}", t.name), &desc, "tag");
+            pages.push((
+                format!("{}index.html", t.rel),
+                "tag.html",
+                g.context(&meta, vec![("tag", ser(&view)), ("notes", ser(&self.card_list(&t.notes, cards)))]),
+            ));
+        }
+
+        // Keywords.
+        let kw_list: Vec<Counted> =
+            self.keywords.values().map(|k| counted(&k.name, &k.rel, k.notes.len())).collect();
+        let meta = self.meta(
+            "keywords/",
+            "Keywords",
+            &format!("All {} keywords of {}.", kw_list.len(), s.title),
+            "keywords",
+        );
+        pages.push((
+            "keywords/index.html".to_owned(),
+            "keywords.html",
+            g.context(&meta, vec![("keywords", ser(&kw_list))]),
+        ));
+        for k in self.keywords.values() {
+            let view = counted(&k.name, &k.rel, k.notes.len());
+            let desc = format!("{} notes with the keyword {}.", k.notes.len(), k.name);
+            let meta = self.meta(&k.rel, &k.name, &desc, "keyword");
+            pages.push((
+                format!("{}index.html", k.rel),
+                "keyword.html",
+                g.context(
+                    &meta,
+                    vec![("keyword", ser(&view)), ("notes", ser(&self.card_list(&k.notes, cards)))],
+                ),
+            ));
+        }
+
+        // Digests.
+        #[derive(Serialize)]
+        struct ClaimsOf<'c> {
+            note: &'c Card,
+            core_claim: Option<&'c str>,
+            claims: Vec<&'c str>,
+        }
+        #[derive(Serialize)]
+        struct QuestionsOf<'c> {
+            note: &'c Card,
+            questions: Vec<&'c str>,
+        }
+        let mut claims = Vec::new();
+        let mut questions = Vec::new();
+        for &i in &self.newest {
+            let Some(card) = cards[i].as_ref() else { continue };
+            let j = &self.vault.notes[i].note.journal;
+            if j.core_claim.is_some() || !j.claims.is_empty() {
+                claims.push(ClaimsOf {
+                    note: card,
+                    core_claim: j.core_claim.as_ref().map(|c| c.value.as_str()),
+                    claims: j.claims.iter().map(|c| c.value.as_str()).collect(),
+                });
+            }
+            if !j.questions.is_empty() {
+                questions.push(QuestionsOf {
+                    note: card,
+                    questions: j.questions.iter().map(|q| q.value.as_str()).collect(),
+                });
+            }
+        }
+        let meta = self.meta("claims/", "Claims", &format!("Every core claim of {}.", s.title), "claims");
+        pages.push((
+            "claims/index.html".to_owned(),
+            "claims.html",
+            g.context(&meta, vec![("claims", ser(&claims))]),
+        ));
+        let meta = self.meta(
+            "questions/",
+            "Questions",
+            &format!("Every reflective question of {}.", s.title),
+            "questions",
+        );
+        pages.push((
+            "questions/index.html".to_owned(),
+            "questions.html",
+            g.context(&meta, vec![("questions", ser(&questions))]),
+        ));
+        let sources = self.sources(cards);
+        let meta =
+            self.meta("sources/", "Sources", &format!("Every source cited in {}.", s.title), "sources");
+        pages.push((
+            "sources/index.html".to_owned(),
+            "sources.html",
+            g.context(&meta, vec![("sources", ser(&sources))]),
+        ));
+
+        // Unwritten notes.
+        for u in &self.unwritten {
+            let view = Named { name: u.name.clone(), url: self.url(&u.rel) };
+            let mut meta =
+                self.meta(&u.rel, &u.name, &format!("“{}” is not written yet.", u.name), "unwritten");
+            meta.noindex = true;
+            pages.push((
+                format!("{}index.html", u.rel),
+                "unwritten.html",
+                g.context(
+                    &meta,
+                    vec![("unwritten", ser(&view)), ("notes", ser(&self.card_list(&u.notes, cards)))],
+                ),
+            ));
+        }
+
+        // Graph, search, 404.
+        let meta =
+            self.meta("graph/", "Graph", &format!("How the notes of {} link together.", s.title), "graph");
+        pages.push(("graph/index.html".to_owned(), "graph.html", g.context(&meta, Vec::new())));
+        let mut meta = self.meta("search/", "Search", &format!("Search {}.", s.title), "search");
+        meta.noindex = true;
+        pages.push(("search/index.html".to_owned(), "search.html", g.context(&meta, Vec::new())));
+        let mut meta = self.meta("404.html", "Page not found", "", "404");
+        meta.noindex = true;
+        pages.push(("404.html".to_owned(), "404.html", g.context(&meta, Vec::new())));
+        pages
+    }
+
+    /// Sources deduplicated by URL (case and a trailing `/` aside), most cited first.
+    pub(crate) fn sources<'c>(&self, cards: &'c [Option<Card>]) -> Vec<SourceView<'c>> {
+        let mut by_url: BTreeMap<String, SourceView<'c>> = BTreeMap::new();
+        for &i in &self.newest {
+            let Some(card) = cards[i].as_ref() else { continue };
+            for src in &self.vault.notes[i].note.journal.sources {
+                let Some(url) = &src.url else { continue };
+                let key = url.value.trim_end_matches('/').to_lowercase();
+                let row = by_url.entry(key).or_insert_with(|| SourceView {
+                    url: url.value.clone(),
+                    title: src.title.clone().unwrap_or_else(|| url.value.clone()),
+                    why: Vec::new(),
+                    cited_by: Vec::new(),
+                });
+                if let Some(w) = src.why.as_ref().filter(|w| !w.is_empty())
+                    && !row.why.contains(w)
+                {
+                    row.why.push(w.clone());
+                }
+                if !row.cited_by.iter().any(|c| std::ptr::eq(*c, card)) {
+                    row.cited_by.push(card);
+                }
+            }
+        }
+        let mut rows: Vec<SourceView<'c>> = by_url.into_values().collect();
+        rows.sort_by(|a, b| b.cited_by.len().cmp(&a.cited_by.len()).then_with(|| a.title.cmp(&b.title)));
+        rows
+    }
+}
+
+/// A source on the sources page.
+#[derive(Debug, Serialize)]
+pub(crate) struct SourceView<'c> {
+    pub(crate) url: String,
+    pub(crate) title: String,
+    pub(crate) why: Vec<String>,
+    pub(crate) cited_by: Vec<&'c Card>,
+}

@@ -1,0 +1,486 @@
+//! The site plan: which notes are published, where every page lives, and the
+//! tag, keyword and unwritten-note pages, all decided before anything renders.
+//!
+//! Slugs are claimed in a fixed order so URLs are stable: the site's own
+//! sections first, then published notes in path order, then tags, keywords
+//! and unwritten notes (each sorted), then drafts (only with `--drafts`), so
+//! a draft never changes a published URL.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use rustc_hash::{FxHashMap, FxHashSet};
+use vellum_render::Urls;
+use vellum_vault::{FileId, NoteIdx, Target, Vault};
+
+use crate::config::Site;
+use crate::slug::{Slugs, note_slug, slugify};
+
+/// The site's own top-level sections; notes cannot take these slugs.
+pub(crate) const RESERVED: &[&str] =
+    &["tags", "keywords", "claims", "questions", "sources", "unwritten", "graph", "search"];
+
+/// Characters left as they are in URL paths.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
+
+/// A tag page.
+#[derive(Debug, Clone)]
+pub(crate) struct TagInfo {
+    /// The tag, lowercase, `a/b` for nested tags.
+    pub(crate) name: String,
+    /// Output-relative folder, `tags/a/b/`.
+    pub(crate) rel: String,
+    /// Notes with this tag or a tag below it, newest first.
+    pub(crate) notes: Vec<NoteIdx>,
+    /// Notes with exactly this tag.
+    pub(crate) direct: usize,
+}
+
+/// A keyword or unwritten-note page.
+#[derive(Debug, Clone)]
+pub(crate) struct NamedPage {
+    /// The name as first written.
+    pub(crate) name: String,
+    /// Output-relative folder.
+    pub(crate) rel: String,
+    /// Notes that carry the keyword, or published notes that link to the unwritten note.
+    pub(crate) notes: Vec<NoteIdx>,
+}
+
+/// Everything about the site's structure.
+pub(crate) struct Plan<'v> {
+    pub(crate) vault: &'v Vault,
+    pub(crate) site: Site,
+    /// Published notes (drafts too with `--drafts`), in path order.
+    pub(crate) published: Vec<NoteIdx>,
+    /// The same, newest first (by `created`, then title); undated last.
+    pub(crate) newest: Vec<NoteIdx>,
+    /// Per note: its position in `newest`, or `None` when not published.
+    pub(crate) rank: Vec<Option<usize>>,
+    /// Per note: its output-relative folder (`hardware/cuda-moat/`).
+    pub(crate) rel: Vec<Option<String>>,
+    /// Tag pages by lowercase tag, parents before children.
+    pub(crate) tags: BTreeMap<String, TagInfo>,
+    /// Keyword pages by lowercase keyword.
+    pub(crate) keywords: BTreeMap<String, NamedPage>,
+    /// Unwritten-note pages, most wanted first.
+    pub(crate) unwritten: Vec<NamedPage>,
+    unwritten_by_key: FxHashMap<String, usize>,
+    slugs: Slugs,
+}
+
+impl<'v> Plan<'v> {
+    pub(crate) fn new(vault: &'v Vault, site: Site, include_drafts: bool) -> Self {
+        let mut slugs = Slugs::default();
+        for r in RESERVED {
+            slugs.reserve(r);
+        }
+        let n = vault.notes.len();
+        let published: Vec<NoteIdx> =
+            (0..n).filter(|&i| include_drafts || !vault.notes[i].is_draft()).collect();
+        let mut rel = vec![None; n];
+        for &i in published.iter().filter(|&&i| !vault.notes[i].is_draft()) {
+            rel[i] = Some(format!("{}/", slugs.claim(&note_slug(&vault.notes[i].path))));
+        }
+        let mut newest = published.clone();
+        newest.sort_by(|&a, &b| {
+            let (na, nb) = (&vault.notes[a], &vault.notes[b]);
+            let date = |n: &vellum_vault::NoteFile| n.note.properties.created.as_ref().map(|d| d.value);
+            date(nb).cmp(&date(na)).then_with(|| na.title.to_lowercase().cmp(&nb.title.to_lowercase()))
+        });
+        let mut rank = vec![None; n];
+        for (r, &i) in newest.iter().enumerate() {
+            rank[i] = Some(r);
+        }
+        let mut plan = Plan {
+            vault,
+            site,
+            published,
+            newest,
+            rank,
+            rel,
+            tags: BTreeMap::new(),
+            keywords: BTreeMap::new(),
+            unwritten: Vec::new(),
+            unwritten_by_key: FxHashMap::default(),
+            slugs,
+        };
+        plan.collect_tags();
+        plan.collect_keywords();
+        plan.collect_unwritten();
+        for &i in plan.published.iter().filter(|&&i| vault.notes[i].is_draft()) {
+            plan.rel[i] = Some(format!("{}/", plan.slugs.claim(&note_slug(&vault.notes[i].path))));
+        }
+        plan
+    }
+
+    /// `url` prefixed with the base path.
+    pub(crate) fn url(&self, rel: &str) -> String {
+        format!("{}{rel}", self.site.base_path)
+    }
+
+    pub(crate) fn note_url(&self, idx: NoteIdx) -> Option<String> {
+        self.rel.get(idx)?.as_deref().map(|r| self.url(r))
+    }
+
+    pub(crate) fn is_published(&self, idx: NoteIdx) -> bool {
+        self.rank.get(idx).is_some_and(Option::is_some)
+    }
+
+    /// Sort notes newest first.
+    fn sort_newest(&self, notes: &mut [NoteIdx]) {
+        notes.sort_by_key(|&i| self.rank[i]);
+    }
+
+    /// The tags of a note as the site shows them (lowercase, no empty parts).
+    pub(crate) fn note_tags(&self, idx: NoteIdx) -> Vec<String> {
+        let mut tags: Vec<String> =
+            self.vault.notes[idx].note.all_tags().iter().filter_map(|t| normalise_tag(t)).collect();
+        tags.dedup();
+        tags
+    }
+
+    /// The keywords of a note: frontmatter `keywords` and the keyword row.
+    pub(crate) fn note_keywords(&self, idx: NoteIdx) -> Vec<String> {
+        let note = &self.vault.notes[idx].note;
+        let mut seen = FxHashSet::default();
+        note.properties
+            .keywords
+            .iter()
+            .map(|k| k.value.trim())
+            .chain(note.journal.keyword_row.iter().flat_map(|row| row.value.iter().map(|k| k.value.trim())))
+            .filter(|k| !k.is_empty() && seen.insert(k.to_lowercase()))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn collect_tags(&mut self) {
+        let mut tags: BTreeMap<String, TagInfo> = BTreeMap::new();
+        for &i in &self.published {
+            for tag in self.note_tags(i) {
+                let mut prefix = String::new();
+                for (k, part) in tag.split('/').enumerate() {
+                    if k > 0 {
+                        prefix.push('/');
+                    }
+                    prefix.push_str(part);
+                    let info = tags.entry(prefix.clone()).or_insert_with(|| TagInfo {
+                        name: prefix.clone(),
+                        rel: String::new(),
+                        notes: Vec::new(),
+                        direct: 0,
+                    });
+                    if info.notes.last() != Some(&i) {
+                        info.notes.push(i);
+                    }
+                }
+                if let Some(info) = tags.get_mut(&tag) {
+                    info.direct += 1;
+                }
+            }
+        }
+        for info in tags.values_mut() {
+            info.rel = format!("{}/", self.slugs.claim(&tag_path(&info.name)));
+            let mut notes = std::mem::take(&mut info.notes);
+            self.sort_newest(&mut notes);
+            info.notes = notes;
+        }
+        self.tags = tags;
+    }
+
+    fn collect_keywords(&mut self) {
+        let mut keywords: BTreeMap<String, NamedPage> = BTreeMap::new();
+        for &i in &self.published {
+            for kw in self.note_keywords(i) {
+                let page = keywords.entry(kw.to_lowercase()).or_insert_with(|| NamedPage {
+                    name: kw.clone(),
+                    rel: String::new(),
+                    notes: Vec::new(),
+                });
+                if page.notes.last() != Some(&i) {
+                    page.notes.push(i);
+                }
+            }
+        }
+        for page in keywords.values_mut() {
+            page.rel = format!("{}/", self.slugs.claim(&keyword_path(&page.name)));
+            let mut notes = std::mem::take(&mut page.notes);
+            self.sort_newest(&mut notes);
+            page.notes = notes;
+        }
+        self.keywords = keywords;
+    }
+
+    fn collect_unwritten(&mut self) {
+        let vault = self.vault;
+        let mut pages: Vec<NamedPage> = Vec::new();
+        for (name, refs) in vault.unresolved() {
+            let mut notes: Vec<NoteIdx> = refs
+                .iter()
+                .filter(|&&(src, li)| {
+                    self.is_published(src) && !vault.notes[src].note.links[li].kind.is_embed()
+                })
+                .map(|&(src, _)| src)
+                .collect();
+            notes.dedup();
+            if notes.is_empty() {
+                continue;
+            }
+            self.sort_newest(&mut notes);
+            notes.dedup();
+            pages.push(NamedPage { name, rel: String::new(), notes });
+        }
+        // Claim slugs in name order, so the suffixes do not depend on popularity.
+        let mut by_name: Vec<usize> = (0..pages.len()).collect();
+        by_name.sort_by(|&a, &b| {
+            pages[a]
+                .name
+                .to_lowercase()
+                .cmp(&pages[b].name.to_lowercase())
+                .then(pages[a].name.cmp(&pages[b].name))
+        });
+        for k in by_name {
+            pages[k].rel = format!("{}/", self.slugs.claim(&unwritten_path(&pages[k].name)));
+        }
+        for (k, page) in pages.iter().enumerate() {
+            for key in unwritten_keys(&page.name) {
+                self.unwritten_by_key.entry(key).or_insert(k);
+            }
+        }
+        self.unwritten = pages;
+    }
+
+    /// Add pages that the renderer asked for but the plan did not foresee, so
+    /// no link is left dangling.
+    pub(crate) fn add_requested(&mut self, req: Requested) {
+        // The renderer was given `<path>/`; when that path is already some other
+        // page, the link lands there and no page is added.
+        for (key, name) in req.tags {
+            let path = tag_path(&key);
+            if !self.tags.contains_key(&key) && !self.slugs.is_taken(&path) {
+                let rel = format!("{}/", self.slugs.claim(&path));
+                self.tags.insert(key, TagInfo { name, rel, notes: Vec::new(), direct: 0 });
+            }
+        }
+        for (key, name) in req.keywords {
+            let path = keyword_path(&name);
+            if !self.keywords.contains_key(&key) && !self.slugs.is_taken(&path) {
+                let rel = format!("{}/", self.slugs.claim(&path));
+                self.keywords.insert(key, NamedPage { name, rel, notes: Vec::new() });
+            }
+        }
+        for (key, name) in req.unwritten {
+            let path = unwritten_path(&name);
+            if !self.unwritten_by_key.contains_key(&key) && !self.slugs.is_taken(&path) {
+                let rel = format!("{}/", self.slugs.claim(&path));
+                self.unwritten_by_key.insert(key, self.unwritten.len());
+                self.unwritten.push(NamedPage { name, rel, notes: Vec::new() });
+            }
+        }
+    }
+
+    pub(crate) fn tag_rel(&self, tag: &str) -> Result<&str, String> {
+        let key = normalise_tag(tag).unwrap_or_default();
+        self.tags.get(&key).map(|t| t.rel.as_str()).ok_or(key)
+    }
+
+    pub(crate) fn keyword_rel(&self, keyword: &str) -> Result<&str, String> {
+        let key = keyword.trim().to_lowercase();
+        self.keywords.get(&key).map(|k| k.rel.as_str()).ok_or(key)
+    }
+
+    pub(crate) fn unwritten_rel(&self, name: &str) -> Result<&str, String> {
+        let key = name.trim().to_lowercase();
+        self.unwritten_by_key.get(&key).map(|&k| self.unwritten[k].rel.as_str()).ok_or(key)
+    }
+
+    /// The URL of an attachment: its vault path, percent-encoded.
+    pub(crate) fn attachment_url(&self, file: FileId) -> String {
+        self.url(&utf8_percent_encode(self.vault.files.path(file), PATH).to_string())
+    }
+
+    /// Attachments that published notes link to or embed.
+    pub(crate) fn linked_attachments(&self) -> FxHashSet<FileId> {
+        self.published
+            .iter()
+            .flat_map(|&i| self.vault.resolved[i].iter())
+            .filter_map(|r| match r.target {
+                Target::Attachment(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Published notes that link to `idx` (once each, newest first, itself excluded).
+    pub(crate) fn backlinks(&self, idx: NoteIdx) -> Vec<NoteIdx> {
+        let mut v: Vec<NoteIdx> = self
+            .vault
+            .backlinks(idx)
+            .iter()
+            .map(|&(src, _)| src)
+            .filter(|&src| src != idx && self.is_published(src))
+            .collect();
+        self.sort_newest(&mut v);
+        v.dedup();
+        v
+    }
+
+    /// Where note `idx` links: published notes and unwritten pages, each once, in order.
+    pub(crate) fn outlinks(&self, idx: NoteIdx) -> Vec<Neighbour> {
+        let mut out = Vec::new();
+        let mut seen = FxHashSet::default();
+        for (li, r) in self.vault.resolved[idx].iter().enumerate() {
+            let n = match r.target {
+                Target::Note { note, .. } | Target::MissingFragment { note }
+                    if note != idx && self.is_published(note) =>
+                {
+                    Neighbour::Note(note)
+                }
+                Target::Unresolved => match self
+                    .unwritten_by_key
+                    .get(&self.vault.notes[idx].note.links[li].target.to_lowercase())
+                {
+                    Some(&k) => Neighbour::Unwritten(k),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            if seen.insert(n) {
+                out.push(n);
+            }
+        }
+        out
+    }
+}
+
+/// A node next to a note in the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Neighbour {
+    Note(NoteIdx),
+    Unwritten(usize),
+}
+
+/// `#Hardware/GPU/` → `hardware/gpu`; `None` when nothing is left.
+fn normalise_tag(tag: &str) -> Option<String> {
+    let parts: Vec<&str> = tag.trim().trim_start_matches('#').split('/').filter(|p| !p.is_empty()).collect();
+    (!parts.is_empty()).then(|| parts.join("/").to_lowercase())
+}
+
+fn or_untitled(s: String) -> String {
+    if s.is_empty() { "untitled".to_owned() } else { s }
+}
+
+fn tag_path(tag: &str) -> String {
+    let parts: Vec<String> = tag.split('/').map(|p| or_untitled(slugify(p))).collect();
+    format!("tags/{}", parts.join("/"))
+}
+
+fn keyword_path(keyword: &str) -> String {
+    format!("keywords/{}", or_untitled(slugify(keyword)))
+}
+
+fn unwritten_path(name: &str) -> String {
+    format!("unwritten/{}", or_untitled(slugify(name)))
+}
+
+/// The keys an unwritten target is found under: as written and percent-decoded.
+fn unwritten_keys(name: &str) -> Vec<String> {
+    let lower = name.trim().to_lowercase();
+    let decoded = vellum_syntax::percent_decode(&lower);
+    let mut keys = vec![lower.clone()];
+    if decoded != lower {
+        keys.push(decoded);
+    }
+    if let Some(stem) = lower.strip_suffix(".md") {
+        keys.push(stem.to_owned());
+    }
+    keys
+}
+
+/// Names the renderer asked about that the plan did not know.
+#[derive(Debug, Default)]
+pub(crate) struct Requested {
+    pub(crate) tags: BTreeMap<String, String>,
+    pub(crate) keywords: BTreeMap<String, String>,
+    pub(crate) unwritten: BTreeMap<String, String>,
+}
+
+/// The renderer's view of the plan: URLs, and a record of the attachments
+/// and unforeseen pages it asked for.
+pub(crate) struct SiteUrls<'p, 'v> {
+    plan: &'p Plan<'v>,
+    attachments: Mutex<FxHashSet<FileId>>,
+    requested: Mutex<Requested>,
+}
+
+impl<'p, 'v> SiteUrls<'p, 'v> {
+    pub(crate) fn new(plan: &'p Plan<'v>) -> Self {
+        Self { plan, attachments: Mutex::default(), requested: Mutex::default() }
+    }
+
+    /// The attachments asked for and the unforeseen pages.
+    pub(crate) fn into_parts(self) -> (FxHashSet<FileId>, Requested) {
+        let a = self.attachments.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let r = self.requested.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (a, r)
+    }
+
+    fn request(
+        &self,
+        pick: impl FnOnce(&mut Requested) -> &mut BTreeMap<String, String>,
+        key: String,
+        name: &str,
+    ) {
+        let mut req = self.requested.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        pick(&mut req).entry(key).or_insert_with(|| name.trim().to_owned());
+    }
+
+    /// The URL of a page added after rendering (see [`Plan::add_requested`]).
+    fn fallback(&self, path: &str) -> String {
+        self.plan.url(&format!("{path}/"))
+    }
+}
+
+impl Urls for SiteUrls<'_, '_> {
+    fn note(&self, idx: NoteIdx) -> Option<String> {
+        self.plan.note_url(idx)
+    }
+
+    fn attachment(&self, file: FileId) -> String {
+        self.attachments.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(file);
+        self.plan.attachment_url(file)
+    }
+
+    fn unwritten(&self, name: &str) -> String {
+        match self.plan.unwritten_rel(name) {
+            Ok(rel) => self.plan.url(rel),
+            Err(key) => {
+                self.request(|r| &mut r.unwritten, key, name);
+                self.fallback(&unwritten_path(name))
+            }
+        }
+    }
+
+    fn tag(&self, tag: &str) -> String {
+        match self.plan.tag_rel(tag) {
+            Ok(rel) => self.plan.url(rel),
+            Err(key) if key.is_empty() => self.plan.url("tags/"),
+            Err(key) => {
+                let path = tag_path(&key);
+                self.request(|r| &mut r.tags, key.clone(), &key);
+                self.fallback(&path)
+            }
+        }
+    }
+
+    fn keyword(&self, keyword: &str) -> String {
+        match self.plan.keyword_rel(keyword) {
+            Ok(rel) => self.plan.url(rel),
+            Err(key) => {
+                self.request(|r| &mut r.keywords, key, keyword);
+                self.fallback(&keyword_path(keyword))
+            }
+        }
+    }
+}

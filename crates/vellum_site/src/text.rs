@@ -1,0 +1,149 @@
+//! Plain text from rendered HTML, for the search index and fallback
+//! descriptions: tags go (block tags become spaces, inline tags vanish),
+//! `<script>`/`<style>` content goes, common entities are decoded and
+//! whitespace collapses.
+
+/// Inline elements: removing their tags must not split a word.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark",
+    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+];
+
+/// The text of `html`, whitespace collapsed, at most `max_chars` characters
+/// (cut at a word boundary when possible).
+#[must_use]
+pub(crate) fn html_to_text(html: &str, max_chars: usize) -> String {
+    let mut raw = String::with_capacity(html.len().min(max_chars * 2 + 16));
+    let mut rest = html;
+    let mut budget = max_chars.saturating_mul(4).saturating_add(64);
+    while !rest.is_empty() && budget > 0 {
+        let Some(lt) = rest.find('<') else {
+            raw.push_str(rest);
+            break;
+        };
+        raw.push_str(&rest[..lt]);
+        budget = budget.saturating_sub(lt);
+        let tag = &rest[lt..];
+        if let Some(body) = tag.strip_prefix("<!--") {
+            rest = body.find("-->").map_or("", |i| &body[i + 3..]);
+            continue;
+        }
+        let Some(gt) = tag.find('>') else { break };
+        let name: String = tag[1..gt]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        rest = &tag[gt + 1..];
+        if !tag.starts_with("</") && (name == "script" || name == "style") {
+            let close = format!("</{name}");
+            rest = find_ci(rest, &close).map_or("", |i| &rest[i..]);
+            continue;
+        }
+        if !INLINE.contains(&name.as_str()) {
+            raw.push(' ');
+        }
+    }
+    let decoded = decode_entities(&raw);
+    let mut out = String::with_capacity(decoded.len().min(max_chars + 4));
+    let mut count = 0;
+    for word in decoded.split_whitespace() {
+        let n = word.chars().count();
+        if count + n + usize::from(count > 0) > max_chars {
+            if count == 0 {
+                out.extend(word.chars().take(max_chars));
+            }
+            break;
+        }
+        if count > 0 {
+            out.push(' ');
+            count += 1;
+        }
+        out.push_str(word);
+        count += n;
+    }
+    out
+}
+
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Decode the entities a renderer writes: the five XML ones, `&nbsp;` and
+/// numeric references. Unknown entities stay as written.
+#[must_use]
+pub(crate) fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let end = after.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| {
+            let ent = &after[..e];
+            let c = match ent {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ => ent.strip_prefix('#').and_then(|num| {
+                    let code = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => num.parse().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                }),
+            };
+            c.map(|c| (c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &after[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `s` cut to at most `max` characters at a word boundary, with `…` when cut.
+#[must_use]
+pub(crate) fn truncate_words(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_tags_and_decodes() {
+        let html = "<h2 id=\"x\">Head</h2><p>A <em>b</em>c &amp; d&#x27;s<br>e</p><script>var x = '<p>';</script>\
+                    <!-- hidden --><style>p{}</style><p>tail</p>";
+        assert_eq!(html_to_text(html, 1000), "Head A bc & d's e tail");
+        assert_eq!(html_to_text(html, 8), "Head A");
+        assert_eq!(html_to_text("<p>abcdefghij</p>", 4), "abcd");
+    }
+
+    #[test]
+    fn truncates_at_words() {
+        assert_eq!(truncate_words("one two three", 20), "one two three");
+        assert_eq!(truncate_words("one two, three", 9), "one two…");
+    }
+}

@@ -1,0 +1,373 @@
+//! Whole-site builds of `examples/journal` (and small temp vaults): drafts
+//! never leak, every internal link lands on a file, the feed and sitemap hold
+//! what they should, the output folder is guarded, nested tags roll up, and
+//! the index page is snapshotted.
+
+use std::path::{Path, PathBuf};
+
+use vellum_site::{BuildError, BuildOptions, MARKER, build};
+use vellum_vault::Vault;
+
+fn example_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
+}
+
+fn example() -> Vault {
+    vellum_vault::load(&example_root()).expect("example vault loads")
+}
+
+fn opts(out: &Path) -> BuildOptions {
+    BuildOptions::new(out)
+}
+
+/// Every file under `dir`, as (output-relative path with `/`, bytes).
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
+                out.push((rel, std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Undo the escaping HTML, XML and JSON writers apply, and collapse whitespace,
+/// so a leaked sentence is found however it was written.
+fn normalise(text: &str) -> String {
+    let t = text
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x2f;", "/")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("\\u003c", "<")
+        .replace("\\u003e", ">")
+        .replace("\\u0026", "&")
+        .replace("\\\"", "\"")
+        .replace("&amp;", "&");
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text that appears only in draft notes: descriptions, core claims, inline
+/// claims, questions and the first sentence of the first paragraph.
+fn draft_only_texts(vault: &Vault) -> Vec<String> {
+    let published: Vec<String> = vault
+        .notes
+        .iter()
+        .filter(|n| !n.is_draft())
+        .map(|n| n.text.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let mut out = Vec::new();
+    for n in vault.notes.iter().filter(|n| n.is_draft()) {
+        let p = &n.note.properties;
+        let j = &n.note.journal;
+        let mut candidates: Vec<String> = Vec::new();
+        candidates.extend(p.description.as_ref().map(|d| d.value.clone()));
+        candidates.extend(j.core_claim.as_ref().map(|c| c.value.clone()));
+        candidates.extend(j.claims.iter().map(|c| c.value.clone()));
+        candidates.extend(j.questions.iter().map(|q| q.value.clone()));
+        let body = &n.text[n.note.body.range()];
+        if let Some(para) = body
+            .split("\n\n")
+            .map(str::trim)
+            .find(|p| p.len() > 60 && p.chars().next().is_some_and(char::is_alphabetic))
+        {
+            let sentence = para.split(". ").next().unwrap_or(para);
+            candidates.push(sentence.to_owned());
+        }
+        for c in candidates {
+            let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
+            if c.len() >= 20 && !published.iter().any(|p| p.contains(&c)) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn drafts_never_leak() {
+    let vault = example();
+    let secrets = draft_only_texts(&vault);
+    assert!(secrets.len() >= 8, "the example vault should have draft-only text: {secrets:?}");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("site");
+    let report = build(&vault, &opts(&out)).expect("build");
+    assert_eq!(report.drafts, 0);
+    let drafts = vault.notes.iter().filter(|n| n.is_draft()).count();
+    assert_eq!(report.notes, vault.notes.len() - drafts);
+    for (rel, bytes) in files(&out) {
+        let Ok(text) = String::from_utf8(bytes) else { continue };
+        let text = normalise(&text);
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "draft text {s:?} leaked into {rel}");
+        }
+    }
+    // The seed note is a draft: no page, no search entry.
+    assert!(!out.join("nvidia-open-sources-gpu-kernel-modules").exists());
+    assert!(!read(&out, "search-index.json").contains("Nvidia Open Sources GPU Kernel Modules\""));
+    assert!(!read(&out, "graph.json").contains("Nvidia Open Sources GPU Kernel Modules\""));
+    // Published notes do have pages, at readable slugs.
+    assert!(out.join("hardware/cuda-moat/index.html").is_file());
+    assert!(out.join(MARKER).is_file());
+}
+
+/// Every `href="…"` and `src="…"` value in `html`.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            out.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+fn check_links(out: &Path, base: &str) -> usize {
+    let mut checked = 0;
+    for (rel, bytes) in files(out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).expect("utf-8");
+        for link in links(&html) {
+            if !link.starts_with(base) || link.starts_with("//") {
+                continue;
+            }
+            let path = link[base.len()..].split(['#', '?']).next().unwrap_or("");
+            let path =
+                percent_encoding::percent_decode_str(path).decode_utf8().expect("utf-8 url").into_owned();
+            let target = if path.is_empty() || path.ends_with('/') {
+                out.join(&path).join("index.html")
+            } else {
+                out.join(&path)
+            };
+            assert!(target.is_file(), "{rel} links to {link}, but {} does not exist", target.display());
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn internal_links_resolve() {
+    let vault = example();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("site");
+    let report = build(&vault, &opts(&out)).expect("build");
+    assert!(report.attachments >= 1, "die-shot.png is embedded by a published note");
+    assert!(out.join("attachments/die-shot.png").is_file());
+    let checked = check_links(&out, "/");
+    assert!(checked > 200, "only {checked} internal links checked");
+
+    // The same under a base path, drafts included.
+    let out = tmp.path().join("sub");
+    let mut o = opts(&out);
+    o.include_drafts = true;
+    o.site = Some(vellum_site::SiteConfig::from_toml("[site]\nbase_path = \"/journal/\"\n").expect("config"));
+    build(&vault, &o).expect("build");
+    let checked = check_links(&out, "/journal/");
+    assert!(checked > 200, "only {checked} internal links checked");
+    let index = read(&out, "index.html");
+    assert!(!index.contains("href=\"/tags/"), "every URL carries the base path");
+}
+
+#[test]
+fn feed_and_sitemap() {
+    let vault = example();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("site");
+    let mut o = opts(&out);
+    o.site = Some(
+        vellum_site::SiteConfig::from_toml(
+            "[site]\ntitle = \"Journal\"\nbase_url = \"https://example.com\"\n",
+        )
+        .expect("config"),
+    );
+    build(&vault, &o).expect("build");
+    let feed = read(&out, "feed.xml");
+    assert!(feed.starts_with("<?xml"), "{feed}");
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert_eq!(feed.matches("<entry>").count(), feed.matches("</entry>").count());
+    assert!(feed.contains("<id>https://example.com/hardware/cuda-moat/</id>"));
+    assert!(feed.contains("<title>CUDA Moat</title>"));
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(sitemap.contains("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+    assert!(
+        sitemap.contains("<loc>https://example.com/hardware/cuda-moat/</loc><lastmod>2025-02-03</lastmod>")
+    );
+    assert!(sitemap.trim_end().ends_with("</urlset>"));
+    assert!(!sitemap.contains("/unwritten/"), "unwritten pages are noindex");
+    let robots = read(&out, "robots.txt");
+    assert!(robots.contains("Sitemap: https://example.com/sitemap.xml"));
+    for n in vault.notes.iter().filter(|n| n.is_draft()) {
+        let title = normalise(&n.title);
+        assert!(!normalise(&feed).contains(&format!("<title>{title}</title>")), "draft {title} in feed");
+        let stem = vellum_site::slug::slugify(n.stem());
+        assert!(!sitemap.contains(&format!("/{stem}/")), "draft {stem} in sitemap");
+    }
+    let published = vault.notes.iter().filter(|n| !n.is_draft()).count();
+    assert_eq!(feed.matches("<entry>").count(), published.min(50));
+}
+
+#[test]
+fn drafts_included_on_request() {
+    let vault = example();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("site");
+    let mut o = opts(&out);
+    o.include_drafts = true;
+    let report = build(&vault, &o).expect("build");
+    assert_eq!(report.notes, vault.notes.len());
+    assert!(report.drafts >= 1);
+    let seed = read(&out, "nvidia-open-sources-gpu-kernel-modules/index.html");
+    assert!(seed.contains("badge-draft"), "the seed page shows a draft badge");
+    assert!(seed.contains("<meta name=\"robots\" content=\"noindex\">"));
+    // Drafts stay out of the feed and the sitemap even in a drafts build.
+    assert!(!read(&out, "feed.xml").contains("<title>Nvidia Open Sources GPU Kernel Modules</title>"));
+    assert!(!read(&out, "sitemap.xml").contains("nvidia-open-sources-gpu-kernel-modules"));
+    // Published URLs do not move when drafts are included.
+    assert!(out.join("hardware/cuda-moat/index.html").is_file());
+}
+
+#[test]
+fn output_folder_is_guarded() {
+    let vault = example();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("mine");
+    std::fs::create_dir(&out).expect("mkdir");
+    std::fs::write(out.join("keep.txt"), "precious").expect("write");
+    let err = build(&vault, &opts(&out)).expect_err("refuses a foreign folder");
+    assert!(matches!(err, BuildError::ForeignOutput(_)), "{err}");
+    assert!(err.to_string().contains("--force"));
+    assert_eq!(std::fs::read_to_string(out.join("keep.txt")).expect("kept"), "precious");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).expect("ls").collect();
+    assert_eq!(leftovers.len(), 1, "no staging folder is left behind");
+
+    let mut o = opts(&out);
+    o.force = true;
+    build(&vault, &o).expect("forced build");
+    assert!(!out.join("keep.txt").exists());
+    assert!(out.join(MARKER).is_file());
+    // vellum's own output is replaced without force.
+    build(&vault, &opts(&out)).expect("rebuild");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).expect("ls").collect();
+    assert_eq!(leftovers.len(), 1, "the old output was removed");
+
+    // The vault itself is never an output, even forced.
+    let mut o = opts(&vault.root);
+    o.force = true;
+    assert!(matches!(build(&vault, &o), Err(BuildError::OutputHoldsVault(_))));
+    let mut o = opts(&vault.root.join("hardware"));
+    o.force = true;
+    assert!(matches!(build(&vault, &o), Err(BuildError::OutputHoldsVault(_))));
+}
+
+fn temp_vault(dir: &Path, notes: &[(&str, &str)]) -> Vault {
+    for (path, text) in notes {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    vellum_vault::load(dir).expect("load")
+}
+
+#[test]
+fn nested_tags_roll_up() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let vault = temp_vault(
+        &tmp.path().join("vault"),
+        &[
+            (
+                "GPU Note.md",
+                "---\ntitle: GPU Note\ntags: [hardware/gpu]\ncreated: 2024-01-02\n---\nAbout GPUs.\n",
+            ),
+            (
+                "Plain.md",
+                "---\ntitle: Plain Hardware\ntags: [hardware]\ncreated: 2024-02-03\n---\nAbout #hardware.\n",
+            ),
+            ("日本語ノート.md", "---\ntitle: 日本語ノート\ncreated: 2023-03-04\n---\nSee [[Nowhere]].\n"),
+            ("Secret.md", "---\ntitle: Secret\ndraft: true\ntags: [hardware/secret]\n---\nHidden.\n"),
+        ],
+    );
+    let out = tmp.path().join("out");
+    let report = build(&vault, &opts(&out)).expect("build");
+    let parent = read(&out, "tags/hardware/index.html");
+    assert!(parent.contains("GPU Note"), "the page of `hardware` lists notes tagged `hardware/gpu`");
+    assert!(parent.contains("Plain Hardware"));
+    assert!(parent.contains("href=\"/tags/hardware/gpu/\""), "and links to the child tag");
+    let child = read(&out, "tags/hardware/gpu/index.html");
+    assert!(child.contains("GPU Note") && !child.contains("Plain Hardware"));
+    assert!(!out.join("tags/hardware/secret").exists(), "a draft-only tag has no page");
+    assert!(!parent.contains("Secret"));
+    assert_eq!(report.tags, 2);
+    assert!(out.join("ri-ben-yu-noto/index.html").is_file(), "non-ASCII names get readable slugs");
+    let unwritten = read(&out, "unwritten/nowhere/index.html");
+    assert!(unwritten.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(unwritten.contains("href=\"/ri-ben-yu-noto/\""));
+    assert!(check_links(&out, "/") > 10);
+}
+
+#[test]
+fn theme_overrides() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("vault");
+    let vault = temp_vault(
+        &root,
+        &[
+            ("A.md", "---\ntitle: A\ncreated: 2024-01-02\n---\nText.\n"),
+            (
+                "_theme/404.html",
+                "{% extends \"base.html\" %}{% block content %}<p>custom missing</p>{% endblock %}",
+            ),
+            ("_theme/custom.css", "body { color: red; }"),
+        ],
+    );
+    let out = tmp.path().join("out");
+    build(&vault, &opts(&out)).expect("build");
+    assert!(read(&out, "404.html").contains("custom missing"));
+    assert_eq!(read(&out, "custom.css"), "body { color: red; }");
+    assert!(read(&out, "a/index.html").contains("href=\"/custom.css\""));
+
+    std::fs::write(root.join("_theme/note.html"), "{{ nope(").expect("write");
+    let err = build(&vault, &opts(&tmp.path().join("out2"))).expect_err("broken template");
+    assert!(matches!(err, BuildError::Template { .. }), "{err}");
+    assert!(!tmp.path().join("out2").exists());
+}
+
+#[test]
+fn index_page_snapshot() {
+    let vault = example();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("site");
+    let mut o = opts(&out);
+    o.site = Some(
+        vellum_site::SiteConfig::from_toml(
+            "[site]\ntitle = \"Tech journal\"\ndescription = \"Notes on chips, code and security.\"\n\
+             base_url = \"https://example.com\"\nauthor = \"Ada\"\n",
+        )
+        .expect("config"),
+    );
+    build(&vault, &o).expect("build");
+    let index = read(&out, "index.html").replace(env!("CARGO_PKG_VERSION"), "[version]");
+    insta::assert_snapshot!(index);
+}
