@@ -35,6 +35,8 @@ pub(crate) enum Command {
     Stats(OutputArgs),
     /// Select notes with the query language (see `docs/query.md`).
     Query(QueryArgs),
+    /// Ranked full-text search (title, claims, sources, body, tags).
+    Search(crate::commands::search::SearchArgs),
     /// Core claims and inline claims, optionally filtered by a query.
     Claims(DigestArgs),
     /// Reflective questions, optionally filtered by a query.

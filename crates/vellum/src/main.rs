@@ -11,6 +11,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc: parsing thousands of notes in parallel is allocation-heavy, and
+/// glibc's allocator cost about 14% of `check`'s CPU (measured in bench/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let result = match cli.command {
@@ -24,6 +29,7 @@ fn main() -> ExitCode {
         args::Command::Unwritten(a) => commands::graph::unwritten(&a),
         args::Command::Stats(a) => commands::graph::stats(&a),
         args::Command::Query(a) => commands::query::run(&a),
+        args::Command::Search(a) => commands::search::run(&a),
         args::Command::Claims(a) => commands::query::claims(&a),
         args::Command::Questions(a) => commands::query::questions(&a),
         args::Command::Sources(a) => commands::query::sources(&a),

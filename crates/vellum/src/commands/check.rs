@@ -55,5 +55,11 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
             count(Severity::Note),
         );
     }
-    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    let code = if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    // The process ends next: freeing every note one by one only costs time
+    // (about 90 ms at 10,000 notes), so leave it to the OS.
+    drop(sources);
+    std::mem::forget(diagnostics);
+    std::mem::forget(vault);
+    Ok(code)
 }

@@ -5,6 +5,7 @@ pub(crate) mod check;
 pub(crate) mod explain;
 pub(crate) mod graph;
 pub(crate) mod query;
+pub(crate) mod search;
 
 use std::path::{Path, PathBuf};
 
