@@ -43,6 +43,10 @@ pub(crate) enum Command {
     Questions(DigestArgs),
     /// Sources, deduplicated by URL, with the notes citing them.
     Sources(DigestArgs),
+    /// Create a note from a template (`_templates/<kind>.md` or the built-in journal skeleton).
+    New(crate::commands::new::NewArgs),
+    /// Rename or move a note and rewrite every link to it.
+    Rename(crate::commands::rename::RenameArgs),
 }
 
 /// Sort order for note lists.
@@ -194,6 +198,13 @@ pub(crate) struct CheckArgs {
     /// Print no summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Apply the safe fixes first (keyword row, linkage tags, empty headings,
+    /// `updated`, `#` in frontmatter tags), then check what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: print the fixes as a unified diff and write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,8 @@ fn main() -> ExitCode {
         args::Command::Claims(a) => commands::query::claims(&a),
         args::Command::Questions(a) => commands::query::questions(&a),
         args::Command::Sources(a) => commands::query::sources(&a),
+        args::Command::New(a) => commands::new::run(&a),
+        args::Command::Rename(a) => commands::rename::run(&a),
     };
     match result {
         Ok(code) => code,

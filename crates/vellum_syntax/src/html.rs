@@ -53,8 +53,29 @@ pub(crate) struct HtmlTokens {
 
 /// Tokenize `text` (already blanked where HTML does not count) from `offset`.
 /// Returns `None` if the tokenizer gives up on the input.
+#[cfg(test)]
 pub(crate) fn tokenize(text: &str, offset: usize) -> Option<HtmlTokens> {
-    let slice = &text[offset..];
+    tokenize_range(text, Span::new(offset, text.len()))
+}
+
+/// Tokenize each of `regions` (sorted, non-overlapping) and merge the tokens,
+/// in document order. Regions that the tokenizer gives up on are skipped.
+pub(crate) fn tokenize_regions(text: &str, regions: &[Span]) -> HtmlTokens {
+    let mut all = HtmlTokens::default();
+    for r in regions {
+        if let Some(mut t) = tokenize_range(text, *r) {
+            all.elements.append(&mut t.elements);
+            all.texts.append(&mut t.texts);
+            all.comments.append(&mut t.comments);
+            all.end_tags.append(&mut t.end_tags);
+        }
+    }
+    all
+}
+
+fn tokenize_range(text: &str, range: Span) -> Option<HtmlTokens> {
+    let offset = range.start;
+    let slice = text.get(range.range())?;
     let tokens = Rc::new(RefCell::new(HtmlTokens::default()));
     let el_tokens = Rc::clone(&tokens);
     let text_tokens = Rc::clone(&tokens);

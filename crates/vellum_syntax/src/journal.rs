@@ -217,7 +217,8 @@ fn html_components(
                         keywords.push(Spanned::new(word, kw.inner(limit)));
                     }
                 }
-                if keywords.is_empty() {
+                // An empty row is an unfilled skeleton (`vellum new`), not a malformed one.
+                if keywords.is_empty() && !element_text(text, tokens, el.inner(limit)).is_empty() {
                     errors.push(SyntaxError::new(
                         ErrorKind::MalformedComponent,
                         el.start_tag,

@@ -339,7 +339,21 @@ pub fn parse(text: &str) -> Note {
     let mut scan = blank(text, body_start, &md.masks);
 
     // Step 4: HTML tokens and components.
-    let tokens = if text[body_start..].contains('<') { html::tokenize(&scan, body_start) } else { None };
+    // Only where comrak saw raw HTML: HTML blocks, and blocks holding inline HTML.
+    let tokens = if text[body_start..].contains('<') {
+        let mut regions: Vec<Span> = md.html_blocks.iter().chain(&md.html_inline_blocks).copied().collect();
+        regions.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+        let mut merged: Vec<Span> = Vec::with_capacity(regions.len());
+        for r in regions {
+            match merged.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Some(html::tokenize_regions(&scan, &merged))
+    } else {
+        None
+    };
     let mut html_masks: Vec<Span> = Vec::new();
     if let Some(tokens) = &tokens {
         html_masks.extend(tokens.elements.iter().map(|e| e.start_tag));

@@ -54,6 +54,8 @@ pub(crate) struct Markdown {
     pub links: Vec<Link>,
     pub external_links: Vec<Spanned<String>>,
     pub html_blocks: Vec<Span>,
+    /// Blocks (paragraphs, headings, cells) holding inline HTML.
+    pub html_inline_blocks: Vec<Span>,
     pub blocks: Vec<Block>,
     /// Items of top-level lists: span and plain text (nested lists left out).
     pub top_items: Vec<Spanned<String>>,
@@ -98,6 +100,23 @@ pub(crate) fn walk(text: &str, body_start: usize, lines: &LineIndex) -> Markdown
             | NodeValue::CommentInline(_)
             | NodeValue::MultilineComment(_) => md.masks.push(span),
             NodeValue::HtmlBlock(_) => md.html_blocks.push(span),
+            NodeValue::HtmlInline(_) => {
+                let block = node.ancestors().skip(1).find(|a| {
+                    matches!(
+                        a.data.borrow().value,
+                        NodeValue::Paragraph
+                            | NodeValue::Heading(_)
+                            | NodeValue::TableCell
+                            | NodeValue::Document
+                    )
+                });
+                if let Some(b) = block {
+                    let bspan = pos.span(b.data.borrow().sourcepos);
+                    if md.html_inline_blocks.last() != Some(&bspan) {
+                        md.html_inline_blocks.push(bspan);
+                    }
+                }
+            }
             NodeValue::Callout(c) => {
                 let depth = node
                     .ancestors()

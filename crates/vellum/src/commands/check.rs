@@ -12,6 +12,14 @@ use crate::printer;
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
     let vault = super::load_vault(args.vault.as_deref())?;
+    let vault = if args.fix {
+        match super::fix::run(vault, args.dry_run)? {
+            super::fix::Outcome::Check(v) => *v,
+            super::fix::Outcome::Done(code) => return Ok(code),
+        }
+    } else {
+        vault
+    };
     let mut diagnostics = vellum_check::check(&vault);
     if args.deny == Some(Deny::Warnings) {
         for d in &mut diagnostics {

@@ -3,8 +3,11 @@
 pub(crate) mod build;
 pub(crate) mod check;
 pub(crate) mod explain;
+pub(crate) mod fix;
 pub(crate) mod graph;
+pub(crate) mod new;
 pub(crate) mod query;
+pub(crate) mod rename;
 pub(crate) mod search;
 
 use std::path::{Path, PathBuf};
