@@ -102,19 +102,9 @@ pub(crate) fn atom(
     Ok(out)
 }
 
+/// XML text escaping is HTML's (`&#39;` is valid XML too).
 fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    vellum_render::escape(s)
 }
 
 /// `sitemap.xml`: the indexable pages (not drafts, unwritten notes, search or 404).

@@ -112,21 +112,11 @@ impl Theme {
 
 /// Escape `& < > " '` for HTML text and attribute values.
 pub(crate) fn escape_html(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
-        return std::borrow::Cow::Borrowed(s);
+    if s.contains(['&', '<', '>', '"', '\'']) {
+        std::borrow::Cow::Owned(vellum_render::escape(s))
+    } else {
+        std::borrow::Cow::Borrowed(s)
     }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 fn template_error(name: &str, err: &minijinja::Error) -> BuildError {
