@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Benchmark `vellum build` against Hugo's bare build of the same notes.
+#
+# Usage (from the repository root):
+#
+#     bench/build.sh                  # 10,000 notes, seed 1
+#     NOTES=1000 RUNS=3 bench/build.sh
+#
+# Steps: build vellum in release; generate (or reuse) the vault in
+# target/bench-vaults/ with ../shared/bench/gen_vault.py; turn it into a Hugo
+# site with ../shared/bench/hugo_site.py (installing Debian's `hugo` if
+# missing); time both builds in the same run with hyperfine (both write to disk
+# under target/bench-sites/, output overwritten in place); measure peak RSS with
+# /usr/bin/time -v; print vellum's per-phase split and the ratio.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+NOTES=${NOTES:-10000}
+SEED=${SEED:-1}
+RUNS=${RUNS:-5}
+WARMUP=${WARMUP:-1}
+SHARED="$ROOT/../shared/bench"
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+VELLUM="$TARGET_DIR/release/vellum"
+VAULT="$ROOT/target/bench-vaults/notes-$NOTES-seed-$SEED"
+SITES="$ROOT/target/bench-sites/notes-$NOTES-seed-$SEED"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+have() { command -v "$1" > /dev/null 2>&1; }
+install() { have apt-get && { apt-get install -y "$@" > /dev/null 2>&1 || { apt-get update > /dev/null 2>&1 && apt-get install -y "$@" > /dev/null 2>&1; }; }; }
+
+say "building vellum (release)"
+cargo build --release -p vellum >&2
+
+if [ ! -f "$VAULT/.gen_vault.json" ]; then
+    say "generating $NOTES notes (seed $SEED)"
+    mkdir -p "$(dirname "$VAULT")"
+    rm -rf "$VAULT.partial"
+    python3 "$SHARED/gen_vault.py" --notes "$NOTES" --seed "$SEED" "$VAULT.partial" >&2
+    mv "$VAULT.partial" "$VAULT"
+fi
+
+have hugo || { say "installing hugo"; install hugo || { echo "hugo is not available" >&2; exit 2; }; }
+have hyperfine || install hyperfine || true
+[ -x /usr/bin/time ] || install time || true
+
+mkdir -p "$SITES"
+if [ ! -d "$SITES/hugo" ]; then
+    say "preparing the Hugo site"
+    python3 "$SHARED/hugo_site.py" "$VAULT" "$SITES/hugo" >&2
+fi
+
+VELLUM_CMD="$VELLUM build $VAULT --output $SITES/vellum --force --quiet"
+HUGO_CMD="hugo --quiet -s $SITES/hugo -d $SITES/hugo/public"
+
+say "timing ($WARMUP warm-up, $RUNS runs each)"
+if have hyperfine; then
+    hyperfine --warmup "$WARMUP" --runs "$RUNS" --export-json "$SITES/times.json" \
+        -n vellum "$VELLUM_CMD" -n hugo "$HUGO_CMD" >&2
+    read -r v h < <(python3 -c "import json,sys; r={x['command']:x['median'] for x in json.load(open('$SITES/times.json'))['results']}; print(r['vellum'], r['hugo'])")
+else
+    t() { local s e; s=$(date +%s.%N); eval "$1" > /dev/null; e=$(date +%s.%N); echo "$e - $s" | bc; }
+    v=$(t "$VELLUM_CMD"); h=$(t "$HUGO_CMD")
+fi
+
+rss() { /usr/bin/time -f '%M' "$@" 2>&1 > /dev/null | tail -1; }
+v_rss=$(rss $VELLUM_CMD)
+h_rss=$(rss $HUGO_CMD)
+
+say "vellum's phases (one more run)"
+$VELLUM build "$VAULT" --output "$SITES/vellum" --force 2>&1 | tail -2 >&2
+
+printf '\nnotes        %s (seed %s), load %s\n' "$NOTES" "$SEED" "$(cut -d' ' -f1 /proc/loadavg)"
+printf 'vellum       %.2f s median, peak %d MB\n' "$v" "$((v_rss / 1024))"
+printf 'hugo         %.2f s median, peak %d MB (bare: title + content only)\n' "$h" "$((h_rss / 1024))"
+python3 -c "print('ratio        hugo / vellum = %.2fx (goal: 3x)' % ($h / $v))"
