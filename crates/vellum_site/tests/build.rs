@@ -371,3 +371,25 @@ fn index_page_snapshot() {
     let index = read(&out, "index.html").replace(env!("CARGO_PKG_VERSION"), "[version]");
     insta::assert_snapshot!(index);
 }
+
+/// The seed note's page, built with `--drafts` (the seed is a draft): every
+/// component of the reference note as a reader sees it.
+#[test]
+fn seed_page_snapshot() {
+    let vault = example();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("site");
+    let mut o = opts(&out);
+    o.include_drafts = true;
+    o.site = Some(
+        vellum_site::SiteConfig::from_toml(
+            "[site]\ntitle = \"Tech journal\"\nbase_url = \"https://example.com\"\n",
+        )
+        .expect("config"),
+    );
+    build(&vault, &o).expect("build");
+    let page = read(&out, "nvidia-open-sources-gpu-kernel-modules/index.html")
+        .replace(env!("CARGO_PKG_VERSION"), "[version]");
+    assert!(page.contains("draft"), "the draft is marked");
+    insta::assert_snapshot!(page);
+}
