@@ -70,6 +70,11 @@ pub(crate) struct Plan<'v> {
     slugs: Slugs,
 }
 
+/// Whether the note's YAML frontmatter failed to parse (so `draft` is unknown).
+fn frontmatter_unreadable(n: &vellum_vault::NoteFile) -> bool {
+    n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml)
+}
+
 impl<'v> Plan<'v> {
     pub(crate) fn new(vault: &'v Vault, site: Site, include_drafts: bool) -> Self {
         let mut slugs = Slugs::default();
@@ -77,8 +82,12 @@ impl<'v> Plan<'v> {
             slugs.reserve(r);
         }
         let n = vault.notes.len();
-        let published: Vec<NoteIdx> =
-            (0..n).filter(|&i| include_drafts || !vault.notes[i].is_draft()).collect();
+        // A note whose frontmatter cannot be read might be a draft: it is never
+        // published, not even with drafts included (the CLI reports it).
+        let published: Vec<NoteIdx> = (0..n)
+            .filter(|&i| !frontmatter_unreadable(&vault.notes[i]))
+            .filter(|&i| include_drafts || !vault.notes[i].is_draft())
+            .collect();
         let mut rel = vec![None; n];
         for &i in published.iter().filter(|&&i| !vault.notes[i].is_draft()) {
             rel[i] = Some(format!("{}/", slugs.claim(&note_slug(&vault.notes[i].path))));

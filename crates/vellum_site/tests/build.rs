@@ -393,3 +393,27 @@ fn seed_page_snapshot() {
     assert!(page.contains("draft"), "the draft is marked");
     insta::assert_snapshot!(page);
 }
+
+/// A note whose frontmatter cannot be parsed might be a draft: it is left out,
+/// even with drafts included, and nothing of it reaches the output.
+#[test]
+fn broken_frontmatter_is_never_published() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let vault = temp_vault(
+        &tmp.path().join("vault"),
+        &[
+            ("Fine.md", "---\ntitle: Fine\ncreated: 2024-01-02\n---\nLinks to [[Broken]].\n"),
+            ("Broken.md", "---\ntitle: [unclosed\ndraft: true\n---\nSECRET BROKEN BODY\n"),
+        ],
+    );
+    for include_drafts in [false, true] {
+        let out = tmp.path().join(format!("out-{include_drafts}"));
+        let mut o = opts(&out);
+        o.include_drafts = include_drafts;
+        build(&vault, &o).expect("build");
+        assert!(read(&out, "fine/index.html").contains("Fine"));
+        for (path, bytes) in files(&out) {
+            assert!(!String::from_utf8_lossy(&bytes).contains("SECRET BROKEN BODY"), "leaked into {path}");
+        }
+    }
+}

@@ -14,20 +14,6 @@ use vellum_vault::{Anchor, NoteIdx, Target, Vault};
 
 use crate::args::{GraphArgs, GraphFormat, NoteArgs, OutputArgs, TableFormat};
 
-/// Resolve the NOTE argument to exactly one note, or explain why not.
-fn one_note(vault: &Vault, query: &str) -> Result<NoteIdx, String> {
-    let found = vault.find_notes(query);
-    match found.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(format!("no note matches `{query}` (by path, file name, title, alias or note_id)")),
-        many => Err(format!(
-            "`{query}` matches {} notes: {}; give the path",
-            many.len(),
-            many.iter().map(|&i| vault.notes[i].path.as_str()).collect::<Vec<_>>().join(", ")
-        )),
-    }
-}
-
 fn line_of(vault: &Vault, note: NoteIdx, offset: usize) -> usize {
     let n = &vault.notes[note];
     n.note.lines.line_col(&n.text, offset).line
@@ -85,7 +71,7 @@ fn print_rows(rows: &[LinkRow], format: TableFormat, headers: [&str; 4]) {
 /// `vellum links NOTE`.
 pub(crate) fn links(args: &NoteArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
-    let idx = one_note(&vault, &args.note)?;
+    let idx = super::one_note(&vault, &args.note)?;
     let n = &vault.notes[idx];
     let rows: Vec<LinkRow> = n
         .note
@@ -110,7 +96,7 @@ pub(crate) fn links(args: &NoteArgs) -> Result<ExitCode, String> {
 /// `vellum backlinks NOTE`.
 pub(crate) fn backlinks(args: &NoteArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
-    let idx = one_note(&vault, &args.note)?;
+    let idx = super::one_note(&vault, &args.note)?;
     let rows: Vec<LinkRow> = vault
         .backlinks(idx)
         .iter()
@@ -227,7 +213,7 @@ fn quote_dot(s: &str) -> String {
 pub(crate) fn graph(args: &GraphArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.vault.as_deref())?;
     let keep = match &args.around {
-        Some(q) => Some(neighbourhood(&vault, one_note(&vault, q)?, args.depth)),
+        Some(q) => Some(neighbourhood(&vault, super::one_note(&vault, q)?, args.depth)),
         None => None,
     };
     let g = build_graph(&vault, keep.as_ref());

@@ -32,3 +32,17 @@ pub(crate) fn find_and_load(dir: Option<&Path>) -> Result<Vault, String> {
     let found = cwd.ancestors().find(|d| d.join(".obsidian").is_dir() || d.join("vellum.toml").is_file());
     load_vault(Some(found.unwrap_or(&cwd)))
 }
+
+/// Resolve a NOTE argument (path, file name, title, alias or `note_id`) to
+/// exactly one note, or explain why not.
+pub(crate) fn one_note(vault: &Vault, query: &str) -> Result<vellum_vault::NoteIdx, String> {
+    match vault.find_notes(query).as_slice() {
+        [one] => Ok(*one),
+        [] => Err(format!("no note matches `{query}` (by path, file name, title, alias or note_id)")),
+        many => Err(format!(
+            "`{query}` matches {} notes: {}; give the path",
+            many.len(),
+            many.iter().map(|&i| vault.notes[i].path.as_str()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}

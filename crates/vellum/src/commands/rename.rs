@@ -11,7 +11,6 @@ use std::process::ExitCode;
 
 use vellum_edit::rename::{self, RenameError};
 use vellum_edit::{Writer, diff};
-use vellum_vault::{NoteIdx, Vault};
 
 /// Rename or move a note and rewrite every link to it.
 #[derive(Debug, clap::Args)]
@@ -31,7 +30,7 @@ pub(crate) struct RenameArgs {
 
 pub(crate) fn run(args: &RenameArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.vault.as_deref())?;
-    let idx = one_note(&vault, &args.old)?;
+    let idx = super::one_note(&vault, &args.old)?;
     let plan = match rename::plan(&vault, idx, &args.new) {
         Ok(p) => p,
         Err(RenameError::NothingToDo) => {
@@ -67,17 +66,4 @@ pub(crate) fn run(args: &RenameArgs) -> Result<ExitCode, String> {
     println!("{}", vault.root.join(&plan.to).display());
     eprintln!("renamed `{}` to `{}` and rewrote {links} link(s) in {files} file(s)", plan.from, plan.to);
     Ok(ExitCode::SUCCESS)
-}
-
-/// Resolve OLD to exactly one note, or explain why not.
-fn one_note(vault: &Vault, query: &str) -> Result<NoteIdx, String> {
-    match vault.find_notes(query).as_slice() {
-        [one] => Ok(*one),
-        [] => Err(format!("no note matches `{query}` (by path, file name, title, alias or note_id)")),
-        many => Err(format!(
-            "`{query}` matches {} notes: {}; give the path",
-            many.len(),
-            many.iter().map(|&i| vault.notes[i].path.as_str()).collect::<Vec<_>>().join(", ")
-        )),
-    }
 }
