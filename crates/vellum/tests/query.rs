@@ -125,3 +125,52 @@ fn digests() {
             == "https://developer.nvidia.com/blog/nvidia-releases-open-source-gpu-kernel-modules/")
     );
 }
+
+/// `vellum query` answers from `.vellum/query/` when no file changed, and the
+/// answers are the same as from the notes themselves; an edit is seen at once.
+#[test]
+fn the_facts_cache_gives_the_same_answers_and_follows_edits() {
+    use std::time::{Duration, SystemTime};
+    fn copy(from: &std::path::Path, to: &std::path::Path, when: SystemTime) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read_dir") {
+            let e = e.expect("entry");
+            if e.file_name() == ".vellum" {
+                continue;
+            }
+            let dest = to.join(e.file_name());
+            if e.file_type().expect("type").is_dir() {
+                copy(&e.path(), &dest, when);
+            } else {
+                std::fs::copy(e.path(), &dest).expect("copy");
+                let f = std::fs::File::options().append(true).open(&dest).expect("open");
+                f.set_modified(when).expect("mtime");
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("v");
+    copy(&example(), &root, SystemTime::now() - Duration::from_secs(3600));
+    let query = |expr: &str| {
+        let out = Command::cargo_bin("vellum")
+            .expect("binary")
+            .args(["query", expr, "--format", "json", "--quiet", "--vault"])
+            .arg(&root)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let exprs =
+        ["tag:hardware", "kernel", "links-to:\"CUDA Moat\" OR has:question", "NOT draft:true created:>=2024"];
+    let fresh: Vec<String> = exprs.iter().map(|e| query(e)).collect();
+    assert!(root.join(".vellum/query/facts.bin").is_file(), "the first query wrote the cache");
+    let cached: Vec<String> = exprs.iter().map(|e| query(e)).collect();
+    assert_eq!(fresh, cached);
+    assert!(!fresh[1].contains("Wombat"));
+
+    let note = root.join("hardware/CUDA Moat.md");
+    let text = std::fs::read_to_string(&note).expect("read");
+    std::fs::write(&note, format!("{text}\nWombat kernel notes.\n")).expect("write");
+    assert!(query("wombat").contains("hardware/CUDA Moat.md"));
+}

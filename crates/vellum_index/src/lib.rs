@@ -49,14 +49,32 @@
 //! <vault>/.vellum/.gitignore     "*": the folder is not committed with the vault
 //! <vault>/.vellum/search/VERSION  "vellum-search <format> vellum <version>", written last
 //! <vault>/.vellum/search/…        tantivy's files: meta.json, .managed.json, segments
+//! <vault>/.vellum/search/STAMPS   the vault's file stamps at the last sync, and the index files' own
+//! <vault>/.vellum/query/…         the query facts cache (the `facts` module)
 //! ```
+//!
+//! # Opening without loading the vault
+//!
+//! [`SearchIndex::open_quick`] is the fast path used by `vellum search`: it
+//! compares today's file stamps (path, size, modification time; see
+//! [`stamps`]) with those recorded by the last sync in `STAMPS`. When nothing
+//! changed it opens the index as it is; when a few notes changed it reads and
+//! parses just those and re-indexes them. It gives up (and the caller loads the
+//! vault and calls [`SearchIndex::open`]) when there is no `STAMPS`, when the
+//! version differs, when one of the index's own files is not the one recorded
+//! (changed or truncated behind vellum's back: the full open checks checksums),
+//! or when more than [`QUICK_LIMIT`] notes changed. [`SearchIndex::open`] deletes
+//! `STAMPS` before touching the index, and [`SearchIndex::record_stamps`] writes
+//! it after a sync, so `STAMPS` never describes an index other than the one on disk.
 //!
 //! `VERSION` is written only after a full build has been committed, so a build
 //! that was interrupted is detected (no `VERSION`) and redone. The vault loader
 //! skips `.vellum/`, so the index never indexes itself.
 
 mod dir;
+pub mod facts;
 mod plain;
+pub mod stamps;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -76,7 +94,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
-use vellum_vault::{NoteFile, Vault};
+use vellum_vault::{FileStamp, NoteFile, Vault};
 
 use crate::dir::CacheDirectory;
 
@@ -95,6 +113,41 @@ const SNIPPET_CHARS: usize = 160;
 
 /// Writer memory budget per indexing thread.
 const WRITER_BUDGET_PER_THREAD: usize = 64 << 20;
+
+/// At most this many changed notes are re-indexed by [`SearchIndex::open_quick`].
+pub const QUICK_LIMIT: usize = 256;
+
+const STAMPS_FILE: &str = "STAMPS";
+const STAMPS_MAGIC: &[u8; 8] = b"VLMSTP01";
+
+/// What `STAMPS` holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Synced {
+    /// The vault's files, settled (see [`stamps::settle`]).
+    vault: Vec<FileStamp>,
+    /// The index folder's own files, as written by the sync.
+    index: Vec<FileStamp>,
+}
+
+/// Stamps of the files of the index folder (not `STAMPS` itself, not locks).
+fn index_files(dir: &Path) -> Vec<FileStamp> {
+    let mut out: Vec<FileStamp> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(STAMPS_FILE) || name.ends_with(".lock") {
+                return None;
+            }
+            let meta = e.metadata().ok()?;
+            let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+            Some(FileStamp { path: name, size: meta.len(), mtime_ns: i128::try_from(mtime.as_nanos()).ok()? })
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
 
 /// What `VERSION` must hold for an index on disk to be reused.
 #[must_use]
@@ -365,6 +418,8 @@ impl SearchIndex {
     /// Only when even an index in memory cannot be built.
     pub fn open(vault: &Vault) -> Result<(SearchIndex, UpdateStats), IndexError> {
         let start = Instant::now();
+        // From here on the index may change: the recorded stamps no longer hold.
+        let _ = std::fs::remove_file(index_dir(&vault.root).join(STAMPS_FILE));
         let hashes: Vec<String> = vault.notes.par_iter().map(|n| content_hash(&n.text)).collect();
         let dir = index_dir(&vault.root);
         let fallback = match prepare_cache_dir(&vault.root, &dir) {
@@ -391,6 +446,48 @@ impl SearchIndex {
         stats.rebuilt = Some(fallback);
         stats.elapsed = start.elapsed();
         Ok((index, stats))
+    }
+
+    /// Open the index of the vault at `root` without loading the vault, when
+    /// the stamps recorded at the last sync tell what changed since: nothing,
+    /// or at most [`QUICK_LIMIT`] notes, which are read, parsed and re-indexed.
+    /// `stamps` are today's, from [`vellum_vault::file_stamps`]; they are
+    /// recorded again after an update. `None` means this cannot be done safely
+    /// (see the crate documentation): load the vault and call [`Self::open`].
+    #[must_use]
+    pub fn open_quick(root: &Path, stamps: &[FileStamp]) -> Option<(SearchIndex, UpdateStats)> {
+        let start = Instant::now();
+        let dir = index_dir(root);
+        if std::fs::read_to_string(dir.join("VERSION")).ok()? != version_stamp() {
+            return None;
+        }
+        let synced: Synced = stamps::read_blob(&dir.join(STAMPS_FILE), STAMPS_MAGIC)?;
+        if synced.index != index_files(&dir) {
+            return None;
+        }
+        let changes = stamps::note_changes(&synced.vault, stamps);
+        if changes.changed.len() + changes.removed.len() > QUICK_LIMIT {
+            return None;
+        }
+        let (index, mut stats) = guarded(|| quick_update(root, &dir, &synced.vault, &changes)).ok()?;
+        if stats.changed() > 0 && !index.record_stamps(root, stamps) {
+            let _ = std::fs::remove_file(dir.join(STAMPS_FILE));
+        }
+        stats.elapsed = start.elapsed();
+        Some((index, stats))
+    }
+
+    /// Record that the index on disk is in sync with the vault files of
+    /// `stamps` (taken before the vault that was indexed was loaded), so that
+    /// the next [`Self::open_quick`] can trust it. Returns whether they were
+    /// written (not for an index in memory, nor when the folder is read-only).
+    pub fn record_stamps(&self, root: &Path, stamps: &[FileStamp]) -> bool {
+        if !self.persisted {
+            return false;
+        }
+        let dir = index_dir(root);
+        let synced = Synced { vault: stamps::settle(stamps, stamps::now_ns()), index: index_files(&dir) };
+        stamps::write_blob(&dir.join(STAMPS_FILE), STAMPS_MAGIC, &synced).is_ok()
     }
 
     /// Whether the index lives on disk.
@@ -545,7 +642,7 @@ fn guarded<T>(f: impl FnOnce() -> Result<T, Stale>) -> Result<T, Stale> {
 }
 
 /// Create `<vault>/.vellum/` (with a `.gitignore` of `*`) and the index folder.
-fn prepare_cache_dir(root: &Path, dir: &Path) -> std::io::Result<()> {
+pub(crate) fn prepare_cache_dir(root: &Path, dir: &Path) -> std::io::Result<()> {
     let cache = root.join(CACHE_DIR);
     std::fs::create_dir_all(dir)?;
     let gitignore = cache.join(".gitignore");
@@ -632,6 +729,50 @@ fn open_persistent(
     writer.commit()?;
     writer.wait_merging_threads()?;
     reader.reload()?;
+    Ok((SearchIndex { index, reader, fields, persisted: true }, stats))
+}
+
+/// Open the index in `dir` and apply `changes` (relative to the `recorded`
+/// stamps) by reading just the changed notes.
+fn quick_update(
+    root: &Path,
+    dir: &Path,
+    recorded: &[FileStamp],
+    changes: &stamps::NoteChanges,
+) -> Result<(SearchIndex, UpdateStats), Stale> {
+    let (schema, fields) = schema();
+    let index = Index::open(CacheDirectory::open(dir)?)?;
+    if index.schema() != schema {
+        return Err(Stale::new("the index schema changed"));
+    }
+    register_tokenizer(&index);
+    let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    let mut stats = UpdateStats { persisted: true, ..UpdateStats::default() };
+    if changes.changed.is_empty() && changes.removed.is_empty() {
+        stats.unchanged = reader.searcher().num_docs().try_into().unwrap_or(usize::MAX);
+        return Ok((SearchIndex { index, reader, fields, persisted: true }, stats));
+    }
+    let fresh = vellum_vault::load_notes(root, &changes.changed);
+    let mut writer = new_writer(&index, fresh.notes.len())?;
+    for path in changes.changed.iter().chain(&changes.removed) {
+        writer.delete_term(Term::from_field_text(fields.path, path));
+    }
+    for n in &fresh.notes {
+        writer.add_document(document(&fields, n, &content_hash(&n.text)))?;
+        if recorded.binary_search_by(|s| s.path.as_str().cmp(&n.path)).is_ok() {
+            stats.updated += 1;
+        } else {
+            stats.added += 1;
+        }
+    }
+    // A note that no longer loads (now binary, unreadable) leaves the index.
+    stats.removed = changes.removed.len() + fresh.problems.len();
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    reader.reload()?;
+    stats.unchanged = usize::try_from(reader.searcher().num_docs())
+        .unwrap_or(usize::MAX)
+        .saturating_sub(stats.added + stats.updated);
     Ok((SearchIndex { index, reader, fields, persisted: true }, stats))
 }
 

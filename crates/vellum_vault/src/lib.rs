@@ -12,6 +12,7 @@
 //! `load` module touches the disk.
 
 pub mod config;
+pub mod facts;
 pub mod load;
 pub mod query;
 pub mod resolve;
@@ -23,7 +24,7 @@ use rustc_hash::FxHashMap;
 use vellum_syntax::{Fragment, Link, LinkKind, Note, heading_key};
 
 pub use config::Config;
-pub use load::{LoadProblem, LoadProblemKind};
+pub use load::{FileStamp, LoadProblem, LoadProblemKind};
 pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
 
 /// A parsed note and where it lives.
@@ -178,6 +179,70 @@ pub fn load(root: &Path) -> std::io::Result<Vault> {
     let mut vault = Vault::from_texts(root.to_path_buf(), config, paths, texts);
     vault.problems = problems;
     Ok(vault)
+}
+
+/// The [`FileStamp`] of every file [`load`] would read (notes and
+/// attachments, with the same walk and exclusions) and of `vellum.toml`,
+/// sorted by path, without reading any content: what caches compare to know
+/// whether the vault changed since they were written.
+///
+/// # Errors
+/// Only when `root` is not a readable folder.
+pub fn file_stamps(root: &Path) -> std::io::Result<Vec<FileStamp>> {
+    let meta = std::fs::metadata(root)?;
+    if !meta.is_dir() {
+        return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"));
+    }
+    let config_path = root.join("vellum.toml");
+    let excludes = std::fs::read_to_string(&config_path)
+        .ok()
+        .and_then(|text| Config::from_toml_spanned(&text).ok())
+        .map(|c| c.exclude)
+        .unwrap_or_default();
+    let (found, _problems) = load::walk(root, &excludes);
+    let mut stamps = load::stamp_all(&found);
+    if config_path.is_file() {
+        stamps.push(load::stamp(&config_path, "vellum.toml".to_owned()));
+        stamps.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    Ok(stamps)
+}
+
+/// Load only the notes at `paths` (vault-relative, `/`-separated) as a vault
+/// of their own, with the default configuration: what a cache needs to refresh
+/// a few changed notes without reading the rest. Links resolve among these
+/// notes only, so use it for what depends on a note's own text (its search
+/// document), not for the link graph. Files that cannot be loaded are in
+/// [`Vault::problems`]; paths with `..` or an absolute path are refused there too.
+#[must_use]
+pub fn load_notes(root: &Path, paths: &[String]) -> Vault {
+    let mut problems = Vec::new();
+    let mut found = Vec::new();
+    for rel in paths {
+        if rel.split('/').any(|p| p == ".." || p.is_empty()) || Path::new(rel).is_absolute() {
+            problems.push(LoadProblem {
+                path: rel.clone(),
+                kind: LoadProblemKind::Unreadable,
+                message: "not a path inside the vault".to_owned(),
+                text: None,
+                span: None,
+            });
+        } else {
+            found.push(load::Found { rel: rel.clone(), abs: root.join(rel), is_note: true });
+        }
+    }
+    let mut texts = Vec::new();
+    for (f, content) in found.iter().zip(load::read_all(&found)) {
+        match content {
+            Some(Ok(text)) => texts.push((f.rel.clone(), text)),
+            Some(Err(problem)) => problems.push(problem),
+            None => {}
+        }
+    }
+    let names = texts.iter().map(|(p, _)| p.clone()).collect();
+    let mut vault = Vault::from_texts(root.to_path_buf(), Config::default(), names, texts);
+    vault.problems = problems;
+    vault
 }
 
 impl Vault {

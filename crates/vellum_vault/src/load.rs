@@ -213,3 +213,31 @@ pub(crate) fn read_note(found: &Found) -> Result<String, LoadProblem> {
 pub(crate) fn read_all(found: &[Found]) -> Vec<Option<Result<String, LoadProblem>>> {
     found.par_iter().map(|f| f.is_note.then(|| read_note(f))).collect()
 }
+
+/// What a cache needs to know to tell whether a file may have changed since
+/// it was last read: its path, size and modification time (the idea of git's
+/// index). Two equal stamps mean "assume unchanged".
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    /// Vault-relative path with `/` separators.
+    pub path: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time in nanoseconds since the Unix epoch (0 when the
+    /// file system does not say, or the file vanished during the walk).
+    pub mtime_ns: i128,
+}
+
+/// Stamp every file found, in parallel, keeping the order of `found`.
+pub(crate) fn stamp_all(found: &[Found]) -> Vec<FileStamp> {
+    found.par_iter().map(|f| stamp(&f.abs, f.rel.clone())).collect()
+}
+
+/// Stamp one file (following symlinks, like the walk).
+pub(crate) fn stamp(abs: &Path, rel: String) -> FileStamp {
+    let (size, mtime_ns) = std::fs::metadata(abs).map_or((0, 0), |m| {
+        let mtime = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        (m.len(), mtime.map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX)))
+    });
+    FileStamp { path: rel, size, mtime_ns }
+}

@@ -21,7 +21,8 @@
 use jiff::civil::Date;
 use vellum_syntax::text::Span;
 
-use crate::{NoteIdx, Target, Vault};
+use crate::facts::{LinkFact, VaultFacts};
+use crate::{NoteIdx, Vault};
 
 /// A parse error with its place in the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -400,77 +401,110 @@ fn date_value(value: &str, span: Span) -> Result<(Cmp, (Date, Date)), QueryError
     Ok((cmp, range))
 }
 
-/// Evaluate `query` against note `idx`.
-#[must_use]
-pub fn matches(vault: &Vault, idx: NoteIdx, query: &Query) -> bool {
-    let n = &vault.notes[idx];
-    let note = &n.note;
-    let p = &note.properties;
-    match query {
-        Query::And(a, b) => matches(vault, idx, a) && matches(vault, idx, b),
-        Query::Or(a, b) => matches(vault, idx, a) || matches(vault, idx, b),
-        Query::Not(a) => !matches(vault, idx, a),
-        Query::Tag(t) => note.all_tags().iter().any(|have| have == t || have.starts_with(&format!("{t}/"))),
-        Query::Keyword(k) => {
-            p.keywords.iter().any(|x| x.value.to_lowercase() == *k)
-                || note
-                    .journal
-                    .keyword_row
-                    .as_ref()
-                    .is_some_and(|r| r.value.iter().any(|x| x.value.to_lowercase() == *k))
+impl Query {
+    /// Whether evaluating the query reads note bodies (it has a bare word or
+    /// phrase). Without bodies ([`VaultFacts::bodies`] is `None`) bare words
+    /// match titles only.
+    #[must_use]
+    pub fn needs_bodies(&self) -> bool {
+        match self {
+            Query::And(a, b) | Query::Or(a, b) => a.needs_bodies() || b.needs_bodies(),
+            Query::Not(a) => a.needs_bodies(),
+            Query::Text(_) => true,
+            _ => false,
         }
-        Query::Date(created, cmp, first, last) => {
-            let d = if *created { p.created.as_ref() } else { p.updated.as_ref() };
-            d.is_some_and(|d| {
-                let d = d.value;
-                match cmp {
-                    Cmp::In => *first <= d && d <= *last,
-                    Cmp::Ge => d >= *first,
-                    Cmp::Gt => d > *last,
-                    Cmp::Le => d <= *last,
-                    Cmp::Lt => d < *first,
-                }
-            })
-        }
-        Query::Draft(want) => n.is_draft() == *want,
-        Query::Has(what) => {
-            let j = &note.journal;
-            match what.as_str() {
-                "claim" => j.core_claim.is_some() || !j.claims.is_empty(),
-                "question" => !j.questions.is_empty(),
-                "source" => !j.sources.is_empty(),
-                "signals" => !j.signals.is_empty(),
-                "take" => j.my_take.is_some(),
-                "brain-dump" => !j.brain_dump.is_empty(),
-                "linkage" => j.linkage.is_some(),
-                _ => false,
+    }
+
+    fn link_targets<'q>(&'q self, out: &mut Vec<&'q str>) {
+        match self {
+            Query::And(a, b) | Query::Or(a, b) => {
+                a.link_targets(out);
+                b.link_targets(out);
             }
-        }
-        Query::LinksTo(target) => {
-            let wanted = vault.find_notes(target);
-            let lower = target.to_lowercase();
-            vault.resolved[idx].iter().zip(&note.links).any(|(r, l)| match &r.target {
-                Target::Note { note, .. } | Target::MissingFragment { note } => wanted.contains(note),
-                Target::Unresolved => l.target.to_lowercase() == lower,
-                _ => false,
-            })
-        }
-        Query::Id(id) => p.note_id.as_ref().is_some_and(|x| x.value.to_lowercase() == *id),
-        Query::Kind(k) => p.tags.iter().chain(&p.cssclasses).any(|t| t.value.to_lowercase() == *k),
-        Query::Title(t) => n.title.to_lowercase().contains(t.as_str()),
-        Query::Path(s) => n.path.to_lowercase().contains(s.as_str()),
-        Query::Text(word) => {
-            n.title.to_lowercase().contains(word.as_str())
-                || n.text[note.body.range()].to_lowercase().contains(word.as_str())
+            Query::Not(a) => a.link_targets(out),
+            Query::LinksTo(t) => out.push(t),
+            _ => {}
         }
     }
 }
 
-/// Every note matching `query`, in path order.
+/// What a query needs from the whole vault, worked out once before the notes
+/// are tested one by one: the notes each `links-to:` target names.
+struct Prepared<'q> {
+    wanted: Vec<(&'q str, String, Vec<NoteIdx>)>,
+}
+
+impl<'q> Prepared<'q> {
+    fn new(facts: &VaultFacts, query: &'q Query) -> Self {
+        let mut targets = Vec::new();
+        query.link_targets(&mut targets);
+        targets.dedup();
+        let wanted = targets.into_iter().map(|t| (t, t.to_lowercase(), facts.find_notes(t))).collect();
+        Self { wanted }
+    }
+}
+
+fn eval(facts: &VaultFacts, prep: &Prepared<'_>, idx: NoteIdx, query: &Query) -> bool {
+    let n = &facts.notes[idx];
+    match query {
+        Query::And(a, b) => eval(facts, prep, idx, a) && eval(facts, prep, idx, b),
+        Query::Or(a, b) => eval(facts, prep, idx, a) || eval(facts, prep, idx, b),
+        Query::Not(a) => !eval(facts, prep, idx, a),
+        Query::Tag(t) => n.all_tags.iter().any(|have| {
+            have.strip_prefix(t.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        }),
+        Query::Keyword(k) => n.keywords.iter().any(|x| x == k),
+        Query::Date(created, cmp, first, last) => {
+            let d = if *created { n.created } else { n.updated };
+            d.is_some_and(|d| match cmp {
+                Cmp::In => *first <= d && d <= *last,
+                Cmp::Ge => d >= *first,
+                Cmp::Gt => d > *last,
+                Cmp::Le => d <= *last,
+                Cmp::Lt => d < *first,
+            })
+        }
+        Query::Draft(want) => n.draft == *want,
+        Query::Has(what) => n.has.get(what),
+        Query::LinksTo(target) => {
+            let Some((_, lower, wanted)) = prep.wanted.iter().find(|(t, ..)| *t == target.as_str()) else {
+                return false;
+            };
+            n.links.iter().any(|l| match l {
+                LinkFact::Note(i) => usize::try_from(*i).is_ok_and(|i| wanted.contains(&i)),
+                LinkFact::Unresolved(t) => t == lower,
+            })
+        }
+        Query::Id(id) => n.note_id.as_ref().is_some_and(|x| x.to_lowercase() == *id),
+        Query::Kind(k) => n.kinds.iter().any(|t| t == k),
+        Query::Title(t) => n.title.to_lowercase().contains(t.as_str()),
+        Query::Path(s) => n.path.to_lowercase().contains(s.as_str()),
+        Query::Text(word) => {
+            n.title.to_lowercase().contains(word.as_str())
+                || facts.bodies.as_ref().and_then(|b| b.get(idx)).is_some_and(|b| b.contains(word.as_str()))
+        }
+    }
+}
+
+/// Every note of `facts` matching `query`, in path order.
+#[must_use]
+pub fn select_facts(facts: &VaultFacts, query: &Query) -> Vec<NoteIdx> {
+    use rayon::prelude::*;
+    let prep = Prepared::new(facts, query);
+    (0..facts.notes.len()).into_par_iter().filter(|&i| eval(facts, &prep, i, query)).collect()
+}
+
+/// Every note of `vault` matching `query`, in path order.
 #[must_use]
 pub fn select(vault: &Vault, query: &Query) -> Vec<NoteIdx> {
-    use rayon::prelude::*;
-    (0..vault.notes.len()).into_par_iter().filter(|&i| matches(vault, i, query)).collect()
+    select_facts(&VaultFacts::from_vault(vault, query.needs_bodies()), query)
+}
+
+/// Whether note `idx` of `vault` matches `query`. To test many notes, use
+/// [`select`], which works out what the query needs from the vault once.
+#[must_use]
+pub fn matches(vault: &Vault, idx: NoteIdx, query: &Query) -> bool {
+    select(vault, query).binary_search(&idx).is_ok()
 }
 
 #[cfg(test)]

@@ -25,12 +25,22 @@ pub(crate) fn load_vault(dir: Option<&Path>) -> Result<Vault, String> {
 /// nearest folder upward from the current directory holding `.obsidian/` or
 /// `vellum.toml`, else the current directory.
 pub(crate) fn find_and_load(dir: Option<&Path>) -> Result<Vault, String> {
+    load_vault(Some(&find_root(dir)?))
+}
+
+/// The vault folder [`find_and_load`] would load, without loading it.
+pub(crate) fn find_root(dir: Option<&Path>) -> Result<PathBuf, String> {
     if let Some(d) = dir {
-        return load_vault(Some(d));
+        return Ok(d.to_path_buf());
     }
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let found = cwd.ancestors().find(|d| d.join(".obsidian").is_dir() || d.join("vellum.toml").is_file());
-    load_vault(Some(found.unwrap_or(&cwd)))
+    Ok(found.unwrap_or(&cwd).to_path_buf())
+}
+
+/// Today's file stamps of the vault at `root` (for the caches in `.vellum/`).
+pub(crate) fn stamps(root: &Path) -> Result<Vec<vellum_vault::FileStamp>, String> {
+    vellum_vault::file_stamps(root).map_err(|e| format!("cannot open vault `{}`: {e}", root.display()))
 }
 
 /// Resolve a NOTE argument (path, file name, title, alias or `note_id`) to

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use serde::Serialize;
+use vellum_vault::facts::VaultFacts;
 use vellum_vault::query::{self, QueryError};
 use vellum_vault::{NoteIdx, Vault};
 
@@ -28,7 +29,7 @@ fn query_error(q: &str, e: &QueryError) -> String {
 
 /// Notes selected by an optional query, sorted and limited.
 fn selected(
-    vault: &Vault,
+    facts: &VaultFacts,
     expr: Option<&str>,
     sort: SortKey,
     reverse: bool,
@@ -37,19 +38,16 @@ fn selected(
     let mut notes = match expr {
         Some(q) => {
             let parsed = query::parse(q).map_err(|e| query_error(q, &e))?;
-            query::select(vault, &parsed)
+            query::select_facts(facts, &parsed)
         }
-        None => (0..vault.notes.len()).collect(),
+        None => (0..facts.notes.len()).collect(),
     };
-    let date = |i: NoteIdx, created: bool| {
-        let p = &vault.notes[i].note.properties;
-        if created { p.created.as_ref().map(|d| d.value) } else { p.updated.as_ref().map(|d| d.value) }
-    };
+    let f = &facts.notes;
     match sort {
         SortKey::Path => {}
-        SortKey::Title => notes.sort_by_key(|&i| vault.notes[i].title.to_lowercase()),
-        SortKey::Created => notes.sort_by_key(|&i| date(i, true)),
-        SortKey::Updated => notes.sort_by_key(|&i| date(i, false)),
+        SortKey::Title => notes.sort_by_key(|&i| f[i].title.to_lowercase()),
+        SortKey::Created => notes.sort_by_key(|&i| f[i].created),
+        SortKey::Updated => notes.sort_by_key(|&i| f[i].updated),
     }
     if reverse {
         notes.reverse();
@@ -58,6 +56,29 @@ fn selected(
         notes.truncate(l);
     }
     Ok(notes)
+}
+
+/// The facts of a loaded vault, for the digests (bodies only when `expr` has bare words).
+fn facts_of(vault: &Vault, expr: Option<&str>) -> VaultFacts {
+    let bodies = expr.and_then(|q| query::parse(q).ok()).is_some_and(|q| q.needs_bodies());
+    VaultFacts::from_vault(vault, bodies)
+}
+
+/// The facts of the vault for `vellum query`: from the cache in
+/// `.vellum/query/` when no file changed since it was written, else from a
+/// freshly loaded vault (and the cache is rewritten).
+fn query_facts(dir: Option<&std::path::Path>, needs_bodies: bool) -> Result<VaultFacts, String> {
+    let root = super::find_root(dir)?;
+    let stamps = super::stamps(&root)?;
+    if let Some(facts) = vellum_index::facts::cached_facts(&root, &stamps, needs_bodies) {
+        return Ok(facts);
+    }
+    let vault = super::load_vault(Some(&root))?;
+    let facts = VaultFacts::from_vault(&vault, true);
+    vellum_index::facts::save_facts(&root, &stamps, &facts);
+    // The process is about to end: skip freeing the parsed vault.
+    std::mem::forget(vault);
+    Ok(facts)
 }
 
 #[derive(Serialize)]
@@ -74,22 +95,21 @@ struct NoteRow<'a> {
 /// `vellum query EXPR`.
 pub(crate) fn run(args: &QueryArgs) -> Result<ExitCode, String> {
     // Parse first: a bad query fails before the vault is read.
-    query::parse(&args.expr).map_err(|e| query_error(&args.expr, &e))?;
-    let vault = super::find_and_load(args.output.vault.as_deref())?;
-    let notes = selected(&vault, Some(&args.expr), args.sort, args.reverse, args.limit)?;
+    let parsed = query::parse(&args.expr).map_err(|e| query_error(&args.expr, &e))?;
+    let facts = query_facts(args.output.vault.as_deref(), parsed.needs_bodies())?;
+    let notes = selected(&facts, Some(&args.expr), args.sort, args.reverse, args.limit)?;
     let rows: Vec<NoteRow<'_>> = notes
         .iter()
         .map(|&i| {
-            let n = &vault.notes[i];
-            let p = &n.note.properties;
+            let n = &facts.notes[i];
             NoteRow {
                 path: &n.path,
                 title: &n.title,
-                created: p.created.as_ref().map(|d| d.value.to_string()),
-                updated: p.updated.as_ref().map(|d| d.value.to_string()),
-                draft: n.is_draft(),
-                note_id: p.note_id.as_ref().map(|x| x.value.as_str()),
-                tags: p.tags.iter().map(|t| t.value.clone()).collect(),
+                created: n.created.map(|d| d.to_string()),
+                updated: n.updated.map(|d| d.to_string()),
+                draft: n.draft,
+                note_id: n.note_id.as_deref(),
+                tags: n.tags.clone(),
             }
         })
         .collect();
@@ -112,7 +132,7 @@ pub(crate) fn run(args: &QueryArgs) -> Result<ExitCode, String> {
         }
     }
     if !args.output.quiet {
-        eprintln!("{} of {} notes", rows.len(), vault.notes.len());
+        eprintln!("{} of {} notes", rows.len(), facts.notes.len());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -128,7 +148,13 @@ struct ClaimRow<'a> {
 /// `vellum claims [EXPR]`: core claims and inline claims.
 pub(crate) fn claims(args: &DigestArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
-    let notes = selected(&vault, args.expr.as_deref(), args.sort, args.reverse, args.limit)?;
+    let notes = selected(
+        &facts_of(&vault, args.expr.as_deref()),
+        args.expr.as_deref(),
+        args.sort,
+        args.reverse,
+        args.limit,
+    )?;
     let mut rows = Vec::new();
     for &i in &notes {
         let n = &vault.notes[i];
@@ -163,7 +189,13 @@ struct QuestionRow<'a> {
 /// `vellum questions [EXPR]`: the reflective questions.
 pub(crate) fn questions(args: &DigestArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
-    let notes = selected(&vault, args.expr.as_deref(), args.sort, args.reverse, args.limit)?;
+    let notes = selected(
+        &facts_of(&vault, args.expr.as_deref()),
+        args.expr.as_deref(),
+        args.sort,
+        args.reverse,
+        args.limit,
+    )?;
     let mut rows = Vec::new();
     for &i in &notes {
         let n = &vault.notes[i];
@@ -197,7 +229,13 @@ struct SourceRow {
 /// `vellum sources [EXPR]`: sources deduplicated by URL, with the notes citing them.
 pub(crate) fn sources(args: &DigestArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
-    let notes = selected(&vault, args.expr.as_deref(), args.sort, args.reverse, None)?;
+    let notes = selected(
+        &facts_of(&vault, args.expr.as_deref()),
+        args.expr.as_deref(),
+        args.sort,
+        args.reverse,
+        None,
+    )?;
     let mut by_url: BTreeMap<String, SourceRow> = BTreeMap::new();
     for &i in &notes {
         let n = &vault.notes[i];

@@ -44,8 +44,19 @@ struct HitRow<'a> {
 
 /// `vellum search TEXT`.
 pub(crate) fn run(args: &SearchArgs) -> Result<ExitCode, String> {
-    let vault = super::find_and_load(args.vault.as_deref())?;
-    let (index, stats) = SearchIndex::open(&vault).map_err(|e| e.to_string())?;
+    let root = super::find_root(args.vault.as_deref())?;
+    // Stamps first: whatever changes after this point is seen next time.
+    let stamps = super::stamps(&root)?;
+    let (index, stats) = match SearchIndex::open_quick(&root, &stamps) {
+        Some(opened) => opened,
+        None => {
+            let vault = super::load_vault(Some(&root))?;
+            let (index, stats) = SearchIndex::open(&vault).map_err(|e| e.to_string())?;
+            index.record_stamps(&root, &stamps);
+            std::mem::forget(vault);
+            (index, stats)
+        }
+    };
     if !args.quiet {
         report_update(&stats);
     }

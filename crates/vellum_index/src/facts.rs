@@ -1,0 +1,83 @@
+//! The query facts cache, `<vault>/.vellum/query/`: the
+//! [`VaultFacts`](vellum_vault::facts::VaultFacts) of the vault as it was when
+//! they were last computed, so that `vellum query` answers without reading or
+//! parsing a note when no file changed.
+//!
+//! Two blobs (see [`stamps`](crate::stamps)): `facts.bin` (every note's facts)
+//! and `bodies.bin` (the lowercased bodies, read only for queries with bare
+//! words). Each carries the digest of the file stamps taken before the vault
+//! was loaded; a cache is used only when today's stamps give the same digest.
+//! Any change to any file (note, attachment, `vellum.toml`) therefore makes
+//! the next query load the vault and rewrite the cache: simple, and never wrong.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use vellum_vault::FileStamp;
+use vellum_vault::facts::{Bodies, NoteFacts, VaultFacts};
+
+use crate::stamps::{digest, has_unknown, now_ns, read_blob, settle, write_blob};
+
+const FACTS_MAGIC: &[u8; 8] = b"VLMFCT01";
+const BODIES_MAGIC: &[u8; 8] = b"VLMBDY01";
+
+#[derive(Serialize, Deserialize)]
+struct Stored<T> {
+    digest: [u8; 32],
+    data: T,
+}
+
+/// The folder of the facts cache of the vault at `root`.
+#[must_use]
+pub fn facts_dir(root: &Path) -> PathBuf {
+    root.join(crate::CACHE_DIR).join("query")
+}
+
+/// The cached facts of the vault at `root`, if they were computed from files
+/// with exactly these `stamps` (from [`vellum_vault::file_stamps`]); with the
+/// bodies too when `with_bodies`. `None` means: load the vault.
+#[must_use]
+pub fn cached_facts(root: &Path, stamps: &[FileStamp], with_bodies: bool) -> Option<VaultFacts> {
+    if has_unknown(stamps) {
+        return None;
+    }
+    let want = digest(stamps);
+    let dir = facts_dir(root);
+    let facts: Stored<Vec<NoteFacts>> = read_blob(&dir.join("facts.bin"), FACTS_MAGIC)?;
+    if facts.digest != want {
+        return None;
+    }
+    let bodies = if with_bodies {
+        let bodies: Stored<Bodies> = read_blob(&dir.join("bodies.bin"), BODIES_MAGIC)?;
+        if bodies.digest != want || bodies.data.len() != facts.data.len() {
+            return None;
+        }
+        Some(bodies.data)
+    } else {
+        None
+    };
+    Some(VaultFacts { notes: facts.data, bodies })
+}
+
+/// Record `facts`, computed from a vault loaded after `stamps` were taken.
+/// Returns whether they were saved: not when some file changed in the last
+/// two seconds (its stamp cannot be trusted yet) or the cache folder cannot
+/// be written — the next query then simply loads the vault again.
+pub fn save_facts(root: &Path, stamps: &[FileStamp], facts: &VaultFacts) -> bool {
+    let settled = settle(stamps, now_ns());
+    if has_unknown(&settled) {
+        return false;
+    }
+    let digest = digest(&settled);
+    let dir = facts_dir(root);
+    if crate::prepare_cache_dir(root, &dir).is_err() {
+        return false;
+    }
+    let Some(bodies) = &facts.bodies else {
+        return false;
+    };
+    // Bodies first: a reader never sees new facts with old bodies as valid,
+    // because both carry the digest.
+    write_blob(&dir.join("bodies.bin"), BODIES_MAGIC, &Stored { digest, data: bodies }).is_ok()
+        && write_blob(&dir.join("facts.bin"), FACTS_MAGIC, &Stored { digest, data: &facts.notes }).is_ok()
+}

@@ -1,0 +1,308 @@
+//! Facts: what the query language and the note tables need to know about each
+//! note, flattened into small owned values with no spans and no text.
+//!
+//! The [`query`](crate::query) evaluator runs over [`VaultFacts`], never over the
+//! parsed model directly, so that a cache can answer a query without reading or
+//! parsing a single note: `vellum_index` persists `VaultFacts` in
+//! `<vault>/.vellum/` and reloads them when no file changed. Building facts from
+//! a loaded [`Vault`] and reading them back from a cache give the same answers
+//! because both go through this one type.
+//!
+//! Bodies (for bare-word queries) are kept apart from the rest: most queries
+//! never need them, and they are most of the bytes.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::{NoteIdx, Target, Vault};
+
+/// Where one link of a note leads, as far as `links-to:` cares.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LinkFact {
+    /// To this note (index in [`VaultFacts::notes`]), any heading or block.
+    Note(u32),
+    /// Nowhere yet: the target as written, lowercased.
+    Unresolved(String),
+}
+
+/// The journal elements a note has, for `has:`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(clippy::struct_excessive_bools)] // one flag per `has:` value, read by name
+pub struct HasFacts {
+    /// A core claim or an inline claim.
+    pub claim: bool,
+    /// A reflective question.
+    pub question: bool,
+    /// A `[!ref]` source.
+    pub source: bool,
+    /// A `signals` section.
+    pub signals: bool,
+    /// A `my take` section.
+    pub take: bool,
+    /// A brain dump.
+    pub brain_dump: bool,
+    /// A linkage tree.
+    pub linkage: bool,
+}
+
+impl HasFacts {
+    /// The flag for a `has:` value (see [`crate::query::HAS_VALUES`]).
+    #[must_use]
+    pub fn get(&self, what: &str) -> bool {
+        match what {
+            "claim" => self.claim,
+            "question" => self.question,
+            "source" => self.source,
+            "signals" => self.signals,
+            "take" => self.take,
+            "brain-dump" => self.brain_dump,
+            "linkage" => self.linkage,
+            _ => false,
+        }
+    }
+}
+
+/// What queries and tables know about one note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteFacts {
+    /// Vault-relative path.
+    pub path: String,
+    /// Title (frontmatter `title`, else the file name).
+    pub title: String,
+    /// `aliases`, as written.
+    pub aliases: Vec<String>,
+    /// `note_id`, as written.
+    pub note_id: Option<String>,
+    /// Frontmatter `tags`, as written (for display).
+    pub tags: Vec<String>,
+    /// Frontmatter and inline tags, lowercased, sorted, deduplicated.
+    pub all_tags: Vec<String>,
+    /// Frontmatter keywords and the keyword row, lowercased.
+    pub keywords: Vec<String>,
+    /// Frontmatter `tags` and `cssclasses`, lowercased: what `kind:` matches.
+    pub kinds: Vec<String>,
+    /// `created`.
+    pub created: Option<Date>,
+    /// `updated`.
+    pub updated: Option<Date>,
+    /// `draft: true`.
+    pub draft: bool,
+    /// Journal elements present.
+    pub has: HasFacts,
+    /// Distinct link destinations that `links-to:` can match.
+    pub links: Vec<LinkFact>,
+}
+
+impl NoteFacts {
+    /// The file name without folder and `.md`.
+    #[must_use]
+    pub fn stem(&self) -> &str {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        name.len()
+            .checked_sub(3)
+            .and_then(|n| name.get(..n))
+            .filter(|_| name.to_ascii_lowercase().ends_with(".md"))
+            .unwrap_or(name)
+    }
+}
+
+/// The facts of every note of a vault, in the vault's note order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VaultFacts {
+    /// One entry per note, sorted by path (same indices as [`Vault::notes`]).
+    pub notes: Vec<NoteFacts>,
+    /// Each note's body (the text after the frontmatter), lowercased, for
+    /// bare-word queries; `None` when they were not loaded.
+    #[serde(skip)]
+    pub bodies: Option<Bodies>,
+}
+
+/// The lowercased bodies of all notes in one buffer (one allocation to load,
+/// whatever the number of notes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bodies {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Bodies {
+    /// Note `i`'s lowercased body, if there is a note `i`.
+    #[must_use]
+    pub fn get(&self, i: NoteIdx) -> Option<&str> {
+        let start = if i == 0 { 0 } else { *self.ends.get(i - 1)? };
+        self.text.get(start..*self.ends.get(i)?)
+    }
+
+    /// How many bodies there are.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+impl FromIterator<String> for Bodies {
+    fn from_iter<I: IntoIterator<Item = String>>(iter: I) -> Self {
+        let mut out = Bodies::default();
+        for body in iter {
+            out.text.push_str(&body);
+            out.ends.push(out.text.len());
+        }
+        out
+    }
+}
+
+impl VaultFacts {
+    /// The facts of `vault`; `with_bodies` also keeps the lowercased bodies.
+    #[must_use]
+    pub fn from_vault(vault: &Vault, with_bodies: bool) -> Self {
+        use rayon::prelude::*;
+        let notes = (0..vault.notes.len()).into_par_iter().map(|i| note_facts(vault, i)).collect();
+        let bodies = with_bodies.then(|| Self::bodies_of(vault));
+        Self { notes, bodies }
+    }
+
+    /// The lowercased body of every note, in note order.
+    #[must_use]
+    pub fn bodies_of(vault: &Vault) -> Bodies {
+        use rayon::prelude::*;
+        let bodies: Vec<String> = vault
+            .notes
+            .par_iter()
+            .map(|n| n.text.get(n.note.body.range()).unwrap_or_default().to_lowercase())
+            .collect();
+        bodies.into_iter().collect()
+    }
+
+    /// Find notes the way [`Vault::find_notes`] does: an exact vault path (with
+    /// or without `.md`) wins; otherwise every note whose file name, title,
+    /// alias (any case) or `note_id` is `query`.
+    #[must_use]
+    pub fn find_notes(&self, query: &str) -> Vec<NoteIdx> {
+        let q = query.trim().trim_start_matches("./").replace('\\', "/");
+        let with_md = if q.to_ascii_lowercase().ends_with(".md") { q.clone() } else { format!("{q}.md") };
+        if let Ok(i) = self.notes.binary_search_by(|n| n.path.as_str().cmp(&with_md)) {
+            return vec![i];
+        }
+        let lower = q.to_lowercase();
+        (0..self.notes.len())
+            .filter(|&i| {
+                let n = &self.notes[i];
+                n.stem().to_lowercase() == lower
+                    || n.title.to_lowercase() == lower
+                    || n.note_id.as_ref().is_some_and(|id| id.eq_ignore_ascii_case(&q))
+                    || n.aliases.iter().any(|a| a.to_lowercase() == lower)
+            })
+            .collect()
+    }
+}
+
+/// The facts of note `i` of `vault`.
+fn note_facts(vault: &Vault, i: NoteIdx) -> NoteFacts {
+    let n = &vault.notes[i];
+    let note = &n.note;
+    let p = &note.properties;
+    let j = &note.journal;
+    let lower = |v: &str| v.to_lowercase();
+    let mut keywords: Vec<String> = p.keywords.iter().map(|k| lower(&k.value)).collect();
+    if let Some(row) = &j.keyword_row {
+        keywords.extend(row.value.iter().map(|k| lower(&k.value)));
+    }
+    keywords.sort();
+    keywords.dedup();
+    let mut links: Vec<LinkFact> = Vec::new();
+    for (r, l) in vault.resolved[i].iter().zip(&note.links) {
+        let fact = match &r.target {
+            Target::Note { note, .. } | Target::MissingFragment { note } => {
+                let Ok(n) = u32::try_from(*note) else { continue };
+                LinkFact::Note(n)
+            }
+            Target::Unresolved => LinkFact::Unresolved(l.target.to_lowercase()),
+            _ => continue,
+        };
+        if !links.contains(&fact) {
+            links.push(fact);
+        }
+    }
+    NoteFacts {
+        path: n.path.clone(),
+        title: n.title.clone(),
+        aliases: p.aliases.iter().map(|a| a.value.clone()).collect(),
+        note_id: p.note_id.as_ref().map(|x| x.value.clone()),
+        tags: p.tags.iter().map(|t| t.value.clone()).collect(),
+        all_tags: note.all_tags(),
+        keywords,
+        kinds: p.tags.iter().chain(&p.cssclasses).map(|t| lower(&t.value)).collect(),
+        created: p.created.as_ref().map(|d| d.value),
+        updated: p.updated.as_ref().map(|d| d.value),
+        draft: n.is_draft(),
+        has: HasFacts {
+            claim: j.core_claim.is_some() || !j.claims.is_empty(),
+            question: !j.questions.is_empty(),
+            source: !j.sources.is_empty(),
+            signals: !j.signals.is_empty(),
+            take: j.my_take.is_some(),
+            brain_dump: !j.brain_dump.is_empty(),
+            linkage: j.linkage.is_some(),
+        },
+        links,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+
+    fn vault(notes: &[(&str, &str)]) -> Vault {
+        let paths = notes.iter().map(|(p, _)| (*p).to_owned()).collect();
+        let texts = notes.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
+        Vault::from_texts("/v".into(), Config::default(), paths, texts)
+    }
+
+    #[test]
+    fn facts_follow_the_model() {
+        let v = vault(&[
+            (
+                "a.md",
+                "---\ntitle: Alpha\ntags: [Hardware/GPU]\nkeywords: [CUDA]\naliases: [First]\nnote_id: 220511TJ01\ndraft: true\n---\nSee [[b]], [[B#x]] and [[Nowhere]]. #Inline\n",
+            ),
+            ("b.md", "# B\n"),
+        ]);
+        let f = VaultFacts::from_vault(&v, true);
+        let a = &f.notes[0];
+        assert_eq!(a.title, "Alpha");
+        assert_eq!(a.all_tags, vec!["hardware/gpu", "inline"]);
+        assert_eq!(a.keywords, vec!["cuda"]);
+        assert!(a.draft);
+        // `[[b]]` and `[[B#x]]` lead to the same note: one fact.
+        assert_eq!(a.links, vec![LinkFact::Note(1), LinkFact::Unresolved("nowhere".to_owned())]);
+        assert_eq!(f.find_notes("first"), vec![0]);
+        assert_eq!(f.find_notes("220511tj01"), vec![0]);
+        assert_eq!(f.find_notes("b.md"), vec![1]);
+        assert_eq!(f.find_notes("nothing"), Vec::<usize>::new());
+        let bodies = f.bodies.as_ref().map(Bodies::len);
+        assert_eq!(bodies, Some(2));
+        assert!(f.bodies.as_ref().and_then(|b| b.get(0)).is_some_and(|b| b.contains("see [[b]]")));
+        assert_eq!(f.bodies.as_ref().and_then(|b| b.get(1)), Some("# b\n"));
+        assert_eq!(f.bodies.as_ref().and_then(|b| b.get(2)), None);
+    }
+
+    #[test]
+    fn find_notes_agrees_with_the_vault() {
+        let v = vault(&[
+            ("x/Same.md", "---\naliases: [other]\n---\n"),
+            ("y/Same.md", "---\ntitle: Other\n---\n"),
+            ("z.md", "---\nnote_id: 220101TJ02\n---\n"),
+        ]);
+        let f = VaultFacts::from_vault(&v, false);
+        for q in ["Same", "same", "other", "x/Same", "x/Same.md", "220101tj02", "z", "./z.md", "none"] {
+            assert_eq!(f.find_notes(q), v.find_notes(q), "query {q}");
+        }
+    }
+}
