@@ -1,0 +1,254 @@
+//! The published example journal in a real headless Chromium: the seed page
+//! renders its callouts, the header search finds the seed note, a backlink
+//! click navigates, the graph canvases draw, and no page logs a console
+//! error. Each test saves a screenshot to `<target>/e2e-artifacts/`.
+//!
+//! The site is `examples/journal` built **with drafts** (the seed note is a
+//! draft; see [`vellum_e2e::example_site`]), served from `127.0.0.1`.
+//!
+//! Skipped (with a note on stderr) when chromedriver is not installed, unless
+//! `VELLUM_E2E=1`, which CI sets: then a missing browser fails.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use vellum_e2e::{Browser, DEFAULT_WAIT, Error, StaticServer};
+
+/// The seed note's page URL (its slug from the title).
+const SEED_URL: &str = "/nvidia-open-sources-gpu-kernel-modules/";
+const SEED_TITLE: &str = "Nvidia Open Sources GPU Kernel Modules";
+
+/// Run `check` with a browser and the example site served on loopback (or
+/// skip when there is no browser). On a failure, error or panic, the page's
+/// URL and console errors go to stderr and `<test>-failed.png` is saved.
+fn with_site(
+    test: &str,
+    check: impl FnOnce(&Browser, &StaticServer) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let Some(browser) = Browser::launch_or_skip(test) else { return Ok(()) };
+    let site = vellum_e2e::example_site().expect("the example vault builds");
+    let server = StaticServer::start(&site).expect("the static server starts");
+    browser.run_check(test, |browser| check(browser, &server))
+}
+
+/// Save the screenshot, then fail on any console error of the page.
+fn finish(browser: &Browser, name: &str) -> Result<(), Error> {
+    browser.save_screenshot(name)?;
+    browser.assert_no_console_errors()
+}
+
+#[test]
+fn seed_page_renders_its_callouts() -> Result<(), Error> {
+    with_site("seed_page_renders_its_callouts", |browser, server| {
+        browser.goto(&server.url(SEED_URL))?;
+
+        let h1 = browser.find("h1.note-title")?.text()?;
+        assert!(h1.starts_with(SEED_TITLE), "the seed page's heading is {h1:?}");
+        assert!(
+            browser.find(".note-title .badge-draft")?.is_displayed()?,
+            "the seed note is marked as a draft"
+        );
+
+        let callouts = browser.find_all(".note-body .callout")?;
+        let mut seen = Vec::new();
+        for c in &callouts {
+            assert!(c.is_displayed()?, "every callout is visible");
+            let kind = c.attr("data-callout")?.unwrap_or_default();
+            let title = c
+                .find_all(".callout-title-inner")?
+                .first()
+                .map(|t| t.text())
+                .transpose()?
+                .unwrap_or_default();
+            seen.push((kind, title));
+        }
+        let expected = [
+            ("note", "Core claim"),
+            ("question", "Reflective question"),
+            ("ref", "Nvidia - Nvidia releases open-source GPU kernel modules"),
+        ];
+        let expected: Vec<(String, String)> =
+            expected.iter().map(|(k, t)| ((*k).into(), (*t).into())).collect();
+        assert_eq!(seen, expected, "the seed page's callouts (type, title)");
+
+        let claim = browser.find(".callout-note .callout-content")?.text()?;
+        assert!(
+            claim.contains("The kernel module release changes the trust balance"),
+            "core claim text: {claim:?}"
+        );
+        // The theme's stylesheet applies: a callout has its coloured 4px left border.
+        let border = browser.execute(
+            "return getComputedStyle(document.querySelector('.note-body .callout')).borderLeftWidth;",
+            &[],
+        )?;
+        assert_eq!(border, json!("4px"), "style.css styles the callouts");
+
+        finish(browser, "seed-page")
+    })
+}
+
+#[test]
+fn header_search_for_kernel_finds_the_seed_note() -> Result<(), Error> {
+    with_site("header_search_for_kernel_finds_the_seed_note", |browser, server| {
+        browser.goto(&server.url("/"))?;
+
+        let input = browser.find(".search-box input[name=q]")?;
+        input.click()?;
+        input.send_keys("kernel")?;
+        let hits = browser.wait_until("search hits for \"kernel\"", DEFAULT_WAIT, |b| {
+            let links = b.find_all(".search-dropdown .search-hit > a")?;
+            let hrefs: Vec<String> = links.iter().filter_map(|a| a.attr("href").ok().flatten()).collect();
+            Ok((!hrefs.is_empty()).then_some(hrefs))
+        })?;
+        assert!(hits.iter().any(|h| h == SEED_URL), "the seed note is among the hits {hits:?}");
+        assert!(browser.find(".search-dropdown")?.is_displayed()?, "the dropdown shows");
+        let marks = browser.find_all(".search-dropdown mark")?;
+        assert!(!marks.is_empty(), "the matched word is highlighted");
+        browser.save_screenshot("search-kernel")?;
+        browser.assert_no_console_errors()?;
+
+        // Following the hit opens the seed note.
+        let seed_hit = browser
+            .find_all(".search-dropdown .search-hit > a")?
+            .into_iter()
+            .find(|a| a.attr("href").ok().flatten().as_deref() == Some(SEED_URL))
+            .ok_or_else(|| Error::new("the seed hit disappeared"))?;
+        seed_hit.click()?;
+        let url = wait_for_url(browser, &server.url(SEED_URL))?;
+        assert_eq!(url, server.url(SEED_URL));
+        assert!(browser.find("h1.note-title")?.text()?.starts_with(SEED_TITLE));
+
+        // The search page finds it too, from the query string.
+        browser.goto(&server.url("/search/?q=kernel"))?;
+        let links = browser.wait_until("search page results", DEFAULT_WAIT, |b| {
+            let links = b.find_all(".search-page-results .search-hit > a")?;
+            let hrefs: Vec<String> = links.iter().filter_map(|a| a.attr("href").ok().flatten()).collect();
+            Ok((!hrefs.is_empty()).then_some(hrefs))
+        })?;
+        assert!(links.iter().any(|h| h == SEED_URL), "search page hits {links:?}");
+        let status = browser.find(".search-status")?.text()?;
+        assert!(status.ends_with("found."), "search status {status:?}");
+        finish(browser, "search-page-kernel")
+    })
+}
+
+#[test]
+fn clicking_a_backlink_navigates() -> Result<(), Error> {
+    with_site("clicking_a_backlink_navigates", |browser, server| {
+        browser.goto(&server.url(SEED_URL))?;
+
+        let backlinks = browser.find_all(".backlinks li > a")?;
+        assert!(backlinks.len() >= 2, "the seed note has backlinks");
+        let mut target = None;
+        for a in &backlinks {
+            let title = a.text()?;
+            if title == "CUDA Moat" {
+                target = Some((a, a.attr("href")?.unwrap_or_default()));
+            }
+        }
+        let (link, href) =
+            target.ok_or_else(|| Error::new("no backlink from `CUDA Moat` on the seed page"))?;
+        assert_eq!(href, "/hardware/cuda-moat/");
+        browser.assert_no_console_errors()?;
+
+        link.click()?;
+        let url = wait_for_url(browser, &server.url(&href))?;
+        assert_eq!(url, server.url("/hardware/cuda-moat/"));
+        assert_eq!(browser.find("h1.note-title")?.text()?, "CUDA Moat");
+        // The whole page arrived, footer included.
+        browser.find(".backlinks")?;
+        finish(browser, "backlink-cuda-moat")
+    })
+}
+
+/// Pixels of the canvas matching `selector` that are not fully transparent,
+/// read back with `getImageData`, and its size.
+fn painted(browser: &Browser, selector: &str) -> Result<(u64, u64, u64), Error> {
+    let v = browser.execute(
+        "const c = document.querySelector(arguments[0]);
+         if (!c || !c.width || !c.height) return null;
+         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+         let n = 0;
+         for (let i = 3; i < d.length; i += 4) if (d[i] !== 0) n++;
+         return [n, c.width, c.height];",
+        &[json!(selector)],
+    )?;
+    let n = |i: usize| v.get(i).and_then(Value::as_u64).unwrap_or(0);
+    Ok((n(0), n(1), n(2)))
+}
+
+/// Wait until the canvas has at least `min` painted pixels.
+fn wait_painted(browser: &Browser, selector: &str, min: u64) -> Result<(u64, u64, u64), Error> {
+    browser.wait_until(&format!("{selector} to draw {min}+ pixels"), DEFAULT_WAIT, |b| {
+        let p = painted(b, selector)?;
+        Ok((p.0 >= min).then_some(p))
+    })
+}
+
+#[test]
+fn graph_canvases_draw() -> Result<(), Error> {
+    with_site("graph_canvases_draw", |browser, server| {
+        browser.goto(&server.url("/graph/"))?;
+        let (n, w, h) = wait_painted(browser, "canvas.graph-full", 500)?;
+        assert!(w > 0 && h > 0 && n < w * h, "a graph, not a filled box: {n} of {w}×{h}");
+        // Let the layout settle a moment, then make sure it still shows (a
+        // crashing animation frame would leave it cleared or half drawn).
+        std::thread::sleep(Duration::from_millis(500));
+        let (n_later, _, _) = painted(browser, "canvas.graph-full")?;
+        assert!(n_later >= 500, "the global graph still shows after settling: {n_later} pixels");
+        finish(browser, "graph")?;
+
+        // The seed page's neighbourhood graph.
+        browser.goto(&server.url(SEED_URL))?;
+        let local = browser.find(".local-graph")?;
+        assert!(local.is_displayed()?, "the seed note's local graph is shown");
+        wait_painted(browser, ".local-graph canvas.graph-canvas", 200)?;
+        browser.execute("document.querySelector('.local-graph').scrollIntoView();", &[])?;
+        finish(browser, "seed-local-graph")
+    })
+}
+
+/// The console check itself: a page with a deliberate error must fail it.
+#[test]
+fn console_errors_are_caught() -> Result<(), Error> {
+    let Some(browser) = Browser::launch_or_skip("console_errors_are_caught") else { return Ok(()) };
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>broken</title><p>broken page</p>
+         <script>console.error('deliberate console error');</script>
+         <script>undefinedFunctionCall();</script>
+         <script>Promise.reject(new Error('deliberate rejection'));</script>",
+    )?;
+    std::fs::write(dir.path().join("clean.html"), "<!doctype html><title>clean</title><p>fine</p>")?;
+    let server = StaticServer::start(dir.path())?;
+
+    browser.goto(&server.url("/clean.html"))?;
+    browser.assert_no_console_errors()?;
+
+    browser.goto(&server.url("/"))?;
+    // The log empties as it is read: gather until all three arrived.
+    let mut errors = Vec::new();
+    browser.wait_until("three console errors", DEFAULT_WAIT, |b| {
+        errors.extend(b.console_errors()?);
+        Ok((errors.len() >= 3).then_some(()))
+    })?;
+    let text: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    assert!(text.iter().any(|m| m.contains("deliberate console error")), "console.error caught: {text:?}");
+    assert!(text.iter().any(|m| m.contains("undefinedFunctionCall")), "uncaught exception caught: {text:?}");
+    assert!(text.iter().any(|m| m.contains("deliberate rejection")), "unhandled rejection caught: {text:?}");
+
+    // And the assertion the other tests use turns them into a failure.
+    browser.goto(&server.url("/"))?;
+    std::thread::sleep(Duration::from_millis(300));
+    let failure = browser.assert_no_console_errors().expect_err("a page with errors fails the check");
+    assert!(failure.to_string().contains("console error"), "{failure}");
+    Ok(())
+}
+
+fn wait_for_url(browser: &Browser, want: &str) -> Result<String, Error> {
+    browser.wait_until(&format!("the URL {want}"), DEFAULT_WAIT, |b| {
+        let url = b.current_url()?;
+        Ok((url == want).then_some(url))
+    })
+}
