@@ -69,7 +69,7 @@ v_rss=$(rss $VELLUM_CMD)
 h_rss=$(rss $HUGO_CMD)
 
 say "vellum's phases (one more run)"
-$VELLUM build "$VAULT" --output "$SITES/vellum" --force 2>&1 | tail -2 >&2
+$VELLUM build "$VAULT" --output "$SITES/vellum" --force 2>&1 | tail -3 >&2
 
 printf '\nnotes        %s (seed %s), load %s\n' "$NOTES" "$SEED" "$(cut -d' ' -f1 /proc/loadavg)"
 printf 'vellum       %.2f s median, peak %d MB\n' "$v" "$((v_rss / 1024))"

@@ -47,6 +47,8 @@ pub(crate) enum Command {
     New(crate::commands::new::NewArgs),
     /// Rename or move a note and rewrite every link to it.
     Rename(crate::commands::rename::RenameArgs),
+    /// Preview the site with live reload while you write (drafts shown).
+    Serve(crate::commands::serve::ServeArgs),
 }
 
 /// Sort order for note lists.

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         args::Command::Sources(a) => commands::query::sources(&a),
         args::Command::New(a) => commands::new::run(&a),
         args::Command::Rename(a) => commands::rename::run(&a),
+        args::Command::Serve(a) => commands::serve::run(&a),
     };
     match result {
         Ok(code) => code,

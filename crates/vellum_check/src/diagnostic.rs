@@ -71,6 +71,8 @@ codes! {
     TooLarge = "V004", "file-too-large", Error, "The note is over the size limit.";
     WalkError = "V005", "walk-error", Error, "The folder walk failed here (for example a symlink loop).";
     BadConfig = "V006", "invalid-config", Error, "`vellum.toml` is invalid.";
+    SymlinkOutsideVault = "V007", "symlink-outside-vault", Warning, "A symbolic link leads out of the vault; it is not followed.";
+    InvalidFileName = "V008", "invalid-file-name", Error, "A file name is not valid UTF-8 or holds a control character.";
     MalformedYaml = "V101", "malformed-yaml", Error, "The frontmatter is not valid YAML.";
     MissingField = "V102", "missing-field", Error, "A required frontmatter field is missing.";
     WrongType = "V103", "wrong-type", Error, "A frontmatter field has the wrong type.";

@@ -138,8 +138,15 @@ const CASES: &[(&str, Code)] = &[
 type Found<'a> = (&'a str, Severity, &'a str, Option<(usize, usize)>);
 
 /// Codes covered by the cases generated at test time (see the load tests below).
-const GENERATED: &[Code] =
-    &[Code::Unreadable, Code::InvalidUtf8, Code::Binary, Code::TooLarge, Code::WalkError];
+const GENERATED: &[Code] = &[
+    Code::Unreadable,
+    Code::InvalidUtf8,
+    Code::Binary,
+    Code::TooLarge,
+    Code::WalkError,
+    Code::SymlinkOutsideVault,
+    Code::InvalidFileName,
+];
 
 #[test]
 fn every_code_has_a_fixture() {
@@ -278,14 +285,11 @@ fn v001_unreadable() {
     std::fs::write(&locked, "# Locked\n").expect("write");
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
     if std::fs::read(&locked).is_ok() {
-        // Running as root: permissions do not stop us. A file whose read fails
-        // for everyone is needed instead; `/proc/self/mem` errors at offset 0.
-        if !Path::new("/proc/self/mem").exists() {
-            eprintln!("skipped: cannot make an unreadable file here");
-            return;
-        }
-        std::fs::remove_file(&locked).expect("rm");
-        std::os::unix::fs::symlink("/proc/self/mem", &locked).expect("symlink");
+        // Running as root (as in CI): permissions do not stop us, and a file
+        // whose read fails for everyone (`/proc/self/mem`) is outside the
+        // vault, so a symlink to it is refused as V007 before it is read.
+        eprintln!("skipped: running as root, no file inside the vault is unreadable");
+        return;
     }
     let c = check_dir(dir.path());
     let d = c.with_code(Code::Unreadable);
@@ -296,6 +300,54 @@ fn v001_unreadable() {
     // The OS message differs between the two ways of making the file unreadable.
     let rendered = c.rendered.replace(&d[0].message, "cannot read file: [os error]");
     insta::assert_snapshot!(rendered);
+}
+
+#[cfg(unix)]
+#[test]
+fn v007_symlink_outside_the_vault_is_not_followed() {
+    let dir = temp_copy("load");
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("secret.md"), "# Secret\n\nroot:x:0:0\n").expect("write");
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("elsewhere")).expect("symlink");
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), dir.path().join("secret.md"))
+        .expect("symlink");
+    // A symlink that stays inside the vault is still followed.
+    std::fs::create_dir(dir.path().join("real")).expect("mkdir");
+    std::fs::write(dir.path().join("real/inner.md"), "# Inner\n").expect("write");
+    std::os::unix::fs::symlink("real", dir.path().join("alias")).expect("symlink");
+    let c = check_dir(dir.path());
+    let files: Vec<&str> = c.with_code(Code::SymlinkOutsideVault).iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files, ["elsewhere", "secret.md"], "{}", c.rendered);
+    assert!(c.vault.notes.iter().all(|n| !n.text.contains("root:x")), "{}", c.rendered);
+    assert!(c.vault.note_by_path("alias/inner.md").is_some());
+    assert!(c.vault.note_by_path("real/inner.md").is_some());
+    c.assert_ok_note_checked();
+    let rendered = c.rendered.replace(&outside.path().display().to_string(), "[outside]");
+    insta::assert_snapshot!(rendered);
+}
+
+#[cfg(unix)]
+#[test]
+fn v008_invalid_file_names() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let dir = temp_copy("load");
+    std::fs::write(dir.path().join("new\nline.md"), "# Newline\n").expect("write");
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+    std::fs::write(dir.path().join(latin1), "# Cafe\n").expect("write");
+    std::fs::create_dir(dir.path().join(std::ffi::OsStr::from_bytes(b"dir\xff"))).expect("mkdir");
+    std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(b"dir\xff/inner.md")), "# In\n")
+        .expect("write");
+    let c = check_dir(dir.path());
+    let d = c.with_code(Code::InvalidFileName);
+    let files: Vec<&str> = d.iter().map(|d| d.file.as_str()).collect();
+    // Control characters are escaped in the path, so printing it is safe.
+    assert_eq!(files, ["caf\u{fffd}.md", "dir\u{fffd}", r"new\nline.md"], "{}", c.rendered);
+    assert!(d[0].message.contains(r"caf\xE9.md"), "the exact bytes: {}", d[0].message);
+    assert!(d[2].message.contains(r"new\nline.md"), "escaped: {}", d[2].message);
+    // Nothing under a refused name is loaded.
+    assert_eq!(c.vault.notes.len(), 1, "{}", c.rendered);
+    c.assert_ok_note_checked();
+    insta::assert_snapshot!(c.rendered);
 }
 
 // --- V1xx: frontmatter ------------------------------------------------------

@@ -33,30 +33,47 @@ pub fn facts_dir(root: &Path) -> PathBuf {
     root.join(crate::CACHE_DIR).join("query")
 }
 
+/// Facts read back from the cache, not yet checked against today's stamps.
+#[derive(Debug)]
+pub struct CachedFacts {
+    digest: [u8; 32],
+    facts: VaultFacts,
+}
+
+impl CachedFacts {
+    /// Read the cache of the vault at `root` (with the bodies when
+    /// `with_bodies`), without knowing yet whether it is current: this can run
+    /// while the stamps are being taken. `None` when there is no readable cache.
+    #[must_use]
+    pub fn read(root: &Path, with_bodies: bool) -> Option<Self> {
+        let dir = facts_dir(root);
+        let facts: Stored<Vec<NoteFacts>> = read_blob(&dir.join("facts.bin"), FACTS_MAGIC)?;
+        let bodies = if with_bodies {
+            let bodies: Stored<Bodies> = read_blob(&dir.join("bodies.bin"), BODIES_MAGIC)?;
+            if bodies.digest != facts.digest || bodies.data.len() != facts.data.len() {
+                return None;
+            }
+            Some(bodies.data)
+        } else {
+            None
+        };
+        Some(Self { digest: facts.digest, facts: VaultFacts { notes: facts.data, bodies } })
+    }
+
+    /// The facts, if they were computed from files with exactly these `stamps`
+    /// (from [`vellum_vault::file_stamps`]).
+    #[must_use]
+    pub fn current(self, stamps: &[FileStamp]) -> Option<VaultFacts> {
+        (!has_unknown(stamps) && self.digest == digest(stamps)).then_some(self.facts)
+    }
+}
+
 /// The cached facts of the vault at `root`, if they were computed from files
 /// with exactly these `stamps` (from [`vellum_vault::file_stamps`]); with the
 /// bodies too when `with_bodies`. `None` means: load the vault.
 #[must_use]
 pub fn cached_facts(root: &Path, stamps: &[FileStamp], with_bodies: bool) -> Option<VaultFacts> {
-    if has_unknown(stamps) {
-        return None;
-    }
-    let want = digest(stamps);
-    let dir = facts_dir(root);
-    let facts: Stored<Vec<NoteFacts>> = read_blob(&dir.join("facts.bin"), FACTS_MAGIC)?;
-    if facts.digest != want {
-        return None;
-    }
-    let bodies = if with_bodies {
-        let bodies: Stored<Bodies> = read_blob(&dir.join("bodies.bin"), BODIES_MAGIC)?;
-        if bodies.digest != want || bodies.data.len() != facts.data.len() {
-            return None;
-        }
-        Some(bodies.data)
-    } else {
-        None
-    };
-    Some(VaultFacts { notes: facts.data, bodies })
+    CachedFacts::read(root, with_bodies)?.current(stamps)
 }
 
 /// Record `facts`, computed from a vault loaded after `stamps` were taken.

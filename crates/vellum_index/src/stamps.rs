@@ -14,7 +14,7 @@
 //! (time 0), which never equals a real stamp: such a file is simply treated as
 //! changed next time.
 //!
-//! **Blobs.** Caches are written as `MAGIC ‖ blake3(payload) ‖ payload`, the
+//! **Blobs.** Caches are written as `MAGIC ‖ crc32(payload) ‖ payload`, the
 //! payload being postcard-encoded and carrying the vellum version. A blob
 //! whose magic, checksum, encoding or version is wrong reads as absent: never
 //! trusted, rebuilt by the caller. Blobs are written to a temporary file and
@@ -70,6 +70,10 @@ pub fn has_unknown(stamps: &[FileStamp]) -> bool {
     stamps.iter().any(|s| s.mtime_ns == 0)
 }
 
+/// Magic (8 bytes) and CRC-32 (4 bytes): a checksum against damage, not
+/// against tampering — the cache folder is the user's own.
+const HEAD: usize = 12;
+
 #[derive(Serialize, serde::Deserialize)]
 struct Envelope<T> {
     version: String,
@@ -83,9 +87,9 @@ struct Envelope<T> {
 pub fn write_blob<T: Serialize>(path: &Path, magic: &[u8; 8], payload: &T) -> std::io::Result<()> {
     let envelope = Envelope { version: env!("CARGO_PKG_VERSION").to_owned(), payload };
     let body = postcard::to_stdvec(&envelope).map_err(std::io::Error::other)?;
-    let mut bytes = Vec::with_capacity(body.len() + 40);
+    let mut bytes = Vec::with_capacity(body.len() + HEAD);
     bytes.extend_from_slice(magic);
-    bytes.extend_from_slice(blake3::hash(&body).as_bytes());
+    bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
     bytes.extend_from_slice(&body);
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let unique = NEXT.fetch_add(1, Ordering::Relaxed);
@@ -101,8 +105,8 @@ pub fn write_blob<T: Serialize>(path: &Path, magic: &[u8; 8], payload: &T) -> st
 #[must_use]
 pub fn read_blob<T: DeserializeOwned>(path: &Path, magic: &[u8; 8]) -> Option<T> {
     let bytes = std::fs::read(path).ok()?;
-    let (head, body) = bytes.split_at_checked(40)?;
-    if &head[..8] != magic || head[8..] != *blake3::hash(body).as_bytes() {
+    let (head, body) = bytes.split_at_checked(HEAD)?;
+    if &head[..8] != magic || head[8..] != crc32fast::hash(body).to_le_bytes() {
         return None;
     }
     let envelope: Envelope<T> = postcard::from_bytes(body).ok()?;

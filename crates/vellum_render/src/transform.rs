@@ -5,11 +5,10 @@ use std::fmt::Write as _;
 
 use comrak::nodes::{AstNode, NodeHtmlBlock, NodeValue};
 use comrak::{Arena, parse_document};
-use lol_html::{RewriteStrSettings, doc_comments, element, rewrite_str};
 use vellum_syntax::{Fragment, Link, LinkKind, heading_key};
 use vellum_vault::{Anchor, NoteIdx, ResolvedLink, Target, Vault};
 
-use crate::{RenderOptions, TocEntry, Urls, escape, heading_ids};
+use crate::{RenderOptions, TocEntry, Urls, escape, heading_ids, safe};
 
 /// Everything rendering needs besides the text.
 pub(crate) struct Context<'a> {
@@ -19,7 +18,9 @@ pub(crate) struct Context<'a> {
 }
 
 const IMAGE_EXTS: &[&str] = &["avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp"];
-const MARKER: &str = "vh:";
+
+/// `rel` of every link vellum writes (ammonia adds the same to links in raw HTML).
+const REL: &str = " rel=\"noopener noreferrer\"";
 
 /// Heading ids of a note aligned with its headings; `None` for the title H1
 /// that the page shows as its title instead.
@@ -43,12 +44,27 @@ fn new_node<'a>(arena: &'a Arena<'a>, value: NodeValue) -> &'a AstNode<'a> {
     arena.alloc(AstNode::from(value))
 }
 
+/// Inline HTML that vellum wrote (every value escaped): trusted, see [`crate::safe`].
 fn html_inline<'a>(arena: &'a Arena<'a>, html: String) -> &'a AstNode<'a> {
-    new_node(arena, NodeValue::HtmlInline(html))
+    new_node(arena, NodeValue::Raw(html))
 }
 
+/// A balanced block of HTML that vellum wrote: trusted, see [`crate::safe`].
 fn html_block<'a>(arena: &'a Arena<'a>, html: String) -> &'a AstNode<'a> {
-    new_node(arena, NodeValue::HtmlBlock(NodeHtmlBlock { block_type: 6, literal: html }))
+    new_node(arena, NodeValue::HtmlBlock(NodeHtmlBlock { block_type: safe::TRUSTED_BLOCK, literal: html }))
+}
+
+/// The opening or closing half of a wrapper vellum wrote (a callout): trusted,
+/// but only balanced together with its other half.
+fn html_half<'a>(arena: &'a Arena<'a>, html: String, open: bool) -> &'a AstNode<'a> {
+    let block_type = if open { safe::TRUSTED_OPEN } else { safe::TRUSTED_CLOSE };
+    new_node(arena, NodeValue::HtmlBlock(NodeHtmlBlock { block_type, literal: html }))
+}
+
+/// HTML from a library that is not vellum's own escaping (MathML): sanitized
+/// like raw HTML from the note.
+fn untrusted_inline<'a>(arena: &'a Arena<'a>, html: String) -> &'a AstNode<'a> {
+    new_node(arena, NodeValue::HtmlInline(html))
 }
 
 fn plain_text<'a>(node: &'a AstNode<'a>) -> String {
@@ -64,7 +80,7 @@ fn plain_text<'a>(node: &'a AstNode<'a>) -> String {
     s
 }
 
-/// Render Markdown `src` written in note `idx`. `title`: drop a leading H1
+/// Render Markdown `src` written in note `idx` to sanitized HTML. `title`: drop a leading H1
 /// repeating it. `stack`: the notes being embedded, to stop cycles.
 pub(crate) fn render_markdown(
     cx: &Context<'_>,
@@ -105,8 +121,9 @@ pub(crate) fn render_markdown(
     }
     let ids = heading_ids(headings.iter().map(|(_, _, t)| t.as_str()));
     let mut toc = Vec::new();
+    let mut heading_nodes = Vec::with_capacity(headings.len());
     for ((node, level, text), id) in headings.into_iter().zip(ids) {
-        node.insert_before(html_block(&arena, format!("<!--{MARKER}{id}-->")));
+        heading_nodes.push((node, level, id.clone()));
         toc.push(TocEntry { level, text, id });
     }
 
@@ -137,7 +154,7 @@ pub(crate) fn render_markdown(
                 };
                 replace(node, html_block(&arena, html));
             }
-            NodeValue::Math(m) => replace(node, html_inline(&arena, math(&m.literal, m.display_math))),
+            NodeValue::Math(m) => replace(node, untrusted_inline(&arena, math(&m.literal, m.display_math))),
             NodeValue::Text(t) => text(cx, &arena, node, &t),
             NodeValue::HtmlBlock(b) => {
                 if let Some(html) = rewrite_html(cx, idx, &b.literal) {
@@ -154,36 +171,29 @@ pub(crate) fn render_markdown(
         }
     }
 
-    let mut html = String::new();
-    if comrak::format_html(root, &options, &mut html).is_err() {
-        html.clear();
+    // Headings get their ids: each is rendered on its own and put back as a
+    // block of HTML, trusted when nothing inside it comes from raw HTML.
+    for (node, level, id) in heading_nodes {
+        if node.parent().is_none() {
+            continue; // inside something an embed or a callout replaced
+        }
+        let mut h = String::new();
+        if comrak::format_html(node, &options, &mut h).is_err() {
+            continue;
+        }
+        let open = format!("<h{level}>");
+        let Some(rest) = h.strip_prefix(open.as_str()) else { continue };
+        let literal = format!("<h{level} id=\"{}\">{rest}", escape(&id));
+        let block_type = if safe::is_trusted(node) { safe::TRUSTED_BLOCK } else { 6 };
+        replace(node, new_node(&arena, NodeValue::HtmlBlock(NodeHtmlBlock { block_type, literal })));
     }
-    (post_pass(&html), toc)
+
+    (safe::to_safe_html(root, &options), toc)
 }
 
 fn replace<'a>(node: &'a AstNode<'a>, with: &'a AstNode<'a>) {
     node.insert_before(with);
     node.detach();
-}
-
-/// Turn heading markers into `id`s.
-fn post_pass(html: &str) -> String {
-    let pending = std::cell::RefCell::new(None::<String>);
-    let settings = RewriteStrSettings::new()
-        .append_document_content_handler(doc_comments!(|c| {
-            if let Some(id) = c.text().strip_prefix(MARKER) {
-                *pending.borrow_mut() = Some(id.to_owned());
-                c.remove();
-            }
-            Ok(())
-        }))
-        .append_element_content_handler(element!("h1, h2, h3, h4, h5, h6", |el| {
-            if let Some(id) = pending.borrow_mut().take() {
-                let _ = el.set_attribute("id", &id);
-            }
-            Ok(())
-        }));
-    rewrite_str(html, settings).unwrap_or_else(|_| html.to_owned())
 }
 
 fn math(tex: &str, display: bool) -> String {
@@ -252,21 +262,24 @@ fn link_html(cx: &Context<'_>, link: &Link, r: &ResolvedLink, display: &str) -> 
                         .map_or(String::new(), |id| format!("#{id}")),
                     Anchor::Block(b) => format!("#^{b}"),
                 };
-                format!("<a class=\"internal\" href=\"{}{}\">{text}</a>", escape(&url), escape(&frag))
+                format!("<a class=\"internal\" href=\"{}{}\"{REL}>{text}</a>", escape(&url), escape(&frag))
             }
             None => format!("<span class=\"draft-link\">{text}</span>"),
         },
         Target::MissingFragment { note } => match cx.urls.note(*note) {
             Some(url) => {
-                format!("<a class=\"internal broken-fragment\" href=\"{}\">{text}</a>", escape(&url))
+                format!("<a class=\"internal broken-fragment\" href=\"{}\"{REL}>{text}</a>", escape(&url))
             }
             None => format!("<span class=\"draft-link\">{text}</span>"),
         },
         Target::Attachment(f) => {
-            format!("<a class=\"attachment\" href=\"{}\">{text}</a>", escape(&cx.urls.attachment(*f)))
+            format!("<a class=\"attachment\" href=\"{}\"{REL}>{text}</a>", escape(&cx.urls.attachment(*f)))
         }
         Target::Unresolved => {
-            format!("<a class=\"unwritten\" href=\"{}\">{text}</a>", escape(&cx.urls.unwritten(&link.target)))
+            format!(
+                "<a class=\"unwritten\" href=\"{}\"{REL}>{text}</a>",
+                escape(&cx.urls.unwritten(&link.target))
+            )
         }
         Target::EscapesVault => format!("<span class=\"broken-link\">{text}</span>"),
     }
@@ -336,7 +349,7 @@ fn embed_html(
                     escape(&alt)
                 )
             } else {
-                format!("<a class=\"embed-file\" href=\"{url}\">{}</a>", escape(display))
+                format!("<a class=\"embed-file\" href=\"{url}\"{REL}>{}</a>", escape(display))
             }
         }
         Target::Note { note, anchor } => {
@@ -357,7 +370,7 @@ fn embed_html(
             let (inner, _) = render_markdown(cx, *note, src, title, stack);
             stack.pop();
             format!(
-                "<div class=\"embed\"><div class=\"embed-title\"><a class=\"internal\" href=\"{}\">{}</a></div>{inner}</div>",
+                "<div class=\"embed\"><div class=\"embed-title\"><a class=\"internal\" href=\"{}\"{REL}>{}</a></div>{inner}</div>",
                 escape(&url),
                 escape(&n.title)
             )
@@ -491,7 +504,7 @@ fn source_card<'a>(arena: &'a Arena<'a>, node: &'a AstNode<'a>, title: &str) {
         let shown = u.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
         let _ = write!(
             html,
-            "<p class=\"source-url\"><a class=\"external\" href=\"{}\">{}</a></p>",
+            "<p class=\"source-url\"><a class=\"external\" href=\"{}\"{REL}>{}</a></p>",
             escape(u),
             escape(shown)
         );
@@ -542,11 +555,11 @@ fn callout<'a>(arena: &'a Arena<'a>, node: &'a AstNode<'a>, kind: &str, fold: co
             "</div></details>",
         ),
     };
-    node.insert_before(html_block(arena, open));
+    node.insert_before(html_half(arena, open, true));
     for c in node.children().collect::<Vec<_>>() {
         node.insert_before(c);
     }
-    node.insert_before(html_block(arena, close.to_owned()));
+    node.insert_before(html_half(arena, close.to_owned(), false));
     node.detach();
 }
 
@@ -584,7 +597,7 @@ fn text<'a>(cx: &Context<'_>, arena: &'a Arena<'a>, node: &'a AstNode<'a>, t: &s
                 tag.span.start,
                 tag.span.end,
                 format!(
-                    "<a class=\"tag\" href=\"{}\">#{}</a>",
+                    "<a class=\"tag\" href=\"{}\"{REL}>#{}</a>",
                     escape(&cx.urls.tag(&tag.name)),
                     escape(&tag.name)
                 ),
@@ -624,7 +637,11 @@ fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str) -> Option<String> {
         edits.push((
             t.span.start,
             t.span.end,
-            format!("<a class=\"tag\" href=\"{}\">#{}</a>", escape(&cx.urls.tag(&t.name)), escape(&t.name)),
+            format!(
+                "<a class=\"tag\" href=\"{}\"{REL}>#{}</a>",
+                escape(&cx.urls.tag(&t.name)),
+                escape(&t.name)
+            ),
         ));
     }
     if let Some(row) = &sub.journal.keyword_row {

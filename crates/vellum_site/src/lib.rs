@@ -24,6 +24,7 @@
 pub mod config;
 mod feeds;
 mod graph;
+pub mod live;
 mod output;
 mod pages;
 mod plan;
@@ -41,9 +42,11 @@ use vellum_render::{RenderOptions, render_note};
 use vellum_vault::{FileKind, Vault};
 
 pub use config::SiteConfig;
+pub use live::{LiveSite, Update};
 pub use output::MARKER;
 
-use crate::output::{Staging, Writer};
+pub use crate::output::SiteFile;
+use crate::output::{Sink, Staging, Writer};
 use crate::pages::{Body, Globals};
 use crate::plan::{Plan, SiteUrls};
 use crate::progress::Progress;
@@ -64,13 +67,23 @@ pub struct BuildOptions {
     pub progress: bool,
     /// The `[site]` settings; `None` reads them from `<vault>/vellum.toml`.
     pub site: Option<SiteConfig>,
+    /// A private preview (`vellum serve`): each draft's page carries a
+    /// "draft — not published" banner (templates see `build.preview`).
+    pub preview: bool,
 }
 
 impl BuildOptions {
     /// Build into `output`, drafts left out, no forcing, no progress bar.
     #[must_use]
     pub fn new(output: impl Into<PathBuf>) -> Self {
-        Self { output: output.into(), include_drafts: false, force: false, progress: false, site: None }
+        Self {
+            output: output.into(),
+            include_drafts: false,
+            force: false,
+            progress: false,
+            site: None,
+            preview: false,
+        }
     }
 }
 
@@ -225,14 +238,41 @@ pub fn build(vault: &Vault, opts: &BuildOptions) -> Result<BuildReport, BuildErr
     Ok(report)
 }
 
+/// Render note `i`'s body with `plan` deciding the URLs, recording what it asked for.
+pub(crate) fn render_body(
+    vault: &Vault,
+    plan: &Plan<'_>,
+    i: usize,
+    opts: &RenderOptions,
+    budget: usize,
+) -> Body {
+    let urls = SiteUrls::new(plan);
+    let r = render_note(vault, i, &urls, opts);
+    let text = text::html_to_text(&r.html, budget);
+    Body { html: r.html, toc: r.toc, text, asked: urls.into_asked() }
+}
+
+/// The attachments and unforeseen pages all bodies asked for (merged in note order).
+pub(crate) fn asked_by(
+    bodies: &[Option<Body>],
+) -> (rustc_hash::FxHashSet<vellum_vault::FileId>, plan::Requested) {
+    let mut used = rustc_hash::FxHashSet::default();
+    let mut requested = plan::Requested::default();
+    for b in bodies.iter().flatten() {
+        used.extend(b.asked.attachments.iter().copied());
+        requested.merge(&b.asked.requested);
+    }
+    (used, requested)
+}
+
 fn run(
     vault: &Vault,
     opts: &BuildOptions,
     site: config::Site,
     theme: &Theme,
-    writer: &mut Writer,
+    writer: &mut dyn Sink,
     report: &mut BuildReport,
-) -> Result<(), BuildError> {
+) -> Result<Vec<Option<Body>>, BuildError> {
     let mut plan = Plan::new(vault, site, opts.include_drafts);
     let n_pub = plan.published.len();
     let progress = Progress::new(opts.progress, (n_pub as u64) * 2);
@@ -240,33 +280,31 @@ fn run(
     // Render note bodies.
     progress.phase("render");
     let t = Instant::now();
-    let urls = SiteUrls::new(&plan);
     let render_opts = RenderOptions::default();
     let budget = feeds::text_budget(n_pub);
     let rendered: Vec<(usize, Body)> = plan
         .published
         .par_iter()
         .map(|&i| {
-            let r = render_note(vault, i, &urls, &render_opts);
-            let text = text::html_to_text(&r.html, budget);
+            let body = render_body(vault, &plan, i, &render_opts, budget);
             progress.inc(1);
-            (i, Body { html: r.html, toc: r.toc, text })
+            (i, body)
         })
         .collect();
-    let (used, requested) = urls.into_parts();
     let mut bodies: Vec<Option<Body>> = (0..vault.notes.len()).map(|_| None).collect();
     for (i, b) in rendered {
         bodies[i] = Some(b);
     }
+    let (used, requested) = asked_by(&bodies);
     plan.add_requested(requested);
     report.timings.render = t.elapsed();
 
     // Note pages and every other page.
     progress.phase("pages");
     let t = Instant::now();
-    let write_before = writer.time;
+    let write_before = writer.write_time();
     let cards = plan.cards();
-    let globals = Globals::new(&plan, opts.include_drafts, theme.has_custom_css);
+    let globals = Globals::new(&plan, opts.include_drafts, opts.preview, theme.has_custom_css);
     for chunk in plan.published.chunks(512) {
         let pages: Vec<(String, Vec<u8>)> = chunk
             .par_iter()
@@ -310,7 +348,7 @@ fn run(
     report.tags = plan.tags.len();
     report.keywords = plan.keywords.len();
     report.unwritten = plan.unwritten.len();
-    report.timings.pages = t.elapsed().saturating_sub(writer.time - write_before);
+    report.timings.pages = t.elapsed().saturating_sub(writer.write_time() - write_before);
 
     // Search index and previews.
     progress.phase("search");
@@ -358,8 +396,7 @@ fn run(
         copies.push((src, rel));
     }
     report.attachments = copies.len();
-    writer.flush()?;
-    writer.copy(&copies)?;
+    writer.finish(&copies)?;
     progress.finish();
-    Ok(())
+    Ok(bodies)
 }

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::BuildError;
 
@@ -140,6 +140,74 @@ impl Drop for Staging {
         if !self.done {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
+    }
+}
+
+/// Where a build puts its files: the staging folder on disk ([`Writer`]) or
+/// memory ([`MemorySink`], for `vellum serve`).
+pub(crate) trait Sink {
+    /// Queue `content` for the output-relative path `rel` (`/` separators).
+    fn add(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError>;
+    /// Whether a file was already added at `rel` (compared case-insensitively).
+    fn has(&self, rel: &str) -> bool;
+    /// Write what is still queued and copy the attachments:
+    /// `(source in the vault, output-relative path)`.
+    fn finish(&mut self, copies: &[(PathBuf, String)]) -> Result<(), BuildError>;
+    /// Time spent writing so far (kept out of the other phases' timings).
+    fn write_time(&self) -> Duration;
+}
+
+impl Sink for Writer {
+    fn add(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError> {
+        Writer::add(self, rel, content)
+    }
+    fn has(&self, rel: &str) -> bool {
+        Writer::has(self, rel)
+    }
+    fn finish(&mut self, copies: &[(PathBuf, String)]) -> Result<(), BuildError> {
+        self.flush()?;
+        self.copy(copies)
+    }
+    fn write_time(&self) -> Duration {
+        self.time
+    }
+}
+
+/// A file of a site built in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SiteFile {
+    /// Generated content (pages, JSON, XML, CSS, JS).
+    Generated(std::sync::Arc<[u8]>),
+    /// An attachment, read from the vault when asked for.
+    Copied(PathBuf),
+}
+
+/// A site in memory: output-relative path → file. Only paths in this map
+/// exist; there is no file system behind it to escape into.
+#[derive(Debug, Default)]
+pub(crate) struct MemorySink {
+    pub(crate) files: FxHashMap<String, SiteFile>,
+    names: FxHashSet<String>,
+}
+
+impl Sink for MemorySink {
+    fn add(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError> {
+        self.names.insert(rel.to_lowercase());
+        self.files.insert(rel, SiteFile::Generated(content.into()));
+        Ok(())
+    }
+    fn has(&self, rel: &str) -> bool {
+        self.names.contains(&rel.to_lowercase())
+    }
+    fn finish(&mut self, copies: &[(PathBuf, String)]) -> Result<(), BuildError> {
+        for (src, rel) in copies {
+            self.names.insert(rel.to_lowercase());
+            self.files.insert(rel.clone(), SiteFile::Copied(src.clone()));
+        }
+        Ok(())
+    }
+    fn write_time(&self) -> Duration {
+        Duration::ZERO
     }
 }
 

@@ -19,10 +19,12 @@ pub(crate) struct Body {
     pub(crate) toc: Vec<TocEntry>,
     /// Plain text of the body (cut), for search and fallback descriptions.
     pub(crate) text: String,
+    /// What rendering asked the plan for: attachments and unforeseen pages.
+    pub(crate) asked: crate::plan::Asked,
 }
 
 /// A name with the URL of its page.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Named {
     pub(crate) name: String,
     pub(crate) url: String,
@@ -41,7 +43,7 @@ pub(crate) struct Counted {
 }
 
 /// A note as lists show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct Card {
     pub(crate) title: String,
     pub(crate) url: String,
@@ -128,6 +130,8 @@ struct UrlsView {
 #[derive(Serialize)]
 struct BuildView {
     drafts: bool,
+    /// `vellum serve`'s private preview.
+    preview: bool,
     generator: &'static str,
 }
 
@@ -141,7 +145,7 @@ pub(crate) struct Globals {
 pub(crate) const GENERATOR: &str = concat!("vellum ", env!("CARGO_PKG_VERSION"));
 
 impl Globals {
-    pub(crate) fn new(plan: &Plan<'_>, include_drafts: bool, custom_css: bool) -> Self {
+    pub(crate) fn new(plan: &Plan<'_>, include_drafts: bool, preview: bool, custom_css: bool) -> Self {
         let s = &plan.site;
         let site = SiteView {
             title: &s.title,
@@ -170,7 +174,7 @@ impl Globals {
             graph_json: u("graph.json"),
             previews: u("previews.json"),
         };
-        let build = BuildView { drafts: include_drafts, generator: GENERATOR };
+        let build = BuildView { drafts: include_drafts, preview, generator: GENERATOR };
         Self {
             site: Value::from(Serde(&site)),
             urls: Value::from(Serde(&urls)),

@@ -415,6 +415,28 @@ pub(crate) struct Requested {
     pub(crate) unwritten: BTreeMap<String, String>,
 }
 
+/// What rendering one note asked for.
+#[derive(Debug, Default)]
+pub(crate) struct Asked {
+    pub(crate) attachments: Vec<FileId>,
+    pub(crate) requested: Requested,
+}
+
+impl Requested {
+    /// Add `other`'s names; the first name seen for a key wins.
+    pub(crate) fn merge(&mut self, other: &Requested) {
+        for (mine, theirs) in [
+            (&mut self.tags, &other.tags),
+            (&mut self.keywords, &other.keywords),
+            (&mut self.unwritten, &other.unwritten),
+        ] {
+            for (k, v) in theirs {
+                mine.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+    }
+}
+
 /// The renderer's view of the plan: URLs, and a record of the attachments
 /// and unforeseen pages it asked for.
 pub(crate) struct SiteUrls<'p, 'v> {
@@ -426,6 +448,14 @@ pub(crate) struct SiteUrls<'p, 'v> {
 impl<'p, 'v> SiteUrls<'p, 'v> {
     pub(crate) fn new(plan: &'p Plan<'v>) -> Self {
         Self { plan, attachments: Mutex::default(), requested: Mutex::default() }
+    }
+
+    /// What one note's rendering asked for.
+    pub(crate) fn into_asked(self) -> Asked {
+        let (a, requested) = self.into_parts();
+        let mut attachments: Vec<FileId> = a.into_iter().collect();
+        attachments.sort_unstable();
+        Asked { attachments, requested }
     }
 
     /// The attachments asked for and the unforeseen pages.

@@ -16,6 +16,7 @@ pub mod facts;
 pub mod load;
 pub mod query;
 pub mod resolve;
+mod update;
 
 use std::path::{Path, PathBuf};
 
@@ -126,6 +127,8 @@ pub struct Vault {
     note_of_file: FxHashMap<FileId, NoteIdx>,
     backlinks: Vec<Vec<(NoteIdx, usize)>>,
     aliases: FxHashMap<String, Vec<NoteIdx>>,
+    /// How long loading took, step by step (for `vellum build`'s phase split).
+    pub timings: load::LoadTimings,
 }
 
 /// Load the vault at `root`: read `vellum.toml`, walk, parse and resolve.
@@ -158,9 +161,11 @@ pub fn load(root: &Path) -> std::io::Result<Vault> {
         }),
         Err(_) => Config::default(),
     };
+    let started = std::time::Instant::now();
     let (found, walk_problems) = load::walk(root, &config.exclude);
     problems.extend(walk_problems);
     let contents = load::read_all(&found);
+    let read = started.elapsed();
     let mut texts = Vec::new();
     for (f, content) in found.iter().zip(contents) {
         match content {
@@ -178,6 +183,7 @@ pub fn load(root: &Path) -> std::io::Result<Vault> {
         .collect();
     let mut vault = Vault::from_texts(root.to_path_buf(), config, paths, texts);
     vault.problems = problems;
+    vault.timings.read = read;
     Ok(vault)
 }
 
@@ -256,6 +262,7 @@ impl Vault {
         paths: Vec<String>,
         notes: Vec<(String, String)>,
     ) -> Self {
+        let started = std::time::Instant::now();
         let mut files = FileIndex::new(paths);
         let parsed: Vec<(String, String, Note)> = notes
             .into_par_iter()
@@ -280,6 +287,8 @@ impl Vault {
             notes.push(NoteFile { file, path, text, note, title });
         }
         notes.sort_by(|a, b| a.path.cmp(&b.path));
+        let parse = started.elapsed();
+        let started = std::time::Instant::now();
         let note_of_file: FxHashMap<FileId, NoteIdx> =
             notes.iter().enumerate().map(|(i, n)| (n.file, i)).collect();
         if config.links.resolve_aliases {
@@ -299,6 +308,7 @@ impl Vault {
             note_of_file,
             backlinks: Vec::new(),
             aliases: FxHashMap::default(),
+            timings: load::LoadTimings { parse, ..load::LoadTimings::default() },
         };
         for (i, n) in vault.notes.iter().enumerate() {
             for alias in &n.note.properties.aliases {
@@ -318,6 +328,7 @@ impl Vault {
             }
         }
         vault.backlinks = backlinks;
+        vault.timings.resolve = started.elapsed();
         vault
     }
 

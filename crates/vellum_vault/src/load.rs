@@ -35,6 +35,13 @@ pub enum LoadProblemKind {
     Walk,
     /// `vellum.toml` is invalid.
     Config,
+    /// A symbolic link whose target is outside the vault folder: never
+    /// followed, so nothing outside the vault is read or published.
+    OutsideVault,
+    /// A file or folder name that is not valid UTF-8 or holds a control
+    /// character (a newline): links cannot name it, terminals mangle it, and
+    /// a lossy copy of the name would point edits at a different file.
+    BadName,
 }
 
 /// A file vellum could not load, with what went wrong.
@@ -74,6 +81,12 @@ pub(crate) fn walk(root: &Path, extra_excludes: &[String]) -> (Vec<Found>, Vec<L
     let mut found = Vec::new();
     let mut problems = Vec::new();
     let root_owned = root.to_path_buf();
+    // Symlinks are followed only while they stay inside the vault: the real
+    // root, so that a vault that is itself a symlink still works.
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    // `filter_entry` cannot return problems; it leaves them here.
+    let skipped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let skipped_in_filter = std::sync::Arc::clone(&skipped);
     let excludes: Vec<String> = extra_excludes.iter().map(|e| e.trim_matches('/').to_owned()).collect();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
@@ -85,6 +98,10 @@ pub(crate) fn walk(root: &Path, extra_excludes: &[String]) -> (Vec<Found>, Vec<L
             let name = entry.file_name().to_string_lossy();
             if entry.depth() == 0 {
                 return true;
+            }
+            if let Some(problem) = refuse(&root_owned, &real_root, entry) {
+                skipped_in_filter.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(problem);
+                return false;
             }
             let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
             if is_dir && SKIP_DIRS.contains(&name.as_ref()) {
@@ -120,7 +137,57 @@ pub(crate) fn walk(root: &Path, extra_excludes: &[String]) -> (Vec<Found>, Vec<L
     }
     found.sort_by(|a, b| a.rel.cmp(&b.rel));
     found.dedup_by(|a, b| a.rel == b.rel);
+    problems.append(&mut skipped.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
     (found, problems)
+}
+
+/// Whether the walk must not enter `entry` (or list it): a name vellum cannot
+/// use, or a symbolic link that leads out of the vault (`notes -> /etc`). The
+/// answer is a problem naming the entry.
+fn refuse(root: &Path, real_root: &Path, entry: &ignore::DirEntry) -> Option<LoadProblem> {
+    let problem = |kind, message: String| LoadProblem {
+        // Control characters escaped (`new\nline.md`): the path is printed,
+        // and a name must not move the cursor or recolour a terminal.
+        path: vault_path(root, entry.path())
+            .unwrap_or_default()
+            .chars()
+            .flat_map(|c| if c.is_control() { c.escape_default().collect() } else { vec![c] })
+            .collect(),
+        kind,
+        message,
+        text: None,
+        span: None,
+    };
+    let name = entry.file_name();
+    match name.to_str() {
+        None => {
+            return Some(problem(
+                LoadProblemKind::BadName,
+                format!("the name {name:?} is not valid UTF-8; rename it (skipped)"),
+            ));
+        }
+        Some(n) if n.chars().any(char::is_control) => {
+            return Some(problem(
+                LoadProblemKind::BadName,
+                format!("the name {:?} holds a control character; rename it (skipped)", n),
+            ));
+        }
+        Some(_) => {}
+    }
+    if entry.path_is_symlink()
+        && let Ok(target) = std::fs::canonicalize(entry.path())
+        && !target.starts_with(real_root)
+    {
+        return Some(problem(
+            LoadProblemKind::OutsideVault,
+            format!(
+                "symbolic link to `{}`, outside the vault: not followed, nothing there is read or published",
+                target.display()
+            ),
+        ));
+    }
+    None
 }
 
 fn walk_problem(root: &Path, err: &ignore::Error) -> LoadProblem {
@@ -183,6 +250,17 @@ pub(crate) fn read_note(found: &Found) -> Result<String, LoadProblem> {
     }
     let bytes = std::fs::read(&found.abs)
         .map_err(|e| problem(LoadProblemKind::Unreadable, format!("cannot read file: {e}"), None, None))?;
+    // Before the NUL check: UTF-16 text is full of NUL bytes but is not binary.
+    if let Some(order) = utf16_bom(&bytes) {
+        return Err(problem(
+            LoadProblemKind::InvalidUtf8,
+            format!(
+                "file is UTF-16 encoded ({order}, it starts with a byte-order mark); save it as UTF-8; skipped"
+            ),
+            None,
+            None,
+        ));
+    }
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
         let lossy = String::from_utf8_lossy(&bytes[..nul]).into_owned();
         let at = lossy.len();
@@ -206,6 +284,15 @@ pub(crate) fn read_note(found: &Found) -> Result<String, LoadProblem> {
                 Some(Span::new(valid, valid + char::REPLACEMENT_CHARACTER.len_utf8())),
             ))
         }
+    }
+}
+
+/// The byte order of a file that starts with a UTF-16 byte-order mark.
+fn utf16_bom(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFF, 0xFE, ..] => Some("little-endian"),
+        [0xFE, 0xFF, ..] => Some("big-endian"),
+        _ => None,
     }
 }
 
@@ -240,4 +327,18 @@ pub(crate) fn stamp(abs: &Path, rel: String) -> FileStamp {
         (m.len(), mtime.map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX)))
     });
     FileStamp { path: rel, size, mtime_ns }
+}
+
+/// How long each step of loading a vault took; [`crate::load`] fills it in
+/// (and [`crate::Vault::from_texts`] the parse and resolve steps), so a
+/// command can show where its time went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoadTimings {
+    /// Walking the folder and reading every note (in parallel).
+    pub read: std::time::Duration,
+    /// Parsing the notes (in parallel) and sorting them.
+    pub parse: std::time::Duration,
+    /// Resolving every link and deriving backlinks.
+    pub resolve: std::time::Duration,
 }

@@ -48,6 +48,12 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
             report.output.display(),
             started.elapsed(),
         );
+        // Loading the vault first (walk + read, parse, resolve), then the site.
+        let l = vault.timings;
+        eprintln!(
+            "  phases: load {:.2?}, parse {:.2?}, resolve {:.2?} (the vault)",
+            l.read, l.parse, l.resolve
+        );
         eprintln!(
             "  phases: render {:.2?}, pages {:.2?}, search {:.2?}, graph {:.2?}, feed {:.2?}, write {:.2?}",
             t.render, t.pages, t.search, t.graph, t.feed, t.write

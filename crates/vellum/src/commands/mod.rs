@@ -9,6 +9,7 @@ pub(crate) mod new;
 pub(crate) mod query;
 pub(crate) mod rename;
 pub(crate) mod search;
+pub(crate) mod serve;
 
 use std::path::{Path, PathBuf};
 

@@ -1,4 +1,4 @@
-//! `V001`–`V006`: files that could not be loaded. Each problem is one
+//! `V001`–`V008`: files that could not be loaded. Each problem is one
 //! diagnostic naming the file; the rest of the vault is still checked.
 
 use vellum_vault::{LoadProblemKind, Vault};
@@ -18,6 +18,8 @@ pub(crate) fn check(vault: &Vault) -> Vec<Diagnostic> {
                 LoadProblemKind::TooLarge => Code::TooLarge,
                 LoadProblemKind::Walk => Code::WalkError,
                 LoadProblemKind::Config => Code::BadConfig,
+                LoadProblemKind::OutsideVault => Code::SymlinkOutsideVault,
+                LoadProblemKind::BadName => Code::InvalidFileName,
             };
             Diagnostic::new(code, &p.path, p.span, p.message.clone())
         })

@@ -1,0 +1,221 @@
+//! Applying a batch of changes: the vault model, the site, the served map,
+//! the browsers.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use vellum_check::{Code, Severity};
+use vellum_site::{BuildOptions, LiveSite, SiteConfig};
+use vellum_vault::Vault;
+
+use crate::http::{Notice, Shared, to_served};
+use crate::watch::Changed;
+use crate::{DiagnosticText, ServeEvent};
+
+/// Owns the live site and the errors of the notes being edited.
+pub(crate) struct Updater {
+    root: PathBuf,
+    pub(crate) site: LiveSite,
+    diagnostics: DiagnosticText,
+    /// Vault path → `vellum check` text of its errors.
+    errors: BTreeMap<String, String>,
+}
+
+/// The `[site]` settings for the preview: the vault's, served from `/`.
+fn preview_config(root: &std::path::Path) -> Result<SiteConfig, String> {
+    let mut cfg = SiteConfig::load(root).map_err(|e| e.to_string())?;
+    cfg.base_path = Some("/".to_owned());
+    Ok(cfg)
+}
+
+fn load(root: &std::path::Path) -> Result<Vault, String> {
+    vellum_vault::load(root).map_err(|e| format!("cannot load vault `{}`: {e}", root.display()))
+}
+
+impl Updater {
+    pub(crate) fn new(root: PathBuf, drafts: bool, diagnostics: DiagnosticText) -> Result<Self, String> {
+        let vault = load(&root)?;
+        let mut opts = BuildOptions::new(root.join("public"));
+        opts.include_drafts = drafts;
+        opts.preview = true;
+        opts.site = Some(preview_config(&root)?);
+        let site = LiveSite::build(vault, opts).map_err(|e| e.to_string())?;
+        Ok(Self { root, site, diagnostics, errors: BTreeMap::new() })
+    }
+
+    /// The errors (own-file, error severity) `vellum check` reports for a
+    /// note with this text, as text; empty when there are none. The note is
+    /// checked in a vault of its own (with every path of the real one), so
+    /// vault-wide rules (links, duplicate ids) are left to `vellum check`.
+    fn errors_of(&self, path: &str, text: &str) -> String {
+        let vault = self.site.vault();
+        let paths: Vec<String> = vault.files.iter().map(|(_, p)| p.to_owned()).collect();
+        let mut paths = paths;
+        if vault.files.lookup_path(path).is_none() {
+            paths.push(path.to_owned());
+        }
+        let one = Vault::from_texts(
+            vault.root.clone(),
+            vault.config.clone(),
+            paths,
+            vec![(path.to_owned(), text.to_owned())],
+        );
+        let diags: Vec<_> = vellum_check::check(&one)
+            .into_iter()
+            .filter(|d| d.file == path && d.severity == Severity::Error)
+            .filter(|d| !d.code.as_str().starts_with("V4") && d.code != Code::DuplicateNoteId)
+            .collect();
+        if diags.is_empty() { String::new() } else { (self.diagnostics)(&one, &diags) }
+    }
+
+    /// Apply a batch, update `shared` and tell the browsers.
+    pub(crate) fn apply(
+        &mut self,
+        batch: &[Changed],
+        shared: &Shared,
+        on_event: &(dyn Fn(ServeEvent) + Send + Sync),
+    ) {
+        let start = Instant::now();
+        let paths: Vec<String> = batch
+            .iter()
+            .map(|c| match c {
+                Changed::Note(p) | Changed::Other(p) => p.clone(),
+                Changed::Theme(_) => "_theme/".to_owned(),
+                Changed::Config => "vellum.toml".to_owned(),
+            })
+            .collect();
+        let theme = batch.iter().any(|c| matches!(c, Changed::Theme(_) | Changed::Config));
+        let css_only = batch.iter().all(|c| matches!(c, Changed::Theme(true)));
+
+        // Notes that changed: read them, check them, keep the last good version of broken ones.
+        let mut keep_old: Vec<(String, String)> = Vec::new();
+        let mut edits: Vec<(String, String)> = Vec::new();
+        let mut in_place = !theme;
+        let errors_before = self.errors.clone();
+        for c in batch {
+            let p = match c {
+                Changed::Note(p) => p,
+                _ => {
+                    in_place = false;
+                    continue;
+                }
+            };
+            let known = self.site.vault().note_by_path(p).map(|i| &self.site.vault().notes[i]);
+            match std::fs::read_to_string(self.root.join(p)) {
+                Ok(text) => {
+                    match known {
+                        Some(n) if n.path == *p => {
+                            if n.text != text {
+                                edits.push((p.clone(), text.clone()));
+                            }
+                        }
+                        _ => in_place = false,
+                    }
+                    let errs = self.errors_of(p, &text);
+                    if errs.is_empty() {
+                        self.errors.remove(p);
+                    } else {
+                        self.errors.insert(p.clone(), errs);
+                    }
+                    let note = vellum_syntax::parse(&text);
+                    if !note.errors.is_empty() {
+                        let v = self.site.vault();
+                        if let Some(i) = v.note_by_path(p) {
+                            keep_old.push((v.notes[i].path.clone(), v.notes[i].text.clone()));
+                        }
+                    }
+                }
+                Err(_) => {
+                    self.errors.remove(p);
+                    in_place = false;
+                }
+            }
+        }
+        // Broken notes keep their last good version: their edits are dropped.
+        edits.retain(|(p, _)| !keep_old.iter().any(|(q, _)| q == p));
+        if self.errors != errors_before {
+            let text: String = self.errors.values().map(String::as_str).collect::<Vec<_>>().join("\n");
+            if let Ok(mut e) = shared.errors.write() {
+                e.clone_from(&text);
+            }
+            let _ = shared.notices.send(Notice::Errors(text.clone()));
+            on_event(ServeEvent::Errors((!text.is_empty()).then_some(text)));
+        }
+
+        let result = (|| -> Result<(vellum_site::Update, Option<&'static str>), String> {
+            if in_place {
+                if edits.is_empty() {
+                    return Ok((vellum_site::Update::default(), None));
+                }
+                if let Some(u) = self.site.edit_notes(edits).map_err(|e| e.to_string())? {
+                    let why = u.full.then_some("the site's shape changed");
+                    return Ok((u, why));
+                }
+            }
+            let mut vault = load(&self.root)?;
+            if !keep_old.is_empty() {
+                vault = with_texts(vault, &keep_old);
+            }
+            if theme {
+                if let Ok(cfg) = preview_config(&self.root) {
+                    self.site.set_site_config(cfg);
+                }
+                let u = self.site.reload_theme(vault).map_err(|e| e.to_string())?;
+                return Ok((u, Some("theme or settings changed")));
+            }
+            let u = self.site.rebuild(vault).map_err(|e| e.to_string())?;
+            Ok((u, Some("files added, removed or renamed")))
+        })();
+        match result {
+            Ok((update, full)) => {
+                let n = update.changed.len();
+                let css = css_only && update.css_only();
+                let rendered = update.rendered;
+                let steps = update.steps.clone();
+                if let Ok(mut files) = shared.files.write() {
+                    for (rel, file) in &update.changed {
+                        match file {
+                            Some(f) => {
+                                files.insert(rel.clone(), to_served(rel, f));
+                            }
+                            None => {
+                                files.remove(rel);
+                            }
+                        }
+                    }
+                }
+                if n > 0 {
+                    let _ = shared.notices.send(if css { Notice::Css } else { Notice::Reload });
+                }
+                on_event(ServeEvent::Rebuilt {
+                    paths,
+                    files: n,
+                    rendered,
+                    full,
+                    elapsed: start.elapsed(),
+                    steps,
+                });
+            }
+            Err(e) => on_event(ServeEvent::Failed(e)),
+        }
+    }
+}
+
+/// `vault` with some notes' texts replaced (the last good versions).
+fn with_texts(vault: Vault, replace: &[(String, String)]) -> Vault {
+    let paths: Vec<String> = vault.files.iter().map(|(_, p)| p.to_owned()).collect();
+    let texts: Vec<(String, String)> = vault
+        .notes
+        .iter()
+        .map(|n| {
+            let text =
+                replace.iter().find(|(p, _)| *p == n.path).map_or_else(|| n.text.clone(), |(_, t)| t.clone());
+            (n.path.clone(), text)
+        })
+        .collect();
+    let problems = vault.problems.clone();
+    let mut v = Vault::from_texts(vault.root.clone(), vault.config.clone(), paths, texts);
+    v.problems = problems;
+    v
+}

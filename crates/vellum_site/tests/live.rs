@@ -1,0 +1,117 @@
+//! The in-memory site of `vellum serve`: the same bytes as `vellum build`,
+//! and after any incremental edit the same bytes as a fresh build.
+
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+use vellum_site::{BuildOptions, LiveSite, SiteFile, build};
+use vellum_vault::Vault;
+
+fn example_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
+}
+
+fn options(drafts: bool) -> BuildOptions {
+    let mut o = BuildOptions::new("unused");
+    o.include_drafts = drafts;
+    o.preview = drafts;
+    o
+}
+
+/// The vault rebuilt from scratch from the texts `v` holds now.
+fn fresh(v: &Vault) -> Vault {
+    let paths = v.files.iter().map(|(_, p)| p.to_owned()).collect();
+    let texts = v.notes.iter().map(|n| (n.path.clone(), n.text.clone())).collect();
+    Vault::from_texts(v.root.clone(), v.config.clone(), paths, texts)
+}
+
+fn assert_same(a: &FxHashMap<String, SiteFile>, b: &FxHashMap<String, SiteFile>, what: &str) {
+    let mut ka: Vec<&String> = a.keys().collect();
+    let mut kb: Vec<&String> = b.keys().collect();
+    ka.sort();
+    kb.sort();
+    assert_eq!(ka, kb, "{what}: same files");
+    for (k, v) in a {
+        assert!(b.get(k) == Some(v), "{what}: `{k}` differs");
+    }
+}
+
+#[test]
+fn memory_build_equals_disk_build() {
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = out.path().join("site");
+    let vault = vellum_vault::load(&example_root()).expect("loads");
+    build(&vault, &BuildOptions::new(&dir)).expect("build");
+    let live = LiveSite::build(vault, options(false)).expect("live");
+    for (rel, file) in live.files() {
+        let on_disk = std::fs::read(dir.join(rel)).unwrap_or_else(|_| panic!("{rel} on disk"));
+        match file {
+            SiteFile::Generated(bytes) => assert_eq!(&bytes[..], &on_disk[..], "{rel}"),
+            SiteFile::Copied(src) => assert_eq!(std::fs::read(src).expect("source"), on_disk, "{rel}"),
+        }
+    }
+    let n_disk = walk(&dir);
+    assert_eq!(n_disk, live.files().len() + 1, "disk has the same files plus the marker");
+}
+
+fn walk(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| {
+            let p = e.expect("entry").path();
+            if p.is_dir() { walk(&p) } else { 1 }
+        })
+        .sum()
+}
+
+/// A change to a note's text.
+type Change = Box<dyn Fn(&str) -> String>;
+
+fn edit(live: &mut LiveSite, path: &str, change: impl Fn(&str) -> String) -> vellum_site::Update {
+    let v = live.vault();
+    let i = v.note_by_path(path).expect("note");
+    let text = change(&v.notes[i].text);
+    assert_ne!(text, v.notes[i].text, "the edit changes {path}");
+    live.edit_notes(vec![(path.to_owned(), text)]).expect("renders").expect("in place")
+}
+
+#[test]
+fn incremental_edits_equal_a_fresh_build() {
+    for drafts in [true, false] {
+        let vault = vellum_vault::load(&example_root()).expect("loads");
+        let mut live = LiveSite::build(vault, options(drafts)).expect("live");
+        let cuda = "hardware/CUDA Moat.md";
+        let steps: Vec<(&str, Change)> = vec![
+            // A body edit: the note, its lists and the search index change; nothing else.
+            (cuda, Box::new(|t: &str| format!("{t}\nA new paragraph about lock-in.\n"))),
+            // A new title: every page showing its card (backlinks, tags, index) changes.
+            (cuda, Box::new(|t: &str| t.replacen("title: CUDA Moat", "title: The CUDA Moat", 1))),
+            // A new tag and a link to an unwritten note.
+            (cuda, Box::new(|t: &str| format!("{t}\nSee [[A Note Nobody Wrote]] #brand-new-tag\n"))),
+            // An older date: the note moves in the timeline (ranks shift).
+            (cuda, Box::new(|t: &str| t.replacen("created: 2023-05-30", "created: 2021-01-02", 1))),
+            // Headings gone: links into them now miss their fragment.
+            ("hardware/Apple Silicon Goes Pro.md", Box::new(|t: &str| t.replace("\n## ", "\nplain "))),
+            // A draft edited (published only with drafts).
+            ("software/Rust in the Linux Kernel.md", Box::new(|t: &str| format!("{t}\nDraft words.\n"))),
+        ];
+        for (k, (path, change)) in steps.into_iter().enumerate() {
+            let u = edit(&mut live, path, change);
+            assert!(!u.changed.is_empty() || !drafts, "step {k} changed something");
+            let expected = LiveSite::build(fresh(live.vault()), options(drafts)).expect("fresh");
+            assert_same(live.files(), expected.files(), &format!("drafts={drafts}, step {k} ({path})"));
+        }
+    }
+}
+
+#[test]
+fn a_body_edit_touches_few_files() {
+    let vault = vellum_vault::load(&example_root()).expect("loads");
+    let mut live = LiveSite::build(vault, options(true)).expect("live");
+    let u = edit(&mut live, "hardware/CUDA Moat.md", |t| t.replacen("software stack", "software empire", 1));
+    assert!(!u.full);
+    let names: Vec<&str> = u.changed.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(names.contains(&"hardware/cuda-moat/index.html"), "{names:?}");
+    assert!(names.contains(&"search-index.json"), "{names:?}");
+    assert!(names.len() < 12, "{names:?}");
+}
