@@ -325,7 +325,7 @@ fn run(
             writer.add(rel, html)?;
         }
     }
-    let others = plan.other_pages(&globals, &cards);
+    let others = plan.other_pages(&globals, &cards, &|_, _| true);
     let pages: Vec<(String, Vec<u8>)> = others
         .into_par_iter()
         .map(|(rel, name, ctx)| theme.render(name, ctx).map(|html| (rel, html.into_bytes())))

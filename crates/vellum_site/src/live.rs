@@ -74,6 +74,8 @@ struct Shape {
     unwritten: Vec<String>,
     /// Output paths of pages other than notes', and of attachments.
     others: FxHashSet<String>,
+    /// The notes each tag, keyword and unwritten page lists, by folder.
+    lists: FxHashMap<String, Vec<NoteIdx>>,
 }
 
 impl Shape {
@@ -86,6 +88,7 @@ impl Shape {
             named: named_rels(plan),
             unwritten: plan.unwritten.iter().map(|u| u.name.clone()).collect(),
             others,
+            lists: plan.lists(),
         }
     }
 }
@@ -344,8 +347,16 @@ impl LiveSite {
         for (rel, html) in note_pages {
             sink.add(rel, html)?;
         }
+        // A tag, keyword or unwritten page changes only when the notes it
+        // lists change, or the card of one of them does: only those are filled.
+        let changed_set: FxHashSet<NoteIdx> = changed_cards.iter().copied().collect();
+        let old_lists = &self.shape.lists;
+        let keep = |rel: &str, notes: &[NoteIdx]| {
+            old_lists.get(rel).is_none_or(|old| old.as_slice() != notes)
+                || notes.iter().any(|n| changed_set.contains(n))
+        };
         let others: Vec<(String, Vec<u8>)> = plan
-            .other_pages(&globals, &cards)
+            .other_pages(&globals, &cards, &keep)
             .into_par_iter()
             .map(|(rel, name, ctx)| theme.render(name, ctx).map(|h| (rel, h.into_bytes())))
             .collect::<Result<_, _>>()?;
@@ -354,6 +365,8 @@ impl LiveSite {
             other_keys.insert(rel.clone());
             sink.add(rel, html)?;
         }
+        // The pages left as they were are still part of the site.
+        other_keys.extend(old_lists.keys().map(|rel| format!("{rel}index.html")));
         step("other pages");
         let mut generated = vec![
             ("search-index.json".to_owned(), feeds::search_index(&plan, &cards, bodies)),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use minijinja::Value;
 use minijinja::value::Serde;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use vellum_render::TocEntry;
 use vellum_vault::NoteIdx;
@@ -351,10 +352,23 @@ impl Plan<'_> {
     }
 
     /// Every page but the notes': `(output path, template, context)`.
+    /// `rel → listed notes` of every tag, keyword and unwritten page: what
+    /// an incremental update compares to know which of them changed.
+    pub(crate) fn lists(&self) -> FxHashMap<String, Vec<NoteIdx>> {
+        let tags = self.tags.values().map(|t| (t.rel.clone(), t.notes.clone()));
+        let kws = self.keywords.values().map(|k| (k.rel.clone(), k.notes.clone()));
+        let unw = self.unwritten.iter().map(|u| (u.rel.clone(), u.notes.clone()));
+        tags.chain(kws).chain(unw).collect()
+    }
+
+    /// Every page that is not a note's. `keep(rel, notes)` says whether a
+    /// tag, keyword or unwritten page (its folder and the notes it lists) is
+    /// wanted; the index, digests and other single pages always are.
     pub(crate) fn other_pages(
         &self,
         g: &Globals,
         cards: &[Option<Card>],
+        keep: &(dyn Fn(&str, &[NoteIdx]) -> bool + Sync),
     ) -> Vec<(String, &'static str, Value)> {
         let mut pages = Vec::new();
         let s = &self.site;
@@ -415,7 +429,7 @@ impl Plan<'_> {
             "tags.html",
             g.context(&meta, vec![("tags", ser(&tag_list))]),
         ));
-        for t in self.tags.values() {
+        for t in self.tags.values().filter(|t| keep(&t.rel, &t.notes)) {
             let parent = t
                 .name
                 .rsplit_once('/')
@@ -469,7 +483,7 @@ impl Plan<'_> {
             "keywords.html",
             g.context(&meta, vec![("keywords", ser(&kw_list))]),
         ));
-        for k in self.keywords.values() {
+        for k in self.keywords.values().filter(|k| keep(&k.rel, &k.notes)) {
             let view = counted(&k.name, &k.rel, k.notes.len());
             let desc = format!("{} notes with the keyword {}.", k.notes.len(), k.name);
             let meta = self.meta(&k.rel, &k.name, &desc, "keyword");
@@ -541,7 +555,7 @@ impl Plan<'_> {
         ));
 
         // Unwritten notes.
-        for u in &self.unwritten {
+        for u in self.unwritten.iter().filter(|u| keep(&u.rel, &u.notes)) {
             let view = Named { name: u.name.clone(), url: self.url(&u.rel) };
             let mut meta =
                 self.meta(&u.rel, &u.name, &format!("“{}” is not written yet.", u.name), "unwritten");
