@@ -481,7 +481,11 @@ fn eval(facts: &VaultFacts, prep: &Prepared<'_>, idx: NoteIdx, query: &Query) ->
         Query::Path(s) => n.path.to_lowercase().contains(s.as_str()),
         Query::Text(word) => {
             n.title.to_lowercase().contains(word.as_str())
-                || facts.bodies.as_ref().and_then(|b| b.get(idx)).is_some_and(|b| b.contains(word.as_str()))
+                || facts
+                    .bodies
+                    .as_ref()
+                    .and_then(|b| b.get(idx))
+                    .is_some_and(|b| memchr::memmem::find(b.as_bytes(), word.as_bytes()).is_some())
         }
     }
 }
