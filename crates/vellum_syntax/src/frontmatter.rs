@@ -130,11 +130,19 @@ pub(crate) fn parse(
     if yaml.trim().is_empty() {
         return props;
     }
-    let parsed: Result<IndexMap<String, YamlSpanned<Value>>, _> = serde_saphyr::from_str(yaml);
+    let parsed: Result<IndexMap<String, YamlSpanned<Value>>, _> =
+        serde_saphyr::from_str_with_options(yaml, yaml_options());
     let map = match parsed {
         Ok(map) => map,
         Err(err) => {
-            let message = yaml_message(&err.to_string());
+            let message = if over_budget(&err) {
+                format!(
+                    "the frontmatter is too large once its anchors and aliases are expanded \
+                     (over {MAX_YAML_NODES} values; a \"billion laughs\" YAML bomb?)"
+                )
+            } else {
+                yaml_message(&err.to_string())
+            };
             let span = err
                 .location()
                 .map(|loc| position_to_span(text, lines, block.yaml_first_line, loc.line(), loc.column()))
@@ -155,6 +163,42 @@ pub(crate) fn parse(
     read_schema(&mut props, errors);
     refine_item_spans(text, block.yaml, &mut props);
     props
+}
+
+/// Most YAML values (after alias expansion) a note's frontmatter may hold. A
+/// real note has a few dozen; the limit stops alias bombs ("billion laughs")
+/// early, in time and memory, instead of at serde-saphyr's general defaults
+/// (250,000 nodes, a million replayed alias events).
+const MAX_YAML_NODES: usize = 10_000;
+
+/// serde-saphyr's options with frontmatter-sized limits.
+fn yaml_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_nodes: MAX_YAML_NODES,
+            max_events: 4 * MAX_YAML_NODES,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: MAX_YAML_NODES,
+        },
+    }
+}
+
+/// Whether parsing stopped at one of [`yaml_options`]' limits.
+fn over_budget(mut err: &serde_saphyr::Error) -> bool {
+    // The cause may be wrapped (with a snippet, or with an alias's locations).
+    while let serde_saphyr::Error::WithSnippet { error, .. } | serde_saphyr::Error::AliasError { error, .. } =
+        err
+    {
+        err = error;
+    }
+    matches!(
+        err,
+        serde_saphyr::Error::Budget { .. }
+            | serde_saphyr::Error::AliasReplayLimitExceeded { .. }
+            | serde_saphyr::Error::AliasExpansionLimitExceeded { .. }
+            | serde_saphyr::Error::AliasReplayStackDepthExceeded { .. }
+    )
 }
 
 /// serde-saphyr gives positions per top-level value; point each list item at its
@@ -404,6 +448,26 @@ mod tests {
         assert_eq!(e[0].kind, ErrorKind::MalformedYaml);
         let lines = LineIndex::new(text);
         assert!(lines.line_col(text, e[0].span.start).line >= 3);
+    }
+
+    #[test]
+    fn alias_bomb_stops_early_with_a_clear_message() {
+        let mut yaml = String::from("---\nl0: &l0 \"lol\"\n");
+        for level in 1..=9 {
+            let refs = vec![format!("*l{}", level - 1); 9].join(", ");
+            yaml.push_str(&format!("l{level}: &l{level} [{refs}]\n"));
+        }
+        yaml.push_str("---\n");
+        let started = std::time::Instant::now();
+        let (_, errors) = props(&yaml);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].kind, ErrorKind::MalformedYaml);
+        assert!(errors[0].message.contains("billion laughs"), "{}", errors[0].message);
+        // A few aliases are fine.
+        let (p, errors) = props("---\nbase: &b [x, y]\ntags: *b\n---\n");
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(p.tags.len(), 2);
     }
 
     #[test]

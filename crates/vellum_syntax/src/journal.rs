@@ -170,28 +170,47 @@ fn html_components(
     errors: &mut Vec<SyntaxError>,
 ) {
     // An unclosed element extends to the end of the HTML block it starts in.
+    // Both block lists are in document order and their blocks do not overlap,
+    // so the only candidate is the last block starting at or before the tag.
     let limit_of = |el: &Element| {
-        md.html_blocks
-            .iter()
-            .chain(md.blocks.iter().map(|b| &b.span))
-            .find(|b| b.contains(el.start_tag))
-            .map_or(el.start_tag.end, |b| b.end)
+        let at = el.start_tag;
+        let i = md.html_blocks.partition_point(|b| b.start <= at.start);
+        let html = i.checked_sub(1).map(|i| md.html_blocks[i]).filter(|b| b.contains(at));
+        let block = || {
+            let i = md.blocks.partition_point(|b| b.span.start <= at.start);
+            i.checked_sub(1).map(|i| md.blocks[i].span).filter(|b| b.contains(at))
+        };
+        html.or_else(block).map_or(at.end, |b| b.end)
     };
-    let inside = |outer: Span| {
-        tokens.elements.iter().filter(move |e| outer.contains(e.start_tag) && e.start_tag.start > outer.start)
+    // Elements are in document order, so the ones starting inside a span are
+    // one run, found by binary search: no scan of the whole note per component
+    // (which was quadratic on a note with thousands of components).
+    let run_in = |outer: Span| {
+        let from = tokens.elements.partition_point(|e| e.start_tag.start <= outer.start);
+        let len = tokens.elements[from..].partition_point(|e| e.start_tag.start < outer.end);
+        from..from + len
     };
+    let inside =
+        |outer: Span| tokens.elements[run_in(outer)].iter().filter(move |e| outer.contains(e.start_tag));
+    let kinds = [
+        ComponentKind::KeywordRow,
+        ComponentKind::InlineClaim,
+        ComponentKind::BrainDump,
+        ComponentKind::LinkageTree,
+    ];
+    // Per kind, where the last component of that kind ends: one nested inside
+    // another of its kind belongs to the outer one and is not read again (else
+    // ten thousand nested unclosed rows would each re-read all the rest).
+    let mut covered = [0_usize; 4];
     for el in &tokens.elements {
-        let kind = [
-            ComponentKind::KeywordRow,
-            ComponentKind::InlineClaim,
-            ComponentKind::BrainDump,
-            ComponentKind::LinkageTree,
-        ]
-        .into_iter()
-        .find(|k| el.has_class(k.class()));
-        let Some(kind) = kind else { continue };
+        let Some(k) = kinds.iter().position(|k| el.has_class(k.class())) else { continue };
+        let kind = kinds[k];
+        if el.start_tag.start < covered[k] {
+            continue;
+        }
         let limit = limit_of(el);
         let outer = el.outer(limit);
+        covered[k] = outer.end;
         components.push(Component { kind, span: outer });
         if el.end_tag.is_none() {
             errors.push(SyntaxError::new(
@@ -236,12 +255,21 @@ fn html_components(
                 }
             }
             ComponentKind::BrainDump => {
-                for li in inside(outer).filter(|e| e.name == "li") {
-                    let li_span = li.outer(outer.end);
-                    let li_inner = Span::new(
-                        li.start_tag.end,
-                        li.end_tag.map_or(next_li(tokens, li, outer.end), |e| e.start),
-                    );
+                for at in run_in(outer) {
+                    let li = &tokens.elements[at];
+                    if li.name != "li" || !outer.contains(li.start_tag) {
+                        continue;
+                    }
+                    // An item ends at its end tag, but never after the next
+                    // `<li>`: the tokenizer closes unclosed items only at the
+                    // list's `</ul>`, and reading each of ten thousand items
+                    // to there was quadratic in time and memory.
+                    let end = match li.end_tag {
+                        Some(e) => next_item(tokens, at, outer.end).map_or(e.start, |n| n.min(e.start)),
+                        None => next_li(tokens, at, outer.end),
+                    };
+                    let li_inner = Span::new(li.start_tag.end, end);
+                    let li_span = Span::new(li.start_tag.start, end);
                     let strong = inside(li_span).find(|e| matches!(e.name.as_str(), "strong" | "b"));
                     let full = element_text(text, tokens, li_inner);
                     match strong {
@@ -282,15 +310,21 @@ fn html_components(
     }
 }
 
-/// Where an `<li>` without an end tag ends: at the next `<li>` or the list's end.
-fn next_li(tokens: &HtmlTokens, li: &Element, limit: usize) -> usize {
-    tokens
-        .elements
+/// Where the `<li>` at `tokens.elements[at]`, which has no end tag, ends: at
+/// the next `<li>` or end tag, or the list's end (`limit`). Elements and end
+/// tags are in document order, so this looks only as far as the next one.
+fn next_li(tokens: &HtmlTokens, at: usize, limit: usize) -> usize {
+    let start = tokens.elements[at].start_tag.start;
+    let next_end =
+        tokens.end_tags.get(tokens.end_tags.partition_point(|e| e.start <= start)).map(|e| e.start);
+    next_item(tokens, at, limit).into_iter().chain(next_end).filter(|&s| s <= limit).min().unwrap_or(limit)
+}
+
+/// Where the next `<li>` after `tokens.elements[at]` starts, if before `limit`.
+fn next_item(tokens: &HtmlTokens, at: usize, limit: usize) -> Option<usize> {
+    tokens.elements[at + 1..]
         .iter()
-        .filter(|e| e.name == "li" && e.start_tag.start > li.start_tag.start)
+        .take_while(|e| e.start_tag.start <= limit)
+        .find(|e| e.name == "li")
         .map(|e| e.start_tag.start)
-        .chain(tokens.end_tags.iter().filter(|e| e.start > li.start_tag.start).map(|e| e.start))
-        .filter(|&s| s <= limit)
-        .min()
-        .unwrap_or(limit)
 }
