@@ -97,12 +97,7 @@ impl NoteFacts {
     /// The file name without folder and `.md`.
     #[must_use]
     pub fn stem(&self) -> &str {
-        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
-        name.len()
-            .checked_sub(3)
-            .and_then(|n| name.get(..n))
-            .filter(|_| name.to_ascii_lowercase().ends_with(".md"))
-            .unwrap_or(name)
+        crate::stem_of(&self.path)
     }
 }
 

@@ -47,12 +47,7 @@ impl NoteFile {
     /// The file name without folder and `.md`: what `[[Name]]` links to.
     #[must_use]
     pub fn stem(&self) -> &str {
-        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
-        name.len()
-            .checked_sub(3)
-            .and_then(|n| name.get(..n))
-            .filter(|_| name.to_ascii_lowercase().ends_with(".md"))
-            .unwrap_or(name)
+        stem_of(&self.path)
     }
 
     /// Whether the note is a draft (`draft: true`).
@@ -60,6 +55,18 @@ impl NoteFile {
     pub fn is_draft(&self) -> bool {
         self.note.properties.is_draft()
     }
+}
+
+/// The file name of a vault path without folder and `.md` (any case): what
+/// `[[Name]]` links to.
+#[must_use]
+pub fn stem_of(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.len()
+        .checked_sub(3)
+        .and_then(|n| name.get(..n))
+        .filter(|_| name.to_ascii_lowercase().ends_with(".md"))
+        .unwrap_or(name)
 }
 
 /// Index of a note in [`Vault::notes`].

@@ -58,10 +58,14 @@ fn selected(
     Ok(notes)
 }
 
-/// The facts of a loaded vault, for the digests (bodies only when `expr` has bare words).
-fn facts_of(vault: &Vault, expr: Option<&str>) -> VaultFacts {
-    let bodies = expr.and_then(|q| query::parse(q).ok()).is_some_and(|q| q.needs_bodies());
-    VaultFacts::from_vault(vault, bodies)
+/// The notes a digest covers: those of the loaded `vault` matching the
+/// digest's optional query (parsed first, so a bad query fails before any
+/// work), sorted and limited as asked.
+fn digest_notes(vault: &Vault, args: &DigestArgs, limit: Option<usize>) -> Result<Vec<NoteIdx>, String> {
+    let expr = args.expr.as_deref();
+    let parsed = expr.map(|q| query::parse(q).map_err(|e| query_error(q, &e))).transpose()?;
+    let facts = VaultFacts::from_vault(vault, parsed.as_ref().is_some_and(query::Query::needs_bodies));
+    selected(&facts, expr, args.sort, args.reverse, limit)
 }
 
 /// The facts of the vault for `vellum query`: from the cache in
@@ -156,13 +160,7 @@ struct ClaimRow<'a> {
 /// `vellum claims [EXPR]`: core claims and inline claims.
 pub(crate) fn claims(args: &DigestArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
-    let notes = selected(
-        &facts_of(&vault, args.expr.as_deref()),
-        args.expr.as_deref(),
-        args.sort,
-        args.reverse,
-        args.limit,
-    )?;
+    let notes = digest_notes(&vault, args, args.limit)?;
     let mut rows = Vec::new();
     for &i in &notes {
         let n = &vault.notes[i];
@@ -197,13 +195,7 @@ struct QuestionRow<'a> {
 /// `vellum questions [EXPR]`: the reflective questions.
 pub(crate) fn questions(args: &DigestArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
-    let notes = selected(
-        &facts_of(&vault, args.expr.as_deref()),
-        args.expr.as_deref(),
-        args.sort,
-        args.reverse,
-        args.limit,
-    )?;
+    let notes = digest_notes(&vault, args, args.limit)?;
     let mut rows = Vec::new();
     for &i in &notes {
         let n = &vault.notes[i];
@@ -237,13 +229,7 @@ struct SourceRow {
 /// `vellum sources [EXPR]`: sources deduplicated by URL, with the notes citing them.
 pub(crate) fn sources(args: &DigestArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
-    let notes = selected(
-        &facts_of(&vault, args.expr.as_deref()),
-        args.expr.as_deref(),
-        args.sort,
-        args.reverse,
-        None,
-    )?;
+    let notes = digest_notes(&vault, args, None)?;
     let mut by_url: BTreeMap<String, SourceRow> = BTreeMap::new();
     for &i in &notes {
         let n = &vault.notes[i];
