@@ -51,7 +51,8 @@ if [ ! -d "$SITES/hugo" ]; then
     python3 "$SHARED/hugo_site.py" "$VAULT" "$SITES/hugo" >&2
 fi
 
-VELLUM_CMD="$VELLUM build $VAULT --output $SITES/vellum --force --quiet"
+# --no-cache: every run is a full build (the build cache is measured below).
+VELLUM_CMD="$VELLUM build $VAULT --output $SITES/vellum --force --quiet --no-cache"
 HUGO_CMD="hugo --quiet -s $SITES/hugo -d $SITES/hugo/public"
 
 say "timing ($WARMUP warm-up, $RUNS runs each)"
@@ -69,9 +70,27 @@ v_rss=$(rss $VELLUM_CMD)
 h_rss=$(rss $HUGO_CMD)
 
 say "vellum's phases (one more run)"
-$VELLUM build "$VAULT" --output "$SITES/vellum" --force 2>&1 | tail -3 >&2
+$VELLUM build "$VAULT" --output "$SITES/vellum" --force --no-cache 2>&1 | tail -3 >&2
+
+say "the build cache: empty cache, then no change, then one edited note"
+CACHED="$VELLUM build $VAULT --output $SITES/vellum-cached --force"
+timed() { /usr/bin/time -o "$SITES/time.txt" -f '%e %M' "$@" > /dev/null 2> "$SITES/log.txt"; cat "$SITES/time.txt"; }
+rm -rf "$VAULT/.vellum/build" "$SITES/vellum-cached"
+read -r c1 c1_rss < <(timed $CACHED)
+sleep 2.1 # stamps younger than 2 s are never trusted
+read -r c2 c2_rss < <(timed $CACHED) # records the vault's stamps
+read -r c3 c3_rss < <(timed $CACHED) # nothing changed: not even loaded
+NOTE=$(find "$VAULT" -name '*.md' -not -path '*/.vellum/*' | sort | sed -n 100p)
+cp -p "$NOTE" "$SITES/edited-note.bak"
+printf '\nOne more line, written by bench/build.sh.\n' >> "$NOTE"
+read -r c4 c4_rss < <(timed $CACHED)
+grep 'cache:' "$SITES/log.txt" >&2 || true
+cp -p "$SITES/edited-note.bak" "$NOTE"
 
 printf '\nnotes        %s (seed %s), load %s\n' "$NOTES" "$SEED" "$(cut -d' ' -f1 /proc/loadavg)"
 printf 'vellum       %.2f s median, peak %d MB\n' "$v" "$((v_rss / 1024))"
 printf 'hugo         %.2f s median, peak %d MB (bare: title + content only)\n' "$h" "$((h_rss / 1024))"
 python3 -c "print('ratio        hugo / vellum = %.2fx (goal: 3x)' % ($h / $v))"
+printf 'cache        empty %.2f s (%d MB); all pages kept %.2f s; nothing changed %.3f s; one edit %.2f s (%d MB)\n' \
+    "$c1" "$((c1_rss / 1024))" "$c2" "$c3" "$c4" "$((c4_rss / 1024))"
+python3 -c "print('cache ratios nothing changed / empty = %.1f%%, one edit / empty = %.1f%% (goal: second build < 10%%)' % (100 * $c3 / $c1, 100 * $c4 / $c1))"

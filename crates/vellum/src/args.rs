@@ -222,6 +222,10 @@ pub(crate) struct BuildArgs {
     /// Replace an output folder vellum did not create.
     #[arg(long)]
     pub force: bool,
+    /// Render everything again, without reading or writing the build cache
+    /// (`.vellum/build/` in the vault).
+    #[arg(long)]
+    pub no_cache: bool,
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,

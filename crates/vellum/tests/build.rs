@@ -71,3 +71,58 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A second build with nothing changed is answered by the build cache
+/// without loading the vault; `--no-cache` builds anyway; an edit rebuilds.
+#[test]
+fn an_unchanged_vault_is_up_to_date() {
+    use std::time::{Duration, SystemTime};
+    fn copy(from: &std::path::Path, to: &std::path::Path, when: SystemTime) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read_dir") {
+            let e = e.expect("entry");
+            if e.file_name() == ".vellum" || e.file_name() == "public" {
+                continue;
+            }
+            let dest = to.join(e.file_name());
+            if e.file_type().expect("type").is_dir() {
+                copy(&e.path(), &dest, when);
+            } else {
+                std::fs::copy(e.path(), &dest).expect("copy");
+                let f = std::fs::File::options().append(true).open(&dest).expect("open");
+                f.set_modified(when).expect("mtime");
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("v");
+    copy(&example(), &root, SystemTime::now() - Duration::from_secs(3600));
+    let build = |extra: &[&str]| {
+        let run = Command::cargo_bin("vellum")
+            .expect("binary")
+            .arg("build")
+            .arg(&root)
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        String::from_utf8_lossy(&run.stderr).into_owned()
+    };
+    let first = build(&[]);
+    assert!(first.contains("built ") && first.contains("note bodies rendered"), "{first}");
+    let index = std::fs::read(root.join("public/index.html")).expect("index");
+    let second = build(&[]);
+    assert!(second.contains("is up to date"), "{second}");
+    assert_eq!(std::fs::read(root.join("public/index.html")).expect("index"), index, "output kept");
+    let forced = build(&["--no-cache"]);
+    assert!(forced.contains("built ") && !forced.contains("cache:"), "{forced}");
+    // The --no-cache build was not recorded: the next one checks again and
+    // finds every body unchanged (the pages are written: the output is new).
+    let again = build(&[]);
+    assert!(again.contains("0 of ") && again.contains("note bodies rendered"), "{again}");
+    let note = root.join("hardware/CUDA Moat.md");
+    let text = std::fs::read_to_string(&note).expect("note");
+    std::fs::write(&note, format!("{text}\nAn edit.\n")).expect("write");
+    let edited = build(&[]);
+    assert!(edited.contains("built ") && !edited.contains("0 of "), "{edited}");
+}

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::BuildError;
 use crate::pages::{Body, Card};
 use crate::plan::Plan;
+use vellum_vault::NoteIdx;
 
 /// Entries in the feed.
 pub(crate) const FEED_ENTRIES: usize = 50;
@@ -30,6 +31,21 @@ fn date_time(d: jiff::civil::Date) -> Option<FixedDateTime> {
     format!("{d}T00:00:00Z").parse().ok()
 }
 
+/// The notes of the feed, newest first: published, not drafts, with a creation date.
+pub(crate) fn feed_notes(plan: &Plan<'_>) -> Vec<NoteIdx> {
+    plan.newest
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let n = &plan.vault.notes[i];
+            plan.is_published(i)
+                && !n.is_draft()
+                && n.note.properties.created.as_ref().and_then(|d| date_time(d.value)).is_some()
+        })
+        .take(FEED_ENTRIES)
+        .collect()
+}
+
 /// `feed.xml`: the newest published notes (drafts never), with their bodies.
 pub(crate) fn atom(
     plan: &Plan<'_>,
@@ -42,12 +58,9 @@ pub(crate) fn atom(
     // Atom ids must be absolute IRIs: without `base_url`, use a URN of the path.
     let id = |url: &str| if s.origin.is_empty() { format!("urn:vellum:{url}") } else { s.absolute(url) };
     let mut entries = Vec::new();
-    for &i in &plan.newest {
-        if entries.len() == FEED_ENTRIES {
-            break;
-        }
+    for i in feed_notes(plan) {
         let n = &plan.vault.notes[i];
-        let (Some(card), false) = (cards[i].as_ref(), n.is_draft()) else { continue };
+        let Some(card) = cards[i].as_ref() else { continue };
         let p = &n.note.properties;
         let Some(created) = p.created.as_ref().and_then(|d| date_time(d.value)) else { continue };
         let updated =

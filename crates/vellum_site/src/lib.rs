@@ -21,6 +21,7 @@
 //! feed entry or a count. Everything that lists notes reads them from the
 //! plan's published set.
 
+mod cache;
 pub mod config;
 mod feeds;
 mod graph;
@@ -41,6 +42,7 @@ use rayon::prelude::*;
 use vellum_render::{RenderOptions, render_note};
 use vellum_vault::{FileKind, Vault};
 
+pub use cache::{CACHE_FILE, Fresh, up_to_date};
 pub use config::SiteConfig;
 pub use live::{LiveSite, Update};
 pub use output::MARKER;
@@ -70,6 +72,15 @@ pub struct BuildOptions {
     /// A private preview (`vellum serve`): each draft's page carries a
     /// "draft — not published" banner (templates see `build.preview`).
     pub preview: bool,
+    /// Use the persistent build cache in `<vault>/.vellum/build/` (see
+    /// [`up_to_date`] and the `cache` module): unchanged bodies are not
+    /// rendered again and unchanged pages are linked from the previous output.
+    pub cache: bool,
+    /// The vault's stamps taken before it was loaded ([`Fresh::take`]); when
+    /// given, a successful build records them so that the next build with
+    /// the same stamps is known to be [`up_to_date`]. Give it only when the
+    /// vault loaded cleanly (an up-to-date build reports no problems).
+    pub fresh: Option<Fresh>,
 }
 
 impl BuildOptions {
@@ -83,6 +94,8 @@ impl BuildOptions {
             progress: false,
             site: None,
             preview: false,
+            cache: false,
+            fresh: None,
         }
     }
 }
@@ -135,6 +148,12 @@ pub struct BuildReport {
     pub timings: Timings,
     /// Things the user may want to know (no base URL, a skipped attachment…).
     pub warnings: Vec<String>,
+    /// Nothing changed since the last build ([`up_to_date`]): nothing was written.
+    pub up_to_date: bool,
+    /// Note bodies rendered (the rest came from the build cache).
+    pub rendered: usize,
+    /// Pages linked unchanged from the previous output instead of written.
+    pub reused: usize,
 }
 
 /// Why a build failed. The previous output, if any, is left untouched.
@@ -228,12 +247,24 @@ pub fn build(vault: &Vault, opts: &BuildOptions) -> Result<BuildReport, BuildErr
         ));
     }
     let mut writer = Writer::new(staging.tmp.clone());
-    run(vault, opts, site, &theme, &mut writer, &mut report)?;
+    let cache_at = opts.cache.then(|| CacheAt {
+        root: &vault.root,
+        output: &staging.output,
+        fresh: opts.fresh.as_ref().and_then(Fresh::key),
+    });
+    let (_, cached) = run(vault, opts, site, &theme, &mut writer, &mut report, cache_at)?;
     let swap = Instant::now();
     staging.commit()?;
     report.files = writer.files + 1;
     report.bytes = writer.bytes;
+    report.reused = writer.linked;
     report.timings.write = writer.time + swap.elapsed();
+    if let Some((c, mut record)) = cached {
+        record.count(&report);
+        if let Err(e) = c.save(record) {
+            report.warnings.push(format!("the build cache could not be saved: {e}"));
+        }
+    }
     report.timings.total = start.elapsed();
     Ok(report)
 }
@@ -249,7 +280,7 @@ pub(crate) fn render_body(
     let urls = SiteUrls::new(plan);
     let r = render_note(vault, i, &urls, opts);
     let text = text::html_to_text(&r.html, budget);
-    Body { html: r.html, toc: r.toc, text, asked: urls.into_asked() }
+    Body { html: r.html, toc: r.toc, text, asked: urls.into_asked(), key: None, cached: false }
 }
 
 /// The attachments and unforeseen pages all bodies asked for (merged in note order).
@@ -265,6 +296,23 @@ pub(crate) fn asked_by(
     (used, requested)
 }
 
+/// Where a disk build keeps its cache (see [`cache`]); `None` in memory.
+pub(crate) struct CacheAt<'a> {
+    root: &'a std::path::Path,
+    output: &'a std::path::Path,
+    fresh: Option<cache::Hash>,
+}
+
+/// What [`run`] hands back: every body, and the open cache with what this
+/// build leaves in it (saved once the output is in place).
+type Ran = (Vec<Option<Body>>, Option<(cache::Cache, cache::Record)>);
+
+/// A page of the note-page phase: rendered, or taken from the previous output.
+enum Page {
+    Written(String, Vec<u8>),
+    Reused(String, PathBuf),
+}
+
 fn run(
     vault: &Vault,
     opts: &BuildOptions,
@@ -272,27 +320,86 @@ fn run(
     theme: &Theme,
     writer: &mut dyn Sink,
     report: &mut BuildReport,
-) -> Result<Vec<Option<Body>>, BuildError> {
+    cache_at: Option<CacheAt<'_>>,
+) -> Result<Ran, BuildError> {
     let mut plan = Plan::new(vault, site, opts.include_drafts);
     let n_pub = plan.published.len();
     let progress = Progress::new(opts.progress, (n_pub as u64) * 2);
 
-    // Render note bodies.
+    // The build cache: keys of this build's inputs, and what the last one left.
+    let mut cached: Option<(cache::Keys, cache::Cache)> = None;
+    let mut record: Option<cache::Record> = None;
+    if let Some(at) = cache_at {
+        let keys = cache::Keys::new(vault, &plan, opts, &theme.fingerprint);
+        match cache::Cache::open(at.root, &keys.salt, at.output) {
+            Ok((c, rebuilt)) => {
+                if rebuilt {
+                    report.warnings.push(format!(
+                        "the build cache `{}` could not be read and was started afresh",
+                        cache::CACHE_FILE
+                    ));
+                }
+                record = Some(cache::Record::new(keys.salt, at.output.to_path_buf(), at.fresh));
+                cached = Some((keys, c));
+            }
+            Err(cache::Unavailable::Busy) => report
+                .warnings
+                .push("the build cache is in use by another vellum; building without it".to_owned()),
+            Err(cache::Unavailable::Io(m)) => {
+                report.warnings.push(format!("the build cache cannot be used ({m}); building without it"));
+            }
+        }
+    }
+
+    // Render note bodies (or take them from the cache).
     progress.phase("render");
     let t = Instant::now();
     let render_opts = RenderOptions::default();
     let budget = feeds::text_budget(n_pub);
-    let rendered: Vec<(usize, Body)> = plan
+    let rendered_count = std::sync::atomic::AtomicUsize::new(0);
+    let in_feed: rustc_hash::FxHashSet<usize> = feeds::feed_notes(&plan).into_iter().collect();
+    let rendered: Vec<(usize, Body, Option<cache::NoteEntry>)> = plan
         .published
         .par_iter()
         .map(|&i| {
-            let body = render_body(vault, &plan, i, &render_opts, budget);
             progress.inc(1);
-            (i, body)
+            let Some((keys, c)) = &cached else {
+                rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return (i, render_body(vault, &plan, i, &render_opts, budget), None);
+            };
+            if let Some(v) = c.body(keys, &plan, i) {
+                let mut entry = v.entry;
+                let html = if in_feed.contains(&i) {
+                    entry.html.clone().unwrap_or_default()
+                } else {
+                    entry.html = None;
+                    String::new()
+                };
+                let body = Body {
+                    html,
+                    text: v.text,
+                    asked: v.asked,
+                    key: Some(v.key),
+                    cached: true,
+                    ..Body::default()
+                };
+                return (i, body, Some(entry));
+            }
+            rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut body = render_body(vault, &plan, i, &render_opts, budget);
+            let (key, mut entry) = cache::entry(keys, &plan, i, &body.text, &body.asked);
+            if in_feed.contains(&i) {
+                entry.html = Some(body.html.clone());
+            }
+            body.key = Some(key);
+            (i, body, Some(entry))
         })
         .collect();
     let mut bodies: Vec<Option<Body>> = (0..vault.notes.len()).map(|_| None).collect();
-    for (i, b) in rendered {
+    for (i, b, entry) in rendered {
+        if let (Some(e), Some(record)) = (entry, record.as_mut()) {
+            record.notes.insert(vault.notes[i].path.clone(), e);
+        }
         bodies[i] = Some(b);
     }
     let (used, requested) = asked_by(&bodies);
@@ -305,35 +412,60 @@ fn run(
     let write_before = writer.write_time();
     let cards = plan.cards();
     let globals = Globals::new(&plan, opts.include_drafts, opts.preview, theme.has_custom_css);
+    let previous = cached.as_ref().and_then(|(_, c)| c.previous.clone());
+    // When the previous output has the page at `rel` under `key`, its file there.
+    let reusable = |rel: &str, key: &cache::Hash| {
+        let (_, c) = cached.as_ref()?;
+        previous.as_ref().filter(|_| c.page(rel) == Some(key)).map(|p| p.join(rel))
+    };
+    let salt = cached.as_ref().map(|(k, _)| k.salt);
     for chunk in plan.published.chunks(512) {
-        let pages: Vec<(String, Vec<u8>)> = chunk
+        let pages: Vec<(Page, Option<cache::Hash>)> = chunk
             .par_iter()
             .filter_map(|&i| {
                 let body = bodies[i].as_ref()?;
-                let ctx = plan.note_context(&globals, i, &cards, body)?;
-                let rel = plan.rel[i].as_deref()?;
+                let rel = format!("{}index.html", plan.rel[i].as_deref()?);
                 progress.inc(1);
-                Some(
-                    theme
-                        .render("note.html", ctx)
-                        .map(|html| (format!("{rel}index.html"), html.into_bytes())),
-                )
+                let mut key = None;
+                if let (Some(body_key), Some(salt)) = (body.key, salt) {
+                    let k = plan.note_page_key(i, &cards, body, &[&salt, b"note.html", &body_key])?;
+                    key = Some(k);
+                    if let Some(from) = reusable(&rel, &k) {
+                        return Some(Ok((Page::Reused(rel, from), key)));
+                    }
+                }
+                let fresh;
+                let body = if body.cached {
+                    rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    fresh = render_body(vault, &plan, i, &render_opts, budget);
+                    &fresh
+                } else {
+                    body
+                };
+                let ctx = plan.note_context(&globals, i, &cards, body)?;
+                Some(theme.render("note.html", ctx).map(|html| (Page::Written(rel, html.into_bytes()), key)))
             })
             .collect::<Result<_, _>>()?;
         report.pages += pages.len();
-        for (rel, html) in pages {
-            writer.add(rel, html)?;
-        }
+        add_pages(writer, pages, record.as_mut())?;
     }
     let others = plan.other_pages(&globals, &cards, &|_, _| true);
-    let pages: Vec<(String, Vec<u8>)> = others
+    let pages: Vec<(Page, Option<cache::Hash>)> = others
         .into_par_iter()
-        .map(|(rel, name, ctx)| theme.render(name, ctx).map(|html| (rel, html.into_bytes())))
+        .map(|(rel, name, ctx)| {
+            let mut key = None;
+            if let Some(salt) = salt {
+                let k = cache::hash_serialized(&[&salt, name.as_bytes()], &ctx);
+                key = Some(k);
+                if let Some(from) = reusable(&rel, &k) {
+                    return Ok((Page::Reused(rel, from), key));
+                }
+            }
+            theme.render(name, ctx).map(|html| (Page::Written(rel, html.into_bytes()), key))
+        })
         .collect::<Result<_, _>>()?;
     report.pages += pages.len();
-    for (rel, html) in pages {
-        writer.add(rel, html)?;
-    }
+    add_pages(writer, pages, record.as_mut())?;
     for (name, text) in &theme.assets {
         let mut text = text.clone();
         if name == "style.css" {
@@ -349,6 +481,24 @@ fn run(
     report.keywords = plan.keywords.len();
     report.unwritten = plan.unwritten.len();
     report.timings.pages = t.elapsed().saturating_sub(writer.write_time() - write_before);
+
+    // The feed carries whole bodies: render the cached ones it shows.
+    let feed_cached: Vec<usize> = feeds::feed_notes(&plan)
+        .into_iter()
+        .filter(|&i| bodies[i].as_ref().is_some_and(|b| b.cached && b.html.is_empty()))
+        .collect();
+    let fresh: Vec<(usize, Body)> =
+        feed_cached.par_iter().map(|&i| (i, render_body(vault, &plan, i, &render_opts, budget))).collect();
+    rendered_count.fetch_add(fresh.len(), std::sync::atomic::Ordering::Relaxed);
+    report.rendered = rendered_count.into_inner();
+    for (i, b) in fresh {
+        if let Some(e) = record.as_mut().and_then(|r| r.notes.get_mut(&vault.notes[i].path)) {
+            e.html = Some(b.html.clone());
+        }
+        if let Some(slot) = bodies[i].as_mut() {
+            slot.html = b.html;
+        }
+    }
 
     // Search index and previews.
     progress.phase("search");
@@ -398,5 +548,29 @@ fn run(
     report.attachments = copies.len();
     writer.finish(&copies)?;
     progress.finish();
-    Ok(bodies)
+    Ok((bodies, cached.zip(record).map(|((_, c), r)| (c, r))))
+}
+
+/// Queue pages (written or linked from the previous output) and record their keys.
+fn add_pages(
+    writer: &mut dyn Sink,
+    pages: Vec<(Page, Option<cache::Hash>)>,
+    mut record: Option<&mut cache::Record>,
+) -> Result<(), BuildError> {
+    for (page, key) in pages {
+        let rel = match page {
+            Page::Written(rel, html) => {
+                writer.add(rel.clone(), html)?;
+                rel
+            }
+            Page::Reused(rel, from) => {
+                writer.reuse(rel.clone(), from)?;
+                rel
+            }
+        };
+        if let (Some(r), Some(k)) = (record.as_deref_mut(), key) {
+            r.pages.push((rel, k));
+        }
+    }
+    Ok(())
 }

@@ -128,7 +128,7 @@ fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> 
     let site = config::Site::resolve(cfg, &vault.root);
     let mut sink = MemorySink::default();
     let mut report = BuildReport::default();
-    let bodies = crate::run(vault, opts, site.clone(), theme, &mut sink, &mut report)?;
+    let (bodies, _) = crate::run(vault, opts, site.clone(), theme, &mut sink, &mut report, None)?;
     report.files = sink.files.len();
     report.timings.total = start.elapsed();
     // The same plan again, to remember its shape (planning is cheap next to rendering).

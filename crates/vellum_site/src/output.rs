@@ -148,6 +148,8 @@ impl Drop for Staging {
 pub(crate) trait Sink {
     /// Queue `content` for the output-relative path `rel` (`/` separators).
     fn add(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError>;
+    /// Put the file `from` (a page of the previous output) at `rel` unchanged.
+    fn reuse(&mut self, rel: String, from: PathBuf) -> Result<(), BuildError>;
     /// Whether a file was already added at `rel` (compared case-insensitively).
     fn has(&self, rel: &str) -> bool;
     /// Write what is still queued and copy the attachments:
@@ -160,6 +162,11 @@ pub(crate) trait Sink {
 impl Sink for Writer {
     fn add(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError> {
         Writer::add(self, rel, content)
+    }
+    fn reuse(&mut self, rel: String, from: PathBuf) -> Result<(), BuildError> {
+        self.names.insert(rel.to_lowercase());
+        self.links.push((rel, from));
+        if self.links.len() >= BATCH_LINKS { self.flush() } else { Ok(()) }
     }
     fn has(&self, rel: &str) -> bool {
         Writer::has(self, rel)
@@ -196,6 +203,10 @@ impl Sink for MemorySink {
         self.files.insert(rel, SiteFile::Generated(content.into()));
         Ok(())
     }
+    fn reuse(&mut self, rel: String, from: PathBuf) -> Result<(), BuildError> {
+        let content = std::fs::read(&from).map_err(io_err(&from))?;
+        self.add(rel, content)
+    }
     fn has(&self, rel: &str) -> bool {
         self.names.contains(&rel.to_lowercase())
     }
@@ -212,10 +223,16 @@ impl Sink for MemorySink {
 }
 
 /// Collects files and writes them in parallel batches into the staging folder.
+/// A reused page is hard-linked from the previous output (copied where the
+/// file system cannot link): files are only ever created, never rewritten in
+/// place, so a link shared with the old output is never modified.
 pub(crate) struct Writer {
     root: PathBuf,
     pending: Vec<(String, Vec<u8>)>,
     pending_bytes: usize,
+    links: Vec<(String, PathBuf)>,
+    /// Pages linked (or copied) from the previous output.
+    pub(crate) linked: usize,
     names: FxHashSet<String>,
     pub(crate) files: usize,
     pub(crate) bytes: u64,
@@ -224,6 +241,8 @@ pub(crate) struct Writer {
 
 /// Pending bytes that trigger a write.
 const BATCH_BYTES: usize = 32 << 20;
+/// Pending links that trigger a write.
+const BATCH_LINKS: usize = 4096;
 
 impl Writer {
     pub(crate) fn new(root: PathBuf) -> Self {
@@ -231,6 +250,8 @@ impl Writer {
             root,
             pending: Vec::new(),
             pending_bytes: 0,
+            links: Vec::new(),
+            linked: 0,
             names: FxHashSet::default(),
             files: 0,
             bytes: 0,
@@ -266,7 +287,21 @@ impl Writer {
             bytes.fetch_add(content.len() as u64, Ordering::Relaxed);
             Ok::<(), BuildError>(())
         })?;
-        self.files += batch.len();
+        let links = std::mem::take(&mut self.links);
+        links.par_iter().try_for_each(|(rel, from)| {
+            let path = self.root.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+            }
+            let n = match std::fs::hard_link(from, &path) {
+                Ok(()) => std::fs::metadata(&path).map_or(0, |m| m.len()),
+                Err(_) => std::fs::copy(from, &path).map_err(io_err(from))?,
+            };
+            bytes.fetch_add(n, Ordering::Relaxed);
+            Ok::<(), BuildError>(())
+        })?;
+        self.files += batch.len() + links.len();
+        self.linked += links.len();
         self.bytes += bytes.into_inner();
         self.time += start.elapsed();
         Ok(())

@@ -22,6 +22,10 @@ pub(crate) struct Body {
     pub(crate) text: String,
     /// What rendering asked the plan for: attachments and unforeseen pages.
     pub(crate) asked: crate::plan::Asked,
+    /// The build cache's key of this body (see `crate::cache`), when caching.
+    pub(crate) key: Option<crate::cache::Hash>,
+    /// Taken from the build cache: `html` and `toc` were not rendered.
+    pub(crate) cached: bool,
 }
 
 /// A name with the URL of its page.
@@ -288,6 +292,33 @@ impl Plan<'_> {
         cards: &[Option<Card>],
         body: &Body,
     ) -> Option<Value> {
+        let (meta, view) = self.note_view(idx, cards, body, true)?;
+        Some(g.context(&meta, vec![("note", ser(&view))]))
+    }
+
+    /// The build cache's key of a note's page: its context without the
+    /// body's HTML and table of contents (the body has a key of its own, in
+    /// `parts`) and without the globals (part of the cache's salt).
+    pub(crate) fn note_page_key(
+        &self,
+        idx: NoteIdx,
+        cards: &[Option<Card>],
+        body: &Body,
+        parts: &[&[u8]],
+    ) -> Option<crate::cache::Hash> {
+        let (meta, view) = self.note_view(idx, cards, body, false)?;
+        Some(crate::cache::hash_serialized(parts, &(meta, view)))
+    }
+
+    /// `page` and `note` of a note's page; without `with_html` the body's
+    /// HTML and table of contents are left empty.
+    fn note_view<'s>(
+        &'s self,
+        idx: NoteIdx,
+        cards: &'s [Option<Card>],
+        body: &'s Body,
+        with_html: bool,
+    ) -> Option<(PageMeta, NoteView<'s>)> {
         let n = &self.vault.notes[idx];
         let card = cards[idx].as_ref()?;
         let rel = self.rel[idx].as_deref()?;
@@ -318,15 +349,19 @@ impl Plan<'_> {
             keywords,
             keyword_row: j.keyword_row.is_some(),
             cssclasses: p.cssclasses.iter().map(|c| c.value.as_str()).collect(),
-            html: &body.html,
-            toc: body.toc.iter().map(|t| Toc { level: t.level, text: &t.text, id: &t.id }).collect(),
+            html: if with_html { &body.html } else { "" },
+            toc: if with_html {
+                body.toc.iter().map(|t| Toc { level: t.level, text: &t.text, id: &t.id }).collect()
+            } else {
+                Vec::new()
+            },
             claims: j.claims.iter().map(|c| c.value.as_str()).collect(),
             questions: j.questions.iter().map(|q| q.value.as_str()).collect(),
             backlinks,
             links,
             local_graph: crate::graph::local_json(self, idx, cards),
         };
-        Some(g.context(&meta, vec![("note", ser(&view))]))
+        Some((meta, view))
     }
 
     /// Title, URL and kind of a graph neighbour.

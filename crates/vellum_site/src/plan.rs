@@ -420,6 +420,27 @@ pub(crate) struct Requested {
 pub(crate) struct Asked {
     pub(crate) attachments: Vec<FileId>,
     pub(crate) requested: Requested,
+    /// Every question the renderer asked the plan, sorted and deduplicated:
+    /// what the build cache replays to know whether a cached body is still
+    /// what rendering would produce (see `crate::cache`).
+    pub(crate) questions: Vec<Question>,
+}
+
+/// One question a note's rendering asked: its answer is a pure function of
+/// the plan (and, for a note, of that note's text, which embeds and heading
+/// anchors read).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Question {
+    /// [`Urls::note`]: a linked or embedded note.
+    Note(NoteIdx),
+    /// [`Urls::attachment`].
+    Attachment(FileId),
+    /// [`Urls::unwritten`], by name as asked.
+    Unwritten(String),
+    /// [`Urls::tag`].
+    Tag(String),
+    /// [`Urls::keyword`].
+    Keyword(String),
 }
 
 impl Requested {
@@ -443,26 +464,29 @@ pub(crate) struct SiteUrls<'p, 'v> {
     plan: &'p Plan<'v>,
     attachments: Mutex<FxHashSet<FileId>>,
     requested: Mutex<Requested>,
+    questions: Mutex<Vec<Question>>,
 }
 
 impl<'p, 'v> SiteUrls<'p, 'v> {
     pub(crate) fn new(plan: &'p Plan<'v>) -> Self {
-        Self { plan, attachments: Mutex::default(), requested: Mutex::default() }
+        Self { plan, attachments: Mutex::default(), requested: Mutex::default(), questions: Mutex::default() }
     }
 
     /// What one note's rendering asked for.
     pub(crate) fn into_asked(self) -> Asked {
-        let (a, requested) = self.into_parts();
+        let mut questions = self.questions.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let a = self.attachments.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let requested = self.requested.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut attachments: Vec<FileId> = a.into_iter().collect();
         attachments.sort_unstable();
-        Asked { attachments, requested }
+        questions.extend(attachments.iter().map(|&f| Question::Attachment(f)));
+        questions.sort_unstable();
+        questions.dedup();
+        Asked { attachments, requested, questions }
     }
 
-    /// The attachments asked for and the unforeseen pages.
-    pub(crate) fn into_parts(self) -> (FxHashSet<FileId>, Requested) {
-        let a = self.attachments.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let r = self.requested.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
-        (a, r)
+    fn ask(&self, q: Question) {
+        self.questions.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(q);
     }
 
     fn request(
@@ -483,6 +507,7 @@ impl<'p, 'v> SiteUrls<'p, 'v> {
 
 impl Urls for SiteUrls<'_, '_> {
     fn note(&self, idx: NoteIdx) -> Option<String> {
+        self.ask(Question::Note(idx));
         self.plan.note_url(idx)
     }
 
@@ -492,6 +517,7 @@ impl Urls for SiteUrls<'_, '_> {
     }
 
     fn unwritten(&self, name: &str) -> String {
+        self.ask(Question::Unwritten(name.to_owned()));
         match self.plan.unwritten_rel(name) {
             Ok(rel) => self.plan.url(rel),
             Err(key) => {
@@ -502,6 +528,7 @@ impl Urls for SiteUrls<'_, '_> {
     }
 
     fn tag(&self, tag: &str) -> String {
+        self.ask(Question::Tag(tag.to_owned()));
         match self.plan.tag_rel(tag) {
             Ok(rel) => self.plan.url(rel),
             Err(key) if key.is_empty() => self.plan.url("tags/"),
@@ -514,6 +541,7 @@ impl Urls for SiteUrls<'_, '_> {
     }
 
     fn keyword(&self, keyword: &str) -> String {
+        self.ask(Question::Keyword(keyword.to_owned()));
         match self.plan.keyword_rel(keyword) {
             Ok(rel) => self.plan.url(rel),
             Err(key) => {

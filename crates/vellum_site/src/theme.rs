@@ -45,6 +45,9 @@ pub(crate) struct Theme {
     /// `(output name, content)` of `style.css`, `vellum.js` and `custom.css`.
     pub(crate) assets: Vec<(String, String)>,
     pub(crate) has_custom_css: bool,
+    /// Hash of the vault's overrides (the embedded theme is part of vellum's
+    /// own identity in the build cache).
+    pub(crate) fingerprint: [u8; 32],
 }
 
 impl Theme {
@@ -83,6 +86,14 @@ impl Theme {
             }
         }
         overrides.sort();
+        let mut fp = blake3::Hasher::new();
+        for (name, text) in &overrides {
+            for part in [name, text] {
+                fp.update(&(part.len() as u64).to_le_bytes());
+                fp.update(part.as_bytes());
+            }
+        }
+        let fingerprint = *fp.finalize().as_bytes();
         for (name, source) in TEMPLATES {
             if !overrides.iter().any(|(n, _)| n == name) {
                 env.add_template(name, source).map_err(|e| template_error(name, &e))?;
@@ -101,7 +112,7 @@ impl Theme {
                 assets.push((name, text));
             }
         }
-        Ok(Self { env, assets, has_custom_css })
+        Ok(Self { env, assets, has_custom_css, fingerprint })
     }
 
     /// Render template `name` with `ctx`.

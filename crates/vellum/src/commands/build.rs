@@ -4,18 +4,34 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use vellum_site::{BuildOptions, build};
+use vellum_site::{BuildOptions, Fresh, build, up_to_date};
 
 use crate::args::BuildArgs;
 
 pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
-    let vault = super::load_vault(args.vault.as_deref())?;
-    let output: PathBuf = args.output.clone().unwrap_or_else(|| vault.root.join("public"));
+    let root: PathBuf = args.vault.clone().unwrap_or_else(|| PathBuf::from("."));
+    let output: PathBuf = args.output.clone().unwrap_or_else(|| root.join("public"));
     let mut opts = BuildOptions::new(&output);
     opts.include_drafts = args.drafts;
     opts.force = args.force;
     opts.progress = !args.quiet;
+    opts.cache = !args.no_cache;
+    // Nothing changed since the last clean build: do not even load the vault.
+    let fresh = opts.cache.then(|| Fresh::take(&root, &opts));
+    if let Some(report) = fresh.as_ref().and_then(|f| up_to_date(&root, f)) {
+        if !args.quiet {
+            eprintln!(
+                "{} is up to date ({} pages, {} notes; nothing changed since the last build) in {:.2?}",
+                report.output.display(),
+                report.pages,
+                report.notes,
+                started.elapsed()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let vault = super::load_vault(Some(&root))?;
     // Notes that could not be loaded (or whose frontmatter is broken: they might be
     // drafts) are left out; say so, and exit 1 so CI notices.
     let mut failed = 0;
@@ -29,6 +45,8 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
             failed += 1;
         }
     }
+    // Only a clean vault may be recorded as up to date (its problems are reported again).
+    opts.fresh = if failed == 0 { fresh } else { None };
     let report = build(&vault, &opts).map_err(|e| e.to_string())?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
@@ -48,6 +66,12 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
             report.output.display(),
             started.elapsed(),
         );
+        if opts.cache {
+            eprintln!(
+                "  cache: {} of {} note bodies rendered, {} of {} pages unchanged (linked from the previous output)",
+                report.rendered, report.notes, report.reused, report.pages
+            );
+        }
         // Loading the vault first (walk + read, parse, resolve), then the site.
         let l = vault.timings;
         eprintln!(

@@ -1,0 +1,644 @@
+//! The persistent build cache: a second `vellum build` does only the work
+//! that changed.
+//!
+//! It lives in `<vault>/.vellum/build/cache.redb` (one [redb] file: ACID
+//! commits, checksummed pages) and remembers, from the last successful build:
+//!
+//! - **note bodies**, keyed by content: for each note, a hash of its own
+//!   inputs (its path, text and URL, and the build's [salt](Keys::salt)) and
+//!   the list of *questions* its rendering asked the plan (the URL of a linked
+//!   note, of a tag page, of an attachment…, see [`Question`]) with a hash of
+//!   their answers. A body is still valid when its own inputs hash the same and
+//!   replaying its questions against today's plan gives the same answers: the
+//!   renderer is a pure function of exactly these, so an edit re-renders the
+//!   edited note and the notes whose questions it changed (the notes that link
+//!   to or embed it), nothing else. Only the body's search text and what it
+//!   asked for are stored, not its HTML.
+//! - **pages**: the hash of each output file's inputs (template context, theme,
+//!   salt). A page whose key did not change is hard-linked from the previous
+//!   output into the staging folder instead of being rendered and written; the
+//!   output is still swapped in atomically.
+//! - **freshness**: the file stamps (path, size, mtime) of the whole vault
+//!   and theme when the last build began. When nothing changed at all
+//!   ([`up_to_date`]), `vellum build` does not even load the vault.
+//!
+//! Every key includes vellum's version and the identity (size, mtime) of the
+//! running executable, so a new vellum never trusts an old cache. A cache
+//! that cannot be opened or decoded is deleted and rebuilt; one held by
+//! another running build is left alone and this build runs without it.
+//! Stamps younger than two seconds are never trusted (an edit within the same
+//! clock tick would otherwise go unseen), as in git's index.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use vellum_vault::{NoteIdx, Vault};
+
+use crate::plan::{Plan, Question, Requested};
+use crate::{BuildOptions, BuildReport};
+
+/// A content hash (BLAKE3).
+pub(crate) type Hash = [u8; 32];
+
+/// The cache file, relative to the vault.
+pub const CACHE_FILE: &str = ".vellum/build/cache.redb";
+
+const NOTES: TableDefinition<&str, &[u8]> = TableDefinition::new("notes");
+const PAGES: TableDefinition<&str, &[u8]> = TableDefinition::new("pages");
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const META_KEY: &str = "meta";
+
+/// Bumped when the layout of what is stored changes.
+const FORMAT: u32 = 1;
+
+/// What the cache remembers of one note's body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct NoteEntry {
+    /// Hash of the note's own inputs ([`Keys::base`]).
+    base: Hash,
+    /// The questions its rendering asked, by path or name.
+    questions: Vec<Stored>,
+    /// Hash of their answers when it was rendered.
+    answers: Hash,
+    /// The body's plain text (cut), for search and descriptions.
+    pub(crate) text: String,
+    /// Vault paths of the attachments the body links to.
+    attachments: Vec<String>,
+    /// Unforeseen tag, keyword and unwritten pages it asked for.
+    requested: [Vec<(String, String)>; 3],
+    /// The body's HTML, kept only for the notes of the Atom feed (which
+    /// carries whole bodies).
+    pub(crate) html: Option<String>,
+}
+
+/// A [`Question`] in a form that survives the next load (paths, not indices).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum Stored {
+    Note(String),
+    Attachment(String),
+    Unwritten(String),
+    Tag(String),
+    Keyword(String),
+}
+
+/// The last build, as the cache saw it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Meta {
+    format: u32,
+    /// [`Keys::salt`] of the build (pages are only reused under the same salt).
+    salt: Hash,
+    /// The output folder it wrote (absolute).
+    output: String,
+    /// Stamp of the output's marker file right after the swap: if it differs
+    /// now, the folder is not the one the page keys describe.
+    marker: (u64, i128, u64),
+    /// [`Fresh::key`] of the vault when that build began, when it was clean.
+    fresh: Option<Hash>,
+    /// The counts of that build, reported again when nothing changed.
+    counts: Counts,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+struct Counts {
+    pages: usize,
+    notes: usize,
+    drafts: usize,
+    tags: usize,
+    keywords: usize,
+    unwritten: usize,
+    attachments: usize,
+    files: usize,
+    bytes: u64,
+}
+
+fn hasher() -> blake3::Hasher {
+    let mut h = blake3::Hasher::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(&FORMAT.to_le_bytes());
+    h.update(&exe_identity());
+    h
+}
+
+/// Size and mtime of the running executable: a rebuilt vellum of the same
+/// version is a different vellum.
+fn exe_identity() -> [u8; 24] {
+    let mut out = [0u8; 24];
+    if let Some(meta) = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok()) {
+        out[..8].copy_from_slice(&meta.len().to_le_bytes());
+        out[8..].copy_from_slice(&mtime_ns(&meta).to_le_bytes());
+    }
+    out
+}
+
+fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
+}
+
+/// Feed a length-prefixed string (so `("ab","c")` and `("a","bc")` differ).
+fn put(h: &mut blake3::Hasher, s: &str) {
+    h.update(&(s.len() as u64).to_le_bytes());
+    h.update(s.as_bytes());
+}
+
+/// Hash anything serializable through its JSON form, without building it.
+pub(crate) fn hash_serialized<T: Serialize + ?Sized>(parts: &[&[u8]], value: &T) -> Hash {
+    struct W<'a>(&'a mut blake3::Hasher);
+    impl std::io::Write for W<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = blake3::Hasher::new();
+    for p in parts {
+        h.update(&(p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    // serde_json writes many tiny pieces; the hasher is fastest fed in blocks.
+    let mut w = std::io::BufWriter::with_capacity(16 << 10, W(&mut h));
+    // A value that cannot be serialized gets a key of its own, never reused.
+    if serde_json::to_writer(&mut w, value).is_err() {
+        let _ = w.write(b"\0unserializable");
+        let _ = w.write(&std::process::id().to_le_bytes());
+    }
+    drop(w.into_inner());
+    *h.finalize().as_bytes()
+}
+
+/// Hashes of one build's inputs, shared by every key.
+pub(crate) struct Keys {
+    /// Everything every body and page depends on: vellum itself, the build
+    /// options, the site settings, the theme, and the vault's *name
+    /// universe* (every file path and note alias, and `vellum.toml`), which
+    /// is what link resolution reads.
+    pub(crate) salt: Hash,
+    /// BLAKE3 of each note's text.
+    text: Vec<Hash>,
+    /// Vault path → note.
+    by_path: FxHashMap<String, NoteIdx>,
+}
+
+impl Keys {
+    pub(crate) fn new(vault: &Vault, plan: &Plan<'_>, opts: &BuildOptions, theme_fp: &Hash) -> Self {
+        let text: Vec<Hash> =
+            vault.notes.par_iter().map(|n| *blake3::hash(n.text.as_bytes()).as_bytes()).collect();
+        let mut h = hasher();
+        h.update(&[u8::from(opts.include_drafts), u8::from(opts.preview)]);
+        h.update(theme_fp);
+        put(&mut h, &format!("{:?}", plan.site));
+        put(&mut h, &format!("{:?}", vault.config));
+        put(&mut h, &format!("{:?}", vellum_render::RenderOptions::default()));
+        for (_, path) in vault.files.iter() {
+            put(&mut h, path);
+        }
+        for n in &vault.notes {
+            for a in &n.note.properties.aliases {
+                put(&mut h, &a.value);
+            }
+            h.update(b"\0");
+        }
+        let by_path = vault.notes.iter().enumerate().map(|(i, n)| (n.path.clone(), i)).collect();
+        Self { salt: *h.finalize().as_bytes(), text, by_path }
+    }
+
+    /// Hash of a note's own inputs.
+    pub(crate) fn base(&self, plan: &Plan<'_>, i: NoteIdx) -> Hash {
+        let mut h = blake3::Hasher::new();
+        h.update(&self.salt);
+        put(&mut h, &plan.vault.notes[i].path);
+        h.update(&self.text[i]);
+        put(&mut h, plan.note_url(i).as_deref().unwrap_or("\0unpublished"));
+        *h.finalize().as_bytes()
+    }
+
+    /// Hash of today's answers to `questions`.
+    pub(crate) fn answers(&self, plan: &Plan<'_>, questions: &[Question]) -> Hash {
+        let mut h = blake3::Hasher::new();
+        for q in questions {
+            match q {
+                Question::Note(i) => {
+                    h.update(b"n");
+                    put(&mut h, &plan.vault.notes[*i].path);
+                    put(&mut h, plan.note_url(*i).as_deref().unwrap_or("\0unpublished"));
+                    h.update(&self.text[*i]);
+                }
+                Question::Attachment(f) => {
+                    h.update(b"a");
+                    put(&mut h, plan.vault.files.path(*f));
+                    put(&mut h, &plan.attachment_url(*f));
+                }
+                Question::Unwritten(name) => answer(&mut h, b"u", name, plan.unwritten_rel(name)),
+                Question::Tag(name) => answer(&mut h, b"t", name, plan.tag_rel(name)),
+                Question::Keyword(name) => answer(&mut h, b"k", name, plan.keyword_rel(name)),
+            }
+        }
+        *h.finalize().as_bytes()
+    }
+
+    /// Today's form of stored questions; `None` when one names a file that is gone.
+    fn revive(&self, vault: &Vault, stored: &[Stored]) -> Option<Vec<Question>> {
+        stored
+            .iter()
+            .map(|s| {
+                Some(match s {
+                    Stored::Note(p) => Question::Note(*self.by_path.get(p)?),
+                    Stored::Attachment(p) => Question::Attachment(vault.files.lookup_path(p)?),
+                    Stored::Unwritten(n) => Question::Unwritten(n.clone()),
+                    Stored::Tag(n) => Question::Tag(n.clone()),
+                    Stored::Keyword(n) => Question::Keyword(n.clone()),
+                })
+            })
+            .collect()
+    }
+}
+
+fn answer(h: &mut blake3::Hasher, kind: &[u8], name: &str, rel: Result<&str, String>) {
+    h.update(kind);
+    put(h, name);
+    match rel {
+        Ok(rel) => {
+            h.update(b"+");
+            put(h, rel);
+        }
+        Err(key) => {
+            h.update(b"-");
+            put(h, &key);
+        }
+    }
+}
+
+/// A body the cache still vouches for.
+pub(crate) struct Valid {
+    /// The key pages built around this body are stored under.
+    pub(crate) key: Hash,
+    pub(crate) text: String,
+    pub(crate) asked: crate::plan::Asked,
+    /// Its entry, kept for the next build.
+    pub(crate) entry: NoteEntry,
+}
+
+/// The open cache of one build.
+pub(crate) struct Cache {
+    db: Database,
+    path: PathBuf,
+    notes: FxHashMap<String, NoteEntry>,
+    /// Page keys of the previous output, when that output is still in place.
+    pages: FxHashMap<String, Hash>,
+    /// The previous output folder, whose files pages can be linked from.
+    pub(crate) previous: Option<PathBuf>,
+}
+
+/// Why the cache was not used.
+pub(crate) enum Unavailable {
+    /// Another build holds it.
+    Busy,
+    /// The folder or file cannot be created.
+    Io(String),
+}
+
+impl Cache {
+    /// Open (or create) the cache of the vault at `root`. A damaged cache
+    /// is deleted and started afresh.
+    pub(crate) fn open(root: &Path, salt: &Hash, output: &Path) -> Result<(Self, bool), Unavailable> {
+        let path = root.join(CACHE_FILE);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Unavailable::Io(format!("{}: {e}", dir.display())))?;
+        }
+        let mut rebuilt = false;
+        let db = match Database::create(&path) {
+            Ok(db) => db,
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(Unavailable::Busy),
+            Err(_) => {
+                rebuilt = true;
+                let _ = std::fs::remove_file(&path);
+                Database::create(&path).map_err(|e| Unavailable::Io(format!("{}: {e}", path.display())))?
+            }
+        };
+        let mut cache =
+            Self { db, path, notes: FxHashMap::default(), pages: FxHashMap::default(), previous: None };
+        match cache.read(salt, output) {
+            Ok(()) => {}
+            Err(()) => {
+                // Unreadable contents: start from an empty cache.
+                rebuilt = true;
+                cache.notes.clear();
+                cache.pages.clear();
+                cache.previous = None;
+                drop(cache);
+                let path = root.join(CACHE_FILE);
+                let _ = std::fs::remove_file(&path);
+                let db = Database::create(&path)
+                    .map_err(|e| Unavailable::Io(format!("{}: {e}", path.display())))?;
+                cache = Self {
+                    db,
+                    path,
+                    notes: FxHashMap::default(),
+                    pages: FxHashMap::default(),
+                    previous: None,
+                };
+            }
+        }
+        Ok((cache, rebuilt))
+    }
+
+    fn read(&mut self, salt: &Hash, output: &Path) -> Result<(), ()> {
+        let txn = self.db.begin_read().map_err(|_| ())?;
+        let meta: Meta = match txn.open_table(META) {
+            Ok(t) => match t.get(META_KEY).map_err(|_| ())? {
+                Some(v) => postcard::from_bytes(v.value()).map_err(|_| ())?,
+                None => return Ok(()),
+            },
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
+            Err(_) => return Err(()),
+        };
+        if meta.format != FORMAT {
+            return Ok(());
+        }
+        if let Ok(t) = txn.open_table(NOTES) {
+            for row in t.iter().map_err(|_| ())? {
+                let (k, v) = row.map_err(|_| ())?;
+                let entry: NoteEntry = postcard::from_bytes(v.value()).map_err(|_| ())?;
+                self.notes.insert(k.value().to_owned(), entry);
+            }
+        }
+        let same_output = meta.salt == *salt
+            && Path::new(&meta.output) == output
+            && marker_stamp(output).is_some_and(|m| m == meta.marker);
+        if same_output && let Ok(t) = txn.open_table(PAGES) {
+            for row in t.iter().map_err(|_| ())? {
+                let (k, v) = row.map_err(|_| ())?;
+                let key: Hash = v.value().try_into().map_err(|_| ())?;
+                self.pages.insert(k.value().to_owned(), key);
+            }
+            self.previous = Some(output.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// The cached body of note `i`, when it is still what rendering would give.
+    pub(crate) fn body(&self, keys: &Keys, plan: &Plan<'_>, i: NoteIdx) -> Option<Valid> {
+        let vault = plan.vault;
+        let e = self.notes.get(&vault.notes[i].path)?;
+        let base = keys.base(plan, i);
+        if e.base != base {
+            return None;
+        }
+        let questions = keys.revive(vault, &e.questions)?;
+        if keys.answers(plan, &questions) != e.answers {
+            return None;
+        }
+        let attachments =
+            e.attachments.iter().map(|p| vault.files.lookup_path(p)).collect::<Option<Vec<_>>>()?;
+        let [tags, keywords, unwritten] = e.requested.clone().map(|v| v.into_iter().collect());
+        Some(Valid {
+            key: body_key(&base, &e.answers),
+            text: e.text.clone(),
+            asked: crate::plan::Asked {
+                attachments,
+                requested: Requested { tags, keywords, unwritten },
+                questions,
+            },
+            entry: e.clone(),
+        })
+    }
+
+    /// The key under which the page at `rel` was written by the previous build.
+    pub(crate) fn page(&self, rel: &str) -> Option<&Hash> {
+        self.pages.get(rel)
+    }
+
+    /// Remember this build (called after the output was swapped in).
+    pub(crate) fn save(self, record: Record) -> Result<(), String> {
+        let err = |e: &dyn std::fmt::Display| format!("{}: {e}", self.path.display());
+        let txn = self.db.begin_write().map_err(|e| err(&e))?;
+        for t in [NOTES, PAGES, META] {
+            match txn.delete_table(t) {
+                Ok(_) => {}
+                Err(e) => return Err(err(&e)),
+            }
+        }
+        {
+            let mut t = txn.open_table(NOTES).map_err(|e| err(&e))?;
+            for (path, entry) in &record.notes {
+                let bytes = postcard::to_stdvec(entry).map_err(|e| err(&e))?;
+                t.insert(path.as_str(), bytes.as_slice()).map_err(|e| err(&e))?;
+            }
+            let mut t = txn.open_table(PAGES).map_err(|e| err(&e))?;
+            for (rel, key) in &record.pages {
+                t.insert(rel.as_str(), key.as_slice()).map_err(|e| err(&e))?;
+            }
+            let meta = Meta {
+                format: FORMAT,
+                salt: record.salt,
+                output: record.output.to_string_lossy().into_owned(),
+                marker: marker_stamp(&record.output).unwrap_or_default(),
+                fresh: record.fresh,
+                counts: record.counts,
+            };
+            let bytes = postcard::to_stdvec(&meta).map_err(|e| err(&e))?;
+            let mut t = txn.open_table(META).map_err(|e| err(&e))?;
+            t.insert(META_KEY, bytes.as_slice()).map_err(|e| err(&e))?;
+        }
+        txn.commit().map_err(|e| err(&e))
+    }
+}
+
+/// The key of a valid body: its own inputs and its answers.
+pub(crate) fn body_key(base: &Hash, answers: &Hash) -> Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(base);
+    h.update(answers);
+    *h.finalize().as_bytes()
+}
+
+/// The cache entry of a body rendered in this build.
+pub(crate) fn entry(
+    keys: &Keys,
+    plan: &Plan<'_>,
+    i: NoteIdx,
+    text: &str,
+    asked: &crate::plan::Asked,
+) -> (Hash, NoteEntry) {
+    let vault = plan.vault;
+    let base = keys.base(plan, i);
+    let answers = keys.answers(plan, &asked.questions);
+    let questions = asked
+        .questions
+        .iter()
+        .map(|q| match q {
+            Question::Note(n) => Stored::Note(vault.notes[*n].path.clone()),
+            Question::Attachment(f) => Stored::Attachment(vault.files.path(*f).to_owned()),
+            Question::Unwritten(n) => Stored::Unwritten(n.clone()),
+            Question::Tag(n) => Stored::Tag(n.clone()),
+            Question::Keyword(n) => Stored::Keyword(n.clone()),
+        })
+        .collect();
+    let r = &asked.requested;
+    let pairs = |m: &std::collections::BTreeMap<String, String>| {
+        m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    };
+    let entry = NoteEntry {
+        base,
+        questions,
+        answers,
+        text: text.to_owned(),
+        attachments: asked.attachments.iter().map(|&f| vault.files.path(f).to_owned()).collect(),
+        requested: [pairs(&r.tags), pairs(&r.keywords), pairs(&r.unwritten)],
+        html: None,
+    };
+    (body_key(&base, &answers), entry)
+}
+
+/// What a finished build leaves in the cache.
+pub(crate) struct Record {
+    pub(crate) salt: Hash,
+    pub(crate) output: PathBuf,
+    pub(crate) notes: FxHashMap<String, NoteEntry>,
+    pub(crate) pages: Vec<(String, Hash)>,
+    pub(crate) fresh: Option<Hash>,
+    counts: Counts,
+}
+
+impl Record {
+    pub(crate) fn new(salt: Hash, output: PathBuf, fresh: Option<Hash>) -> Self {
+        Self {
+            salt,
+            output,
+            notes: FxHashMap::default(),
+            pages: Vec::new(),
+            fresh,
+            counts: Counts::default(),
+        }
+    }
+
+    pub(crate) fn count(&mut self, r: &BuildReport) {
+        self.counts = Counts {
+            pages: r.pages,
+            notes: r.notes,
+            drafts: r.drafts,
+            tags: r.tags,
+            keywords: r.keywords,
+            unwritten: r.unwritten,
+            attachments: r.attachments,
+            files: r.files,
+            bytes: r.bytes,
+        };
+    }
+}
+
+/// `(size, mtime, inode)` of the output's marker, written fresh by every build.
+fn marker_stamp(output: &Path) -> Option<(u64, i128, u64)> {
+    let meta = std::fs::metadata(output.join(crate::MARKER)).ok()?;
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let ino = 0;
+    Some((meta.len(), mtime_ns(&meta), ino))
+}
+
+/// The state of a vault before a build: the stamps of every file the build
+/// reads, hashed with vellum's identity and the build's options.
+#[derive(Debug, Clone)]
+pub struct Fresh {
+    /// `None` when a file changed within the last two seconds (or the vault
+    /// cannot be walked): such a state is never recorded or trusted.
+    key: Option<Hash>,
+    output: Option<PathBuf>,
+}
+
+impl Fresh {
+    /// Take the vault's stamps now, before loading it.
+    #[must_use]
+    pub fn take(root: &Path, opts: &BuildOptions) -> Self {
+        let output = absolute_output(&opts.output);
+        let Ok(mut stamps) = vellum_vault::file_stamps(root) else {
+            return Self { key: None, output };
+        };
+        if let Ok(entries) = std::fs::read_dir(root.join(crate::theme::THEME_DIR)) {
+            for e in entries.flatten() {
+                let name = format!("{}/{}", crate::theme::THEME_DIR, e.file_name().to_string_lossy());
+                let (size, mtime_ns) = e.metadata().map_or((0, 0), |m| (m.len(), mtime_ns(&m)));
+                stamps.push(vellum_vault::FileStamp { path: name, size, mtime_ns });
+            }
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX));
+        const RACY_NS: i128 = 2_000_000_000;
+        if stamps.iter().any(|s| s.mtime_ns == 0 || s.mtime_ns > now - RACY_NS) {
+            return Self { key: None, output };
+        }
+        let mut h = hasher();
+        h.update(&[u8::from(opts.include_drafts), u8::from(opts.preview)]);
+        put(&mut h, &output.as_deref().unwrap_or(Path::new("")).to_string_lossy());
+        for s in &stamps {
+            put(&mut h, &s.path);
+            h.update(&s.size.to_le_bytes());
+            h.update(&s.mtime_ns.to_le_bytes());
+        }
+        Self { key: Some(*h.finalize().as_bytes()), output }
+    }
+
+    pub(crate) fn key(&self) -> Option<Hash> {
+        self.key
+    }
+}
+
+/// The output folder as the build will name it: its parent canonical.
+pub(crate) fn absolute_output(output: &Path) -> Option<PathBuf> {
+    let name = output.file_name()?;
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(parent.canonicalize().ok()?.join(name))
+}
+
+/// When nothing changed since the last clean build into the same output
+/// (same vellum, options, vault and theme stamps; the output untouched), what
+/// that build reported. The vault is not loaded.
+#[must_use]
+pub fn up_to_date(root: &Path, fresh: &Fresh) -> Option<BuildReport> {
+    let key = fresh.key?;
+    let output = fresh.output.as_deref()?;
+    let path = root.join(CACHE_FILE);
+    if !path.is_file() {
+        return None;
+    }
+    let db = Database::open(&path).ok()?;
+    let txn = db.begin_read().ok()?;
+    let t = txn.open_table(META).ok()?;
+    let meta: Meta = postcard::from_bytes(t.get(META_KEY).ok()??.value()).ok()?;
+    if meta.format != FORMAT
+        || meta.fresh != Some(key)
+        || Path::new(&meta.output) != output
+        || marker_stamp(output) != Some(meta.marker)
+    {
+        return None;
+    }
+    let c = meta.counts;
+    Some(BuildReport {
+        output: output.to_path_buf(),
+        pages: c.pages,
+        notes: c.notes,
+        drafts: c.drafts,
+        tags: c.tags,
+        keywords: c.keywords,
+        unwritten: c.unwritten,
+        attachments: c.attachments,
+        files: c.files,
+        bytes: c.bytes,
+        up_to_date: true,
+        ..BuildReport::default()
+    })
+}
