@@ -252,7 +252,7 @@ pub fn build(vault: &Vault, opts: &BuildOptions) -> Result<BuildReport, BuildErr
         output: &staging.output,
         fresh: opts.fresh.as_ref().and_then(Fresh::key),
     });
-    let (_, cached) = run(vault, opts, site, &theme, &mut writer, &mut report, cache_at)?;
+    let (_, cached) = run(vault, opts, site, &theme, &mut writer, &mut report, Mode::Disk(cache_at))?;
     let swap = Instant::now();
     staging.commit()?;
     report.files = writer.files + 1;
@@ -303,9 +303,72 @@ pub(crate) struct CacheAt<'a> {
     fresh: Option<cache::Hash>,
 }
 
+/// Where [`run`] builds: to disk (bodies dropped once their page is written,
+/// with or without the build cache), or into memory for `vellum serve`
+/// (every body kept for incremental edits).
+pub(crate) enum Mode<'a> {
+    Disk(Option<CacheAt<'a>>),
+    Memory,
+}
+
 /// What [`run`] hands back: every body, and the open cache with what this
 /// build leaves in it (saved once the output is in place).
 type Ran = (Vec<Option<Body>>, Option<(cache::Cache, cache::Record)>);
+
+/// What rendering a run of note pages needs.
+struct NoteJob<'a, 'v> {
+    vault: &'v Vault,
+    plan: &'a Plan<'v>,
+    theme: &'a Theme,
+    globals: &'a Globals,
+    cards: &'a [Option<pages::Card>],
+    bodies: &'a [Option<Body>],
+    notes: &'a [usize],
+    cached: Option<&'a cache::Cache>,
+    previous: Option<&'a std::path::Path>,
+    salt: Option<cache::Hash>,
+    render_opts: &'a RenderOptions,
+    budget: usize,
+    rendered: &'a std::sync::atomic::AtomicUsize,
+    progress: &'a Progress,
+}
+
+/// The pages of `job.notes`: linked from the previous output when the cache
+/// knows them unchanged, else rendered (with the body rendered first when
+/// only its cached form is at hand).
+fn note_pages(job: &NoteJob<'_, '_>) -> Result<Vec<(Page, Option<cache::Hash>)>, BuildError> {
+    let plan = job.plan;
+    job.notes
+        .par_iter()
+        .filter_map(|&i| {
+            let body = job.bodies[i].as_ref()?;
+            let rel = format!("{}index.html", plan.rel[i].as_deref()?);
+            job.progress.inc(1);
+            let mut key = None;
+            if let (Some(body_key), Some(salt)) = (body.key, job.salt) {
+                let k = plan.note_page_key(i, job.cards, body, &[&salt, b"note.html", &body_key])?;
+                key = Some(k);
+                let from = job
+                    .previous
+                    .filter(|_| job.cached.is_some_and(|c| c.page(&rel) == Some(&k)))
+                    .map(|p| p.join(&rel));
+                if let Some(from) = from {
+                    return Some(Ok((Page::Reused(rel, from), key)));
+                }
+            }
+            let fresh;
+            let body = if body.cached {
+                job.rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                fresh = render_body(job.vault, plan, i, job.render_opts, job.budget);
+                &fresh
+            } else {
+                body
+            };
+            let ctx = plan.note_context(job.globals, i, job.cards, body)?;
+            Some(job.theme.render("note.html", ctx).map(|html| (Page::Written(rel, html.into_bytes()), key)))
+        })
+        .collect()
+}
 
 /// A page of the note-page phase: rendered, or taken from the previous output.
 enum Page {
@@ -320,8 +383,12 @@ fn run(
     theme: &Theme,
     writer: &mut dyn Sink,
     report: &mut BuildReport,
-    cache_at: Option<CacheAt<'_>>,
+    mode: Mode<'_>,
 ) -> Result<Ran, BuildError> {
+    let (cache_at, keep_html) = match mode {
+        Mode::Disk(cache_at) => (cache_at, false),
+        Mode::Memory => (None, true),
+    };
     let mut plan = Plan::new(vault, site, opts.include_drafts);
     let n_pub = plan.published.len();
     let progress = Progress::new(opts.progress, (n_pub as u64) * 2);
@@ -351,104 +418,132 @@ fn run(
         }
     }
 
-    // Render note bodies (or take them from the cache).
+    // Note bodies (rendered, or taken from the cache) and their pages, chunk
+    // by chunk: a body's HTML is dropped once its page is written (unless
+    // `keep_html`, or the feed needs it), so the bodies of the whole vault are
+    // never in memory at once. The pages are rendered with the plan as it is
+    // before rendering; if a body asked for a page the plan did not foresee
+    // (a tag, keyword or unwritten note met only in rendered text), the plan
+    // grows and every note page is rendered again over the first ones.
     progress.phase("render");
-    let t = Instant::now();
+    let start = Instant::now();
+    let mut render_time = Duration::ZERO;
+    let write_before = writer.write_time();
     let render_opts = RenderOptions::default();
     let budget = feeds::text_budget(n_pub);
     let rendered_count = std::sync::atomic::AtomicUsize::new(0);
     let in_feed: rustc_hash::FxHashSet<usize> = feeds::feed_notes(&plan).into_iter().collect();
-    let rendered: Vec<(usize, Body, Option<cache::NoteEntry>)> = plan
-        .published
-        .par_iter()
-        .map(|&i| {
-            progress.inc(1);
-            let Some((keys, c)) = &cached else {
-                rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return (i, render_body(vault, &plan, i, &render_opts, budget), None);
-            };
-            if let Some(v) = c.body(keys, &plan, i) {
-                let mut entry = v.entry;
-                let html = if in_feed.contains(&i) {
-                    entry.html.clone().unwrap_or_default()
-                } else {
-                    entry.html = None;
-                    String::new()
-                };
-                let body = Body {
-                    html,
-                    text: v.text,
-                    asked: v.asked,
-                    key: Some(v.key),
-                    cached: true,
-                    ..Body::default()
-                };
-                return (i, body, Some(entry));
-            }
-            rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let mut body = render_body(vault, &plan, i, &render_opts, budget);
-            let (key, mut entry) = cache::entry(keys, &plan, i, &body.text, &body.asked);
-            if in_feed.contains(&i) {
-                entry.html = Some(body.html.clone());
-            }
-            body.key = Some(key);
-            (i, body, Some(entry))
-        })
-        .collect();
     let mut bodies: Vec<Option<Body>> = (0..vault.notes.len()).map(|_| None).collect();
-    for (i, b, entry) in rendered {
-        if let (Some(e), Some(record)) = (entry, record.as_mut()) {
-            record.notes.insert(vault.notes[i].path.clone(), e);
+    let mut cards = plan.cards();
+    let mut globals = Globals::new(&plan, opts.include_drafts, opts.preview, theme.has_custom_css);
+    let previous = cached.as_ref().and_then(|(_, c)| c.previous.clone());
+    let salt = cached.as_ref().map(|(k, _)| k.salt);
+    for chunk in plan.published.chunks(512) {
+        let t = Instant::now();
+        let rendered: Vec<(usize, Body, Option<cache::NoteEntry>)> = chunk
+            .par_iter()
+            .map(|&i| {
+                progress.inc(1);
+                let Some((keys, c)) = &cached else {
+                    rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return (i, render_body(vault, &plan, i, &render_opts, budget), None);
+                };
+                if let Some(v) = c.body(keys, &plan, i) {
+                    let mut entry = v.entry;
+                    let html = if in_feed.contains(&i) {
+                        entry.html.clone().unwrap_or_default()
+                    } else {
+                        entry.html = None;
+                        String::new()
+                    };
+                    let body = Body {
+                        html,
+                        text: v.text,
+                        asked: v.asked,
+                        key: Some(v.key),
+                        cached: true,
+                        ..Body::default()
+                    };
+                    return (i, body, Some(entry));
+                }
+                rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let mut body = render_body(vault, &plan, i, &render_opts, budget);
+                let (key, mut entry) = cache::entry(keys, &plan, i, &body.text, &body.asked);
+                if in_feed.contains(&i) {
+                    entry.html = Some(body.html.clone());
+                }
+                body.key = Some(key);
+                (i, body, Some(entry))
+            })
+            .collect();
+        for (i, b, entry) in rendered {
+            if let (Some(e), Some(record)) = (entry, record.as_mut()) {
+                record.notes.insert(vault.notes[i].path.clone(), e);
+            }
+            bodies[i] = Some(b);
         }
-        bodies[i] = Some(b);
+        render_time += t.elapsed();
+        let pages = note_pages(&NoteJob {
+            vault,
+            plan: &plan,
+            theme,
+            globals: &globals,
+            cards: &cards,
+            bodies: &bodies,
+            notes: chunk,
+            cached: cached.as_ref().map(|(_, c)| c),
+            previous: previous.as_deref(),
+            salt,
+            render_opts: &render_opts,
+            budget,
+            rendered: &rendered_count,
+            progress: &progress,
+        })?;
+        report.pages += pages.len();
+        add_pages(writer, pages, record.as_mut(), false)?;
+        if !keep_html {
+            for &i in chunk.iter().filter(|i| !in_feed.contains(i)) {
+                if let Some(b) = bodies[i].as_mut() {
+                    b.html = String::new();
+                    b.toc = Vec::new();
+                    b.cached = true;
+                }
+            }
+        }
     }
     let (used, requested) = asked_by(&bodies);
-    plan.add_requested(requested);
-    report.timings.render = t.elapsed();
+    if !requested.is_empty() {
+        plan.add_requested(requested);
+        cards = plan.cards();
+        globals = Globals::new(&plan, opts.include_drafts, opts.preview, theme.has_custom_css);
+        writer.sync()?;
+        let pages = note_pages(&NoteJob {
+            vault,
+            plan: &plan,
+            theme,
+            globals: &globals,
+            cards: &cards,
+            bodies: &bodies,
+            notes: &plan.published,
+            cached: cached.as_ref().map(|(_, c)| c),
+            previous: previous.as_deref(),
+            salt,
+            render_opts: &render_opts,
+            budget,
+            rendered: &rendered_count,
+            progress: &progress,
+        })?;
+        add_pages(writer, pages, record.as_mut(), true)?;
+    }
+    report.timings.render = render_time;
 
-    // Note pages and every other page.
+    // Every other page.
     progress.phase("pages");
-    let t = Instant::now();
-    let write_before = writer.write_time();
-    let cards = plan.cards();
-    let globals = Globals::new(&plan, opts.include_drafts, opts.preview, theme.has_custom_css);
-    let previous = cached.as_ref().and_then(|(_, c)| c.previous.clone());
     // When the previous output has the page at `rel` under `key`, its file there.
     let reusable = |rel: &str, key: &cache::Hash| {
         let (_, c) = cached.as_ref()?;
         previous.as_ref().filter(|_| c.page(rel) == Some(key)).map(|p| p.join(rel))
     };
-    let salt = cached.as_ref().map(|(k, _)| k.salt);
-    for chunk in plan.published.chunks(512) {
-        let pages: Vec<(Page, Option<cache::Hash>)> = chunk
-            .par_iter()
-            .filter_map(|&i| {
-                let body = bodies[i].as_ref()?;
-                let rel = format!("{}index.html", plan.rel[i].as_deref()?);
-                progress.inc(1);
-                let mut key = None;
-                if let (Some(body_key), Some(salt)) = (body.key, salt) {
-                    let k = plan.note_page_key(i, &cards, body, &[&salt, b"note.html", &body_key])?;
-                    key = Some(k);
-                    if let Some(from) = reusable(&rel, &k) {
-                        return Some(Ok((Page::Reused(rel, from), key)));
-                    }
-                }
-                let fresh;
-                let body = if body.cached {
-                    rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    fresh = render_body(vault, &plan, i, &render_opts, budget);
-                    &fresh
-                } else {
-                    body
-                };
-                let ctx = plan.note_context(&globals, i, &cards, body)?;
-                Some(theme.render("note.html", ctx).map(|html| (Page::Written(rel, html.into_bytes()), key)))
-            })
-            .collect::<Result<_, _>>()?;
-        report.pages += pages.len();
-        add_pages(writer, pages, record.as_mut())?;
-    }
     let others = plan.other_pages(&globals, &cards, &|_, _| true);
     let pages: Vec<(Page, Option<cache::Hash>)> = others
         .into_par_iter()
@@ -465,7 +560,7 @@ fn run(
         })
         .collect::<Result<_, _>>()?;
     report.pages += pages.len();
-    add_pages(writer, pages, record.as_mut())?;
+    add_pages(writer, pages, record.as_mut(), false)?;
     for (name, text) in &theme.assets {
         let mut text = text.clone();
         if name == "style.css" {
@@ -480,7 +575,8 @@ fn run(
     report.tags = plan.tags.len();
     report.keywords = plan.keywords.len();
     report.unwritten = plan.unwritten.len();
-    report.timings.pages = t.elapsed().saturating_sub(writer.write_time() - write_before);
+    report.timings.pages =
+        start.elapsed().saturating_sub(render_time).saturating_sub(writer.write_time() - write_before);
 
     // The feed carries whole bodies: render the cached ones it shows.
     let feed_cached: Vec<usize> = feeds::feed_notes(&plan)
@@ -551,14 +647,20 @@ fn run(
     Ok((bodies, cached.zip(record).map(|((_, c), r)| (c, r))))
 }
 
-/// Queue pages (written or linked from the previous output) and record their keys.
+/// Queue pages (written or linked from the previous output) and record
+/// their keys; with `replace`, over pages of the same names written before.
 fn add_pages(
     writer: &mut dyn Sink,
     pages: Vec<(Page, Option<cache::Hash>)>,
     mut record: Option<&mut cache::Record>,
+    replace: bool,
 ) -> Result<(), BuildError> {
     for (page, key) in pages {
         let rel = match page {
+            Page::Written(rel, html) if replace => {
+                writer.replace(rel.clone(), html)?;
+                rel
+            }
             Page::Written(rel, html) => {
                 writer.add(rel.clone(), html)?;
                 rel

@@ -128,7 +128,8 @@ fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> 
     let site = config::Site::resolve(cfg, &vault.root);
     let mut sink = MemorySink::default();
     let mut report = BuildReport::default();
-    let (bodies, _) = crate::run(vault, opts, site.clone(), theme, &mut sink, &mut report, None)?;
+    let (bodies, _) =
+        crate::run(vault, opts, site.clone(), theme, &mut sink, &mut report, crate::Mode::Memory)?;
     report.files = sink.files.len();
     report.timings.total = start.elapsed();
     // The same plan again, to remember its shape (planning is cheap next to rendering).

@@ -123,6 +123,21 @@ impl Staging {
     }
 }
 
+/// Put `from` at `to` as a hard link (a copy where the file system cannot
+/// link). A file already at `to` (a page written again) is unlinked first:
+/// it may itself be a link to `from`, and copying onto it would truncate both.
+fn place(from: &Path, to: &Path) -> std::io::Result<u64> {
+    match std::fs::remove_file(to) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    match std::fs::hard_link(from, to) {
+        Ok(()) => Ok(std::fs::metadata(to)?.len()),
+        Err(_) => std::fs::copy(from, to),
+    }
+}
+
 /// Delete a folder, its top-level entries in parallel (a site has thousands
 /// of page folders; one thread deleting them is most of a rebuild's write time).
 fn remove_tree(dir: &Path) -> Result<(), BuildError> {
@@ -148,6 +163,10 @@ impl Drop for Staging {
 pub(crate) trait Sink {
     /// Queue `content` for the output-relative path `rel` (`/` separators).
     fn add(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError>;
+    /// Replace the file added at `rel` before [`Sink::sync`].
+    fn replace(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError>;
+    /// Write everything queued (before [`Sink::replace`]).
+    fn sync(&mut self) -> Result<(), BuildError>;
     /// Put the file `from` (a page of the previous output) at `rel` unchanged.
     fn reuse(&mut self, rel: String, from: PathBuf) -> Result<(), BuildError>;
     /// Whether a file was already added at `rel` (compared case-insensitively).
@@ -162,6 +181,21 @@ pub(crate) trait Sink {
 impl Sink for Writer {
     fn add(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError> {
         Writer::add(self, rel, content)
+    }
+    fn replace(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError> {
+        // A file of the staging folder may be a hard link into the previous
+        // output: unlink it, never write through it.
+        let path = self.root.join(&rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(BuildError::Io { path, source: e }),
+        }
+        self.files = self.files.saturating_sub(1);
+        Writer::add(self, rel, content)
+    }
+    fn sync(&mut self) -> Result<(), BuildError> {
+        self.flush()
     }
     fn reuse(&mut self, rel: String, from: PathBuf) -> Result<(), BuildError> {
         self.names.insert(rel.to_lowercase());
@@ -206,6 +240,12 @@ impl Sink for MemorySink {
     fn reuse(&mut self, rel: String, from: PathBuf) -> Result<(), BuildError> {
         let content = std::fs::read(&from).map_err(io_err(&from))?;
         self.add(rel, content)
+    }
+    fn replace(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError> {
+        self.add(rel, content)
+    }
+    fn sync(&mut self) -> Result<(), BuildError> {
+        Ok(())
     }
     fn has(&self, rel: &str) -> bool {
         self.names.contains(&rel.to_lowercase())
@@ -293,10 +333,7 @@ impl Writer {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(io_err(dir))?;
             }
-            let n = match std::fs::hard_link(from, &path) {
-                Ok(()) => std::fs::metadata(&path).map_or(0, |m| m.len()),
-                Err(_) => std::fs::copy(from, &path).map_err(io_err(from))?,
-            };
+            let n = place(from, &path).map_err(io_err(from))?;
             bytes.fetch_add(n, Ordering::Relaxed);
             Ok::<(), BuildError>(())
         })?;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use minijinja::Value;
 use minijinja::value::Serde;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use vellum_render::TocEntry;
@@ -47,9 +48,62 @@ pub(crate) struct Counted {
     pub(crate) leaf: String,
 }
 
-/// A note as lists show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A note as lists show it: [`CardData`] plus its template value, built
+/// once. A tag page, the timeline and every backlinks list show the same
+/// cards; serialized for a template, a card is that one shared
+/// [`minijinja::Value`] (minijinja keeps a `Value` met during serialization
+/// as a handle, without copying), not a fresh copy of its strings per page.
+/// Serialized for anything else (JSON files, build-cache keys) it is its data.
+#[derive(Debug, Clone)]
 pub(crate) struct Card {
+    data: CardData,
+    value: std::sync::OnceLock<Value>,
+}
+
+impl Card {
+    pub(crate) fn new(data: CardData) -> Self {
+        Self { data, value: std::sync::OnceLock::new() }
+    }
+
+    /// The card's fields.
+    pub(crate) fn data(&self) -> &CardData {
+        &self.data
+    }
+
+    /// The template value of the card (built on first use).
+    pub(crate) fn value(&self) -> &Value {
+        self.value.get_or_init(|| Value::from(Serde(&self.data)))
+    }
+}
+
+impl std::ops::Deref for Card {
+    type Target = CardData;
+    fn deref(&self) -> &CardData {
+        &self.data
+    }
+}
+
+impl PartialEq for Card {
+    fn eq(&self, other: &Self) -> bool {
+        self.data == other.data
+    }
+}
+
+impl Eq for Card {}
+
+impl Serialize for Card {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if minijinja::value::serializing_for_value() {
+            self.value().serialize(s)
+        } else {
+            self.data.serialize(s)
+        }
+    }
+}
+
+/// The fields of a [`Card`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct CardData {
     pub(crate) title: String,
     pub(crate) url: String,
     pub(crate) path: String,
@@ -73,7 +127,7 @@ struct Toc<'a> {
 #[derive(Serialize)]
 struct NoteView<'a> {
     #[serde(flatten)]
-    card: &'a Card,
+    card: &'a CardData,
     note_id: Option<&'a str>,
     aliases: Vec<&'a str>,
     keywords: Vec<Named>,
@@ -255,7 +309,7 @@ impl Plan<'_> {
                 .into_iter()
                 .filter_map(|t| self.tags.get(&t).map(|info| Named { url: self.url(&info.rel), name: t }))
                 .collect();
-            cards[i] = Some(Card {
+            cards[i] = Some(Card::new(CardData {
                 title: n.title.clone(),
                 url: self.note_url(i).unwrap_or_default(),
                 path: n.path.clone(),
@@ -267,8 +321,12 @@ impl Plan<'_> {
                 words: n.note.words,
                 draft: n.is_draft(),
                 tags,
-            });
+            }));
         }
+        // The template values, in parallel, before pages share them.
+        cards.par_iter().flatten().for_each(|c| {
+            c.value();
+        });
         cards
     }
 
@@ -343,7 +401,7 @@ impl Plan<'_> {
             .map(|(name, url, _)| Named { name, url })
             .collect();
         let view = NoteView {
-            card,
+            card: card.data(),
             note_id: p.note_id.as_ref().map(|id| id.value.as_str()),
             aliases: p.aliases.iter().map(|a| a.value.as_str()).collect(),
             keywords,

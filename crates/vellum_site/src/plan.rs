@@ -444,6 +444,11 @@ pub(crate) enum Question {
 }
 
 impl Requested {
+    /// Whether no unforeseen page was asked for.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.keywords.is_empty() && self.unwritten.is_empty()
+    }
+
     /// Add `other`'s names; the first name seen for a key wins.
     pub(crate) fn merge(&mut self, other: &Requested) {
         for (mine, theirs) in [

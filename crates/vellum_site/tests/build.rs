@@ -417,3 +417,45 @@ fn broken_frontmatter_is_never_published() {
         }
     }
 }
+
+/// Pages only rendering finds (an unresolved embed, an embedded missing
+/// image, a same-note link the text shows as a tag) are added after the note
+/// pages were written once; the note pages are then written again, and every
+/// link lands, in a build with and without the cache, and in memory.
+#[test]
+fn pages_only_rendering_finds() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let text = "---\ntitle: Finder\ncreated: 2024-01-02\n---\n![[missing.png]] and ![[Gone Note]] and [[#Local]].\n\nSee [[Other]].\n";
+    let vault = temp_vault(
+        &tmp.path().join("vault"),
+        &[
+            ("Finder.md", text),
+            ("Other.md", "---\ntitle: Other\ncreated: 2024-01-03\n---\nBack to [[Finder]].\n"),
+        ],
+    );
+    let out = tmp.path().join("out");
+    build(&vault, &opts(&out)).expect("build");
+    assert!(out.join("unwritten/gone-note/index.html").is_file(), "the unresolved embed has its page");
+    let finder = read(&out, "finder/index.html");
+    assert!(finder.contains("href=\"/unwritten/gone-note/\""), "and the note links to it");
+    assert!(check_links(&out, "/") > 5);
+    let plain = files(&out);
+
+    let mut cached = opts(&tmp.path().join("cached"));
+    cached.cache = true;
+    for round in ["empty cache", "full cache"] {
+        build(&vault, &cached).expect("cached build");
+        let got = files(&tmp.path().join("cached"));
+        let differ: Vec<&String> = got.iter().filter(|f| !plain.contains(f)).map(|(name, _)| name).collect();
+        assert!(
+            differ.is_empty() && got.len() == plain.len(),
+            "{round}: differ from an uncached build: {differ:?}"
+        );
+    }
+    let live = vellum_site::LiveSite::build(vault, vellum_site::BuildOptions::new("unused")).expect("live");
+    for (rel, bytes) in &plain {
+        if let Some(vellum_site::SiteFile::Generated(mem)) = live.files().get(rel) {
+            assert_eq!(&mem[..], &bytes[..], "{rel}: in memory as on disk");
+        }
+    }
+}
