@@ -351,7 +351,9 @@ fn note_pages(job: &NoteJob<'_, '_>) -> Result<Vec<(Page, Option<cache::Hash>)>,
                 let from = job
                     .previous
                     .filter(|_| job.cached.is_some_and(|c| c.page(&rel) == Some(&k)))
-                    .map(|p| p.join(&rel));
+                    .map(|p| p.join(&rel))
+                    // A page deleted from the output by hand is rendered again.
+                    .filter(|from| from.is_file());
                 if let Some(from) = from {
                     return Some(Ok((Page::Reused(rel, from), key)));
                 }
@@ -542,7 +544,7 @@ fn run(
     // When the previous output has the page at `rel` under `key`, its file there.
     let reusable = |rel: &str, key: &cache::Hash| {
         let (_, c) = cached.as_ref()?;
-        previous.as_ref().filter(|_| c.page(rel) == Some(key)).map(|p| p.join(rel))
+        previous.as_ref().filter(|_| c.page(rel) == Some(key)).map(|p| p.join(rel)).filter(|f| f.is_file())
     };
     let others = plan.other_pages(&globals, &cards, &|_, _| true);
     let pages: Vec<(Page, Option<cache::Hash>)> = others

@@ -191,6 +191,18 @@ fn every_kind_of_change_builds_the_same_bytes_as_no_cache() {
     let settings = std::fs::read_to_string(&toml).unwrap_or_default();
     std::fs::write(&toml, settings.replace("title = \"", "title = \"Renamed ")).expect("write");
     b.both("site settings changed");
+    // Pages deleted from the output by hand are written again.
+    let index = b.cached.join("index.html");
+    std::fs::remove_file(&index).expect("remove");
+    let some_note = std::fs::read_dir(&b.cached)
+        .expect("read_dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("index.html"))
+        .find(|p| p.is_file() && !p.starts_with(b.cached.join("tags")))
+        .expect("a page folder");
+    std::fs::remove_file(&some_note).expect("remove");
+    let r = b.both("pages deleted from the output");
+    assert!(r.reused > 0, "the other pages are still linked");
     // A damaged cache is detected and rebuilt.
     std::fs::write(b.path(vellum_site::CACHE_FILE), b"this is not a redb file").expect("write");
     let r = b.both("damaged cache");
