@@ -147,8 +147,32 @@ fn put(h: &mut blake3::Hasher, s: &str) {
     h.update(s.as_bytes());
 }
 
-/// Hash anything serializable through its JSON form, without building it.
+thread_local! {
+    static KEYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a build-cache key is being computed on this thread: a
+/// [`Card`](crate::pages::Card) then serializes as its digest, so a page that
+/// lists ten thousand cards hashes ten thousand digests, not their text.
+pub(crate) fn keying() -> bool {
+    KEYING.with(std::cell::Cell::get)
+}
+
+/// Hash anything serializable through its JSON form, without building it
+/// (cards count as their digests, see [`keying`]).
 pub(crate) fn hash_serialized<T: Serialize + ?Sized>(parts: &[&[u8]], value: &T) -> Hash {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            KEYING.with(|k| k.set(self.0));
+        }
+    }
+    let _reset = Reset(KEYING.with(|k| k.replace(true)));
+    hash_json(parts, value)
+}
+
+/// BLAKE3 of `parts` and the JSON of `value`.
+pub(crate) fn hash_json<T: Serialize + ?Sized>(parts: &[&[u8]], value: &T) -> Hash {
     struct W<'a>(&'a mut blake3::Hasher);
     impl std::io::Write for W<'_> {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

@@ -252,7 +252,7 @@ pub fn build(vault: &Vault, opts: &BuildOptions) -> Result<BuildReport, BuildErr
         output: &staging.output,
         fresh: opts.fresh.as_ref().and_then(Fresh::key),
     });
-    let (_, cached) = run(vault, opts, site, &theme, &mut writer, &mut report, Mode::Disk(cache_at))?;
+    let (_, cached, _) = run(vault, opts, site, &theme, &mut writer, &mut report, Mode::Disk(cache_at))?;
     let swap = Instant::now();
     staging.commit()?;
     report.files = writer.files + 1;
@@ -313,7 +313,9 @@ pub(crate) enum Mode<'a> {
 
 /// What [`run`] hands back: every body, and the open cache with what this
 /// build leaves in it (saved once the output is in place).
-type Ran = (Vec<Option<Body>>, Option<(cache::Cache, cache::Record)>);
+/// And the key of each page other than the notes' (`LiveSite` keeps them
+/// to skip refilling a page whose context did not change).
+type Ran = (Vec<Option<Body>>, Option<(cache::Cache, cache::Record)>, Vec<(String, cache::Hash)>);
 
 /// What rendering a run of note pages needs.
 struct NoteJob<'a, 'v> {
@@ -547,12 +549,14 @@ fn run(
         previous.as_ref().filter(|_| c.page(rel) == Some(key)).map(|p| p.join(rel)).filter(|f| f.is_file())
     };
     let others = plan.other_pages(&globals, &cards, &|_, _| true);
+    let other_keys: Vec<(String, cache::Hash)> =
+        others.iter().map(|(rel, _, (_, k))| (rel.clone(), *k)).collect();
     let pages: Vec<(Page, Option<cache::Hash>)> = others
         .into_par_iter()
-        .map(|(rel, name, ctx)| {
+        .map(|(rel, name, (ctx, ctx_key))| {
             let mut key = None;
             if let Some(salt) = salt {
-                let k = cache::hash_serialized(&[&salt, name.as_bytes()], &ctx);
+                let k = cache::hash_json(&[&salt, name.as_bytes(), &ctx_key], &());
                 key = Some(k);
                 if let Some(from) = reusable(&rel, &k) {
                     return Ok((Page::Reused(rel, from), key));
@@ -599,25 +603,28 @@ fn run(
     }
 
     // Search index and previews.
+    // Each phase's time leaves out the writing its files set off (the write phase's).
+    let since =
+        |t: Instant, w: Duration, writer: &dyn Sink| t.elapsed().saturating_sub(writer.write_time() - w);
     progress.phase("search");
-    let t = Instant::now();
+    let (t, w) = (Instant::now(), writer.write_time());
     writer.add("search-index.json".to_owned(), feeds::search_index(&plan, &cards, &bodies))?;
     writer.add("previews.json".to_owned(), feeds::previews(&plan, &cards))?;
-    report.timings.search = t.elapsed();
+    report.timings.search = since(t, w, writer);
 
     // Graph.
     progress.phase("graph");
-    let t = Instant::now();
+    let (t, w) = (Instant::now(), writer.write_time());
     writer.add("graph.json".to_owned(), graph::site_json(&plan, &cards))?;
-    report.timings.graph = t.elapsed();
+    report.timings.graph = since(t, w, writer);
 
     // Feed, sitemap, robots.
     progress.phase("feed");
-    let t = Instant::now();
+    let (t, w) = (Instant::now(), writer.write_time());
     writer.add("feed.xml".to_owned(), feeds::atom(&plan, &cards, &bodies)?)?;
     writer.add("sitemap.xml".to_owned(), feeds::sitemap(&plan, &cards))?;
     writer.add("robots.txt".to_owned(), feeds::robots(&plan))?;
-    report.timings.feed = t.elapsed();
+    report.timings.feed = since(t, w, writer);
 
     // Attachments, then everything still queued.
     progress.phase("write");
@@ -646,7 +653,7 @@ fn run(
     report.attachments = copies.len();
     writer.finish(&copies)?;
     progress.finish();
-    Ok((bodies, cached.zip(record).map(|((_, c), r)| (c, r))))
+    Ok((bodies, cached.zip(record).map(|((_, c), r)| (c, r)), other_keys))
 }
 
 /// Queue pages (written or linked from the previous output) and record

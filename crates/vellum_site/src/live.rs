@@ -76,11 +76,21 @@ struct Shape {
     others: FxHashSet<String>,
     /// The notes each tag, keyword and unwritten page lists, by folder.
     lists: FxHashMap<String, Vec<NoteIdx>>,
+    /// The context key of each page other than the notes' (see
+    /// `Globals::keyed_context`): an edit refills only the pages whose key changed.
+    page_keys: FxHashMap<String, crate::cache::Hash>,
 }
 
 impl Shape {
-    fn of(plan: &Plan<'_>, cards: Vec<Option<Card>>, others: FxHashSet<String>) -> Self {
+    fn of(
+        plan: &Plan<'_>,
+        cards: Vec<Option<Card>>,
+        others: FxHashSet<String>,
+        mut page_keys: FxHashMap<String, crate::cache::Hash>,
+    ) -> Self {
+        page_keys.retain(|rel, _| others.contains(rel));
         Self {
+            page_keys,
             published: plan.published.clone(),
             rel: plan.rel.clone(),
             rank: plan.rank.clone(),
@@ -128,7 +138,7 @@ fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> 
     let site = config::Site::resolve(cfg, &vault.root);
     let mut sink = MemorySink::default();
     let mut report = BuildReport::default();
-    let (bodies, _) =
+    let (bodies, _, page_keys) =
         crate::run(vault, opts, site.clone(), theme, &mut sink, &mut report, crate::Mode::Memory)?;
     report.files = sink.files.len();
     report.timings.total = start.elapsed();
@@ -141,7 +151,7 @@ fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> 
         .filter_map(|&i| plan.rel[i].as_ref().map(|r| format!("{r}index.html")))
         .collect();
     let others = sink.files.keys().filter(|k| !notes.contains(*k)).cloned().collect();
-    let shape = Shape::of(&plan, plan.cards(), others);
+    let shape = Shape::of(&plan, plan.cards(), others, page_keys.into_iter().collect());
     Ok((sink, bodies, report, shape))
 }
 
@@ -356,15 +366,28 @@ impl LiveSite {
             old_lists.get(rel).is_none_or(|old| old.as_slice() != notes)
                 || notes.iter().any(|n| changed_set.contains(n))
         };
-        let others: Vec<(String, Vec<u8>)> = plan
+        // Of those, and of the index and digests, only the pages whose context
+        // key changed are filled again.
+        let old_keys = &self.shape.page_keys;
+        let files = &self.files;
+        let others: Vec<(String, Option<Vec<u8>>, crate::cache::Hash)> = plan
             .other_pages(&globals, &cards, &keep)
             .into_par_iter()
-            .map(|(rel, name, ctx)| theme.render(name, ctx).map(|h| (rel, h.into_bytes())))
+            .map(|(rel, name, (ctx, key))| {
+                if old_keys.get(&rel) == Some(&key) && files.contains_key(&rel) {
+                    return Ok((rel, None, key));
+                }
+                theme.render(name, ctx).map(|h| (rel, Some(h.into_bytes()), key))
+            })
             .collect::<Result<_, _>>()?;
+        let mut page_keys = self.shape.page_keys.clone();
         let mut other_keys: FxHashSet<String> = FxHashSet::default();
-        for (rel, html) in others {
+        for (rel, html, key) in others {
             other_keys.insert(rel.clone());
-            sink.add(rel, html)?;
+            page_keys.insert(rel.clone(), key);
+            if let Some(html) = html {
+                sink.add(rel, html)?;
+            }
         }
         // The pages left as they were are still part of the site.
         other_keys.extend(old_lists.keys().map(|rel| format!("{rel}index.html")));
@@ -424,7 +447,7 @@ impl LiveSite {
             }
         }
         changed.sort_by(|a, b| a.0.cmp(&b.0));
-        self.shape = Shape::of(&plan, cards, other_keys);
+        self.shape = Shape::of(&plan, cards, other_keys, page_keys);
         step("diff");
         Ok(Some(Update { changed, elapsed: start.elapsed(), full: false, rendered: render.len(), steps }))
     }

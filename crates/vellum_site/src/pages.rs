@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use minijinja::Value;
 use minijinja::value::Serde;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use vellum_render::TocEntry;
@@ -53,16 +52,23 @@ pub(crate) struct Counted {
 /// cards; serialized for a template, a card is that one shared
 /// [`minijinja::Value`] (minijinja keeps a `Value` met during serialization
 /// as a handle, without copying), not a fresh copy of its strings per page.
-/// Serialized for anything else (JSON files, build-cache keys) it is its data.
+/// Serialized for a build-cache key it is its digest; for anything else (the
+/// JSON files) its data.
 #[derive(Debug, Clone)]
 pub(crate) struct Card {
     data: CardData,
     value: std::sync::OnceLock<Value>,
+    digest: std::sync::OnceLock<crate::cache::Hash>,
 }
 
 impl Card {
     pub(crate) fn new(data: CardData) -> Self {
-        Self { data, value: std::sync::OnceLock::new() }
+        Self { data, value: std::sync::OnceLock::new(), digest: std::sync::OnceLock::new() }
+    }
+
+    /// A hash of the card's fields (what build-cache keys see of it).
+    pub(crate) fn digest(&self) -> &crate::cache::Hash {
+        self.digest.get_or_init(|| crate::cache::hash_json(&[], &self.data))
     }
 
     /// The card's fields.
@@ -95,6 +101,8 @@ impl Serialize for Card {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if minijinja::value::serializing_for_value() {
             self.value().serialize(s)
+        } else if crate::cache::keying() {
+            s.serialize_bytes(self.digest())
         } else {
             self.data.serialize(s)
         }
@@ -241,6 +249,24 @@ impl Globals {
         }
     }
 
+    /// [`Globals::context`] and a key of what the page adds to the globals
+    /// (the globals are part of the build cache's salt).
+    pub(crate) fn keyed_context(
+        &self,
+        page: &PageMeta,
+        extra: Vec<(&'static str, Keyed)>,
+    ) -> (Value, crate::cache::Hash) {
+        let mut h = blake3::Hasher::new();
+        h.update(&crate::cache::hash_json(&[], page));
+        for (name, k) in &extra {
+            h.update(name.as_bytes());
+            h.update(b"\0");
+            h.update(&k.key);
+        }
+        let key = *h.finalize().as_bytes();
+        (self.context(page, extra.into_iter().map(|(n, k)| (n, k.value)).collect()), key)
+    }
+
     /// The context of a page: the globals, `page`, and the page's own values.
     pub(crate) fn context(&self, page: &PageMeta, extra: Vec<(&'static str, Value)>) -> Value {
         let mut pairs: Vec<(&str, Value)> = vec![
@@ -256,6 +282,17 @@ impl Globals {
 
 pub(crate) fn ser<T: Serialize>(x: &T) -> Value {
     Value::from(Serde(x))
+}
+
+/// A context value with its build-cache key (cards count as their digests).
+pub(crate) struct Keyed {
+    value: Value,
+    key: crate::cache::Hash,
+}
+
+/// [`ser`], keyed.
+pub(crate) fn keyed<T: Serialize>(x: &T) -> Keyed {
+    Keyed { value: ser(x), key: crate::cache::hash_serialized(&[], x) }
 }
 
 const MONTHS: [&str; 12] = [
@@ -323,10 +360,8 @@ impl Plan<'_> {
                 tags,
             }));
         }
-        // The template values, in parallel, before pages share them.
-        cards.par_iter().flatten().for_each(|c| {
-            c.value();
-        });
+        // Each card's template value and digest are made on first use (a live
+        // update uses only the few cards of the pages it fills).
         cards
     }
 
@@ -462,7 +497,7 @@ impl Plan<'_> {
         g: &Globals,
         cards: &[Option<Card>],
         keep: &(dyn Fn(&str, &[NoteIdx]) -> bool + Sync),
-    ) -> Vec<(String, &'static str, Value)> {
+    ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
         let mut pages = Vec::new();
         let s = &self.site;
         let all = self.card_list(&self.newest, cards);
@@ -504,7 +539,7 @@ impl Plan<'_> {
         pages.push((
             "index.html".to_owned(),
             "index.html",
-            g.context(&meta, vec![("timeline", ser(&timeline)), ("notes", ser(&all))]),
+            g.keyed_context(&meta, vec![("timeline", keyed(&timeline)), ("notes", keyed(&all))]),
         ));
 
         // Tags.
@@ -520,7 +555,7 @@ impl Plan<'_> {
         pages.push((
             "tags/index.html".to_owned(),
             "tags.html",
-            g.context(&meta, vec![("tags", ser(&tag_list))]),
+            g.keyed_context(&meta, vec![("tags", keyed(&tag_list))]),
         ));
         for t in self.tags.values().filter(|t| keep(&t.rel, &t.notes)) {
             let parent = t
@@ -558,7 +593,10 @@ impl Plan<'_> {
             pages.push((
                 format!("{}index.html", t.rel),
                 "tag.html",
-                g.context(&meta, vec![("tag", ser(&view)), ("notes", ser(&self.card_list(&t.notes, cards)))]),
+                g.keyed_context(
+                    &meta,
+                    vec![("tag", keyed(&view)), ("notes", keyed(&self.card_list(&t.notes, cards)))],
+                ),
             ));
         }
 
@@ -574,7 +612,7 @@ impl Plan<'_> {
         pages.push((
             "keywords/index.html".to_owned(),
             "keywords.html",
-            g.context(&meta, vec![("keywords", ser(&kw_list))]),
+            g.keyed_context(&meta, vec![("keywords", keyed(&kw_list))]),
         ));
         for k in self.keywords.values().filter(|k| keep(&k.rel, &k.notes)) {
             let view = counted(&k.name, &k.rel, k.notes.len());
@@ -583,9 +621,9 @@ impl Plan<'_> {
             pages.push((
                 format!("{}index.html", k.rel),
                 "keyword.html",
-                g.context(
+                g.keyed_context(
                     &meta,
-                    vec![("keyword", ser(&view)), ("notes", ser(&self.card_list(&k.notes, cards)))],
+                    vec![("keyword", keyed(&view)), ("notes", keyed(&self.card_list(&k.notes, cards)))],
                 ),
             ));
         }
@@ -625,7 +663,7 @@ impl Plan<'_> {
         pages.push((
             "claims/index.html".to_owned(),
             "claims.html",
-            g.context(&meta, vec![("claims", ser(&claims))]),
+            g.keyed_context(&meta, vec![("claims", keyed(&claims))]),
         ));
         let meta = self.meta(
             "questions/",
@@ -636,7 +674,7 @@ impl Plan<'_> {
         pages.push((
             "questions/index.html".to_owned(),
             "questions.html",
-            g.context(&meta, vec![("questions", ser(&questions))]),
+            g.keyed_context(&meta, vec![("questions", keyed(&questions))]),
         ));
         let sources = self.sources(cards);
         let meta =
@@ -644,7 +682,7 @@ impl Plan<'_> {
         pages.push((
             "sources/index.html".to_owned(),
             "sources.html",
-            g.context(&meta, vec![("sources", ser(&sources))]),
+            g.keyed_context(&meta, vec![("sources", keyed(&sources))]),
         ));
 
         // Unwritten notes.
@@ -656,9 +694,9 @@ impl Plan<'_> {
             pages.push((
                 format!("{}index.html", u.rel),
                 "unwritten.html",
-                g.context(
+                g.keyed_context(
                     &meta,
-                    vec![("unwritten", ser(&view)), ("notes", ser(&self.card_list(&u.notes, cards)))],
+                    vec![("unwritten", keyed(&view)), ("notes", keyed(&self.card_list(&u.notes, cards)))],
                 ),
             ));
         }
@@ -666,13 +704,13 @@ impl Plan<'_> {
         // Graph, search, 404.
         let meta =
             self.meta("graph/", "Graph", &format!("How the notes of {} link together.", s.title), "graph");
-        pages.push(("graph/index.html".to_owned(), "graph.html", g.context(&meta, Vec::new())));
+        pages.push(("graph/index.html".to_owned(), "graph.html", g.keyed_context(&meta, Vec::new())));
         let mut meta = self.meta("search/", "Search", &format!("Search {}.", s.title), "search");
         meta.noindex = true;
-        pages.push(("search/index.html".to_owned(), "search.html", g.context(&meta, Vec::new())));
+        pages.push(("search/index.html".to_owned(), "search.html", g.keyed_context(&meta, Vec::new())));
         let mut meta = self.meta("404.html", "Page not found", "", "404");
         meta.noindex = true;
-        pages.push(("404.html".to_owned(), "404.html", g.context(&meta, Vec::new())));
+        pages.push(("404.html".to_owned(), "404.html", g.keyed_context(&meta, Vec::new())));
         pages
     }
 

@@ -170,6 +170,9 @@ fn every_kind_of_change_builds_the_same_bytes_as_no_cache() {
     // A heading others point at.
     rewrite(&b.path(&linked), |t| t.replacen("\n## ", "\n## Renamed ", 1));
     b.both("heading renamed");
+    // A title: every list that shows the note's card changes.
+    rewrite(&b.path(&linked), |t| t.replacen("\ntitle: ", "\ntitle: Retitled ", 1));
+    b.both("title changed");
     // A new note that an unwritten link now resolves to.
     if let Some(name) = unwritten {
         std::fs::write(b.path(&format!("{name}.md")), "---\ntitle: Now written\n---\nBody.\n")
