@@ -56,7 +56,7 @@ const META_KEY: &str = "meta";
 const FORMAT: u32 = 1;
 
 /// What the cache remembers of one note's body.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct NoteEntry {
     /// Hash of the note's own inputs ([`Keys::base`]).
     base: Hash,
@@ -76,7 +76,7 @@ pub(crate) struct NoteEntry {
 }
 
 /// A [`Question`] in a form that survives the next load (paths, not indices).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum Stored {
     Note(String),
     Attachment(String),
@@ -320,6 +320,8 @@ pub(crate) struct Cache {
     pages: FxHashMap<String, Hash>,
     /// The previous output folder, whose files pages can be linked from.
     pub(crate) previous: Option<PathBuf>,
+    /// `notes` holds the whole notes table (so saving can write only the difference).
+    notes_loaded: bool,
 }
 
 /// Why the cache was not used.
@@ -348,8 +350,7 @@ impl Cache {
                 Database::create(&path).map_err(|e| Unavailable::Io(format!("{}: {e}", path.display())))?
             }
         };
-        let mut cache =
-            Self { db, path, notes: FxHashMap::default(), pages: FxHashMap::default(), previous: None };
+        let mut cache = Self::empty(db, path);
         match cache.read(salt, output) {
             Ok(()) => {}
             Err(()) => {
@@ -363,16 +364,21 @@ impl Cache {
                 let _ = std::fs::remove_file(&path);
                 let db = Database::create(&path)
                     .map_err(|e| Unavailable::Io(format!("{}: {e}", path.display())))?;
-                cache = Self {
-                    db,
-                    path,
-                    notes: FxHashMap::default(),
-                    pages: FxHashMap::default(),
-                    previous: None,
-                };
+                cache = Self::empty(db, path);
             }
         }
         Ok((cache, rebuilt))
+    }
+
+    fn empty(db: Database, path: PathBuf) -> Self {
+        Self {
+            db,
+            path,
+            notes: FxHashMap::default(),
+            pages: FxHashMap::default(),
+            previous: None,
+            notes_loaded: false,
+        }
     }
 
     fn read(&mut self, salt: &Hash, output: &Path) -> Result<(), ()> {
@@ -394,6 +400,7 @@ impl Cache {
                 let entry: NoteEntry = postcard::from_bytes(v.value()).map_err(|_| ())?;
                 self.notes.insert(k.value().to_owned(), entry);
             }
+            self.notes_loaded = true;
         }
         let same_output = meta.salt == *salt
             && Path::new(&meta.output) == output
@@ -441,25 +448,40 @@ impl Cache {
         self.pages.get(rel)
     }
 
-    /// Remember this build (called after the output was swapped in).
+    /// Remember this build (called after the output was swapped in). Only
+    /// what differs from what the cache held is written (redb is
+    /// copy-on-write: rewriting every entry would grow the file each build).
     pub(crate) fn save(self, record: Record) -> Result<(), String> {
         let err = |e: &dyn std::fmt::Display| format!("{}: {e}", self.path.display());
         let txn = self.db.begin_write().map_err(|e| err(&e))?;
-        for t in [NOTES, PAGES, META] {
-            match txn.delete_table(t) {
-                Ok(_) => {}
-                Err(e) => return Err(err(&e)),
-            }
+        if !self.notes_loaded {
+            txn.delete_table(NOTES).map_err(|e| err(&e))?;
+        }
+        // Page keys are only known when the previous output was this one.
+        if self.previous.is_none() {
+            txn.delete_table(PAGES).map_err(|e| err(&e))?;
         }
         {
             let mut t = txn.open_table(NOTES).map_err(|e| err(&e))?;
             for (path, entry) in &record.notes {
-                let bytes = postcard::to_stdvec(entry).map_err(|e| err(&e))?;
-                t.insert(path.as_str(), bytes.as_slice()).map_err(|e| err(&e))?;
+                if self.notes.get(path) != Some(entry) {
+                    let bytes = postcard::to_stdvec(entry).map_err(|e| err(&e))?;
+                    t.insert(path.as_str(), bytes.as_slice()).map_err(|e| err(&e))?;
+                }
             }
+            for gone in self.notes.keys().filter(|p| !record.notes.contains_key(*p)) {
+                t.remove(gone.as_str()).map_err(|e| err(&e))?;
+            }
+            // A page filled twice (see `run`) keeps its last key.
+            let pages: FxHashMap<&str, &Hash> = record.pages.iter().map(|(r, k)| (r.as_str(), k)).collect();
             let mut t = txn.open_table(PAGES).map_err(|e| err(&e))?;
-            for (rel, key) in &record.pages {
-                t.insert(rel.as_str(), key.as_slice()).map_err(|e| err(&e))?;
+            for (rel, key) in &pages {
+                if self.pages.get(*rel) != Some(*key) {
+                    t.insert(*rel, key.as_slice()).map_err(|e| err(&e))?;
+                }
+            }
+            for gone in self.pages.keys().filter(|r| !pages.contains_key(r.as_str())) {
+                t.remove(gone.as_str()).map_err(|e| err(&e))?;
             }
             let meta = Meta {
                 format: FORMAT,

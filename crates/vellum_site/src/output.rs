@@ -186,12 +186,16 @@ impl Sink for Writer {
         // A file of the staging folder may be a hard link into the previous
         // output: unlink it, never write through it.
         let path = self.root.join(&rel);
+        // The file written first is no longer counted (it is replaced, not added).
+        let old_len = std::fs::symlink_metadata(&path).map(|m| m.len());
         match std::fs::remove_file(&path) {
-            Ok(()) => {}
+            Ok(()) => {
+                self.files = self.files.saturating_sub(1);
+                self.bytes = self.bytes.saturating_sub(old_len.unwrap_or(0));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(BuildError::Io { path, source: e }),
         }
-        self.files = self.files.saturating_sub(1);
         Writer::add(self, rel, content)
     }
     fn sync(&mut self) -> Result<(), BuildError> {
