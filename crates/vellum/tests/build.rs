@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 
-fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
-}
+mod common;
+use common::example;
 
 #[test]
 fn builds_the_example_vault() {
@@ -77,26 +76,9 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
 #[test]
 fn an_unchanged_vault_is_up_to_date() {
     use std::time::{Duration, SystemTime};
-    fn copy(from: &std::path::Path, to: &std::path::Path, when: SystemTime) {
-        std::fs::create_dir_all(to).expect("mkdir");
-        for e in std::fs::read_dir(from).expect("read_dir") {
-            let e = e.expect("entry");
-            if e.file_name() == ".vellum" || e.file_name() == "public" {
-                continue;
-            }
-            let dest = to.join(e.file_name());
-            if e.file_type().expect("type").is_dir() {
-                copy(&e.path(), &dest, when);
-            } else {
-                std::fs::copy(e.path(), &dest).expect("copy");
-                let f = std::fs::File::options().append(true).open(&dest).expect("open");
-                f.set_modified(when).expect("mtime");
-            }
-        }
-    }
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("v");
-    copy(&example(), &root, SystemTime::now() - Duration::from_secs(3600));
+    common::copy_vault(&example(), &root, Some(SystemTime::now() - Duration::from_secs(3600)));
     let build = |extra: &[&str]| {
         let run = Command::cargo_bin("vellum")
             .expect("binary")

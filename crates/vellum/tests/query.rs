@@ -1,13 +1,10 @@
 //! `vellum query` and the digests over the example vault: each operator, and bad queries.
 
-use std::path::PathBuf;
-
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
-}
+mod common;
+use common::example;
 
 fn run(args: &[&str]) -> std::process::Output {
     Command::cargo_bin("vellum")
@@ -131,26 +128,9 @@ fn digests() {
 #[test]
 fn the_facts_cache_gives_the_same_answers_and_follows_edits() {
     use std::time::{Duration, SystemTime};
-    fn copy(from: &std::path::Path, to: &std::path::Path, when: SystemTime) {
-        std::fs::create_dir_all(to).expect("mkdir");
-        for e in std::fs::read_dir(from).expect("read_dir") {
-            let e = e.expect("entry");
-            if e.file_name() == ".vellum" {
-                continue;
-            }
-            let dest = to.join(e.file_name());
-            if e.file_type().expect("type").is_dir() {
-                copy(&e.path(), &dest, when);
-            } else {
-                std::fs::copy(e.path(), &dest).expect("copy");
-                let f = std::fs::File::options().append(true).open(&dest).expect("open");
-                f.set_modified(when).expect("mtime");
-            }
-        }
-    }
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("v");
-    copy(&example(), &root, SystemTime::now() - Duration::from_secs(3600));
+    common::copy_vault(&example(), &root, Some(SystemTime::now() - Duration::from_secs(3600)));
     let query = |expr: &str| {
         let out = Command::cargo_bin("vellum")
             .expect("binary")

@@ -14,29 +14,8 @@ use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("entry");
-        let name = e.file_name();
-        if name == "public" {
-            continue;
-        }
-        let dst = to.join(&name);
-        if e.file_type().expect("type").is_dir() {
-            copy_dir(&e.path(), &dst);
-        } else {
-            std::fs::copy(e.path(), &dst).expect("copy");
-        }
-    }
-}
-
-fn example_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal");
-    copy_dir(&src, dir.path());
-    dir
-}
+mod common;
+use common::example_copy;
 
 /// A running `vellum serve`, killed on drop.
 struct Server {

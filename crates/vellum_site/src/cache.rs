@@ -319,7 +319,7 @@ pub(crate) struct Cache {
     /// Page keys of the previous output, when that output is still in place.
     pages: FxHashMap<String, Hash>,
     /// The previous output folder, whose files pages can be linked from.
-    pub(crate) previous: Option<PathBuf>,
+    previous: Option<PathBuf>,
     /// `notes` holds the whole notes table (so saving can write only the difference).
     notes_loaded: bool,
 }
@@ -443,9 +443,12 @@ impl Cache {
         })
     }
 
-    /// The key under which the page at `rel` was written by the previous build.
-    pub(crate) fn page(&self, rel: &str) -> Option<&Hash> {
-        self.pages.get(rel)
+    /// The file of the previous output that can stand for the page at `rel`
+    /// with context key `key`: there when the previous build wrote that page
+    /// under the same key (a page deleted from the output by hand is not).
+    pub(crate) fn reusable(&self, rel: &str, key: &Hash) -> Option<PathBuf> {
+        let previous = self.previous.as_ref()?;
+        (self.pages.get(rel) == Some(key)).then(|| previous.join(rel)).filter(|f| f.is_file())
     }
 
     /// Remember this build (called after the output was swapped in). Only

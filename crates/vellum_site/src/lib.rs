@@ -317,46 +317,40 @@ pub(crate) enum Mode<'a> {
 /// to skip refilling a page whose context did not change).
 type Ran = (Vec<Option<Body>>, Option<(cache::Cache, cache::Record)>, Vec<(String, cache::Hash)>);
 
-/// What rendering a run of note pages needs.
+/// What filling note pages needs besides the plan, globals, cards and bodies
+/// of the moment.
 struct NoteJob<'a, 'v> {
     vault: &'v Vault,
-    plan: &'a Plan<'v>,
     theme: &'a Theme,
-    globals: &'a Globals,
-    cards: &'a [Option<pages::Card>],
-    bodies: &'a [Option<Body>],
-    notes: &'a [usize],
-    cached: Option<&'a cache::Cache>,
-    previous: Option<&'a std::path::Path>,
-    salt: Option<cache::Hash>,
+    cache: Option<(&'a cache::Cache, cache::Hash)>,
     render_opts: &'a RenderOptions,
     budget: usize,
     rendered: &'a std::sync::atomic::AtomicUsize,
     progress: &'a Progress,
 }
 
-/// The pages of `job.notes`: linked from the previous output when the cache
+/// The pages of `notes`: linked from the previous output when the cache
 /// knows them unchanged, else rendered (with the body rendered first when
 /// only its cached form is at hand).
-fn note_pages(job: &NoteJob<'_, '_>) -> Result<Vec<(Page, Option<cache::Hash>)>, BuildError> {
-    let plan = job.plan;
-    job.notes
+fn note_pages(
+    job: &NoteJob<'_, '_>,
+    plan: &Plan<'_>,
+    globals: &Globals,
+    cards: &[Option<pages::Card>],
+    bodies: &[Option<Body>],
+    notes: &[usize],
+) -> Result<Vec<(Page, Option<cache::Hash>)>, BuildError> {
+    notes
         .par_iter()
         .filter_map(|&i| {
-            let body = job.bodies[i].as_ref()?;
+            let body = bodies[i].as_ref()?;
             let rel = format!("{}index.html", plan.rel[i].as_deref()?);
             job.progress.inc(1);
             let mut key = None;
-            if let (Some(body_key), Some(salt)) = (body.key, job.salt) {
-                let k = plan.note_page_key(i, job.cards, body, &[&salt, b"note.html", &body_key])?;
+            if let (Some(body_key), Some((c, salt))) = (body.key, job.cache) {
+                let k = plan.note_page_key(i, cards, body, &[&salt, b"note.html", &body_key])?;
                 key = Some(k);
-                let from = job
-                    .previous
-                    .filter(|_| job.cached.is_some_and(|c| c.page(&rel) == Some(&k)))
-                    .map(|p| p.join(&rel))
-                    // A page deleted from the output by hand is rendered again.
-                    .filter(|from| from.is_file());
-                if let Some(from) = from {
+                if let Some(from) = c.reusable(&rel, &k) {
                     return Some(Ok((Page::Reused(rel, from), key)));
                 }
             }
@@ -368,7 +362,7 @@ fn note_pages(job: &NoteJob<'_, '_>) -> Result<Vec<(Page, Option<cache::Hash>)>,
             } else {
                 body
             };
-            let ctx = plan.note_context(job.globals, i, job.cards, body)?;
+            let ctx = plan.note_context(globals, i, cards, body)?;
             Some(job.theme.render("note.html", ctx).map(|html| (Page::Written(rel, html.into_bytes()), key)))
         })
         .collect()
@@ -440,8 +434,16 @@ fn run(
     let mut bodies: Vec<Option<Body>> = (0..vault.notes.len()).map(|_| None).collect();
     let mut cards = plan.cards();
     let mut globals = Globals::new(&plan, opts.include_drafts, opts.preview, theme.has_custom_css);
-    let previous = cached.as_ref().and_then(|(_, c)| c.previous.clone());
     let salt = cached.as_ref().map(|(k, _)| k.salt);
+    let job = NoteJob {
+        vault,
+        theme,
+        cache: cached.as_ref().map(|(k, c)| (c, k.salt)),
+        render_opts: &render_opts,
+        budget,
+        rendered: &rendered_count,
+        progress: &progress,
+    };
     for chunk in plan.published.chunks(512) {
         let t = Instant::now();
         let rendered: Vec<(usize, Body, Option<cache::NoteEntry>)> = chunk
@@ -487,22 +489,7 @@ fn run(
             bodies[i] = Some(b);
         }
         render_time += t.elapsed();
-        let pages = note_pages(&NoteJob {
-            vault,
-            plan: &plan,
-            theme,
-            globals: &globals,
-            cards: &cards,
-            bodies: &bodies,
-            notes: chunk,
-            cached: cached.as_ref().map(|(_, c)| c),
-            previous: previous.as_deref(),
-            salt,
-            render_opts: &render_opts,
-            budget,
-            rendered: &rendered_count,
-            progress: &progress,
-        })?;
+        let pages = note_pages(&job, &plan, &globals, &cards, &bodies, chunk)?;
         report.pages += pages.len();
         add_pages(writer, pages, record.as_mut(), false)?;
         if !keep_html {
@@ -521,33 +508,13 @@ fn run(
         cards = plan.cards();
         globals = Globals::new(&plan, opts.include_drafts, opts.preview, theme.has_custom_css);
         writer.sync()?;
-        let pages = note_pages(&NoteJob {
-            vault,
-            plan: &plan,
-            theme,
-            globals: &globals,
-            cards: &cards,
-            bodies: &bodies,
-            notes: &plan.published,
-            cached: cached.as_ref().map(|(_, c)| c),
-            previous: previous.as_deref(),
-            salt,
-            render_opts: &render_opts,
-            budget,
-            rendered: &rendered_count,
-            progress: &progress,
-        })?;
+        let pages = note_pages(&job, &plan, &globals, &cards, &bodies, &plan.published)?;
         add_pages(writer, pages, record.as_mut(), true)?;
     }
     report.timings.render = render_time;
 
     // Every other page.
     progress.phase("pages");
-    // When the previous output has the page at `rel` under `key`, its file there.
-    let reusable = |rel: &str, key: &cache::Hash| {
-        let (_, c) = cached.as_ref()?;
-        previous.as_ref().filter(|_| c.page(rel) == Some(key)).map(|p| p.join(rel)).filter(|f| f.is_file())
-    };
     let others = plan.other_pages(&globals, &cards, &|_, _| true);
     let other_keys: Vec<(String, cache::Hash)> =
         others.iter().map(|(rel, _, (_, k))| (rel.clone(), *k)).collect();
@@ -558,7 +525,7 @@ fn run(
             if let Some(salt) = salt {
                 let k = cache::hash_json(&[&salt, name.as_bytes(), &ctx_key], &());
                 key = Some(k);
-                if let Some(from) = reusable(&rel, &k) {
+                if let Some(from) = cached.as_ref().and_then(|(_, c)| c.reusable(&rel, &k)) {
                     return Ok((Page::Reused(rel, from), key));
                 }
             }
@@ -585,8 +552,9 @@ fn run(
         start.elapsed().saturating_sub(render_time).saturating_sub(writer.write_time() - write_before);
 
     // The feed carries whole bodies: render the cached ones it shows.
-    let feed_cached: Vec<usize> = feeds::feed_notes(&plan)
-        .into_iter()
+    let feed_cached: Vec<usize> = in_feed
+        .iter()
+        .copied()
         .filter(|&i| bodies[i].as_ref().is_some_and(|b| b.cached && b.html.is_empty()))
         .collect();
     let fresh: Vec<(usize, Body)> =

@@ -214,15 +214,9 @@ impl LiveSite {
     /// A template that fails; the site is then unchanged.
     pub fn rebuild(&mut self, vault: Vault) -> Result<Update, BuildError> {
         let start = Instant::now();
-        let (sink, bodies, report, shape) = full(&vault, &self.opts, &self.cfg, &self.theme)?;
-        let rendered = report.notes;
-        let changed = diff(&self.files, sink.files.clone());
-        self.files = sink.files;
-        self.bodies = bodies;
+        let built = full(&vault, &self.opts, &self.cfg, &self.theme)?;
         self.vault = vault;
-        self.report = report;
-        self.shape = shape;
-        Ok(Update { changed, elapsed: start.elapsed(), full: true, rendered, steps: Vec::new() })
+        Ok(self.install(built, start))
     }
 }
 
@@ -454,14 +448,19 @@ impl LiveSite {
 
     /// Rebuild everything from the vault as it is now (the fallback of [`LiveSite::edit_notes`]).
     fn rebuild_current(&mut self, start: Instant, _why: &'static str) -> Result<Option<Update>, BuildError> {
-        let (sink, bodies, report, shape) = full(&self.vault, &self.opts, &self.cfg, &self.theme)?;
+        let built = full(&self.vault, &self.opts, &self.cfg, &self.theme)?;
+        Ok(Some(self.install(built, start)))
+    }
+
+    /// Take a whole site built by [`full`] as the current one.
+    fn install(&mut self, (sink, bodies, report, shape): Built, start: Instant) -> Update {
         let rendered = report.notes;
         let changed = diff(&self.files, sink.files.clone());
         self.files = sink.files;
         self.bodies = bodies;
         self.report = report;
         self.shape = shape;
-        Ok(Some(Update { changed, elapsed: start.elapsed(), full: true, rendered, steps: Vec::new() }))
+        Update { changed, elapsed: start.elapsed(), full: true, rendered, steps: Vec::new() }
     }
 }
 

@@ -1,0 +1,40 @@
+//! Helpers shared by the CLI's integration tests (each test binary uses a part).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// The example vault in the repository.
+pub(crate) fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
+}
+
+/// Copy a vault, leaving out the caches (`.vellum/`) and the site (`public/`)
+/// earlier runs left in it. With `when`, every copied file gets that
+/// modification time (caches never trust stamps younger than two seconds).
+pub(crate) fn copy_vault(from: &Path, to: &Path, when: Option<SystemTime>) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        if e.file_name() == ".vellum" || e.file_name() == "public" {
+            continue;
+        }
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_vault(&e.path(), &dest, when);
+        } else {
+            std::fs::copy(e.path(), &dest).expect("copy");
+            if let Some(when) = when {
+                let f = std::fs::File::options().append(true).open(&dest).expect("open");
+                f.set_modified(when).expect("mtime");
+            }
+        }
+    }
+}
+
+/// A temporary copy of the example vault.
+pub(crate) fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_vault(&example(), dir.path(), None);
+    dir
+}
