@@ -46,19 +46,16 @@ impl Updater {
 
     /// The errors (own-file, error severity) `vellum check` reports for a
     /// note with this text, as text; empty when there are none. The note is
-    /// checked in a vault of its own (with every path of the real one), so
-    /// vault-wide rules (links, duplicate ids) are left to `vellum check`.
+    /// checked in a vault of its own, so vault-wide rules (links, duplicate
+    /// ids), which need the other notes, are left to `vellum check`; none of
+    /// the rules kept here reads another file, so the cost does not grow
+    /// with the vault.
     fn errors_of(&self, path: &str, text: &str) -> String {
         let vault = self.site.vault();
-        let paths: Vec<String> = vault.files.iter().map(|(_, p)| p.to_owned()).collect();
-        let mut paths = paths;
-        if vault.files.lookup_path(path).is_none() {
-            paths.push(path.to_owned());
-        }
         let one = Vault::from_texts(
             vault.root.clone(),
             vault.config.clone(),
-            paths,
+            vec![path.to_owned()],
             vec![(path.to_owned(), text.to_owned())],
         );
         let diags: Vec<_> = vellum_check::check(&one)

@@ -18,7 +18,7 @@ pub(crate) const FEED_ENTRIES: usize = 50;
 
 /// Body text per note in the search index, in characters: generous for small
 /// sites, shrinking for large ones so the index stays around 8 MB.
-fn snippet_budget(notes: usize) -> usize {
+pub(crate) fn snippet_budget(notes: usize) -> usize {
     (8_000_000 / notes.max(1)).clamp(300, 2_000)
 }
 
@@ -177,34 +177,47 @@ struct SearchDoc<'a> {
     x: bool,
 }
 
-#[derive(Serialize)]
-struct SearchIndex<'a> {
-    version: u32,
-    docs: Vec<SearchDoc<'a>>,
-}
-
 /// `search-index.json`: per published note its URL, title, description, tags
 /// and the start of its text. Keys are one letter to keep it small.
 pub(crate) fn search_index(plan: &Plan<'_>, cards: &[Option<Card>], bodies: &[Option<Body>]) -> Vec<u8> {
     let budget = snippet_budget(plan.published.len());
-    let docs = plan
+    let docs: Vec<String> = plan
         .newest
         .iter()
-        .filter_map(|&i| {
-            let card = cards[i].as_ref()?;
-            let text = bodies[i].as_ref().map_or("", |b| b.text.as_str());
-            let cut = text.char_indices().nth(budget).map_or(text.len(), |(k, _)| k);
-            Some(SearchDoc {
-                u: &card.url,
-                t: &card.title,
-                d: card.description.as_deref().or(card.core_claim.as_deref()).unwrap_or(""),
-                g: card.tags.iter().map(|t| t.name.as_str()).collect(),
-                b: &text[..cut],
-                x: card.draft,
-            })
-        })
+        .filter_map(|&i| Some(search_doc(cards[i].as_ref()?, bodies[i].as_ref(), budget)))
         .collect();
-    serde_json::to_vec(&SearchIndex { version: 1, docs }).unwrap_or_default()
+    join_search_index(docs.iter().map(String::as_str))
+}
+
+/// One note's entry of `search-index.json` (JSON), with `budget` characters of its text.
+pub(crate) fn search_doc(card: &Card, body: Option<&Body>, budget: usize) -> String {
+    let text = body.map_or("", |b| b.text.as_str());
+    let cut = text.char_indices().nth(budget).map_or(text.len(), |(k, _)| k);
+    let doc = SearchDoc {
+        u: &card.url,
+        t: &card.title,
+        d: card.description.as_deref().or(card.core_claim.as_deref()).unwrap_or(""),
+        g: card.tags.iter().map(|t| t.name.as_str()).collect(),
+        b: &text[..cut],
+        x: card.draft,
+    };
+    serde_json::to_string(&doc).unwrap_or_default()
+}
+
+/// `search-index.json` from its entries (see [`search_doc`]), newest note first:
+/// the same bytes as serializing `{version, docs}` at once, so that `vellum
+/// serve` can splice in the one entry an edit changed.
+pub(crate) fn join_search_index<'a>(docs: impl Iterator<Item = &'a str>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 << 16);
+    out.extend_from_slice(b"{\"version\":1,\"docs\":[");
+    for (k, d) in docs.enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(d.as_bytes());
+    }
+    out.extend_from_slice(b"]}");
+    out
 }
 
 #[derive(Serialize)]

@@ -515,7 +515,7 @@ fn run(
 
     // Every other page.
     progress.phase("pages");
-    let others = plan.other_pages(&globals, &cards, &|_, _| true);
+    let others = plan.other_pages(&globals, &cards, &pages::Want::ALL);
     let other_keys: Vec<(String, cache::Hash)> =
         others.iter().map(|(rel, _, (_, k))| (rel.clone(), *k)).collect();
     let pages: Vec<(Page, Option<cache::Hash>)> = others

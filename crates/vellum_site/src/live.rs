@@ -20,8 +20,8 @@ use vellum_vault::{FileKind, NoteIdx, Target, Vault};
 
 use crate::config::{self, SiteConfig};
 use crate::output::{MARKER, MemorySink, Sink, SiteFile};
-use crate::pages::{Body, Card, Globals};
-use crate::plan::Plan;
+use crate::pages::{Body, Card, Globals, Want};
+use crate::plan::{Detached, NoteFacts, Plan};
 use crate::theme::Theme;
 use crate::{BuildError, BuildOptions, BuildReport, feeds, graph};
 
@@ -58,20 +58,19 @@ pub struct LiveSite {
     files: FxHashMap<String, SiteFile>,
     bodies: Vec<Option<Body>>,
     report: BuildReport,
-    /// What the current site was planned from, to see what an edit changes.
-    shape: Shape,
+    /// What the current site was made from, to see what an edit changes.
+    state: State,
 }
 
-/// The parts of a plan an edit is compared against.
+/// What the current site was planned and filled from.
 #[derive(Default)]
-struct Shape {
-    published: Vec<NoteIdx>,
-    rel: Vec<Option<String>>,
-    rank: Vec<Option<usize>>,
+struct State {
+    /// The plan (with the pages the renderer asked for), detached from the
+    /// vault; `None` only while an edit holds it.
+    plan: Option<Detached>,
     cards: Vec<Option<Card>>,
     /// Every page URL of tags, keywords and unwritten notes (after the renderer's requests).
     named: BTreeMap<String, String>,
-    unwritten: Vec<String>,
     /// Output paths of pages other than notes', and of attachments.
     others: FxHashSet<String>,
     /// The notes each tag, keyword and unwritten page lists, by folder.
@@ -79,28 +78,38 @@ struct Shape {
     /// The context key of each page other than the notes' (see
     /// `Globals::keyed_context`): an edit refills only the pages whose key changed.
     page_keys: FxHashMap<String, crate::cache::Hash>,
+    /// Each published note's entry of `search-index.json`.
+    search_docs: Vec<Option<String>>,
 }
 
-impl Shape {
+impl State {
     fn of(
-        plan: &Plan<'_>,
+        plan: Plan<'_>,
         cards: Vec<Option<Card>>,
+        bodies: &[Option<Body>],
         others: FxHashSet<String>,
         mut page_keys: FxHashMap<String, crate::cache::Hash>,
     ) -> Self {
         page_keys.retain(|rel, _| others.contains(rel));
+        let search_docs = search_docs(&plan, &cards, bodies);
         Self {
             page_keys,
-            published: plan.published.clone(),
-            rel: plan.rel.clone(),
-            rank: plan.rank.clone(),
-            cards,
-            named: named_rels(plan),
-            unwritten: plan.unwritten.iter().map(|u| u.name.clone()).collect(),
+            named: named_rels(&plan),
             others,
             lists: plan.lists(),
+            cards,
+            search_docs,
+            plan: Some(plan.detach()),
         }
     }
+}
+
+/// Every published note's search entry, by note index.
+fn search_docs(plan: &Plan<'_>, cards: &[Option<Card>], bodies: &[Option<Body>]) -> Vec<Option<String>> {
+    let budget = feeds::snippet_budget(plan.published.len());
+    (0..cards.len())
+        .map(|i| cards[i].as_ref().map(|c| feeds::search_doc(c, bodies[i].as_ref(), budget)))
+        .collect()
 }
 
 /// `kind:key → rel` of every tag, keyword and unwritten page.
@@ -129,8 +138,8 @@ impl std::fmt::Debug for LiveSite {
     }
 }
 
-/// A whole site built in memory: files, bodies, report and shape.
-type Built = (MemorySink, Vec<Option<Body>>, BuildReport, Shape);
+/// A whole site built in memory: files, bodies, report and state.
+type Built = (MemorySink, Vec<Option<Body>>, BuildReport, State);
 
 /// Build the whole site of `vault` into memory.
 fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> Result<Built, BuildError> {
@@ -142,7 +151,7 @@ fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> 
         crate::run(vault, opts, site.clone(), theme, &mut sink, &mut report, crate::Mode::Memory)?;
     report.files = sink.files.len();
     report.timings.total = start.elapsed();
-    // The same plan again, to remember its shape (planning is cheap next to rendering).
+    // The same plan again, to keep (planning is cheap next to rendering).
     let mut plan = Plan::new(vault, site, opts.include_drafts);
     plan.add_requested(crate::asked_by(&bodies).1);
     let notes: FxHashSet<String> = plan
@@ -151,8 +160,9 @@ fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> 
         .filter_map(|&i| plan.rel[i].as_ref().map(|r| format!("{r}index.html")))
         .collect();
     let others = sink.files.keys().filter(|k| !notes.contains(*k)).cloned().collect();
-    let shape = Shape::of(&plan, plan.cards(), others, page_keys.into_iter().collect());
-    Ok((sink, bodies, report, shape))
+    let cards = plan.cards();
+    let state = State::of(plan, cards, &bodies, others, page_keys.into_iter().collect());
+    Ok((sink, bodies, report, state))
 }
 
 impl LiveSite {
@@ -167,8 +177,8 @@ impl LiveSite {
             None => SiteConfig::load(&vault.root)?,
         };
         let theme = Theme::load(&vault.root)?;
-        let (sink, bodies, report, shape) = full(&vault, &opts, &cfg, &theme)?;
-        Ok(Self { vault, opts, cfg, theme, files: sink.files, bodies, report, shape })
+        let (sink, bodies, report, state) = full(&vault, &opts, &cfg, &theme)?;
+        Ok(Self { vault, opts, cfg, theme, files: sink.files, bodies, report, state })
     }
 
     /// Every file of the site.
@@ -220,14 +230,63 @@ impl LiveSite {
     }
 }
 
+/// What an edited note was before the edit, to see what the edit changed.
+struct Before {
+    note: NoteIdx,
+    facts: NoteFacts,
+    targets: Vec<Target>,
+    digests: Digests,
+}
+
+/// What the journal's digest pages show of a note besides its card.
+#[derive(PartialEq, Eq)]
+struct Digests {
+    claims: Vec<String>,
+    questions: Vec<String>,
+    sources: Vec<(Option<String>, Option<String>, Option<String>)>,
+}
+
+impl Digests {
+    fn of(vault: &Vault, i: NoteIdx) -> Self {
+        let j = &vault.notes[i].note.journal;
+        Self {
+            claims: j.claims.iter().map(|c| c.value.clone()).collect(),
+            questions: j.questions.iter().map(|q| q.value.clone()).collect(),
+            sources: j
+                .sources
+                .iter()
+                .map(|s| (s.url.as_ref().map(|u| u.value.clone()), s.title.clone(), s.why.clone()))
+                .collect(),
+        }
+    }
+}
+
+fn targets(vault: &Vault, i: NoteIdx) -> Vec<Target> {
+    vault.resolved[i].iter().map(|r| r.target.clone()).collect()
+}
+
+/// Title, URL, description, core claim and draft flag of a card.
+type NodeFields<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>, bool);
+
+/// What a card shows in `previews.json` and `graph.json`.
+fn node_fields(c: Option<&Card>) -> Option<NodeFields<'_>> {
+    c.map(|c| (c.title.as_str(), c.url.as_str(), c.description.as_deref(), c.core_claim.as_deref(), c.draft))
+}
+
 impl LiveSite {
     /// Apply edits to existing notes (`(vault path, new text)`) incrementally:
     /// re-parse only these notes, re-resolve the links that can change,
-    /// re-render only the bodies that can differ (the edited notes, notes that
-    /// link to them or embed them, transitively through embeds, and notes whose
-    /// links now resolve differently), refill the pages that show a changed
-    /// card (backlinks, local graphs, lists) and regenerate the site-wide
-    /// pages and files, keeping only those whose bytes differ.
+    /// re-render only the bodies that can differ (the edited notes, notes
+    /// that embed them or link to a heading or block of theirs, transitively
+    /// through embeds, and notes whose links now resolve differently), refill
+    /// the pages that show a changed card (backlinks, local graphs, lists)
+    /// and regenerate the site-wide files the edit touches, keeping only
+    /// those whose bytes differ.
+    ///
+    /// When the edits leave everything the plan reads as it was (titles,
+    /// dates, tags, keywords, drafts, unresolved links, attachments: the
+    /// common case of editing a note's text), the plan is kept and the work
+    /// depends on what the edit touches, not on the vault's size.
     ///
     /// Falls back to a full rebuild (reported in [`Update::full`]) when an edit
     /// changes the site's shape: which notes are published or their URLs, or
@@ -247,7 +306,18 @@ impl LiveSite {
                 _ => return Ok(None),
             }
         }
-        let edited: Vec<NoteIdx> = idx_edits.iter().map(|(i, _)| *i).collect();
+        let mut edited: Vec<NoteIdx> = idx_edits.iter().map(|(i, _)| *i).collect();
+        edited.sort_unstable();
+        edited.dedup();
+        let before: Vec<Before> = edited
+            .iter()
+            .map(|&e| Before {
+                note: e,
+                facts: NoteFacts::of(&self.vault, e),
+                targets: targets(&self.vault, e),
+                digests: Digests::of(&self.vault, e),
+            })
+            .collect();
         // Neighbours before the edit (links in and out).
         let mut old_near: FxHashSet<NoteIdx> = FxHashSet::default();
         for &e in &edited {
@@ -262,24 +332,38 @@ impl LiveSite {
         };
         let Some(relinked) = self.vault.replace_texts(idx_edits) else { return Ok(None) };
         step("parse+resolve");
+        let Some(detached) = self.state.plan.take() else {
+            return self.rebuild_current(start, "no plan was kept");
+        };
         let vault = &self.vault;
         let site = config::Site::resolve(&self.cfg, &vault.root);
-        let mut plan = Plan::new(vault, site, self.opts.include_drafts);
-        if plan.published != self.shape.published || plan.rel != self.shape.rel {
-            return self.rebuild_current(start, "which notes are published changed");
-        }
+        let drafts = self.opts.include_drafts;
+        // The plan as it was, over the edited vault (its data is the old plan's).
+        let old_plan = Plan::attach(vault, detached);
+        let mut kept = before.iter().all(|b| NoteFacts::of(vault, b.note) == b.facts);
+        let (mut plan, mut old_plan) = if kept {
+            (old_plan, None)
+        } else {
+            let plan = Plan::new(vault, site.clone(), drafts);
+            if plan.published != old_plan.published || plan.rel != old_plan.rel {
+                return self.rebuild_current(start, "which notes are published changed");
+            }
+            (plan, Some(old_plan))
+        };
+        step(if kept { "plan kept" } else { "plan" });
 
-        step("plan");
-        // Bodies to render again.
+        // Bodies to render again: what reads an edited note's text (embeds,
+        // heading links) or resolves differently now. A plain link reads
+        // only the note's URL, which an in-place edit keeps.
         let mut render: FxHashSet<NoteIdx> = edited.iter().copied().chain(relinked.iter().copied()).collect();
         for &e in &edited {
-            render.extend(vault.backlinks(e).iter().map(|&(s, _)| s));
+            for &(src, li) in vault.backlinks(e) {
+                let l = &vault.notes[src].note.links[li];
+                if l.kind.is_embed() || l.fragment.is_some() {
+                    render.insert(src);
+                }
+            }
         }
-        render.extend(
-            old_near.iter().copied().filter(|&n| {
-                self.shape.published.binary_search(&n).is_ok() && links_to_any(vault, n, &edited)
-            }),
-        );
         // Embeds inline other notes' content: whatever embeds a re-rendered note is re-rendered too.
         let mut frontier: Vec<NoteIdx> = render.iter().copied().collect();
         while let Some(n) = frontier.pop() {
@@ -298,42 +382,81 @@ impl LiveSite {
         let ropts = RenderOptions::default();
         let fresh: Vec<(NoteIdx, Body)> =
             render.par_iter().map(|&i| (i, crate::render_body(vault, &plan, i, &ropts, budget))).collect();
+        // A kept plan holds the pages the old bodies asked for: the new ones must ask for the same.
+        let mut asked_same = true;
         for (i, b) in fresh {
+            asked_same &= self.bodies[i].as_ref().is_some_and(|old| old.asked.same_pages(&b.asked));
             self.bodies[i] = Some(b);
         }
         step("render");
-        let (used, requested) = crate::asked_by(&self.bodies);
-        plan.add_requested(requested);
-        let named = named_rels(&plan);
-        if !agree(&self.shape.named, &named) {
-            return self.rebuild_current(start, "a tag, keyword or unwritten page moved");
+        if kept && !asked_same {
+            kept = false;
+            old_plan = Some(plan);
+            plan = Plan::new(vault, site, drafts);
         }
-
-        // Pages that show a changed card, rank or unwritten page.
-        let cards = plan.cards();
-        let mut pages: FxHashSet<NoteIdx> = render.iter().copied().collect();
-        let mut changed_cards: Vec<NoteIdx> = edited.clone();
-        for &i in &plan.published {
-            if cards[i] != self.shape.cards[i] || plan.rank[i] != self.shape.rank[i] {
-                changed_cards.push(i);
+        let mut used = FxHashSet::default();
+        if !kept {
+            let (u, requested) = crate::asked_by(&self.bodies);
+            used = u;
+            plan.add_requested(requested);
+            if !agree(&self.state.named, &named_rels(&plan)) {
+                drop(plan);
+                drop(old_plan);
+                return self.rebuild_current(start, "a tag, keyword or unwritten page moved");
             }
         }
+
+        // Cards, and the notes whose card or rank changed.
+        // With a kept plan only the edited notes' cards can change: the old
+        // ones are kept aside (`old_cards` holds just those then).
+        let mut cards = std::mem::take(&mut self.state.cards);
+        let old_cards: FxHashMap<NoteIdx, Option<Card>> = if kept {
+            edited.iter().map(|&e| (e, std::mem::replace(&mut cards[e], plan.card(e)))).collect()
+        } else {
+            let fresh = plan.cards();
+            std::mem::replace(&mut cards, fresh).into_iter().enumerate().collect()
+        };
+        let old_card = |i: NoteIdx| old_cards.get(&i).and_then(Option::as_ref);
+        let changed_cards: Vec<NoteIdx> = match &old_plan {
+            None => edited.iter().copied().filter(|&e| cards[e].as_ref() != old_card(e)).collect(),
+            Some(old) => plan
+                .published
+                .iter()
+                .copied()
+                .filter(|&i| cards[i].as_ref() != old_card(i) || plan.rank[i] != old.rank[i])
+                .collect(),
+        };
+        let links_changed: Vec<NoteIdx> =
+            before.iter().filter(|b| targets(vault, b.note) != b.targets).map(|b| b.note).collect();
+
+        // Note pages to fill again: re-rendered bodies, and the pages that
+        // show a changed card (backlinks, links, local graphs) or gained or
+        // lost a link from an edited note.
+        let mut pages: FxHashSet<NoteIdx> = render.iter().copied().collect();
         for &c in &changed_cards {
             pages.insert(c);
             pages.extend(plan.backlinks(c));
             pages.extend(linked(vault, c));
         }
-        pages.extend(old_near.iter().copied());
-        for (k, u) in plan.unwritten.iter().enumerate() {
-            if self.shape.unwritten.get(k) != Some(&u.name) {
-                pages.extend(u.notes.iter().copied());
+        if !links_changed.is_empty() || old_plan.is_some() {
+            pages.extend(old_near.iter().copied());
+            for &e in &links_changed {
+                pages.extend(linked(vault, e));
+            }
+        }
+        if old_plan.is_some() {
+            let old_unwritten: Vec<&str> =
+                old_plan.iter().flat_map(|p| p.unwritten.iter().map(|u| u.name.as_str())).collect();
+            for (k, u) in plan.unwritten.iter().enumerate() {
+                if old_unwritten.get(k) != Some(&u.name.as_str()) {
+                    pages.extend(u.notes.iter().copied());
+                }
             }
         }
         let mut pages: Vec<NoteIdx> = pages.into_iter().filter(|&i| plan.is_published(i)).collect();
         pages.sort_unstable();
 
-        let globals =
-            Globals::new(&plan, self.opts.include_drafts, self.opts.preview, self.theme.has_custom_css);
+        let globals = Globals::new(&plan, drafts, self.opts.preview, self.theme.has_custom_css);
         let theme = &self.theme;
         let bodies = &self.bodies;
         let note_pages: Vec<(String, Vec<u8>)> = pages
@@ -345,36 +468,50 @@ impl LiveSite {
                 Some(theme.render("note.html", ctx).map(|h| (format!("{rel}index.html"), h.into_bytes())))
             })
             .collect::<Result<_, _>>()?;
-
         step("note pages");
-        // Site-wide pages and files, all regenerated; only differing bytes are kept.
+
         let mut sink = MemorySink::default();
         for (rel, html) in note_pages {
             sink.add(rel, html)?;
         }
-        // A tag, keyword or unwritten page changes only when the notes it
-        // lists change, or the card of one of them does: only those are filled.
+        // Other pages. A tag, keyword or unwritten page changes only when the
+        // notes it lists change, or the card of one of them does; the index
+        // and the digests when a card or what a digest shows of a note does.
         let changed_set: FxHashSet<NoteIdx> = changed_cards.iter().copied().collect();
-        let old_lists = &self.shape.lists;
-        let keep = |rel: &str, notes: &[NoteIdx]| {
+        let digests_changed = before.iter().any(|b| Digests::of(vault, b.note) != b.digests);
+        let old_lists = &self.state.lists;
+        let list = |rel: &str, notes: &[NoteIdx]| {
             old_lists.get(rel).is_none_or(|old| old.as_slice() != notes)
                 || notes.iter().any(|n| changed_set.contains(n))
         };
-        // Of those, and of the index and digests, only the pages whose context
-        // key changed are filled again.
-        let old_keys = &self.shape.page_keys;
+        let single_kept = |rel: &str| match rel {
+            "index.html" => !changed_set.is_empty(),
+            "claims/index.html" | "questions/index.html" | "sources/index.html" => {
+                !changed_set.is_empty() || digests_changed
+            }
+            _ => false,
+        };
+        let want = if kept {
+            Want { single: &single_kept, list: &list }
+        } else {
+            Want { single: &|_| true, list: &list }
+        };
+        // Of those, only the pages whose context key changed are filled again.
+        let old_keys = &self.state.page_keys;
         let files = &self.files;
-        let others: Vec<(String, Option<Vec<u8>>, crate::cache::Hash)> = plan
-            .other_pages(&globals, &cards, &keep)
-            .into_par_iter()
-            .map(|(rel, name, (ctx, key))| {
-                if old_keys.get(&rel) == Some(&key) && files.contains_key(&rel) {
-                    return Ok((rel, None, key));
-                }
-                theme.render(name, ctx).map(|h| (rel, Some(h.into_bytes()), key))
-            })
-            .collect::<Result<_, _>>()?;
-        let mut page_keys = self.shape.page_keys.clone();
+        // A kept plan with no card and no digest changed: no other page can differ.
+        let none = kept && changed_set.is_empty() && !digests_changed;
+        let others: Vec<(String, Option<Vec<u8>>, crate::cache::Hash)> =
+            if none { Vec::new() } else { plan.other_pages(&globals, &cards, &want) }
+                .into_par_iter()
+                .map(|(rel, name, (ctx, key))| {
+                    if old_keys.get(&rel) == Some(&key) && files.contains_key(&rel) {
+                        return Ok((rel, None, key));
+                    }
+                    theme.render(name, ctx).map(|h| (rel, Some(h.into_bytes()), key))
+                })
+                .collect::<Result<_, _>>()?;
+        let mut page_keys = std::mem::take(&mut self.state.page_keys);
         let mut other_keys: FxHashSet<String> = FxHashSet::default();
         for (rel, html, key) in others {
             other_keys.insert(rel.clone());
@@ -383,55 +520,85 @@ impl LiveSite {
                 sink.add(rel, html)?;
             }
         }
-        // The pages left as they were are still part of the site.
-        other_keys.extend(old_lists.keys().map(|rel| format!("{rel}index.html")));
         step("other pages");
-        let mut generated = vec![
-            ("search-index.json".to_owned(), feeds::search_index(&plan, &cards, bodies)),
-            ("previews.json".to_owned(), feeds::previews(&plan, &cards)),
-            ("graph.json".to_owned(), graph::site_json(&plan, &cards)),
-            ("feed.xml".to_owned(), feeds::atom(&plan, &cards, bodies)?),
-            ("sitemap.xml".to_owned(), feeds::sitemap(&plan, &cards)),
-        ];
-        for (rel, bytes) in generated.drain(..) {
-            other_keys.insert(rel.clone());
-            sink.add(rel, bytes)?;
-        }
-        for (name, _) in &theme.assets {
-            if let Some(f) = self.files.get(name) {
-                other_keys.insert(name.clone());
-                sink.files.insert(name.clone(), f.clone());
-            }
-        }
-        if let Some(f) = self.files.get("robots.txt") {
-            other_keys.insert("robots.txt".to_owned());
-            sink.files.insert("robots.txt".to_owned(), f.clone());
-        }
-        let mut atts: Vec<_> = used.into_iter().chain(plan.linked_attachments()).collect();
-        atts.sort();
-        atts.dedup();
-        for file in atts {
-            if vault.files.kind(file) != FileKind::Attachment {
-                continue;
-            }
-            let rel = vault.files.path(file).to_owned();
-            let clash =
-                sink.has(&rel) || (self.files.contains_key(&rel) && !self.shape.others.contains(&rel));
-            if clash || rel.split('/').any(|p| p == ".." || p.is_empty()) || rel == MARKER {
-                continue;
-            }
-            let src = vault.root.join(&rel);
-            if src.is_file() {
-                other_keys.insert(rel.clone());
-                sink.files.insert(rel, SiteFile::Copied(src));
-            }
-        }
 
+        // Site-wide files: each made again only when something it shows changed.
+        let changed_or_rendered: FxHashSet<NoteIdx> = changed_set.iter().chain(&render).copied().collect();
+        let mut search_docs = std::mem::take(&mut self.state.search_docs);
+        let mut search_changed = !kept;
+        if kept {
+            let budget = feeds::snippet_budget(plan.published.len());
+            for &i in &changed_or_rendered {
+                let doc = cards[i].as_ref().map(|c| feeds::search_doc(c, bodies[i].as_ref(), budget));
+                if search_docs[i] != doc {
+                    search_docs[i] = doc;
+                    search_changed = true;
+                }
+            }
+        } else {
+            search_docs = self::search_docs(&plan, &cards, bodies);
+        }
+        if search_changed {
+            let docs = plan.newest.iter().filter_map(|&i| search_docs[i].as_deref());
+            sink.add("search-index.json".to_owned(), feeds::join_search_index(docs))?;
+        }
+        let nodes_changed =
+            changed_cards.iter().any(|&i| node_fields(cards[i].as_ref()) != node_fields(old_card(i)));
+        if !kept || nodes_changed {
+            sink.add("previews.json".to_owned(), feeds::previews(&plan, &cards))?;
+        }
+        if !kept || nodes_changed || !links_changed.is_empty() {
+            sink.add("graph.json".to_owned(), graph::site_json(&plan, &cards))?;
+        }
+        if !kept || feeds::feed_notes(&plan).iter().any(|i| changed_or_rendered.contains(i)) {
+            sink.add("feed.xml".to_owned(), feeds::atom(&plan, &cards, bodies)?)?;
+        }
+        if !kept || !changed_cards.is_empty() {
+            sink.add("sitemap.xml".to_owned(), feeds::sitemap(&plan, &cards))?;
+        }
+        // With a kept plan nothing else can have changed: the same pages,
+        // files and attachments. Otherwise list what the site holds now.
+        if !kept {
+            other_keys.extend(plan.lists().keys().map(|rel| format!("{rel}index.html")));
+            for rel in ["search-index.json", "previews.json", "graph.json", "feed.xml", "sitemap.xml"] {
+                other_keys.insert(rel.to_owned());
+            }
+            for (name, _) in &theme.assets {
+                if self.files.contains_key(name) {
+                    other_keys.insert(name.clone());
+                }
+            }
+            if self.files.contains_key("robots.txt") {
+                other_keys.insert("robots.txt".to_owned());
+            }
+            let mut atts: Vec<_> = used.into_iter().chain(plan.linked_attachments()).collect();
+            atts.sort();
+            atts.dedup();
+            for file in atts {
+                if vault.files.kind(file) != FileKind::Attachment {
+                    continue;
+                }
+                let rel = vault.files.path(file).to_owned();
+                let clash =
+                    sink.has(&rel) || (self.files.contains_key(&rel) && !self.state.others.contains(&rel));
+                if clash || rel.split('/').any(|p| p == ".." || p.is_empty()) || rel == MARKER {
+                    continue;
+                }
+                let src = vault.root.join(&rel);
+                if src.is_file() {
+                    other_keys.insert(rel.clone());
+                    sink.files.insert(rel, SiteFile::Copied(src));
+                }
+            }
+        }
         step("json+feed");
+
         let mut changed = Vec::new();
-        for gone in self.shape.others.iter().filter(|k| !other_keys.contains(*k)) {
-            if self.files.remove(gone).is_some() {
-                changed.push((gone.clone(), None));
+        if !kept {
+            for gone in self.state.others.iter().filter(|k| !other_keys.contains(*k)) {
+                if self.files.remove(gone).is_some() {
+                    changed.push((gone.clone(), None));
+                }
             }
         }
         for (rel, file) in sink.files {
@@ -441,7 +608,24 @@ impl LiveSite {
             }
         }
         changed.sort_by(|a, b| a.0.cmp(&b.0));
-        self.shape = Shape::of(&plan, cards, other_keys, page_keys);
+        drop(old_plan);
+        if kept {
+            self.state.cards = cards;
+            self.state.page_keys = page_keys;
+            self.state.search_docs = search_docs;
+            self.state.plan = Some(plan.detach());
+        } else {
+            page_keys.retain(|rel, _| other_keys.contains(rel));
+            self.state = State {
+                named: named_rels(&plan),
+                lists: plan.lists(),
+                others: other_keys,
+                page_keys,
+                cards,
+                search_docs,
+                plan: Some(plan.detach()),
+            };
+        }
         step("diff");
         Ok(Some(Update { changed, elapsed: start.elapsed(), full: false, rendered: render.len(), steps }))
     }
@@ -453,13 +637,13 @@ impl LiveSite {
     }
 
     /// Take a whole site built by [`full`] as the current one.
-    fn install(&mut self, (sink, bodies, report, shape): Built, start: Instant) -> Update {
+    fn install(&mut self, (sink, bodies, report, state): Built, start: Instant) -> Update {
         let rendered = report.notes;
         let changed = diff(&self.files, sink.files.clone());
         self.files = sink.files;
         self.bodies = bodies;
         self.report = report;
-        self.shape = shape;
+        self.state = state;
         Update { changed, elapsed: start.elapsed(), full: true, rendered, steps: Vec::new() }
     }
 }
@@ -470,11 +654,6 @@ fn linked(vault: &Vault, i: NoteIdx) -> impl Iterator<Item = NoteIdx> + '_ {
         Target::Note { note, .. } | Target::MissingFragment { note } => Some(note),
         _ => None,
     })
-}
-
-/// Whether note `n` links to one of `targets`.
-fn links_to_any(vault: &Vault, n: NoteIdx, targets: &[NoteIdx]) -> bool {
-    linked(vault, n).any(|t| targets.contains(&t))
 }
 
 /// The entries of `new` that are not in `old` or differ, and `None` for the

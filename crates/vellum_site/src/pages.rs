@@ -120,7 +120,6 @@ pub(crate) struct CardData {
     pub(crate) created: Option<String>,
     pub(crate) updated: Option<String>,
     pub(crate) reading_minutes: usize,
-    pub(crate) words: usize,
     pub(crate) draft: bool,
     pub(crate) tags: Vec<Named>,
 }
@@ -136,6 +135,8 @@ struct Toc<'a> {
 struct NoteView<'a> {
     #[serde(flatten)]
     card: &'a CardData,
+    /// Not on cards: lists would change with every word typed.
+    words: usize,
     note_id: Option<&'a str>,
     aliases: Vec<&'a str>,
     keywords: Vec<Named>,
@@ -337,32 +338,38 @@ impl Plan<'_> {
     pub(crate) fn cards(&self) -> Vec<Option<Card>> {
         let mut cards = vec![None; self.vault.notes.len()];
         for &i in &self.published {
-            let n = &self.vault.notes[i];
-            let p = &n.note.properties;
-            let description =
-                p.description.as_ref().map(|d| d.value.trim().to_owned()).filter(|d| !d.is_empty());
-            let tags = self
-                .note_tags(i)
-                .into_iter()
-                .filter_map(|t| self.tags.get(&t).map(|info| Named { url: self.url(&info.rel), name: t }))
-                .collect();
-            cards[i] = Some(Card::new(CardData {
-                title: n.title.clone(),
-                url: self.note_url(i).unwrap_or_default(),
-                path: n.path.clone(),
-                description,
-                core_claim: n.note.journal.core_claim.as_ref().map(|c| c.value.clone()),
-                created: p.created.as_ref().map(|d| d.value.to_string()),
-                updated: p.updated.as_ref().map(|d| d.value.to_string()),
-                reading_minutes: reading_minutes(n.note.words),
-                words: n.note.words,
-                draft: n.is_draft(),
-                tags,
-            }));
+            cards[i] = self.card(i);
         }
         // Each card's template value and digest are made on first use (a live
         // update uses only the few cards of the pages it fills).
         cards
+    }
+
+    /// The card of note `i`, when it is published.
+    pub(crate) fn card(&self, i: NoteIdx) -> Option<Card> {
+        if !self.is_published(i) {
+            return None;
+        }
+        let n = &self.vault.notes[i];
+        let p = &n.note.properties;
+        let description = p.description.as_ref().map(|d| d.value.trim().to_owned()).filter(|d| !d.is_empty());
+        let tags = self
+            .note_tags(i)
+            .into_iter()
+            .filter_map(|t| self.tags.get(&t).map(|info| Named { url: self.url(&info.rel), name: t }))
+            .collect();
+        Some(Card::new(CardData {
+            title: n.title.clone(),
+            url: self.note_url(i).unwrap_or_default(),
+            path: n.path.clone(),
+            description,
+            core_claim: n.note.journal.core_claim.as_ref().map(|c| c.value.clone()),
+            created: p.created.as_ref().map(|d| d.value.to_string()),
+            updated: p.updated.as_ref().map(|d| d.value.to_string()),
+            reading_minutes: reading_minutes(n.note.words),
+            draft: n.is_draft(),
+            tags,
+        }))
     }
 
     /// The description for meta tags: `description`, else the core claim,
@@ -437,6 +444,7 @@ impl Plan<'_> {
             .collect();
         let view = NoteView {
             card: card.data(),
+            words: n.note.words,
             note_id: p.note_id.as_ref().map(|id| id.value.as_str()),
             aliases: p.aliases.iter().map(|a| a.value.as_str()).collect(),
             keywords,
@@ -489,58 +497,21 @@ impl Plan<'_> {
         tags.chain(kws).chain(unw).collect()
     }
 
-    /// Every page that is not a note's. `keep(rel, notes)` says whether a
-    /// tag, keyword or unwritten page (its folder and the notes it lists) is
-    /// wanted; the index, digests and other single pages always are.
+    /// The pages that are not a note's and that `want` asks for, each with
+    /// its template and keyed context. A page's context is only made when
+    /// it is wanted.
     pub(crate) fn other_pages(
         &self,
         g: &Globals,
         cards: &[Option<Card>],
-        keep: &(dyn Fn(&str, &[NoteIdx]) -> bool + Sync),
+        want: &Want<'_>,
     ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
         let mut pages = Vec::new();
         let s = &self.site;
-        let all = self.card_list(&self.newest, cards);
-
-        // Index: the timeline.
-        #[derive(Serialize)]
-        struct Month<'c> {
-            month: u8,
-            name: &'static str,
-            notes: Vec<&'c Card>,
+        let keep = want.list;
+        if (want.single)("index.html") {
+            self.index_page(g, cards, &mut pages);
         }
-        #[derive(Serialize)]
-        struct Year<'c> {
-            year: String,
-            months: Vec<Month<'c>>,
-        }
-        let mut timeline: Vec<Year<'_>> = Vec::new();
-        for &i in &self.newest {
-            let Some(card) = cards[i].as_ref() else { continue };
-            let date = self.vault.notes[i].note.properties.created.as_ref().map(|d| d.value);
-            let (year, month) = match date {
-                Some(d) => (d.year().to_string(), u8::try_from(d.month()).unwrap_or(1)),
-                None => ("Undated".to_owned(), 0),
-            };
-            if timeline.last().is_none_or(|y| y.year != year) {
-                timeline.push(Year { year: year.clone(), months: Vec::new() });
-            }
-            let Some(y) = timeline.last_mut() else { continue };
-            if y.months.last().is_none_or(|m| m.month != month) {
-                let name = MONTHS.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("");
-                y.months.push(Month { month, name, notes: Vec::new() });
-            }
-            if let Some(m) = y.months.last_mut() {
-                m.notes.push(card);
-            }
-        }
-        let mut meta = self.meta("", &s.title, &s.description, "index");
-        meta.title.clone_from(&s.title);
-        pages.push((
-            "index.html".to_owned(),
-            "index.html",
-            g.keyed_context(&meta, vec![("timeline", keyed(&timeline)), ("notes", keyed(&all))]),
-        ));
 
         // Tags.
         let counted = |name: &str, rel: &str, count: usize| {
@@ -548,15 +519,17 @@ impl Plan<'_> {
             let leaf = name.rsplit('/').next().unwrap_or(name).to_owned();
             Counted { name: name.to_owned(), url: self.url(rel), count, depth, leaf }
         };
-        let tag_list: Vec<Counted> =
-            self.tags.values().map(|t| counted(&t.name, &t.rel, t.notes.len())).collect();
-        let meta =
-            self.meta("tags/", "Tags", &format!("All {} tags of {}.", tag_list.len(), s.title), "tags");
-        pages.push((
-            "tags/index.html".to_owned(),
-            "tags.html",
-            g.keyed_context(&meta, vec![("tags", keyed(&tag_list))]),
-        ));
+        if (want.single)("tags/index.html") {
+            let tag_list: Vec<Counted> =
+                self.tags.values().map(|t| counted(&t.name, &t.rel, t.notes.len())).collect();
+            let desc = format!("All {} tags of {}.", tag_list.len(), s.title);
+            let meta = self.meta("tags/", "Tags", &desc, "tags");
+            pages.push((
+                "tags/index.html".to_owned(),
+                "tags.html",
+                g.keyed_context(&meta, vec![("tags", keyed(&tag_list))]),
+            ));
+        }
         for t in self.tags.values().filter(|t| keep(&t.rel, &t.notes)) {
             let parent = t
                 .name
@@ -601,19 +574,17 @@ impl Plan<'_> {
         }
 
         // Keywords.
-        let kw_list: Vec<Counted> =
-            self.keywords.values().map(|k| counted(&k.name, &k.rel, k.notes.len())).collect();
-        let meta = self.meta(
-            "keywords/",
-            "Keywords",
-            &format!("All {} keywords of {}.", kw_list.len(), s.title),
-            "keywords",
-        );
-        pages.push((
-            "keywords/index.html".to_owned(),
-            "keywords.html",
-            g.keyed_context(&meta, vec![("keywords", keyed(&kw_list))]),
-        ));
+        if (want.single)("keywords/index.html") {
+            let kw_list: Vec<Counted> =
+                self.keywords.values().map(|k| counted(&k.name, &k.rel, k.notes.len())).collect();
+            let desc = format!("All {} keywords of {}.", kw_list.len(), s.title);
+            let meta = self.meta("keywords/", "Keywords", &desc, "keywords");
+            pages.push((
+                "keywords/index.html".to_owned(),
+                "keywords.html",
+                g.keyed_context(&meta, vec![("keywords", keyed(&kw_list))]),
+            ));
+        }
         for k in self.keywords.values().filter(|k| keep(&k.rel, &k.notes)) {
             let view = counted(&k.name, &k.rel, k.notes.len());
             let desc = format!("{} notes with the keyword {}.", k.notes.len(), k.name);
@@ -628,7 +599,23 @@ impl Plan<'_> {
             ));
         }
 
-        // Digests.
+        self.digest_pages(g, cards, want, &mut pages);
+
+        self.unwritten_and_singles(g, cards, want, &mut pages);
+        pages
+    }
+
+    /// The journal's digests: claims, questions, sources.
+    fn digest_pages(
+        &self,
+        g: &Globals,
+        cards: &[Option<Card>],
+        want: &Want<'_>,
+        pages: &mut Vec<(String, &'static str, (Value, crate::cache::Hash))>,
+    ) {
+        let s = &self.site;
+        let (want_claims, want_questions) =
+            ((want.single)("claims/index.html"), (want.single)("questions/index.html"));
         #[derive(Serialize)]
         struct ClaimsOf<'c> {
             note: &'c Card,
@@ -642,7 +629,7 @@ impl Plan<'_> {
         }
         let mut claims = Vec::new();
         let mut questions = Vec::new();
-        for &i in &self.newest {
+        for &i in self.newest.iter().filter(|_| want_claims || want_questions) {
             let Some(card) = cards[i].as_ref() else { continue };
             let j = &self.vault.notes[i].note.journal;
             if j.core_claim.is_some() || !j.claims.is_empty() {
@@ -659,31 +646,45 @@ impl Plan<'_> {
                 });
             }
         }
-        let meta = self.meta("claims/", "Claims", &format!("Every core claim of {}.", s.title), "claims");
-        pages.push((
-            "claims/index.html".to_owned(),
-            "claims.html",
-            g.keyed_context(&meta, vec![("claims", keyed(&claims))]),
-        ));
-        let meta = self.meta(
-            "questions/",
-            "Questions",
-            &format!("Every reflective question of {}.", s.title),
-            "questions",
-        );
-        pages.push((
-            "questions/index.html".to_owned(),
-            "questions.html",
-            g.keyed_context(&meta, vec![("questions", keyed(&questions))]),
-        ));
-        let sources = self.sources(cards);
-        let meta =
-            self.meta("sources/", "Sources", &format!("Every source cited in {}.", s.title), "sources");
-        pages.push((
-            "sources/index.html".to_owned(),
-            "sources.html",
-            g.keyed_context(&meta, vec![("sources", keyed(&sources))]),
-        ));
+        if want_claims {
+            let desc = format!("Every core claim of {}.", s.title);
+            let meta = self.meta("claims/", "Claims", &desc, "claims");
+            pages.push((
+                "claims/index.html".to_owned(),
+                "claims.html",
+                g.keyed_context(&meta, vec![("claims", keyed(&claims))]),
+            ));
+        }
+        if want_questions {
+            let desc = format!("Every reflective question of {}.", s.title);
+            let meta = self.meta("questions/", "Questions", &desc, "questions");
+            pages.push((
+                "questions/index.html".to_owned(),
+                "questions.html",
+                g.keyed_context(&meta, vec![("questions", keyed(&questions))]),
+            ));
+        }
+        if (want.single)("sources/index.html") {
+            let sources = self.sources(cards);
+            let desc = format!("Every source cited in {}.", s.title);
+            let meta = self.meta("sources/", "Sources", &desc, "sources");
+            pages.push((
+                "sources/index.html".to_owned(),
+                "sources.html",
+                g.keyed_context(&meta, vec![("sources", keyed(&sources))]),
+            ));
+        }
+    }
+
+    fn unwritten_and_singles(
+        &self,
+        g: &Globals,
+        cards: &[Option<Card>],
+        want: &Want<'_>,
+        pages: &mut Vec<(String, &'static str, (Value, crate::cache::Hash))>,
+    ) {
+        let s = &self.site;
+        let keep = want.list;
 
         // Unwritten notes.
         for u in self.unwritten.iter().filter(|u| keep(&u.rel, &u.notes)) {
@@ -702,16 +703,70 @@ impl Plan<'_> {
         }
 
         // Graph, search, 404.
-        let meta =
-            self.meta("graph/", "Graph", &format!("How the notes of {} link together.", s.title), "graph");
-        pages.push(("graph/index.html".to_owned(), "graph.html", g.keyed_context(&meta, Vec::new())));
-        let mut meta = self.meta("search/", "Search", &format!("Search {}.", s.title), "search");
-        meta.noindex = true;
-        pages.push(("search/index.html".to_owned(), "search.html", g.keyed_context(&meta, Vec::new())));
-        let mut meta = self.meta("404.html", "Page not found", "", "404");
-        meta.noindex = true;
-        pages.push(("404.html".to_owned(), "404.html", g.keyed_context(&meta, Vec::new())));
-        pages
+        if (want.single)("graph/index.html") {
+            let desc = format!("How the notes of {} link together.", s.title);
+            let meta = self.meta("graph/", "Graph", &desc, "graph");
+            pages.push(("graph/index.html".to_owned(), "graph.html", g.keyed_context(&meta, Vec::new())));
+        }
+        if (want.single)("search/index.html") {
+            let mut meta = self.meta("search/", "Search", &format!("Search {}.", s.title), "search");
+            meta.noindex = true;
+            pages.push(("search/index.html".to_owned(), "search.html", g.keyed_context(&meta, Vec::new())));
+        }
+        if (want.single)("404.html") {
+            let mut meta = self.meta("404.html", "Page not found", "", "404");
+            meta.noindex = true;
+            pages.push(("404.html".to_owned(), "404.html", g.keyed_context(&meta, Vec::new())));
+        }
+    }
+
+    /// The index page: the timeline.
+    fn index_page(
+        &self,
+        g: &Globals,
+        cards: &[Option<Card>],
+        pages: &mut Vec<(String, &'static str, (Value, crate::cache::Hash))>,
+    ) {
+        let s = &self.site;
+        let all = self.card_list(&self.newest, cards);
+        #[derive(Serialize)]
+        struct Month<'c> {
+            month: u8,
+            name: &'static str,
+            notes: Vec<&'c Card>,
+        }
+        #[derive(Serialize)]
+        struct Year<'c> {
+            year: String,
+            months: Vec<Month<'c>>,
+        }
+        let mut timeline: Vec<Year<'_>> = Vec::new();
+        for &i in &self.newest {
+            let Some(card) = cards[i].as_ref() else { continue };
+            let date = self.vault.notes[i].note.properties.created.as_ref().map(|d| d.value);
+            let (year, month) = match date {
+                Some(d) => (d.year().to_string(), u8::try_from(d.month()).unwrap_or(1)),
+                None => ("Undated".to_owned(), 0),
+            };
+            if timeline.last().is_none_or(|y| y.year != year) {
+                timeline.push(Year { year: year.clone(), months: Vec::new() });
+            }
+            let Some(y) = timeline.last_mut() else { continue };
+            if y.months.last().is_none_or(|m| m.month != month) {
+                let name = MONTHS.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("");
+                y.months.push(Month { month, name, notes: Vec::new() });
+            }
+            if let Some(m) = y.months.last_mut() {
+                m.notes.push(card);
+            }
+        }
+        let mut meta = self.meta("", &s.title, &s.description, "index");
+        meta.title.clone_from(&s.title);
+        pages.push((
+            "index.html".to_owned(),
+            "index.html",
+            g.keyed_context(&meta, vec![("timeline", keyed(&timeline)), ("notes", keyed(&all))]),
+        ));
     }
 
     /// Sources deduplicated by URL (case and a trailing `/` aside), most cited first.
@@ -742,6 +797,20 @@ impl Plan<'_> {
         rows.sort_by(|a, b| b.cited_by.len().cmp(&a.cited_by.len()).then_with(|| a.title.cmp(&b.title)));
         rows
     }
+}
+
+/// Which pages other than the notes' [`Plan::other_pages`] makes.
+pub(crate) struct Want<'a> {
+    /// A page that lists no notes of its own, or all of them (the index, the
+    /// tag and keyword indexes, digests, graph, search, 404), by output path.
+    pub(crate) single: &'a dyn Fn(&str) -> bool,
+    /// A tag, keyword or unwritten page, by folder and the notes it lists.
+    pub(crate) list: &'a dyn Fn(&str, &[NoteIdx]) -> bool,
+}
+
+impl Want<'_> {
+    /// Every page.
+    pub(crate) const ALL: Want<'static> = Want { single: &|_| true, list: &|_, _| true };
 }
 
 /// A source on the sources page.

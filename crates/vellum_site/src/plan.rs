@@ -70,6 +70,90 @@ pub(crate) struct Plan<'v> {
     slugs: Slugs,
 }
 
+/// A plan without the vault it was made from, so that `LiveSite` can keep
+/// it across an edit of the vault and attach it again when the edit left
+/// everything the plan reads unchanged (see [`NoteFacts`]).
+pub(crate) struct Detached {
+    site: Site,
+    published: Vec<NoteIdx>,
+    newest: Vec<NoteIdx>,
+    rank: Vec<Option<usize>>,
+    rel: Vec<Option<String>>,
+    tags: BTreeMap<String, TagInfo>,
+    keywords: BTreeMap<String, NamedPage>,
+    unwritten: Vec<NamedPage>,
+    unwritten_by_key: FxHashMap<String, usize>,
+    slugs: Slugs,
+}
+
+/// Everything [`Plan::new`] reads of one note. When an edit leaves the facts
+/// of every edited note as they were (and the file index is unchanged, as it
+/// is for edits), a new plan would equal the old one: [`Plan::attach`] reuses it.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct NoteFacts {
+    unreadable: bool,
+    draft: bool,
+    title: String,
+    created: Option<jiff::civil::Date>,
+    tags: Vec<String>,
+    keywords: Vec<String>,
+    /// Targets of the links that resolve to no file, with whether each is an
+    /// embed (unwritten pages, their order and who links to them).
+    unresolved: Vec<(String, bool)>,
+    /// Attachments linked or embedded.
+    attachments: Vec<FileId>,
+}
+
+impl NoteFacts {
+    pub(crate) fn of(vault: &Vault, idx: NoteIdx) -> Self {
+        let n = &vault.notes[idx];
+        let mut unresolved = Vec::new();
+        let mut attachments = Vec::new();
+        for (li, r) in vault.resolved[idx].iter().enumerate() {
+            match r.target {
+                Target::Unresolved => {
+                    let l = &n.note.links[li];
+                    unresolved.push((l.target.clone(), l.kind.is_embed()));
+                }
+                Target::Attachment(f) => attachments.push(f),
+                _ => {}
+            }
+        }
+        Self {
+            unreadable: frontmatter_unreadable(n),
+            draft: n.is_draft(),
+            title: n.title.clone(),
+            created: n.note.properties.created.as_ref().map(|d| d.value),
+            tags: tags_of(vault, idx),
+            keywords: keywords_of(vault, idx),
+            unresolved,
+            attachments,
+        }
+    }
+}
+
+/// The tags of a note as the site shows them (lowercase, no empty parts).
+fn tags_of(vault: &Vault, idx: NoteIdx) -> Vec<String> {
+    let mut tags: Vec<String> =
+        vault.notes[idx].note.all_tags().iter().filter_map(|t| normalise_tag(t)).collect();
+    tags.dedup();
+    tags
+}
+
+/// The keywords of a note: frontmatter `keywords` and the keyword row.
+fn keywords_of(vault: &Vault, idx: NoteIdx) -> Vec<String> {
+    let note = &vault.notes[idx].note;
+    let mut seen = FxHashSet::default();
+    note.properties
+        .keywords
+        .iter()
+        .map(|k| k.value.trim())
+        .chain(note.journal.keyword_row.iter().flat_map(|row| row.value.iter().map(|k| k.value.trim())))
+        .filter(|k| !k.is_empty() && seen.insert(k.to_lowercase()))
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Whether the note's YAML frontmatter failed to parse (so `draft` is unknown).
 fn frontmatter_unreadable(n: &vellum_vault::NoteFile) -> bool {
     n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml)
@@ -144,24 +228,49 @@ impl<'v> Plan<'v> {
 
     /// The tags of a note as the site shows them (lowercase, no empty parts).
     pub(crate) fn note_tags(&self, idx: NoteIdx) -> Vec<String> {
-        let mut tags: Vec<String> =
-            self.vault.notes[idx].note.all_tags().iter().filter_map(|t| normalise_tag(t)).collect();
-        tags.dedup();
-        tags
+        tags_of(self.vault, idx)
     }
 
     /// The keywords of a note: frontmatter `keywords` and the keyword row.
     pub(crate) fn note_keywords(&self, idx: NoteIdx) -> Vec<String> {
-        let note = &self.vault.notes[idx].note;
-        let mut seen = FxHashSet::default();
-        note.properties
-            .keywords
-            .iter()
-            .map(|k| k.value.trim())
-            .chain(note.journal.keyword_row.iter().flat_map(|row| row.value.iter().map(|k| k.value.trim())))
-            .filter(|k| !k.is_empty() && seen.insert(k.to_lowercase()))
-            .map(str::to_owned)
-            .collect()
+        keywords_of(self.vault, idx)
+    }
+
+    /// The plan without its vault (see [`Detached`]).
+    pub(crate) fn detach(self) -> Detached {
+        let Plan {
+            vault: _,
+            site,
+            published,
+            newest,
+            rank,
+            rel,
+            tags,
+            keywords,
+            unwritten,
+            unwritten_by_key,
+            slugs,
+        } = self;
+        Detached { site, published, newest, rank, rel, tags, keywords, unwritten, unwritten_by_key, slugs }
+    }
+
+    /// A detached plan over `vault` again. Only sound when nothing the plan
+    /// read changed: the same file index, and the same [`NoteFacts`] for
+    /// every note edited since it was detached.
+    pub(crate) fn attach(vault: &'v Vault, d: Detached) -> Self {
+        let Detached {
+            site,
+            published,
+            newest,
+            rank,
+            rel,
+            tags,
+            keywords,
+            unwritten,
+            unwritten_by_key,
+            slugs,
+        } = d;
+        Plan { vault, site, published, newest, rank, rel, tags, keywords, unwritten, unwritten_by_key, slugs }
     }
 
     fn collect_tags(&mut self) {
@@ -408,7 +517,7 @@ fn unwritten_keys(name: &str) -> Vec<String> {
 }
 
 /// Names the renderer asked about that the plan did not know.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Requested {
     pub(crate) tags: BTreeMap<String, String>,
     pub(crate) keywords: BTreeMap<String, String>,
@@ -441,6 +550,14 @@ pub(crate) enum Question {
     Tag(String),
     /// [`Urls::keyword`].
     Keyword(String),
+}
+
+impl Asked {
+    /// Whether `other` asked for the same attachments and unforeseen pages
+    /// (what a kept plan holds on a body's behalf).
+    pub(crate) fn same_pages(&self, other: &Asked) -> bool {
+        self.attachments == other.attachments && self.requested == other.requested
+    }
 }
 
 impl Requested {

@@ -94,6 +94,67 @@ fn incremental_edits_equal_a_fresh_build() {
             ("hardware/Apple Silicon Goes Pro.md", Box::new(|t: &str| t.replace("\n## ", "\nplain "))),
             // A draft edited (published only with drafts).
             ("software/Rust in the Linux Kernel.md", Box::new(|t: &str| format!("{t}\nDraft words.\n"))),
+            // The embedded section changes: the notes embedding it change too.
+            (
+                "security/Log4Shell Lessons.md",
+                Box::new(|t: &str| t.replacen("## my take\n", "## my take\nEmbedded news. ", 1)),
+            ),
+            // A heading that a link missed appears; one that a link finds is renamed.
+            (
+                "security/Log4Shell Lessons.md",
+                Box::new(|t: &str| t.replacen("## sources\n", "## Timeline\nSoon.\n\n## sources\n", 1)),
+            ),
+            // An earlier heading takes the anchor id of the one a link finds (ids move, targets do not).
+            (cuda, Box::new(|t: &str| t.replacen("## my take\n", "## How-large-is-the-moat\n", 1))),
+            (cuda, Box::new(|t: &str| t.replacen("How large is the moat", "How wide is the moat", 1))),
+            // A claim, a question and a source change (the digests).
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| t.replacen("Configuration is code", "Config is code", 1)),
+            ),
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| t.replacen("Which of our own", "Which of their", 1)),
+            ),
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| t.replacen("Source of the 8.5 million", "Where the 8.5 million", 1)),
+            ),
+            // A new description and `updated` date (cards, previews, sitemap).
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| t.replacen("description: A faulty", "description: One faulty", 1)),
+            ),
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| t.replacen("updated: 2024-08-07", "updated: 2024-09-01", 1)),
+            ),
+            // A link to another note added, then removed again (backlinks, graph).
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| format!("{t}\nAlso [[QUIC Goes Standard]].\n")),
+            ),
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| t.replacen("\nAlso [[QUIC Goes Standard]].\n", "\n", 1)),
+            ),
+            // Enough words for another minute of reading (the card's reading time).
+            ("2024/CrowdStrike Outage.md", Box::new(|t: &str| format!("{t}\n{}\n", "word ".repeat(300)))),
+            // A keyword and a tag removed (their pages go).
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| {
+                    t.replacen("  - kernel-drivers\n", "", 1).replacen(
+                        "  <span class=\"inline-keyword\">kernel-drivers</span>\n",
+                        "",
+                        1,
+                    )
+                }),
+            ),
+            (cuda, Box::new(|t: &str| t.replacen(" #brand-new-tag", "", 1))),
+            // A broken embed: the renderer asks for a page the plan did not foresee.
+            (cuda, Box::new(|t: &str| format!("{t}\n![[Nowhere To Be Found]]\n"))),
+            (cuda, Box::new(|t: &str| t.replacen("![[Nowhere To Be Found]]", "", 1))),
         ];
         for (k, (path, change)) in steps.into_iter().enumerate() {
             let u = edit(&mut live, path, change);
@@ -102,6 +163,29 @@ fn incremental_edits_equal_a_fresh_build() {
             assert_same(live.files(), expected.files(), &format!("drafts={drafts}, step {k} ({path})"));
         }
     }
+}
+
+#[test]
+fn a_text_edit_keeps_the_plan_and_renders_only_the_note() {
+    let vault = vellum_vault::load(&example_root()).expect("loads");
+    let mut live = LiveSite::build(vault, options(true)).expect("live");
+    // CUDA Moat has backlinks; only one of them reads its text (a link to
+    // one of its headings): two bodies are rendered, not every linking note's.
+    let u = edit(&mut live, "hardware/CUDA Moat.md", |t| {
+        t.replacen("## sources\n", "A new line of text.\n\n## sources\n", 1)
+    });
+    assert!(!u.full);
+    assert!(u.steps.iter().any(|(s, _)| *s == "plan kept"), "{:?}", u.steps);
+    assert!(
+        live.vault().backlinks(live.vault().note_by_path("hardware/CUDA Moat.md").expect("note")).len() > 2
+    );
+    assert_eq!(u.rendered, 2);
+    let names: Vec<&str> = u.changed.iter().map(|(p, _)| p.as_str()).collect();
+    // Every note of the example vault is in the feed, which carries bodies.
+    assert_eq!(names, ["feed.xml", "hardware/cuda-moat/index.html", "search-index.json"]);
+    // A new title changes what the plan reads: it is planned again.
+    let u = edit(&mut live, "hardware/CUDA Moat.md", |t| t.replacen("title: CUDA Moat", "title: Moat", 1));
+    assert!(u.steps.iter().any(|(s, _)| *s == "plan"), "{:?}", u.steps);
 }
 
 #[test]
