@@ -2,13 +2,17 @@
 # Benchmark `vellum serve`: save-to-reload latency of a one-note edit and
 # static-page throughput under wrk, on generated vaults (see bench/README.md).
 #
-#   bench/serve.sh                      # 1,000 and 10,000 notes, seed 1
+#   bench/serve.sh                      # 1,000, 10,000 and 50,000 notes, seed 1
 #   SIZES="1000" EDITS=10 bench/serve.sh
+#   EDIT=start bench/serve.sh           # edit the start of the note instead of its end
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZES=${SIZES:-"1000 10000"}
+SIZES=${SIZES:-"1000 10000 50000"}
 SEED=${SEED:-1}
 EDITS=${EDITS:-20}
+# Where each edit writes: `end` (a line appended) or `start` (a line after the
+# H1, which changes the note's search-index entry too).
+EDIT=${EDIT:-end}
 WRK_SECONDS=${WRK_SECONDS:-10}
 TARGET=${CARGO_TARGET_DIR:-target}
 cargo build --release -p vellum >&2
@@ -24,12 +28,12 @@ for n in $SIZES; do
   "$BIN" serve "$work" --port 0 >"$log.out" 2>"$log" &
   pid=$!
   trap 'kill $pid 2>/dev/null || true' EXIT
-  for _ in $(seq 1 600); do grep -q '^Serving ' "$log.out" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 6000); do grep -q '^Serving ' "$log.out" 2>/dev/null && break; sleep 0.1; done
   url=$(sed -n 's/^Serving //p' "$log.out")
   echo "== $n notes: $(grep -m1 '^built' "$log")"
-  python3 - "$url" "$work" "$EDITS" <<'PY'
+  python3 - "$url" "$work" "$EDITS" "$EDIT" <<'PY'
 import os, socket, statistics, sys, time, urllib.request, glob, json
-url, vault, edits = sys.argv[1], sys.argv[2], int(sys.argv[3])
+url, vault, edits, where = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 host, port = url.split("//")[1].strip("/").split(":")
 # A note with backlinks, not a draft: the first page linked from the index.
 notes = sorted(glob.glob(os.path.join(vault, "**", "*.md"), recursive=True))
@@ -65,7 +69,13 @@ next_event("errors")
 reload_ms, served_ms = [], []
 for k in range(edits):
     marker = f"BENCHMARK-MARKER-{k}-{time.time_ns()}"
-    new = text + f"\n{marker}\n"
+    if where == "start":
+        # Right after the H1: the start of the text, which the search index holds.
+        h1 = text.index("\n# ") + 1
+        eol = text.index("\n", h1) + 1
+        new = text[:eol] + f"\n{marker}\n" + text[eol:]
+    else:
+        new = text + f"\n{marker}\n"
     tmp = target + ".tmp.bench"
     t0 = time.perf_counter()
     with open(tmp, "w", encoding="utf-8") as f:

@@ -177,19 +177,46 @@ struct SearchDoc<'a> {
     x: bool,
 }
 
-/// `search-index.json`: per published note its URL, title, description, tags
-/// and the start of its text. Keys are one letter to keep it small.
-pub(crate) fn search_index(plan: &Plan<'_>, cards: &[Option<Card>], bodies: &[Option<Body>]) -> Vec<u8> {
-    let budget = snippet_budget(plan.published.len());
-    let docs: Vec<String> = plan
-        .newest
-        .iter()
-        .filter_map(|&i| Some(search_doc(cards[i].as_ref()?, bodies[i].as_ref(), budget)))
-        .collect();
-    join_search_index(docs.iter().map(String::as_str))
+/// Notes per search shard: an edit rewrites one shard, not the whole index.
+pub(crate) const SHARD: usize = 512;
+
+/// The output path of search shard `k`.
+pub(crate) fn shard_rel(k: usize) -> String {
+    format!("search-index/{k}.json")
 }
 
-/// One note's entry of `search-index.json` (JSON), with `budget` characters of its text.
+/// The search index: `search-index.json` lists the shards
+/// (`search-index/<k>.json`), each holding the entries of up to [`SHARD`]
+/// published notes in path order (`{docs: [...]}`, see [`search_doc`]).
+pub(crate) fn search_index(
+    plan: &Plan<'_>,
+    cards: &[Option<Card>],
+    bodies: &[Option<Body>],
+) -> Vec<(String, Vec<u8>)> {
+    let budget = snippet_budget(plan.published.len());
+    let docs: Vec<Option<String>> = plan
+        .published
+        .iter()
+        .map(|&i| Some(search_doc(cards[i].as_ref()?, bodies[i].as_ref(), budget)))
+        .collect();
+    let mut files = vec![("search-index.json".to_owned(), search_manifest(plan))];
+    for (k, chunk) in docs.chunks(SHARD).enumerate() {
+        files.push((shard_rel(k), join_shard(chunk.iter().filter_map(|d| d.as_deref()))));
+    }
+    files
+}
+
+/// `search-index.json`: the URLs of the shards.
+pub(crate) fn search_manifest(plan: &Plan<'_>) -> Vec<u8> {
+    let shards: Vec<String> =
+        (0..plan.published.len().div_ceil(SHARD)).map(|k| plan.url(&shard_rel(k))).collect();
+    let mut out =
+        serde_json::to_vec(&serde_json::json!({ "version": 2, "shards": shards })).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// One note's entry of the search index (JSON), with `budget` characters of its text.
 pub(crate) fn search_doc(card: &Card, body: Option<&Body>, budget: usize) -> String {
     let text = body.map_or("", |b| b.text.as_str());
     let cut = text.char_indices().nth(budget).map_or(text.len(), |(k, _)| k);
@@ -204,12 +231,11 @@ pub(crate) fn search_doc(card: &Card, body: Option<&Body>, budget: usize) -> Str
     serde_json::to_string(&doc).unwrap_or_default()
 }
 
-/// `search-index.json` from its entries (see [`search_doc`]), newest note first:
-/// the same bytes as serializing `{version, docs}` at once, so that `vellum
-/// serve` can splice in the one entry an edit changed.
-pub(crate) fn join_search_index<'a>(docs: impl Iterator<Item = &'a str>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1 << 16);
-    out.extend_from_slice(b"{\"version\":1,\"docs\":[");
+/// A search shard from its entries: `{"docs":[...]}`.
+pub(crate) fn join_shard<'a>(docs: impl Iterator<Item = &'a str> + Clone) -> Vec<u8> {
+    let len: usize = docs.clone().map(|d| d.len() + 1).sum();
+    let mut out = Vec::with_capacity(len + 16);
+    out.extend_from_slice(b"{\"docs\":[");
     for (k, d) in docs.enumerate() {
         if k > 0 {
             out.push(b',');

@@ -576,7 +576,9 @@ fn run(
         |t: Instant, w: Duration, writer: &dyn Sink| t.elapsed().saturating_sub(writer.write_time() - w);
     progress.phase("search");
     let (t, w) = (Instant::now(), writer.write_time());
-    writer.add("search-index.json".to_owned(), feeds::search_index(&plan, &cards, &bodies))?;
+    for (rel, bytes) in feeds::search_index(&plan, &cards, &bodies) {
+        writer.add(rel, bytes)?;
+    }
     writer.add("previews.json".to_owned(), feeds::previews(&plan, &cards))?;
     report.timings.search = since(t, w, writer);
 

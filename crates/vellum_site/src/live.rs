@@ -525,22 +525,29 @@ impl LiveSite {
         // Site-wide files: each made again only when something it shows changed.
         let changed_or_rendered: FxHashSet<NoteIdx> = changed_set.iter().chain(&render).copied().collect();
         let mut search_docs = std::mem::take(&mut self.state.search_docs);
-        let mut search_changed = !kept;
+        let mut shards: Vec<usize> = Vec::new();
         if kept {
             let budget = feeds::snippet_budget(plan.published.len());
             for &i in &changed_or_rendered {
                 let doc = cards[i].as_ref().map(|c| feeds::search_doc(c, bodies[i].as_ref(), budget));
                 if search_docs[i] != doc {
                     search_docs[i] = doc;
-                    search_changed = true;
+                    if let Ok(pos) = plan.published.binary_search(&i) {
+                        shards.push(pos / feeds::SHARD);
+                    }
                 }
             }
+            shards.sort_unstable();
+            shards.dedup();
         } else {
             search_docs = self::search_docs(&plan, &cards, bodies);
+            shards = (0..plan.published.len().div_ceil(feeds::SHARD)).collect();
+            sink.add("search-index.json".to_owned(), feeds::search_manifest(&plan))?;
         }
-        if search_changed {
-            let docs = plan.newest.iter().filter_map(|&i| search_docs[i].as_deref());
-            sink.add("search-index.json".to_owned(), feeds::join_search_index(docs))?;
+        for k in shards {
+            let notes = plan.published.iter().skip(k * feeds::SHARD).take(feeds::SHARD);
+            let docs = notes.filter_map(|&i| search_docs[i].as_deref());
+            sink.add(feeds::shard_rel(k), feeds::join_shard(docs))?;
         }
         let nodes_changed =
             changed_cards.iter().any(|&i| node_fields(cards[i].as_ref()) != node_fields(old_card(i)));
@@ -563,6 +570,7 @@ impl LiveSite {
             for rel in ["search-index.json", "previews.json", "graph.json", "feed.xml", "sitemap.xml"] {
                 other_keys.insert(rel.to_owned());
             }
+            other_keys.extend((0..plan.published.len().div_ceil(feeds::SHARD)).map(feeds::shard_rel));
             for (name, _) in &theme.assets {
                 if self.files.contains_key(name) {
                     other_keys.insert(name.clone());

@@ -19,7 +19,7 @@ use crate::slug::{Slugs, note_slug, slugify};
 
 /// The site's own top-level sections; notes cannot take these slugs.
 pub(crate) const RESERVED: &[&str] =
-    &["tags", "keywords", "claims", "questions", "sources", "unwritten", "graph", "search"];
+    &["tags", "keywords", "claims", "questions", "sources", "unwritten", "graph", "search", "search-index"];
 
 /// Characters left as they are in URL paths.
 const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');

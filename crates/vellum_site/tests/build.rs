@@ -120,7 +120,9 @@ fn drafts_never_leak() {
     }
     // The seed note is a draft: no page, no search entry.
     assert!(!out.join("nvidia-open-sources-gpu-kernel-modules").exists());
-    assert!(!read(&out, "search-index.json").contains("Nvidia Open Sources GPU Kernel Modules\""));
+    assert!(read(&out, "search-index.json").contains("search-index/0.json"));
+    assert!(read(&out, "search-index/0.json").contains("CUDA Moat\""), "published notes are in the index");
+    assert!(!read(&out, "search-index/0.json").contains("Nvidia Open Sources GPU Kernel Modules\""));
     assert!(!read(&out, "graph.json").contains("Nvidia Open Sources GPU Kernel Modules\""));
     // Published notes do have pages, at readable slugs.
     assert!(out.join("hardware/cuda-moat/index.html").is_file());

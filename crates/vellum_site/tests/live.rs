@@ -182,7 +182,7 @@ fn a_text_edit_keeps_the_plan_and_renders_only_the_note() {
     assert_eq!(u.rendered, 2);
     let names: Vec<&str> = u.changed.iter().map(|(p, _)| p.as_str()).collect();
     // Every note of the example vault is in the feed, which carries bodies.
-    assert_eq!(names, ["feed.xml", "hardware/cuda-moat/index.html", "search-index.json"]);
+    assert_eq!(names, ["feed.xml", "hardware/cuda-moat/index.html", "search-index/0.json"]);
     // A new title changes what the plan reads: it is planned again.
     let u = edit(&mut live, "hardware/CUDA Moat.md", |t| t.replacen("title: CUDA Moat", "title: Moat", 1));
     assert!(u.steps.iter().any(|(s, _)| *s == "plan"), "{:?}", u.steps);
@@ -196,6 +196,34 @@ fn a_body_edit_touches_few_files() {
     assert!(!u.full);
     let names: Vec<&str> = u.changed.iter().map(|(p, _)| p.as_str()).collect();
     assert!(names.contains(&"hardware/cuda-moat/index.html"), "{names:?}");
-    assert!(names.contains(&"search-index.json"), "{names:?}");
+    assert!(names.contains(&"search-index/0.json"), "{names:?}");
     assert!(names.len() < 12, "{names:?}");
+}
+
+#[test]
+fn an_edit_in_a_later_search_shard_equals_a_fresh_build() {
+    // More notes than one search shard holds (512), so the edit lands in the second.
+    let n = 600;
+    let paths: Vec<String> = (0..n).map(|k| format!("n{k:03}.md")).collect();
+    let texts: Vec<(String, String)> = paths
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let text = format!(
+                "---\ntitle: Note {k}\ncreated: 2024-01-{:02}\n---\n# Note {k}\n\nWords about topic {k}. See [[n{:03}]].\n",
+                k % 28 + 1,
+                (k + 1) % n
+            );
+            (p.clone(), text)
+        })
+        .collect();
+    let vault = Vault::from_texts(PathBuf::from("/nowhere"), vellum_vault::Config::default(), paths, texts);
+    let mut live = LiveSite::build(vault, options(false)).expect("live");
+    assert!(live.files().contains_key("search-index/1.json"));
+    let u = edit(&mut live, "n550.md", |t| t.replacen("Words about", "Sentences about", 1));
+    assert!(u.steps.iter().any(|(s, _)| *s == "plan kept"), "{:?}", u.steps);
+    let names: Vec<&str> = u.changed.iter().map(|(p, _)| p.as_str()).collect();
+    assert!(names.contains(&"search-index/1.json") && !names.contains(&"search-index/0.json"), "{names:?}");
+    let expected = LiveSite::build(fresh(live.vault()), options(false)).expect("fresh");
+    assert_same(live.files(), expected.files(), "after an edit in the second shard");
 }

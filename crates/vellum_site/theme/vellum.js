@@ -39,7 +39,13 @@
   function loadIndex() {
     if (!searchDocs) {
       searchDocs = fetchJson(body.getAttribute("data-search-index")).then(function (idx) {
-        return (idx.docs || []).map(function (d) {
+        /* Version 2 lists shards of {docs}; version 1 held the docs itself. */
+        if (!idx.shards) return idx.docs || [];
+        return Promise.all(idx.shards.map(fetchJson)).then(function (parts) {
+          return [].concat.apply([], parts.map(function (p) { return p.docs || []; }));
+        });
+      }).then(function (docs) {
+        return docs.map(function (d) {
           return {
             url: d.u, title: d.t, description: d.d || "", tags: d.g || [], body: d.b || "", draft: !!d.x,
             lt: d.t.toLowerCase(), ld: (d.d || "").toLowerCase(), lg: (d.g || []).join(" ").toLowerCase(),
