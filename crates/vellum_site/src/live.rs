@@ -413,7 +413,13 @@ impl LiveSite {
         let old_cards: FxHashMap<NoteIdx, Option<Card>> = if kept {
             edited.iter().map(|&e| (e, std::mem::replace(&mut cards[e], plan.card(e)))).collect()
         } else {
-            let fresh = plan.cards();
+            let mut fresh = plan.cards();
+            // An unchanged card keeps its template value and digest (made once).
+            for (new, old) in fresh.iter_mut().zip(cards.iter_mut()) {
+                if new == old {
+                    std::mem::swap(new, old);
+                }
+            }
             std::mem::replace(&mut cards, fresh).into_iter().enumerate().collect()
         };
         let old_card = |i: NoteIdx| old_cards.get(&i).and_then(Option::as_ref);
@@ -484,18 +490,27 @@ impl LiveSite {
             old_lists.get(rel).is_none_or(|old| old.as_slice() != notes)
                 || notes.iter().any(|n| changed_set.contains(n))
         };
-        let single_kept = |rel: &str| match rel {
+        // The tag and keyword indexes show each page's name, URL and count.
+        let counts_changed = |old: &Plan<'_>| {
+            let tags =
+                |p: &Plan<'_>| p.tags.values().map(|t| (t.rel.clone(), t.notes.len())).collect::<Vec<_>>();
+            let kws = |p: &Plan<'_>| {
+                p.keywords.values().map(|k| (k.rel.clone(), k.notes.len())).collect::<Vec<_>>()
+            };
+            (tags(old) != tags(&plan), kws(old) != kws(&plan))
+        };
+        let (tags_changed, keywords_changed) = old_plan.as_ref().map_or((false, false), counts_changed);
+        let single = |rel: &str| match rel {
             "index.html" => !changed_set.is_empty(),
             "claims/index.html" | "questions/index.html" | "sources/index.html" => {
                 !changed_set.is_empty() || digests_changed
             }
+            "tags/index.html" => tags_changed,
+            "keywords/index.html" => keywords_changed,
+            // The graph, search and 404 pages show only the site's settings.
             _ => false,
         };
-        let want = if kept {
-            Want { single: &single_kept, list: &list }
-        } else {
-            Want { single: &|_| true, list: &list }
-        };
+        let want = Want { single: &single, list: &list };
         // Of those, only the pages whose context key changed are filled again.
         let old_keys = &self.state.page_keys;
         let files = &self.files;
@@ -525,25 +540,22 @@ impl LiveSite {
         // Site-wide files: each made again only when something it shows changed.
         let changed_or_rendered: FxHashSet<NoteIdx> = changed_set.iter().chain(&render).copied().collect();
         let mut search_docs = std::mem::take(&mut self.state.search_docs);
+        // A search entry shows a card and the start of a body: only those of
+        // changed cards and re-rendered bodies can differ (and which notes are
+        // published, hence the shards, is the same).
+        let budget = feeds::snippet_budget(plan.published.len());
         let mut shards: Vec<usize> = Vec::new();
-        if kept {
-            let budget = feeds::snippet_budget(plan.published.len());
-            for &i in &changed_or_rendered {
-                let doc = cards[i].as_ref().map(|c| feeds::search_doc(c, bodies[i].as_ref(), budget));
-                if search_docs[i] != doc {
-                    search_docs[i] = doc;
-                    if let Ok(pos) = plan.published.binary_search(&i) {
-                        shards.push(pos / feeds::SHARD);
-                    }
+        for &i in &changed_or_rendered {
+            let doc = cards[i].as_ref().map(|c| feeds::search_doc(c, bodies[i].as_ref(), budget));
+            if search_docs[i] != doc {
+                search_docs[i] = doc;
+                if let Ok(pos) = plan.published.binary_search(&i) {
+                    shards.push(pos / feeds::SHARD);
                 }
             }
-            shards.sort_unstable();
-            shards.dedup();
-        } else {
-            search_docs = self::search_docs(&plan, &cards, bodies);
-            shards = (0..plan.published.len().div_ceil(feeds::SHARD)).collect();
-            sink.add("search-index.json".to_owned(), feeds::search_manifest(&plan))?;
         }
+        shards.sort_unstable();
+        shards.dedup();
         for k in shards {
             let notes = plan.published.iter().skip(k * feeds::SHARD).take(feeds::SHARD);
             let docs = notes.filter_map(|&i| search_docs[i].as_deref());
@@ -571,6 +583,7 @@ impl LiveSite {
                 other_keys.insert(rel.to_owned());
             }
             other_keys.extend((0..plan.published.len().div_ceil(feeds::SHARD)).map(feeds::shard_rel));
+            other_keys.extend(crate::pages::SINGLE_PAGES.iter().map(|&rel| rel.to_owned()));
             for (name, _) in &theme.assets {
                 if self.files.contains_key(name) {
                     other_keys.insert(name.clone());

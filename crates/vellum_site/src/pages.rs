@@ -799,6 +799,20 @@ impl Plan<'_> {
     }
 }
 
+/// The output paths of the pages that [`Want::single`] decides on: every
+/// site has each of them.
+pub(crate) const SINGLE_PAGES: &[&str] = &[
+    "index.html",
+    "tags/index.html",
+    "keywords/index.html",
+    "claims/index.html",
+    "questions/index.html",
+    "sources/index.html",
+    "graph/index.html",
+    "search/index.html",
+    "404.html",
+];
+
 /// Which pages other than the notes' [`Plan::other_pages`] makes.
 pub(crate) struct Want<'a> {
     /// A page that lists no notes of its own, or all of them (the index, the
@@ -820,4 +834,39 @@ pub(crate) struct SourceView<'c> {
     pub(crate) title: String,
     pub(crate) why: Vec<String>,
     pub(crate) cited_by: Vec<&'c Card>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::config::{Site, SiteConfig};
+
+    #[test]
+    fn single_pages_are_exactly_the_pages_want_single_decides() {
+        let texts =
+            vec![("a.md".to_owned(), "---\nkeywords: [k]\n---\n# A\n\n#tag [[Nowhere]]\n".to_owned())];
+        let vault = vellum_vault::Vault::from_texts(
+            PathBuf::from("/v"),
+            vellum_vault::Config::default(),
+            vec!["a.md".to_owned()],
+            texts,
+        );
+        let plan = Plan::new(&vault, Site::resolve(&SiteConfig::default(), &vault.root), false);
+        let g = Globals::new(&plan, false, false, false);
+        let cards = plan.cards();
+        let singles: Vec<String> = plan
+            .other_pages(&g, &cards, &Want { single: &|_| true, list: &|_, _| false })
+            .into_iter()
+            .map(|(rel, _, _)| rel)
+            .collect();
+        let mut expected: Vec<String> = SINGLE_PAGES.iter().map(|&s| s.to_owned()).collect();
+        let mut got = singles;
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected);
+        let lists = plan.other_pages(&g, &cards, &Want { single: &|_| false, list: &|_, _| true });
+        assert_eq!(lists.len(), 3, "a tag, a keyword and an unwritten page");
+    }
 }
