@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"1000 10000 50000"}
 SEED=${SEED:-1}
 EDITS=${EDITS:-20}
-# Where each edit writes: `end` (a line appended) or `start` (a line after the
-# H1, which changes the note's search-index entry too).
+# Where each edit writes: `end` (a line appended), `start` (a line after the
+# H1, which changes the note's search-index entry too) or `title` (a new title,
+# which re-plans the site: backlinks, lists and the index show it).
 EDIT=${EDIT:-end}
 WRK_SECONDS=${WRK_SECONDS:-10}
 TARGET=${CARGO_TARGET_DIR:-target}
@@ -69,13 +70,17 @@ next_event("errors")
 reload_ms, served_ms = [], []
 for k in range(edits):
     marker = f"BENCHMARK-MARKER-{k}-{time.time_ns()}"
-    if where == "start":
+    if where == "title":
+        # A new title: the plan is made again (the slow path of an edit).
+        new = text.replace(f"title: {title}\n", f"title: {title} {marker}\n", 1)
+    elif where == "start":
         # Right after the H1: the start of the text, which the search index holds.
         h1 = text.index("\n# ") + 1
         eol = text.index("\n", h1) + 1
         new = text[:eol] + f"\n{marker}\n" + text[eol:]
     else:
         new = text + f"\n{marker}\n"
+    assert new != text, f"the {where} edit changes the note"
     tmp = target + ".tmp.bench"
     t0 = time.perf_counter()
     with open(tmp, "w", encoding="utf-8") as f:
