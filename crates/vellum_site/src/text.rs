@@ -29,23 +29,19 @@ pub(crate) fn html_to_text(html: &str, max_chars: usize) -> String {
             continue;
         }
         let Some(gt) = tag.find('>') else { break };
-        let inner = tag[1..gt].trim_start_matches('/');
-        let name = &inner[..inner.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(inner.len())];
+        let name: String = tag[1..gt]
+            .trim_start_matches('/')
+            .chars()
+            .take_while(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
         rest = &tag[gt + 1..];
-        if !tag.starts_with("</") {
-            let close = if name.eq_ignore_ascii_case("script") {
-                Some("</script")
-            } else if name.eq_ignore_ascii_case("style") {
-                Some("</style")
-            } else {
-                None
-            };
-            if let Some(close) = close {
-                rest = find_ci(rest, close).map_or("", |i| &rest[i..]);
-                continue;
-            }
+        if !tag.starts_with("</") && (name == "script" || name == "style") {
+            let close = format!("</{name}");
+            rest = find_ci(rest, &close).map_or("", |i| &rest[i..]);
+            continue;
         }
-        if !INLINE.iter().any(|i| i.eq_ignore_ascii_case(name)) {
+        if !INLINE.contains(&name.as_str()) {
             raw.push(' ');
         }
     }
