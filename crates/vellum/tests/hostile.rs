@@ -20,8 +20,10 @@ use std::time::{Duration, Instant};
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// Kill a run after this long and fail: a hang is a bug.
-const TIME_LIMIT: Duration = Duration::from_secs(60);
+/// Kill a run after this long and fail: a hang is a bug. The test binary is
+/// a debug build; on the loaded 2-core machine its build of this vault took
+/// up to about 60 s (release: 12–20 s), so the limit leaves room for that.
+const TIME_LIMIT: Duration = Duration::from_secs(150);
 /// Address-space limits (`ulimit -v`, KiB): 2 GiB for `check`, 3 GiB for
 /// `build`. Address space, not resident memory: mimalloc reserves more than it
 /// touches. Measured (release): check peaks at 0.65 GB resident, build at 1.3 GB

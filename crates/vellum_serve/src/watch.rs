@@ -58,6 +58,10 @@ pub(crate) fn classify(root: &Path, path: &Path) -> Option<Changed> {
     if parts.iter().any(|p| SKIP_DIRS.contains(&p.as_str())) || SKIP_TOP.contains(&first.as_str()) {
         return None;
     }
+    // The previous output `vellum build` keeps beside `public/` (the vault walk skips it too).
+    if parts[..parts.len() - 1].iter().any(|p| p.starts_with('.') && p.ends_with(".vellum-spare")) {
+        return None;
+    }
     if is_temp_name(name) {
         return None;
     }
@@ -158,6 +162,8 @@ mod tests {
         assert_eq!(c("4913"), None);
         assert_eq!(c("b.md.tmp.1234"), None);
         assert_eq!(c("public/index.html"), None);
+        assert_eq!(c(".public.vellum-spare/a/index.html"), None);
+        assert_eq!(c(".public.vellum-spare/b.md"), None);
         assert_eq!(c("_theme/custom.css"), Some(Changed::Theme(true)));
         assert_eq!(c("_theme/note.html"), Some(Changed::Theme(false)));
         assert_eq!(c("vellum.toml"), Some(Changed::Config));

@@ -231,7 +231,7 @@ pub fn build(vault: &Vault, opts: &BuildOptions) -> Result<BuildReport, BuildErr
     };
     let site = config::Site::resolve(&cfg, &vault.root);
     let theme = Theme::load(&vault.root)?;
-    let staging =
+    let mut staging =
         Staging::prepare(&vault.root, vault.notes.iter().map(|n| n.path.as_str()), &opts.output, opts.force)?;
     let mut report = BuildReport { output: staging.output.clone(), ..BuildReport::default() };
     if site.origin.is_empty() {
@@ -246,7 +246,7 @@ pub fn build(vault: &Vault, opts: &BuildOptions) -> Result<BuildReport, BuildErr
             staging.output.display()
         ));
     }
-    let mut writer = Writer::new(staging.tmp.clone());
+    let mut writer = Writer::new(staging.tmp.clone(), staging.take_spare());
     let cache_at = opts.cache.then(|| CacheAt {
         root: &vault.root,
         output: &staging.output,
@@ -444,7 +444,7 @@ fn run(
         rendered: &rendered_count,
         progress: &progress,
     };
-    for chunk in plan.published.chunks(512) {
+    for chunk in plan.published.chunks(256) {
         let t = Instant::now();
         let rendered: Vec<(usize, Body, Option<cache::NoteEntry>)> = chunk
             .par_iter()
@@ -518,22 +518,31 @@ fn run(
     let others = plan.other_pages(&globals, &cards, &pages::Want::ALL);
     let other_keys: Vec<(String, cache::Hash)> =
         others.iter().map(|(rel, _, (_, k))| (rel.clone(), *k)).collect();
-    let pages: Vec<(Page, Option<cache::Hash>)> = others
-        .into_par_iter()
-        .map(|(rel, name, (ctx, ctx_key))| {
-            let mut key = None;
-            if let Some(salt) = salt {
-                let k = cache::hash_json(&[&salt, name.as_bytes(), &ctx_key], &());
-                key = Some(k);
-                if let Some(from) = cached.as_ref().and_then(|(_, c)| c.reusable(&rel, &k)) {
-                    return Ok((Page::Reused(rel, from), key));
+    // A few pages at a time, each handed to the writer before the next are
+    // filled: the index and digest pages list every note and are large.
+    let mut others = others.into_iter();
+    loop {
+        let some: Vec<_> = others.by_ref().take(32).collect();
+        if some.is_empty() {
+            break;
+        }
+        let pages: Vec<(Page, Option<cache::Hash>)> = some
+            .into_par_iter()
+            .map(|(rel, name, (ctx, ctx_key))| {
+                let mut key = None;
+                if let Some(salt) = salt {
+                    let k = cache::hash_json(&[&salt, name.as_bytes(), &ctx_key], &());
+                    key = Some(k);
+                    if let Some(from) = cached.as_ref().and_then(|(_, c)| c.reusable(&rel, &k)) {
+                        return Ok((Page::Reused(rel, from), key));
+                    }
                 }
-            }
-            theme.render(name, ctx).map(|html| (Page::Written(rel, html.into_bytes()), key))
-        })
-        .collect::<Result<_, _>>()?;
-    report.pages += pages.len();
-    add_pages(writer, pages, record.as_mut(), false)?;
+                theme.render(name, ctx).map(|html| (Page::Written(rel, html.into_bytes()), key))
+            })
+            .collect::<Result<_, _>>()?;
+        report.pages += pages.len();
+        add_pages(writer, pages, record.as_mut(), false)?;
+    }
     for (name, text) in &theme.assets {
         let mut text = text.clone();
         if name == "style.css" {

@@ -272,8 +272,12 @@ fn output_folder_is_guarded() {
     assert!(out.join(MARKER).is_file());
     // vellum's own output is replaced without force.
     build(&vault, &opts(&out)).expect("rebuild");
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).expect("ls").collect();
-    assert_eq!(leftovers.len(), 1, "the old output was removed");
+    let mut leftovers: Vec<String> = std::fs::read_dir(tmp.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    leftovers.sort();
+    assert_eq!(leftovers, [".mine.vellum-spare", "mine"], "the old output is kept only as the spare");
 
     // The vault itself is never an output, even forced.
     let mut o = opts(&vault.root);
@@ -460,4 +464,89 @@ fn pages_only_rendering_finds() {
             assert_eq!(&mem[..], &bytes[..], "{rel}: in memory as on disk");
         }
     }
+}
+
+/// Every folder and file under `dir` (output-relative, `/`), folders with a trailing `/`.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("read dir") {
+            let path = entry.expect("entry").path();
+            let rel = path.strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
+            if path.is_dir() {
+                out.push(format!("{rel}/"));
+                stack.push(path);
+            } else {
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A build written over the spare (the output before last) holds exactly what
+/// a build into an empty folder holds: stale pages and folders are gone, and a
+/// file of the spare that is linked elsewhere is replaced, not written through.
+#[test]
+fn builds_over_the_spare_match_fresh_builds() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("vault");
+    let out = tmp.path().join("site");
+    let spare = tmp.path().join(".site.vellum-spare");
+    let first = temp_vault(
+        &root,
+        &[
+            ("a.md", "# A\n\nSee [[b]] and #alpha.\n"),
+            ("b.md", "# B\n\nBack to [[a]].\n"),
+            ("gone.md", "# Gone\n\nSoon deleted, with #beta.\n"),
+            ("deep/c.md", "# C\n\nIn a folder.\n"),
+        ],
+    );
+    build(&first, &opts(&out)).expect("first");
+    build(&first, &opts(&out)).expect("second");
+    assert!(spare.join(MARKER).is_file(), "the old output is kept as the spare");
+
+    // A file of the spare that shares its inode with another file must not be written through.
+    let outside = tmp.path().join("outside.html");
+    std::fs::write(&outside, "precious").expect("write");
+    let linked = spare.join("index.html");
+    std::fs::remove_file(&linked).expect("rm");
+    if std::fs::hard_link(&outside, &linked).is_err() {
+        std::fs::copy(&outside, &linked).expect("copy");
+    }
+
+    std::fs::remove_file(root.join("gone.md")).expect("rm");
+    std::fs::remove_dir_all(root.join("deep")).expect("rm");
+    std::fs::write(root.join("a.md"), "# A\n\nNow only [[b]], and a longer body than before.\n")
+        .expect("edit");
+    std::fs::write(root.join("b.md"), "# B\n").expect("edit");
+    std::fs::write(root.join("new.md"), "# New\n\nFresh, with #gamma.\n").expect("add");
+    let second = vellum_vault::load(&root).expect("load");
+    for _ in 0..2 {
+        build(&second, &opts(&out)).expect("over the spare");
+        let fresh = tmp.path().join("fresh");
+        if fresh.exists() {
+            std::fs::remove_dir_all(&fresh).expect("rm");
+        }
+        build(&second, &opts(&fresh)).expect("fresh");
+        assert_eq!(entries(&out), entries(&fresh), "same files and folders");
+        assert_eq!(files(&out), files(&fresh), "same bytes");
+    }
+    assert_eq!(std::fs::read_to_string(&outside).expect("read"), "precious");
+}
+
+/// The spare of an output inside the vault (`public/`) is not part of the vault.
+#[test]
+fn the_spare_is_not_loaded() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("vault");
+    let vault = temp_vault(&root, &[("a.md", "# A\n\nSee [[b]].\n"), ("b.md", "# B\n")]);
+    let files_before = vault.files.len();
+    build(&vault, &opts(&root.join("public"))).expect("first");
+    build(&vault, &opts(&root.join("public"))).expect("second");
+    assert!(root.join(".public.vellum-spare").join(MARKER).is_file());
+    let again = vellum_vault::load(&root).expect("load");
+    assert_eq!(again.files.len(), files_before, "neither the output nor its spare is indexed");
 }

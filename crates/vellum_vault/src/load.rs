@@ -107,6 +107,11 @@ pub(crate) fn walk(root: &Path, extra_excludes: &[String]) -> (Vec<Found>, Vec<L
             if is_dir && SKIP_DIRS.contains(&name.as_ref()) {
                 return false;
             }
+            // The previous output `vellum build` keeps beside an output folder
+            // (`.public.vellum-spare` beside `public/`) to write the next one over.
+            if is_dir && name.starts_with('.') && name.ends_with(".vellum-spare") {
+                return false;
+            }
             if is_dir && entry.depth() == 1 && SKIP_TOP.contains(&name.as_ref()) {
                 return false;
             }
