@@ -136,7 +136,11 @@ pub fn example_site() -> Result<PathBuf, Error> {
 /// Reading or writing a file failed.
 pub fn copy_example_vault() -> Result<tempfile::TempDir, Error> {
     let dir = tempfile::Builder::new().prefix("vellum-e2e-vault-").tempdir()?;
-    copy_tree(&workspace_root().join("examples/journal"), dir.path(), &["public", ".vellum"])?;
+    copy_tree(
+        &workspace_root().join("examples/journal"),
+        dir.path(),
+        &["public", ".public.vellum-spare", ".vellum"],
+    )?;
     Ok(dir)
 }
 

@@ -9,14 +9,15 @@ pub(crate) fn example() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
 }
 
-/// Copy a vault, leaving out the caches (`.vellum/`) and the site (`public/`)
+/// Copy a vault, leaving out the caches (`.vellum/`) and the site (`public/` and its spare)
 /// earlier runs left in it. With `when`, every copied file gets that
 /// modification time (caches never trust stamps younger than two seconds).
 pub(crate) fn copy_vault(from: &Path, to: &Path, when: Option<SystemTime>) {
     std::fs::create_dir_all(to).expect("mkdir");
     for e in std::fs::read_dir(from).expect("read_dir") {
         let e = e.expect("entry");
-        if e.file_name() == ".vellum" || e.file_name() == "public" {
+        if e.file_name() == ".vellum" || e.file_name() == "public" || e.file_name() == ".public.vellum-spare"
+        {
             continue;
         }
         let dest = to.join(e.file_name());
