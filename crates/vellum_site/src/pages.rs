@@ -507,7 +507,6 @@ impl Plan<'_> {
         want: &Want<'_>,
     ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
         let mut pages = Vec::new();
-        let s = &self.site;
         let keep = want.list;
         if (want.single)("index.html") {
             self.index_page(g, cards, &mut pages);
@@ -520,15 +519,8 @@ impl Plan<'_> {
             Counted { name: name.to_owned(), url: self.url(rel), count, depth, leaf }
         };
         if (want.single)("tags/index.html") {
-            let tag_list: Vec<Counted> =
-                self.tags.values().map(|t| counted(&t.name, &t.rel, t.notes.len())).collect();
-            let desc = format!("All {} tags of {}.", tag_list.len(), s.title);
-            let meta = self.meta("tags/", "Tags", &desc, "tags");
-            pages.push((
-                "tags/index.html".to_owned(),
-                "tags.html",
-                g.keyed_context(&meta, vec![("tags", keyed(&tag_list))]),
-            ));
+            let list = self.tags.values().map(|t| counted(&t.name, &t.rel, t.notes.len())).collect();
+            pages.push(self.counted_index(g, "tags", "Tags", "tags.html", list));
         }
         for t in self.tags.values().filter(|t| keep(&t.rel, &t.notes)) {
             let parent = t
@@ -575,15 +567,8 @@ impl Plan<'_> {
 
         // Keywords.
         if (want.single)("keywords/index.html") {
-            let kw_list: Vec<Counted> =
-                self.keywords.values().map(|k| counted(&k.name, &k.rel, k.notes.len())).collect();
-            let desc = format!("All {} keywords of {}.", kw_list.len(), s.title);
-            let meta = self.meta("keywords/", "Keywords", &desc, "keywords");
-            pages.push((
-                "keywords/index.html".to_owned(),
-                "keywords.html",
-                g.keyed_context(&meta, vec![("keywords", keyed(&kw_list))]),
-            ));
+            let list = self.keywords.values().map(|k| counted(&k.name, &k.rel, k.notes.len())).collect();
+            pages.push(self.counted_index(g, "keywords", "Keywords", "keywords.html", list));
         }
         for k in self.keywords.values().filter(|k| keep(&k.rel, &k.notes)) {
             let view = counted(&k.name, &k.rel, k.notes.len());
@@ -718,6 +703,20 @@ impl Plan<'_> {
             meta.noindex = true;
             pages.push(("404.html".to_owned(), "404.html", g.keyed_context(&meta, Vec::new())));
         }
+    }
+
+    /// The page listing every tag or keyword (`kind`) with its count.
+    fn counted_index(
+        &self,
+        g: &Globals,
+        kind: &'static str,
+        title: &str,
+        template: &'static str,
+        list: Vec<Counted>,
+    ) -> (String, &'static str, (Value, crate::cache::Hash)) {
+        let desc = format!("All {} {kind} of {}.", list.len(), self.site.title);
+        let meta = self.meta(&format!("{kind}/"), title, &desc, kind);
+        (format!("{kind}/index.html"), template, g.keyed_context(&meta, vec![(kind, keyed(&list))]))
     }
 
     /// The index page: the timeline.
