@@ -1,7 +1,8 @@
 //! Code highlighting at build time with syntect: `<span class="hl-…">` classes,
 //! styled by [`highlight_css`]; no JavaScript.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -12,12 +13,44 @@ const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
+/// Blocks longer than this are highlighted every time, never remembered.
+const MEMO_CODE_MAX: usize = 16 * 1024;
+/// At most this many blocks are remembered; the memo starts afresh when full.
+const MEMO_ENTRIES_MAX: usize = 4096;
+
+/// Highlighted blocks by `lang NUL code`. Highlighting is a pure function of
+/// the two and syntect's regexes are the renderer's most expensive step, while
+/// the same snippet recurs across notes (templates, pasted boilerplate) and
+/// every re-render of an edited note in `vellum serve` meets its unchanged
+/// blocks again. Bounded: at most [`MEMO_ENTRIES_MAX`] blocks of at most
+/// [`MEMO_CODE_MAX`] bytes each.
+static MEMO: LazyLock<Mutex<HashMap<Box<str>, Box<str>>>> = LazyLock::new(Mutex::default);
+
 /// Highlight `code` written in `lang` (a fence info word such as `rust`, `sh`,
 /// `py`); `None` when the language is unknown, so the caller prints it plain.
 pub(crate) fn highlight(code: &str, lang: &str) -> Option<String> {
     if lang.is_empty() {
         return None;
     }
+    if code.len() > MEMO_CODE_MAX {
+        return highlight_now(code, lang);
+    }
+    let key: Box<str> = format!("{lang}\0{code}").into_boxed_str();
+    if let Some(html) = MEMO.lock().ok().and_then(|m| m.get(&key).map(|h| h.to_string())) {
+        return Some(html);
+    }
+    let html = highlight_now(code, lang)?;
+    if let Ok(mut m) = MEMO.lock() {
+        if m.len() >= MEMO_ENTRIES_MAX {
+            m.clear();
+        }
+        m.insert(key, html.clone().into_boxed_str());
+    }
+    Some(html)
+}
+
+/// [`highlight`] without the memo.
+fn highlight_now(code: &str, lang: &str) -> Option<String> {
     let ss = &*SYNTAXES;
     let syntax = ss.find_syntax_by_token(lang)?;
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, ss, STYLE);
@@ -54,5 +87,21 @@ mod tests {
         assert!(html.contains("hl-"), "{html}");
         assert!(highlight("x", "no-such-language").is_none());
         assert!(highlight_css().contains(".hl-"));
+    }
+
+    #[test]
+    fn the_memo_answers_like_syntect() {
+        let code = "def f(x):\n    return x + 1\n";
+        let first = highlight(code, "python").expect("python is known");
+        let again = highlight(code, "python").expect("remembered");
+        assert_eq!(first, again);
+        assert_eq!(Some(first.clone()), highlight_now(code, "python"));
+        // The language is part of the key.
+        let as_rust = highlight(code, "rust").expect("rust is known");
+        assert_eq!(Some(as_rust.clone()), highlight_now(code, "rust"));
+        assert_ne!(first, as_rust);
+        // Long blocks skip the memo and are still highlighted.
+        let long = "x = 1\n".repeat(MEMO_CODE_MAX / 6 + 1);
+        assert_eq!(highlight(&long, "python"), highlight_now(&long, "python"));
     }
 }

@@ -626,7 +626,7 @@ fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str) -> Option<String> {
     if !html.contains("[[") && !html.contains('#') && !html.contains("inline-keyword") {
         return None;
     }
-    let sub = vellum_syntax::parse(html);
+    let sub = vellum_syntax::parse_html_fragment(html);
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for l in sub.links.iter().filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Embed)) {
         let r = cx.vault.resolve_link(idx, l);
@@ -644,18 +644,13 @@ fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str) -> Option<String> {
             ),
         ));
     }
-    if let Some(row) = &sub.journal.keyword_row {
-        for k in &row.value {
-            let inner = &html[k.span.range()];
-            edits.push((
-                k.span.start,
-                k.span.end,
-                format!(
-                    "<a class=\"keyword-link\" href=\"{}\">{inner}</a>",
-                    escape(&cx.urls.keyword(&k.value))
-                ),
-            ));
-        }
+    for k in &sub.keywords {
+        let inner = &html[k.span.range()];
+        edits.push((
+            k.span.start,
+            k.span.end,
+            format!("<a class=\"keyword-link\" href=\"{}\">{inner}</a>", escape(&cx.urls.keyword(&k.value))),
+        ));
     }
     if edits.is_empty() {
         return None;

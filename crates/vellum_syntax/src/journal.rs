@@ -158,6 +158,24 @@ fn element_text(text: &str, tokens: &HtmlTokens, inner: Span) -> String {
     decode_entities(&raw).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The keywords of the first `keyword-row` among `tokens` (closed, non-empty
+/// `inline-keyword`s; elements left open end at `limit`). See
+/// [`crate::HtmlFragment`].
+pub(crate) fn keyword_row(text: &str, tokens: &HtmlTokens, limit: usize) -> Option<Vec<Spanned<String>>> {
+    let row = tokens.elements.iter().find(|e| e.has_class(ComponentKind::KeywordRow.class()))?;
+    let outer = row.outer(limit);
+    let keywords = tokens
+        .elements
+        .iter()
+        .filter(|e| outer.contains(e.start_tag) && e.has_class("inline-keyword") && e.end_tag.is_some())
+        .filter_map(|kw| {
+            let word = element_text(text, tokens, kw.inner(limit));
+            (!word.is_empty()).then(|| Spanned::new(word, kw.inner(limit)))
+        })
+        .collect();
+    Some(keywords)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn html_components(
     text: &str,

@@ -354,18 +354,9 @@ pub fn parse(text: &str) -> Note {
     } else {
         None
     };
-    let mut html_masks: Vec<Span> = Vec::new();
     if let Some(tokens) = &tokens {
-        html_masks.extend(tokens.elements.iter().map(|e| e.start_tag));
-        html_masks.extend(tokens.end_tags.iter().copied());
-        html_masks.extend(tokens.comments.iter().copied());
-        for el in &tokens.elements {
-            if matches!(el.name.as_str(), "code" | "pre" | "script" | "style" | "textarea") {
-                html_masks.push(el.inner(el.start_tag.end));
-            }
-        }
+        blank_in_place(&mut scan, &html_masks(tokens));
     }
-    blank_in_place(&mut scan, &html_masks);
 
     // Step 5: Obsidian inline syntax.
     let mut links = Vec::new();
@@ -401,6 +392,56 @@ pub fn parse(text: &str) -> Note {
         words,
         lines,
     }
+}
+
+/// What the scan text hides of HTML: tags, comments, and the insides of
+/// elements whose content is not prose (`code`, `pre`, `script`, …).
+fn html_masks(tokens: &html::HtmlTokens) -> Vec<Span> {
+    let mut masks: Vec<Span> = Vec::new();
+    masks.extend(tokens.elements.iter().map(|e| e.start_tag));
+    masks.extend(tokens.end_tags.iter().copied());
+    masks.extend(tokens.comments.iter().copied());
+    for el in &tokens.elements {
+        if matches!(el.name.as_str(), "code" | "pre" | "script" | "style" | "textarea") {
+            masks.push(el.inner(el.start_tag.end));
+        }
+    }
+    masks
+}
+
+/// The Obsidian syntax inside a piece of raw HTML (one HTML block or inline
+/// tag of a note), as [`parse`] of the piece alone would find it: its
+/// wikilinks and embeds, `#tags`, and the `inline-keyword`s of a
+/// `keyword-row`. Spans are byte offsets into `html`.
+///
+/// The renderer rewrites these inside the journal's components, which
+/// Markdown never sees; this reads only HTML tokens and the scanners, not the
+/// whole note pipeline (frontmatter, comrak, the journal), which `parse` would
+/// run for every component of every rendered note.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HtmlFragment {
+    /// Wikilinks and embeds, in order.
+    pub links: Vec<Link>,
+    /// `#tags`, in order.
+    pub tags: Vec<Tag>,
+    /// The keywords of the first `keyword-row`, with the span of each
+    /// `inline-keyword`'s content.
+    pub keywords: Vec<Spanned<String>>,
+}
+
+/// See [`HtmlFragment`].
+#[must_use]
+pub fn parse_html_fragment(html: &str) -> HtmlFragment {
+    let all = Span::new(0, html.len());
+    let tokens = html::tokenize_regions(html, &[all]);
+    let mut scan = html.to_owned();
+    blank_in_place(&mut scan, &html_masks(&tokens));
+    let mut links = Vec::new();
+    scan::wikilinks_in(html, &scan, &mut links);
+    let mut tags = Vec::new();
+    scan::tags(&scan, &mut tags);
+    let keywords = journal::keyword_row(html, &tokens, html.len()).unwrap_or_default();
+    HtmlFragment { links, tags, keywords }
 }
 
 /// Number of whitespace-separated words holding at least one letter or digit:

@@ -75,6 +75,45 @@ fn with_frontmatter() -> impl Strategy<Value = String> {
         .prop_map(|(bom, open, yaml, close, body)| format!("{bom}{open}{}{close}{body}", yaml.concat()))
 }
 
+/// One HTML block of a note: a journal component's start tag, then lines of
+/// syntax soup, none of them blank (a blank line would end the block).
+fn html_block() -> impl Strategy<Value = String> {
+    let line = prop::collection::vec(piece(), 1..8)
+        .prop_map(|v| v.concat().replace(['\n', '\r'], " ") + "a");
+    (
+        prop::sample::select(&["<div class=\"linkage-tree\">", "<div class=\"keyword-row\">", "<ul class=\"brain-dump\">"][..]),
+        prop::collection::vec(line, 0..8),
+    )
+        .prop_map(|(open, lines)| format!("{open}\n{}", lines.join("\n")))
+}
+
+/// What the renderer reads of raw HTML: links, tags and keywords.
+fn fragment_of(note: &vellum_syntax::Note) -> vellum_syntax::HtmlFragment {
+    use vellum_syntax::LinkKind;
+    vellum_syntax::HtmlFragment {
+        links: note.links.iter().filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Embed)).cloned().collect(),
+        tags: note.tags.clone(),
+        keywords: note.journal.keyword_row.as_ref().map(|r| r.value.clone()).unwrap_or_default(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// `parse_html_fragment` finds in one HTML block what `parse` of the block
+    /// as a whole note finds (the renderer relied on the latter before).
+    #[test]
+    fn html_fragment_agrees_with_parse(html in html_block()) {
+        let mut whole = fragment_of(&parse(&html));
+        let mut fragment = vellum_syntax::parse_html_fragment(&html);
+        // `in_html` says where a link sits in its note; a fragment has no note.
+        for l in whole.links.iter_mut().chain(fragment.links.iter_mut()) {
+            l.in_html = false;
+        }
+        prop_assert_eq!(whole, fragment);
+    }
+}
+
 /// `PROPTEST_CASES` if set, else 512.
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512)
