@@ -22,8 +22,10 @@ pub struct Journal {
     pub sources: Vec<Source>,
     /// Items of the list under the `signals` heading.
     pub signals: Vec<Spanned<String>>,
-    /// Paragraphs under the `my take` heading.
-    pub my_take: Option<Spanned<String>>,
+    /// The paragraphs under the `my take` heading, from the first one's start
+    /// to the last one's end (`&text[span]` is their Markdown). Only the span
+    /// is kept: it is most of a note's prose, and the text is in the note.
+    pub my_take: Option<Span>,
     /// Items of the `brain-dump` list.
     pub brain_dump: Vec<BrainItem>,
     /// The `linkage-tree` component.
@@ -138,8 +140,7 @@ fn sections(md: &Markdown, j: &mut Journal) {
                 .filter(|b| b.kind == BlockKind::Paragraph && range.contains(b.span))
                 .collect();
             if let (Some(first), Some(last)) = (paras.first(), paras.last()) {
-                let text: Vec<&str> = paras.iter().map(|b| b.text.trim()).collect();
-                j.my_take = Some(Spanned::new(text.join("\n\n"), Span::new(first.span.start, last.span.end)));
+                j.my_take = Some(Span::new(first.span.start, last.span.end));
             }
         }
     }

@@ -34,7 +34,6 @@ pub fn options() -> Options<'static> {
 pub(crate) struct Block {
     pub kind: BlockKind,
     pub span: Span,
-    pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,8 +151,7 @@ pub(crate) fn walk(text: &str, body_start: usize, lines: &LineIndex) -> Markdown
                 md.top_items.push(Spanned::new(item_text, item_span));
             }
         }
-        let text = if kind == BlockKind::Other { String::new() } else { plain_text(child) };
-        md.blocks.push(Block { kind, span, text });
+        md.blocks.push(Block { kind, span });
     }
     md
 }

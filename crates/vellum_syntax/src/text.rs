@@ -86,19 +86,27 @@ pub struct LineCol {
 }
 
 /// Maps byte offsets to lines and columns. Built once per file in `O(n)`.
+///
+/// Line starts are kept as `u32` (every loaded note is far below 4 GiB; see
+/// `vellum_vault::load::MAX_NOTE_BYTES`): the index of every note of a vault
+/// stays in memory, and this halves it. Offsets past `u32::MAX` clamp there.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    line_starts: Vec<usize>,
+    line_starts: Vec<u32>,
     len: usize,
+}
+
+fn narrow(offset: usize) -> u32 {
+    u32::try_from(offset).unwrap_or(u32::MAX)
 }
 
 impl LineIndex {
     /// Index the line starts of `text`. `\n` ends a line (a preceding `\r` belongs to it).
     #[must_use]
     pub fn new(text: &str) -> Self {
-        let mut line_starts = Vec::with_capacity(text.len() / 40 + 1);
+        let mut line_starts = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
         line_starts.push(0);
-        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| narrow(i + 1)));
         Self { line_starts, len: text.len() }
     }
 
@@ -111,7 +119,7 @@ impl LineIndex {
     /// Byte offset where 1-based `line` starts, or the text length past the end.
     #[must_use]
     pub fn line_start(&self, line: usize) -> usize {
-        line.checked_sub(1).and_then(|i| self.line_starts.get(i)).copied().unwrap_or(self.len)
+        line.checked_sub(1).and_then(|i| self.line_starts.get(i)).map_or(self.len, |&s| s as usize)
     }
 
     /// Byte range of 1-based `line`, without its line terminator.
@@ -131,7 +139,7 @@ impl LineIndex {
 
     /// 0-based index of the line holding `offset`.
     fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts.binary_search(&narrow(offset)) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -142,14 +150,10 @@ impl LineIndex {
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let start = self.line_starts[line];
+        let start = self.line_starts[line] as usize;
         let col = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         LineCol { line: line + 1, col }
     }
-}
-
-fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i)
 }
 
 /// The largest char boundary `<= offset`.

@@ -78,10 +78,11 @@ fn with_frontmatter() -> impl Strategy<Value = String> {
 /// One HTML block of a note: a journal component's start tag, then lines of
 /// syntax soup, none of them blank (a blank line would end the block).
 fn html_block() -> impl Strategy<Value = String> {
-    let line = prop::collection::vec(piece(), 1..8)
-        .prop_map(|v| v.concat().replace(['\n', '\r'], " ") + "a");
+    let line = prop::collection::vec(piece(), 1..8).prop_map(|v| v.concat().replace(['\n', '\r'], " ") + "a");
     (
-        prop::sample::select(&["<div class=\"linkage-tree\">", "<div class=\"keyword-row\">", "<ul class=\"brain-dump\">"][..]),
+        prop::sample::select(
+            &["<div class=\"linkage-tree\">", "<div class=\"keyword-row\">", "<ul class=\"brain-dump\">"][..],
+        ),
         prop::collection::vec(line, 0..8),
     )
         .prop_map(|(open, lines)| format!("{open}\n{}", lines.join("\n")))
@@ -91,7 +92,12 @@ fn html_block() -> impl Strategy<Value = String> {
 fn fragment_of(note: &vellum_syntax::Note) -> vellum_syntax::HtmlFragment {
     use vellum_syntax::LinkKind;
     vellum_syntax::HtmlFragment {
-        links: note.links.iter().filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Embed)).cloned().collect(),
+        links: note
+            .links
+            .iter()
+            .filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Embed))
+            .cloned()
+            .collect(),
         tags: note.tags.clone(),
         keywords: note.journal.keyword_row.as_ref().map(|r| r.value.clone()).unwrap_or_default(),
     }

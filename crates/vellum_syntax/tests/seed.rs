@@ -70,7 +70,7 @@ fn summary(text: &str, note: &Note) -> String {
         );
     }
     let _ = writeln!(s, "signals: {:?}", j.signals.iter().map(|c| &c.value).collect::<Vec<_>>());
-    let _ = writeln!(s, "my take: {:?}", j.my_take.as_ref().map(|c| &c.value));
+    let _ = writeln!(s, "my take: {:?}", j.my_take.map(|t| &text[t.range()]));
     for b in &j.brain_dump {
         let _ = writeln!(s, "brain {:?}: {:?} @ {}", b.label, b.text, at(b.span.start));
     }

@@ -96,9 +96,12 @@ pub(crate) fn check_note(text: &str, note: &Note) -> Result<(), String> {
             ok("keyword", k.span)?;
         }
     }
-    let items = j.claims.iter().chain(&j.questions).chain(&j.signals).chain(&j.core_claim).chain(&j.my_take);
+    let items = j.claims.iter().chain(&j.questions).chain(&j.signals).chain(&j.core_claim);
     for s in items {
         ok("journal item", s.span)?;
+    }
+    if let Some(t) = j.my_take {
+        ok("my take", t)?;
     }
     for s in &j.sources {
         ok("source", s.span)?;
