@@ -23,6 +23,7 @@
 //!    explains why that is exactly as safe).
 
 mod highlight;
+mod inert;
 mod safe;
 mod sanitize;
 mod transform;

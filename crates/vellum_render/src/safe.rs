@@ -15,7 +15,9 @@
 //!    a callout, [`TRUSTED_OPEN`] / [`TRUSTED_CLOSE`]). Everything else is not:
 //!    raw HTML from the note (even after its links were rewritten), MathML from
 //!    pulldown-latex, links and images (their URLs are the note's), footnotes,
-//!    tables, and any node kind not listed.
+//!    tables, and any node kind not listed. A block that is not trusted this
+//!    way but whose rendered HTML ammonia would give back unchanged (the
+//!    journal's components, mostly: [`crate::inert`]) counts as trusted too.
 //! 2. Each top-level block is rendered on its own. A block whose whole subtree
 //!    is trusted is balanced HTML (comrak closes what it opens; vellum's own
 //!    blocks are balanced, and a callout's halves sit at the same level, so
@@ -104,6 +106,8 @@ pub(crate) fn to_safe_html<'a>(root: &'a AstNode<'a>, options: &Options<'_>) -> 
             NodeValue::HtmlBlock(b) if b.block_type == TRUSTED_OPEN => Kind::Open,
             NodeValue::HtmlBlock(b) if b.block_type == TRUSTED_CLOSE => Kind::Close,
             _ if is_trusted(block) => Kind::Trusted,
+            // What ammonia would give back unchanged needs no ammonia.
+            _ if crate::inert::is_inert(&html) => Kind::Trusted,
             _ => Kind::Untrusted,
         };
         match kind {

@@ -649,7 +649,10 @@ fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str) -> Option<String> {
         edits.push((
             k.span.start,
             k.span.end,
-            format!("<a class=\"keyword-link\" href=\"{}\">{inner}</a>", escape(&cx.urls.keyword(&k.value))),
+            format!(
+                "<a class=\"keyword-link\" href=\"{}\"{REL}>{inner}</a>",
+                escape(&cx.urls.keyword(&k.value))
+            ),
         ));
     }
     if edits.is_empty() {
