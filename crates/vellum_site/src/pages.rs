@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use minijinja::Value;
 use minijinja::value::Serde;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use vellum_render::TocEntry;
@@ -506,88 +507,111 @@ impl Plan<'_> {
         cards: &[Option<Card>],
         want: &Want<'_>,
     ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
-        let mut pages = Vec::new();
+        // The groups are independent: the index and digests (few, large
+        // contexts) are built beside the tag and keyword pages (many small
+        // ones), each list in parallel; the order of the result stays fixed.
         let keep = want.list;
-        if (want.single)("index.html") {
-            self.index_page(g, cards, &mut pages);
-        }
-
-        // Tags.
         let counted = |name: &str, rel: &str, count: usize| {
             let depth = name.matches('/').count();
             let leaf = name.rsplit('/').next().unwrap_or(name).to_owned();
             Counted { name: name.to_owned(), url: self.url(rel), count, depth, leaf }
         };
-        if (want.single)("tags/index.html") {
-            let list = self.tags.values().map(|t| counted(&t.name, &t.rel, t.notes.len())).collect();
-            pages.push(self.counted_index(g, "tags", "Tags", "tags.html", list));
-        }
-        for t in self.tags.values().filter(|t| keep(&t.rel, &t.notes)) {
-            let parent = t
-                .name
-                .rsplit_once('/')
-                .and_then(|(p, _)| self.tags.get(p))
-                .map(|p| Named { name: p.name.clone(), url: self.url(&p.rel) });
-            let prefix = format!("{}/", t.name);
-            let children: Vec<Counted> = self
-                .tags
-                .range(prefix.clone()..)
-                .take_while(|(k, _)| k.starts_with(&prefix))
-                .filter(|(k, _)| !k[prefix.len()..].contains('/'))
-                .map(|(_, c)| counted(&c.name, &c.rel, c.notes.len()))
-                .collect();
-            #[derive(Serialize)]
-            struct TagView<'a> {
-                name: &'a str,
-                url: String,
-                count: usize,
-                direct: usize,
-                parent: Option<Named>,
-                children: Vec<Counted>,
+        let big = || {
+            let mut pages = Vec::new();
+            if (want.single)("index.html") {
+                self.index_page(g, cards, &mut pages);
             }
-            let view = TagView {
-                name: &t.name,
-                url: self.url(&t.rel),
-                count: t.notes.len(),
-                direct: t.direct,
-                parent,
-                children,
-            };
-            let desc = format!("{} notes tagged #{}.", t.notes.len(), t.name);
-            let meta = self.meta(&t.rel, &format!("#{}", t.name), &desc, "tag");
-            pages.push((
-                format!("{}index.html", t.rel),
-                "tag.html",
-                g.keyed_context(
-                    &meta,
-                    vec![("tag", keyed(&view)), ("notes", keyed(&self.card_list(&t.notes, cards)))],
-                ),
-            ));
-        }
-
-        // Keywords.
-        if (want.single)("keywords/index.html") {
-            let list = self.keywords.values().map(|k| counted(&k.name, &k.rel, k.notes.len())).collect();
-            pages.push(self.counted_index(g, "keywords", "Keywords", "keywords.html", list));
-        }
-        for k in self.keywords.values().filter(|k| keep(&k.rel, &k.notes)) {
-            let view = counted(&k.name, &k.rel, k.notes.len());
-            let desc = format!("{} notes with the keyword {}.", k.notes.len(), k.name);
-            let meta = self.meta(&k.rel, &k.name, &desc, "keyword");
-            pages.push((
-                format!("{}index.html", k.rel),
-                "keyword.html",
-                g.keyed_context(
-                    &meta,
-                    vec![("keyword", keyed(&view)), ("notes", keyed(&self.card_list(&k.notes, cards)))],
-                ),
-            ));
-        }
-
-        self.digest_pages(g, cards, want, &mut pages);
-
-        self.unwritten_and_singles(g, cards, want, &mut pages);
+            let mut digests = Vec::new();
+            self.digest_pages(g, cards, want, &mut digests);
+            (pages, digests)
+        };
+        let lists = || {
+            let mut tags = Vec::new();
+            if (want.single)("tags/index.html") {
+                let list = self.tags.values().map(|t| counted(&t.name, &t.rel, t.notes.len())).collect();
+                tags.push(self.counted_index(g, "tags", "Tags", "tags.html", list));
+            }
+            let wanted: Vec<_> = self.tags.values().filter(|t| keep(&t.rel, &t.notes)).collect();
+            tags.par_extend(wanted.into_par_iter().map(|t| self.tag_page(g, cards, t, &counted)));
+            let mut keywords = Vec::new();
+            if (want.single)("keywords/index.html") {
+                let list = self.keywords.values().map(|k| counted(&k.name, &k.rel, k.notes.len())).collect();
+                keywords.push(self.counted_index(g, "keywords", "Keywords", "keywords.html", list));
+            }
+            let wanted: Vec<_> = self.keywords.values().filter(|k| keep(&k.rel, &k.notes)).collect();
+            keywords.par_extend(wanted.into_par_iter().map(|k| {
+                let view = counted(&k.name, &k.rel, k.notes.len());
+                let desc = format!("{} notes with the keyword {}.", k.notes.len(), k.name);
+                let meta = self.meta(&k.rel, &k.name, &desc, "keyword");
+                (
+                    format!("{}index.html", k.rel),
+                    "keyword.html",
+                    g.keyed_context(
+                        &meta,
+                        vec![("keyword", keyed(&view)), ("notes", keyed(&self.card_list(&k.notes, cards)))],
+                    ),
+                )
+            }));
+            let mut rest = Vec::new();
+            self.unwritten_and_singles(g, cards, want, &mut rest);
+            (tags, keywords, rest)
+        };
+        let ((mut pages, digests), (tags, keywords, rest)) = rayon::join(big, lists);
+        pages.extend(tags);
+        pages.extend(keywords);
+        pages.extend(digests);
+        pages.extend(rest);
         pages
+    }
+
+    /// The page of tag `t`.
+    fn tag_page(
+        &self,
+        g: &Globals,
+        cards: &[Option<Card>],
+        t: &crate::plan::TagInfo,
+        counted: &(dyn Fn(&str, &str, usize) -> Counted + Sync),
+    ) -> (String, &'static str, (Value, crate::cache::Hash)) {
+        let parent = t
+            .name
+            .rsplit_once('/')
+            .and_then(|(p, _)| self.tags.get(p))
+            .map(|p| Named { name: p.name.clone(), url: self.url(&p.rel) });
+        let prefix = format!("{}/", t.name);
+        let children: Vec<Counted> = self
+            .tags
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(k, _)| !k[prefix.len()..].contains('/'))
+            .map(|(_, c)| counted(&c.name, &c.rel, c.notes.len()))
+            .collect();
+        #[derive(Serialize)]
+        struct TagView<'a> {
+            name: &'a str,
+            url: String,
+            count: usize,
+            direct: usize,
+            parent: Option<Named>,
+            children: Vec<Counted>,
+        }
+        let view = TagView {
+            name: &t.name,
+            url: self.url(&t.rel),
+            count: t.notes.len(),
+            direct: t.direct,
+            parent,
+            children,
+        };
+        let desc = format!("{} notes tagged #{}.", t.notes.len(), t.name);
+        let meta = self.meta(&t.rel, &format!("#{}", t.name), &desc, "tag");
+        (
+            format!("{}index.html", t.rel),
+            "tag.html",
+            g.keyed_context(
+                &meta,
+                vec![("tag", keyed(&view)), ("notes", keyed(&self.card_list(&t.notes, cards)))],
+            ),
+        )
     }
 
     /// The journal's digests: claims, questions, sources.
@@ -816,9 +840,9 @@ pub(crate) const SINGLE_PAGES: &[&str] = &[
 pub(crate) struct Want<'a> {
     /// A page that lists no notes of its own, or all of them (the index, the
     /// tag and keyword indexes, digests, graph, search, 404), by output path.
-    pub(crate) single: &'a dyn Fn(&str) -> bool,
+    pub(crate) single: &'a (dyn Fn(&str) -> bool + Sync),
     /// A tag, keyword or unwritten page, by folder and the notes it lists.
-    pub(crate) list: &'a dyn Fn(&str, &[NoteIdx]) -> bool,
+    pub(crate) list: &'a (dyn Fn(&str, &[NoteIdx]) -> bool + Sync),
 }
 
 impl Want<'_> {
