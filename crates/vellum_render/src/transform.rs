@@ -93,6 +93,7 @@ pub(crate) fn render_markdown(
     let mut options = vellum_syntax::markdown_options();
     options.render.r#unsafe = true;
     let root = parse_document(&arena, src, &options);
+    let origin = Origin::of(&cx.vault.notes[idx], src);
     let nodes: Vec<&AstNode<'_>> = root.descendants().collect();
 
     // Headings: drop the title H1, give the others ids (through markers the
@@ -157,13 +158,15 @@ pub(crate) fn render_markdown(
             NodeValue::Math(m) => replace(node, untrusted_inline(&arena, math(&m.literal, m.display_math))),
             NodeValue::Text(t) => text(cx, &arena, node, &t),
             NodeValue::HtmlBlock(b) => {
-                if let Some(html) = rewrite_html(cx, idx, &b.literal) {
+                let at = origin.as_ref().and_then(|o| o.offset(node.data.borrow().sourcepos));
+                if let Some(html) = rewrite_html(cx, idx, &b.literal, at) {
                     node.data.borrow_mut().value =
                         NodeValue::HtmlBlock(NodeHtmlBlock { block_type: b.block_type, literal: html });
                 }
             }
             NodeValue::HtmlInline(h) => {
-                if let Some(html) = rewrite_html(cx, idx, &h) {
+                let at = origin.as_ref().and_then(|o| o.offset(node.data.borrow().sourcepos));
+                if let Some(html) = rewrite_html(cx, idx, &h, at) {
                     node.data.borrow_mut().value = NodeValue::HtmlInline(html);
                 }
             }
@@ -620,13 +623,59 @@ fn text<'a>(cx: &Context<'_>, arena: &'a Arena<'a>, node: &'a AstNode<'a>, t: &s
     node.detach();
 }
 
+/// Where the text being rendered (`src`, a slice of a note's text: its body,
+/// a section or a block) starts in the note, so that a node's source position
+/// can be looked up in the note's own parse.
+struct Origin<'v> {
+    note: &'v vellum_vault::NoteFile,
+    /// Byte offset of `src` in the note's text.
+    base: usize,
+    /// 1-based line of the note's text on which `src` starts.
+    first_line: usize,
+}
+
+impl<'v> Origin<'v> {
+    fn of(note: &'v vellum_vault::NoteFile, src: &str) -> Option<Self> {
+        let base = src.as_ptr().addr().checked_sub(note.text.as_ptr().addr())?;
+        if base.checked_add(src.len())? > note.text.len() {
+            return None; // not a slice of the note's text
+        }
+        let first_line = note.note.lines.line_col(&note.text, base).line;
+        Some(Self { note, base, first_line })
+    }
+
+    /// Byte offset in the note's text of the start of a node at `pos`.
+    fn offset(&self, pos: comrak::nodes::Sourcepos) -> Option<usize> {
+        let (line, col) = (pos.start.line, pos.start.column.checked_sub(1)?);
+        let line_start = match line {
+            0 => return None,
+            1 => self.base,
+            l => self.note.note.lines.line_start(self.first_line + l - 1),
+        };
+        Some(line_start + col)
+    }
+}
+
 /// Rewrite `[[links]]`, `#tags` and `inline-keyword`s inside raw HTML (the
 /// journal components), which Markdown never sees. `None` when nothing changes.
-fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str) -> Option<String> {
+/// `at` is where `html` starts in note `idx`'s text, when known: if the text
+/// there is `html` itself (a block outside lists and quotes), the note's own
+/// parse says what it holds; otherwise the piece is scanned on its own.
+fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str, at: Option<usize>) -> Option<String> {
     if !html.contains("[[") && !html.contains('#') && !html.contains("inline-keyword") {
         return None;
     }
-    let sub = vellum_syntax::parse_html_fragment(html);
+    let n = &cx.vault.notes[idx];
+    let own = at.map(|s| vellum_syntax::Span::new(s, s + html.len())).filter(|span| {
+        n.text.get(span.range()) == Some(html)
+            // The journal keeps the first keyword row only.
+            && (!html.contains("inline-keyword")
+                || n.note.journal.keyword_row.as_ref().is_some_and(|r| span.contains(r.span)))
+    });
+    let sub = match own {
+        Some(span) => n.note.html_fragment(span),
+        None => vellum_syntax::parse_html_fragment(html),
+    };
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for l in sub.links.iter().filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Embed)) {
         let r = cx.vault.resolve_link(idx, l);

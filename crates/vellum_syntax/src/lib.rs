@@ -74,6 +74,40 @@ impl Note {
         self.headings.iter().find(|h| h.level == 1)
     }
 
+    /// What the note's own parse found inside `span` (a piece of raw HTML of
+    /// the note, such as one HTML block), with spans relative to its start:
+    /// [`parse_html_fragment`] of `&text[span]` without tokenizing it again.
+    #[must_use]
+    pub fn html_fragment(&self, span: Span) -> HtmlFragment {
+        let shift = |s: Span| Span::new(s.start.saturating_sub(span.start), s.end.saturating_sub(span.start));
+        let from = self.links.partition_point(|l| l.span.start < span.start);
+        let links = self.links[from..]
+            .iter()
+            .take_while(|l| l.span.start < span.end)
+            .filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Embed) && span.contains(l.span))
+            .map(|l| Link {
+                span: shift(l.span),
+                target_span: shift(l.target_span),
+                in_html: false,
+                ..l.clone()
+            })
+            .collect();
+        let tags = self
+            .tags
+            .iter()
+            .filter(|t| span.contains(t.span))
+            .map(|t| Tag { name: t.name.clone(), span: shift(t.span) })
+            .collect();
+        let keywords = self
+            .journal
+            .keyword_row
+            .as_ref()
+            .filter(|row| span.contains(row.span))
+            .map(|row| row.value.iter().map(|k| Spanned::new(k.value.clone(), shift(k.span))).collect())
+            .unwrap_or_default();
+        HtmlFragment { links, tags, keywords }
+    }
+
     /// Every tag of the note, frontmatter and inline, lowercased and deduplicated.
     #[must_use]
     pub fn all_tags(&self) -> Vec<String> {

@@ -95,3 +95,38 @@ fn seed_note_is_fully_read() {
     let note = parse(SEED);
     insta::assert_snapshot!(summary(SEED, &note));
 }
+
+/// The renderer reads the links, tags and keywords inside a note's HTML from
+/// the note's own parse (`Note::html_fragment`) where it can, and scans the
+/// piece on its own (`parse_html_fragment`) where it cannot: both must agree.
+#[test]
+fn html_fragments_agree_with_the_notes_parse() {
+    let mut notes = vec![SEED.to_owned()];
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/journal");
+    let mut dirs = vec![std::path::PathBuf::from(root)];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("example vault").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                notes.push(std::fs::read_to_string(&p).expect("note"));
+            }
+        }
+    }
+    let mut compared = 0;
+    for text in &notes {
+        let note = parse(text);
+        for c in &note.components {
+            let own = note.html_fragment(c.span);
+            let mut alone = vellum_syntax::parse_html_fragment(&text[c.span.range()]);
+            for l in &mut alone.links {
+                l.in_html = false;
+            }
+            assert_eq!(own, alone, "component at {}", c.span.start);
+            compared +=
+                usize::from(!own.links.is_empty() || !own.tags.is_empty() || !own.keywords.is_empty());
+        }
+    }
+    assert!(compared >= 4, "only {compared} components held links, tags or keywords");
+}
