@@ -339,7 +339,8 @@ impl Sink for Writer {
         Writer::add(self, rel, content)
     }
     fn sync(&mut self) -> Result<(), BuildError> {
-        self.flush()
+        self.flush()?;
+        self.wait()
     }
     fn reuse(&mut self, rel: String, from: PathBuf) -> Result<(), BuildError> {
         // `place` unlinks whatever the spare left at `rel` first.
@@ -353,6 +354,7 @@ impl Sink for Writer {
     }
     fn finish(&mut self, copies: &[(PathBuf, String)]) -> Result<(), BuildError> {
         self.flush()?;
+        self.wait()?;
         self.copy(copies)?;
         self.sweep()
     }
@@ -427,6 +429,53 @@ pub(crate) struct Writer {
     pub(crate) files: usize,
     pub(crate) bytes: u64,
     pub(crate) time: Duration,
+    /// The batch being written (see [`Writer::flush`]).
+    in_flight: Option<std::thread::JoinHandle<Result<u64, BuildError>>>,
+}
+
+impl Drop for Writer {
+    /// A build that stops early (an error) still waits for the batch being
+    /// written, so that nothing writes into the staging folder once it is
+    /// cleaned up.
+    fn drop(&mut self) {
+        if let Some(handle) = self.in_flight.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+/// Write `batch` (files, each with whether the staging folder holds it
+/// already) and place `links` under `root`; the bytes written.
+fn write_batch(
+    root: &Path,
+    batch: &[(String, Vec<u8>, bool)],
+    links: &[(String, PathBuf)],
+) -> Result<u64, BuildError> {
+    let bytes = AtomicU64::new(0);
+    batch.par_iter().try_for_each(|(rel, content, there)| {
+        let path = root.join(rel);
+        if *there {
+            write_over(&path, content).map_err(io_err(&path))?;
+            bytes.fetch_add(content.len() as u64, Ordering::Relaxed);
+            return Ok(());
+        }
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        std::fs::write(&path, content).map_err(io_err(&path))?;
+        bytes.fetch_add(content.len() as u64, Ordering::Relaxed);
+        Ok::<(), BuildError>(())
+    })?;
+    links.par_iter().try_for_each(|(rel, from)| {
+        let path = root.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        let n = place(from, &path).map_err(io_err(from))?;
+        bytes.fetch_add(n, Ordering::Relaxed);
+        Ok::<(), BuildError>(())
+    })?;
+    Ok(bytes.into_inner())
 }
 
 /// Pending bytes that trigger a write (kept small: queued pages count
@@ -449,6 +498,7 @@ impl Writer {
             files: 0,
             bytes: 0,
             time: Duration::ZERO,
+            in_flight: None,
         }
     }
 
@@ -536,38 +586,34 @@ impl Writer {
 
     /// Write everything queued.
     pub(crate) fn flush(&mut self) -> Result<(), BuildError> {
+        // One batch at a time: the next waits for the one before.
+        self.wait()?;
         let start = Instant::now();
         let batch = std::mem::take(&mut self.pending);
-        self.pending_bytes = 0;
-        let bytes = AtomicU64::new(0);
-        batch.par_iter().try_for_each(|(rel, content, there)| {
-            let path = self.root.join(rel);
-            if *there {
-                write_over(&path, content).map_err(io_err(&path))?;
-                bytes.fetch_add(content.len() as u64, Ordering::Relaxed);
-                return Ok(());
-            }
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-            }
-            std::fs::write(&path, content).map_err(io_err(&path))?;
-            bytes.fetch_add(content.len() as u64, Ordering::Relaxed);
-            Ok::<(), BuildError>(())
-        })?;
         let links = std::mem::take(&mut self.links);
-        links.par_iter().try_for_each(|(rel, from)| {
-            let path = self.root.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-            }
-            let n = place(from, &path).map_err(io_err(from))?;
-            bytes.fetch_add(n, Ordering::Relaxed);
-            Ok::<(), BuildError>(())
-        })?;
+        self.pending_bytes = 0;
         self.files += batch.len() + links.len();
         self.linked += links.len();
-        self.bytes += bytes.into_inner();
+        let root = self.root.clone();
+        // Written beside the build (whose threads take the writes' tasks when
+        // they have nothing else to do), so that rendering goes on meanwhile.
+        self.in_flight = Some(std::thread::spawn(move || write_batch(&root, &batch, &links)));
         self.time += start.elapsed();
+        Ok(())
+    }
+
+    /// Wait until the batch being written is on disk.
+    pub(crate) fn wait(&mut self) -> Result<(), BuildError> {
+        let Some(handle) = self.in_flight.take() else { return Ok(()) };
+        let start = Instant::now();
+        let written = handle.join().unwrap_or_else(|_| {
+            Err(BuildError::Io {
+                path: self.root.clone(),
+                source: std::io::Error::other("the output writer stopped unexpectedly"),
+            })
+        });
+        self.time += start.elapsed();
+        self.bytes += written?;
         Ok(())
     }
 
