@@ -47,8 +47,8 @@ pub(crate) struct Staging {
     pub(crate) tmp: PathBuf,
     /// Set when the output lies inside the vault somewhere the walk does not skip.
     pub(crate) inside_vault: bool,
-    /// The files and folders the staging folder held when it was claimed from the spare.
-    spare: Option<Spare>,
+    /// The listing of what the staging folder held when it was claimed from the spare.
+    spare: Option<SpareListing>,
     /// Where the output goes once replaced, for the next build.
     spare_path: PathBuf,
     done: bool,
@@ -115,7 +115,7 @@ impl Staging {
     }
 
     /// What the staging folder already holds (taken from the spare), for the [`Writer`].
-    pub(crate) fn take_spare(&mut self) -> Option<Spare> {
+    pub(crate) fn take_spare(&mut self) -> Option<SpareListing> {
         self.spare.take()
     }
 
@@ -174,31 +174,43 @@ pub(crate) struct Spare {
     dirs: FxHashMap<String, String>,
 }
 
+/// What the staging folder holds, being listed beside the build's start
+/// (walking a previous output of 20,000 files takes a while).
+pub(crate) type SpareListing = std::thread::JoinHandle<Spare>;
+
 /// Rename the spare (a previous output: it holds vellum's marker) to `tmp`
-/// and list what it holds; `None` when there is no usable spare (then `tmp`
-/// does not exist). Anything in it that is neither a plain file nor a folder
-/// (a symbolic link, say) is deleted, so no write can land outside `tmp`.
-fn claim_spare(spare: &Path, tmp: &Path) -> Option<Spare> {
+/// and list what it holds, in the background; `None` when there is no usable
+/// spare (then `tmp` does not exist). Anything in it that is neither a plain
+/// file nor a folder (a symbolic link, say) is deleted, so no write can land
+/// outside `tmp`. When the listing fails, `tmp` is emptied and the listing
+/// is empty. Nothing may write into `tmp` before the listing is joined.
+fn claim_spare(spare: &Path, tmp: &Path) -> Option<SpareListing> {
     let marker = spare.join(MARKER);
     if !std::fs::symlink_metadata(&marker).is_ok_and(|m| m.is_file()) {
         return None;
     }
     std::fs::rename(spare, tmp).ok()?;
-    let listed = (|| {
-        // A fresh marker (its stamp is the build cache's proof of the output) is written at commit.
-        std::fs::remove_file(tmp.join(MARKER))?;
-        let mut found = Spare::default();
-        list_tree(tmp, "", &mut found)?;
-        Ok::<Spare, std::io::Error>(found)
-    })();
-    match listed {
-        Ok(found) => Some(found),
-        Err(_) => {
+    let tmp = tmp.to_owned();
+    Some(std::thread::spawn(move || {
+        let listed = (|| {
+            // A fresh marker (its stamp is the build cache's proof of the output) is written at commit.
+            std::fs::remove_file(tmp.join(MARKER))?;
+            let mut found = Spare::default();
+            list_tree(&tmp, "", &mut found)?;
+            Ok::<Spare, std::io::Error>(found)
+        })();
+        listed.unwrap_or_else(|_| {
             // Unusable after all: start from an empty staging folder.
-            let _ = std::fs::remove_dir_all(tmp);
-            None
-        }
-    }
+            empty_folder(&tmp);
+            Spare::default()
+        })
+    }))
+}
+
+/// Make `dir` an empty folder (best effort: a failure shows at the first write).
+fn empty_folder(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    let _ = std::fs::create_dir(dir);
 }
 
 /// Add what `dir` (at output-relative `rel`, `""` for the root) holds to `found`.
@@ -292,6 +304,9 @@ fn remove_tree(dir: &Path) -> Result<(), BuildError> {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        if let Some(listing) = self.spare.take() {
+            let _ = listing.join();
+        }
         if !self.done {
             let _ = std::fs::remove_dir_all(&self.tmp);
         }
@@ -421,6 +436,8 @@ pub(crate) struct Writer {
     pending: Vec<(String, Vec<u8>, bool)>,
     /// What the spare left in the staging folder and no file of this build has claimed yet.
     spare: Spare,
+    /// The listing of `spare` while it is still being made (see [`Writer::ready`]).
+    listing: Option<SpareListing>,
     pending_bytes: usize,
     links: Vec<(String, PathBuf)>,
     /// Pages linked (or copied) from the previous output.
@@ -440,6 +457,9 @@ impl Drop for Writer {
     fn drop(&mut self) {
         if let Some(handle) = self.in_flight.take() {
             let _ = handle.join();
+        }
+        if let Some(listing) = self.listing.take() {
+            let _ = listing.join();
         }
     }
 }
@@ -486,11 +506,12 @@ const BATCH_LINKS: usize = 4096;
 
 impl Writer {
     /// A writer into the staging folder `root`, which holds `spare` (see [`Staging::take_spare`]).
-    pub(crate) fn new(root: PathBuf, spare: Option<Spare>) -> Self {
+    pub(crate) fn new(root: PathBuf, listing: Option<SpareListing>) -> Self {
         Self {
             root,
             pending: Vec::new(),
-            spare: spare.unwrap_or_default(),
+            spare: Spare::default(),
+            listing,
             pending_bytes: 0,
             links: Vec::new(),
             linked: 0,
@@ -516,6 +537,7 @@ impl Writer {
     /// differs only in case, or is a file where a folder goes (or the other
     /// way round), is deleted now. Whether a plain file is at `rel` already.
     fn claim(&mut self, rel: &str) -> Result<bool, BuildError> {
+        self.ready();
         if self.spare.files.is_empty() && self.spare.dirs.is_empty() {
             return Ok(false);
         }
@@ -561,6 +583,7 @@ impl Writer {
 
     /// Delete what the spare left and this build did not write (stale pages).
     fn sweep(&mut self) -> Result<(), BuildError> {
+        self.ready();
         let start = Instant::now();
         let spare = std::mem::take(&mut self.spare);
         let files: Vec<String> = spare.files.into_values().collect();
@@ -579,6 +602,20 @@ impl Writer {
         Ok(())
     }
 
+    /// Wait for the listing of the spare, if it is still being made.
+    fn ready(&mut self) {
+        if let Some(listing) = self.listing.take() {
+            let start = Instant::now();
+            self.spare = listing.join().unwrap_or_else(|_| {
+                // The listing stopped: what the folder holds is unknown, so it
+                // is emptied (never write over a file that may be a link).
+                empty_folder(&self.root);
+                Spare::default()
+            });
+            self.time += start.elapsed();
+        }
+    }
+
     /// Whether a file was already added at `rel` (compared case-insensitively).
     pub(crate) fn has(&self, rel: &str) -> bool {
         self.names.contains(&rel.to_lowercase())
@@ -586,7 +623,9 @@ impl Writer {
 
     /// Write everything queued.
     pub(crate) fn flush(&mut self) -> Result<(), BuildError> {
-        // One batch at a time: the next waits for the one before.
+        // Nothing is written before the spare is listed; one batch at a
+        // time: the next waits for the one before.
+        self.ready();
         self.wait()?;
         let start = Instant::now();
         let batch = std::mem::take(&mut self.pending);
@@ -619,6 +658,7 @@ impl Writer {
 
     /// Copy files from the vault: `(source, output-relative path)`.
     pub(crate) fn copy(&mut self, files: &[(PathBuf, String)]) -> Result<(), BuildError> {
+        self.ready();
         let start = Instant::now();
         let bytes = AtomicU64::new(0);
         let mut there = Vec::with_capacity(files.len());

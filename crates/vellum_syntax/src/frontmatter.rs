@@ -247,7 +247,7 @@ fn position_to_span(text: &str, lines: &LineIndex, first_line: usize, line: u64,
 }
 
 fn read_schema(props: &mut Properties, errors: &mut Vec<SyntaxError>) {
-    let fields = props.fields.clone();
+    let fields = std::mem::take(&mut props.fields);
     for (key, field) in &fields {
         let span = field.span;
         let value = &field.value;
@@ -298,6 +298,7 @@ fn read_schema(props: &mut Properties, errors: &mut Vec<SyntaxError>) {
             _ => {}
         }
     }
+    props.fields = fields;
 }
 
 /// Parse `YYYY-MM-DD`, or the date part of `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD HH:MM`.

@@ -83,5 +83,8 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
             t.render, t.pages, t.search, t.graph, t.feed, t.write
         );
     }
+    // The process ends here: freeing the vault model (hundreds of MB in
+    // small allocations) would only delay the exit.
+    std::mem::forget(vault);
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
