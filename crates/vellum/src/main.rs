@@ -13,6 +13,7 @@ use clap::Parser;
 
 /// mimalloc: parsing thousands of notes in parallel is allocation-heavy, and
 /// glibc's allocator cost about 14% of `check`'s CPU (measured in bench/README.md).
+/// Built without transparent huge pages (the workspace's `no_thp`): see bench/README.md.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

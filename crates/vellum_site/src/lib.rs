@@ -482,9 +482,13 @@ fn run(
                 (i, body, Some(entry))
             })
             .collect();
-        for (i, b, entry) in rendered {
+        for (i, mut b, entry) in rendered {
             if let (Some(e), Some(record)) = (entry, record.as_mut()) {
                 record.notes.insert(vault.notes[i].path.clone(), e);
+            }
+            if !keep_html {
+                // Only the cache entry (made above) reads the questions.
+                b.asked.questions = Vec::new();
             }
             bodies[i] = Some(b);
         }
@@ -518,11 +522,12 @@ fn run(
     let others = plan.other_pages(&globals, &cards, &pages::Want::ALL);
     let other_keys: Vec<(String, cache::Hash)> =
         others.iter().map(|(rel, _, (_, k))| (rel.clone(), *k)).collect();
-    // A few pages at a time, each handed to the writer before the next are
-    // filled: the index and digest pages list every note and are large.
+    // A few pages at a time (8: enough for two cores), each handed to the
+    // writer before the next are filled: the index and digest pages list
+    // every note and are large.
     let mut others = others.into_iter();
     loop {
-        let some: Vec<_> = others.by_ref().take(32).collect();
+        let some: Vec<_> = others.by_ref().take(8).collect();
         if some.is_empty() {
             break;
         }

@@ -524,7 +524,12 @@ impl Writer {
     }
 
     /// Queue `content` for the output-relative path `rel` (`/` separators).
-    pub(crate) fn add(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError> {
+    pub(crate) fn add(&mut self, rel: String, mut content: Vec<u8>) -> Result<(), BuildError> {
+        // A page rendered into a growing buffer holds up to twice its size:
+        // queued pages count towards the build's peak memory.
+        if content.capacity() > content.len() + content.len() / 8 {
+            content.shrink_to_fit();
+        }
         self.pending_bytes += content.len();
         let there = self.claim(&rel)?;
         self.names.insert(rel.to_lowercase());
