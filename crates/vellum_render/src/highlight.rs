@@ -15,16 +15,24 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 
 /// Blocks longer than this are highlighted every time, never remembered.
 const MEMO_CODE_MAX: usize = 16 * 1024;
-/// At most this many blocks are remembered; the memo starts afresh when full.
-const MEMO_ENTRIES_MAX: usize = 4096;
+/// At most this many bytes (code and HTML) are remembered; the memo starts
+/// afresh when full.
+const MEMO_BYTES_MAX: usize = 8 * 1024 * 1024;
 
 /// Highlighted blocks by `lang NUL code`. Highlighting is a pure function of
 /// the two and syntect's regexes are the renderer's most expensive step, while
 /// the same snippet recurs across notes (templates, pasted boilerplate) and
 /// every re-render of an edited note in `vellum serve` meets its unchanged
-/// blocks again. Bounded: at most [`MEMO_ENTRIES_MAX`] blocks of at most
-/// [`MEMO_CODE_MAX`] bytes each.
-static MEMO: LazyLock<Mutex<HashMap<Box<str>, Box<str>>>> = LazyLock::new(Mutex::default);
+/// blocks again. Bounded: blocks of at most [`MEMO_CODE_MAX`] bytes, and
+/// [`MEMO_BYTES_MAX`] in all.
+static MEMO: LazyLock<Mutex<Memo>> = LazyLock::new(Mutex::default);
+
+#[derive(Default)]
+struct Memo {
+    html: HashMap<Box<str>, Box<str>>,
+    /// Bytes of keys and values held.
+    bytes: usize,
+}
 
 /// Highlight `code` written in `lang` (a fence info word such as `rust`, `sh`,
 /// `py`); `None` when the language is unknown, so the caller prints it plain.
@@ -36,15 +44,20 @@ pub(crate) fn highlight(code: &str, lang: &str) -> Option<String> {
         return highlight_now(code, lang);
     }
     let key: Box<str> = format!("{lang}\0{code}").into_boxed_str();
-    if let Some(html) = MEMO.lock().ok().and_then(|m| m.get(&key).map(|h| h.to_string())) {
+    if let Some(html) = MEMO.lock().ok().and_then(|m| m.html.get(&key).map(|h| h.to_string())) {
         return Some(html);
     }
     let html = highlight_now(code, lang)?;
     if let Ok(mut m) = MEMO.lock() {
-        if m.len() >= MEMO_ENTRIES_MAX {
-            m.clear();
+        let size = key.len() + html.len();
+        if m.bytes + size > MEMO_BYTES_MAX {
+            *m = Memo::default();
         }
-        m.insert(key, html.clone().into_boxed_str());
+        let key_len = key.len();
+        m.bytes += size;
+        if let Some(old) = m.html.insert(key, html.clone().into_boxed_str()) {
+            m.bytes -= key_len + old.len(); // another thread highlighted it meanwhile
+        }
     }
     Some(html)
 }

@@ -721,3 +721,63 @@ fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str, at: Option<usize>) -
     out.push_str(&html[pos..]);
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use comrak::nodes::NodeValue;
+    use comrak::{Arena, parse_document};
+    use vellum_vault::{Config, Vault};
+
+    use super::{Origin, section};
+
+    const NOTE: &str = "---\ntitle: T\n---\n# T\n\n<div class=\"keyword-row\"><span class=\"inline-keyword\">k</span></div>\n\n\
+                        ## linkage\n\nSome *text*.\n\n<div class=\"linkage-tree\">\n  <li>[[A]] #tag</li>\n</div>\n\n\
+                        - item\n\n  <div class=\"in-a-list\">\n  [[B]]</div>\n";
+
+    /// The start of every HTML block of `src` that `Origin` locates, and
+    /// whether the note's text there is the block's literal.
+    fn located(n: &vellum_vault::NoteFile, src: &str) -> Vec<(String, bool)> {
+        let arena = Arena::new();
+        let options = vellum_syntax::markdown_options();
+        let root = parse_document(&arena, src, &options);
+        let origin = Origin::of(n, src).expect("src is a slice of the note");
+        root.descendants()
+            .filter_map(|node| {
+                let data = node.data.borrow();
+                let NodeValue::HtmlBlock(b) = &data.value else { return None };
+                let at = origin.offset(data.sourcepos)?;
+                Some((b.literal.clone(), n.text.get(at..at + b.literal.len()) == Some(b.literal.as_str())))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn origin_finds_html_blocks_in_the_notes_text() {
+        let v = Vault::from_texts(
+            PathBuf::from("/v"),
+            Config::default(),
+            vec!["n.md".into()],
+            vec![("n.md".into(), NOTE.into())],
+        );
+        let n = &v.notes[0];
+        let body = &n.text[n.note.body.range()];
+        let blocks = located(n, body);
+        assert_eq!(blocks.len(), 3, "{blocks:?}");
+        assert!(blocks[0].1 && blocks[0].0.starts_with("<div class=\"keyword-row\">"), "{blocks:?}");
+        assert!(blocks[1].1 && blocks[1].0.starts_with("<div class=\"linkage-tree\">"), "{blocks:?}");
+        // Inside a list item the block's later lines lose their indent: the
+        // literal is not the note's text there (so it is scanned on its own).
+        assert!(!blocks[2].1, "{blocks:?}");
+        // A section (as an embed renders it) starts mid-text.
+        let h = n.note.headings.iter().position(|h| h.text == "linkage").expect("heading");
+        let blocks = located(n, section(n, h));
+        assert!(
+            blocks.iter().any(|(l, ok)| *ok && l.starts_with("<div class=\"linkage-tree\">")),
+            "{blocks:?}"
+        );
+        // Text that is not the note's has no origin.
+        assert!(Origin::of(n, "elsewhere").is_none());
+    }
+}

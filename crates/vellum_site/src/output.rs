@@ -329,7 +329,8 @@ pub(crate) trait Sink {
     /// Write what is still queued and copy the attachments:
     /// `(source in the vault, output-relative path)`.
     fn finish(&mut self, copies: &[(PathBuf, String)]) -> Result<(), BuildError>;
-    /// Time spent writing so far (kept out of the other phases' timings).
+    /// Time the build spent waiting for writes so far (kept out of the other
+    /// phases' timings; the disk writer writes beside the build).
     fn write_time(&self) -> Duration;
 }
 
