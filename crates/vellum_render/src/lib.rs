@@ -136,16 +136,51 @@ pub fn slugify(s: &str) -> String {
 /// Escape text for HTML element content and attribute values.
 #[must_use]
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(s.len() + 16);
+    // Writing to a `String` cannot fail.
+    let _ = write_escaped(&mut out, s);
     out
+}
+
+/// [`escape`] into `out`, in runs: the text between two characters that need
+/// escaping is written in one piece.
+///
+/// # Errors
+/// Whatever `out` returns.
+pub fn write_escaped<W: std::fmt::Write + ?Sized>(out: &mut W, s: &str) -> std::fmt::Result {
+    let mut last = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `i` is an ASCII byte, so both slices end on character boundaries.
+        out.write_str(&s[last..i])?;
+        out.write_str(entity)?;
+        last = i + 1;
+    }
+    out.write_str(&s[last..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_replaces_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("plain — ünïcode"), "plain — ünïcode");
+        assert_eq!(
+            escape(r#"<a href="x">Tom & 'Jerry'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape("é<é>"), "é&lt;é&gt;");
+        let mut s = String::from("pre:");
+        write_escaped(&mut s, "&&").expect("a String accepts writes");
+        assert_eq!(s, "pre:&amp;&amp;");
+    }
 }

@@ -433,7 +433,11 @@ fn run(
     let in_feed: rustc_hash::FxHashSet<usize> = feeds::feed_notes(&plan).into_iter().collect();
     let mut bodies: Vec<Option<Body>> = (0..vault.notes.len()).map(|_| None).collect();
     let mut cards = plan.cards();
+    // Page keys serve the build cache and `serve`'s updates (memory mode);
+    // a disk build without a cache does not hash its pages.
+    let need_keys = keep_html || cached.is_some();
     let mut globals = Globals::new(&plan, opts.include_drafts, opts.preview, theme.has_custom_css);
+    globals.keys = need_keys;
     let salt = cached.as_ref().map(|(k, _)| k.salt);
     let job = NoteJob {
         vault,
@@ -511,6 +515,7 @@ fn run(
         plan.add_requested(requested);
         cards = plan.cards();
         globals = Globals::new(&plan, opts.include_drafts, opts.preview, theme.has_custom_css);
+        globals.keys = need_keys;
         writer.sync()?;
         let pages = note_pages(&job, &plan, &globals, &cards, &bodies, &plan.published)?;
         add_pages(writer, pages, record.as_mut(), true)?;

@@ -209,6 +209,10 @@ pub(crate) struct Globals {
     site: Value,
     urls: Value,
     build: Value,
+    /// Whether pages need build-cache keys (a cached or incremental build);
+    /// without, [`Globals::keyed`] and [`Globals::keyed_context`] give an
+    /// all-zero key and skip the hashing.
+    pub(crate) keys: bool,
 }
 
 pub(crate) const GENERATOR: &str = concat!("vellum ", env!("CARGO_PKG_VERSION"));
@@ -248,7 +252,14 @@ impl Globals {
             site: Value::from(Serde(&site)),
             urls: Value::from(Serde(&urls)),
             build: Value::from(Serde(&build)),
+            keys: true,
         }
+    }
+
+    /// [`ser`], keyed (when [`Globals::keys`]).
+    pub(crate) fn keyed<T: Serialize>(&self, x: &T) -> Keyed {
+        let key = if self.keys { crate::cache::hash_serialized(&[], x) } else { [0; 32] };
+        Keyed { value: ser(x), key }
     }
 
     /// [`Globals::context`] and a key of what the page adds to the globals
@@ -258,14 +269,17 @@ impl Globals {
         page: &PageMeta,
         extra: Vec<(&'static str, Keyed)>,
     ) -> (Value, crate::cache::Hash) {
-        let mut h = blake3::Hasher::new();
-        h.update(&crate::cache::hash_json(&[], page));
-        for (name, k) in &extra {
-            h.update(name.as_bytes());
-            h.update(b"\0");
-            h.update(&k.key);
+        let mut key = [0; 32];
+        if self.keys {
+            let mut h = blake3::Hasher::new();
+            h.update(&crate::cache::hash_json(&[], page));
+            for (name, k) in &extra {
+                h.update(name.as_bytes());
+                h.update(b"\0");
+                h.update(&k.key);
+            }
+            key = *h.finalize().as_bytes();
         }
-        let key = *h.finalize().as_bytes();
         (self.context(page, extra.into_iter().map(|(n, k)| (n, k.value)).collect()), key)
     }
 
@@ -290,11 +304,6 @@ pub(crate) fn ser<T: Serialize>(x: &T) -> Value {
 pub(crate) struct Keyed {
     value: Value,
     key: crate::cache::Hash,
-}
-
-/// [`ser`], keyed.
-pub(crate) fn keyed<T: Serialize>(x: &T) -> Keyed {
-    Keyed { value: ser(x), key: crate::cache::hash_serialized(&[], x) }
 }
 
 const MONTHS: [&str; 12] = [
@@ -548,7 +557,10 @@ impl Plan<'_> {
                     "keyword.html",
                     g.keyed_context(
                         &meta,
-                        vec![("keyword", keyed(&view)), ("notes", keyed(&self.card_list(&k.notes, cards)))],
+                        vec![
+                            ("keyword", g.keyed(&view)),
+                            ("notes", g.keyed(&self.card_list(&k.notes, cards))),
+                        ],
                     ),
                 )
             }));
@@ -609,7 +621,7 @@ impl Plan<'_> {
             "tag.html",
             g.keyed_context(
                 &meta,
-                vec![("tag", keyed(&view)), ("notes", keyed(&self.card_list(&t.notes, cards)))],
+                vec![("tag", g.keyed(&view)), ("notes", g.keyed(&self.card_list(&t.notes, cards)))],
             ),
         )
     }
@@ -661,7 +673,7 @@ impl Plan<'_> {
             pages.push((
                 "claims/index.html".to_owned(),
                 "claims.html",
-                g.keyed_context(&meta, vec![("claims", keyed(&claims))]),
+                g.keyed_context(&meta, vec![("claims", g.keyed(&claims))]),
             ));
         }
         if want_questions {
@@ -670,7 +682,7 @@ impl Plan<'_> {
             pages.push((
                 "questions/index.html".to_owned(),
                 "questions.html",
-                g.keyed_context(&meta, vec![("questions", keyed(&questions))]),
+                g.keyed_context(&meta, vec![("questions", g.keyed(&questions))]),
             ));
         }
         if (want.single)("sources/index.html") {
@@ -680,7 +692,7 @@ impl Plan<'_> {
             pages.push((
                 "sources/index.html".to_owned(),
                 "sources.html",
-                g.keyed_context(&meta, vec![("sources", keyed(&sources))]),
+                g.keyed_context(&meta, vec![("sources", g.keyed(&sources))]),
             ));
         }
     }
@@ -706,7 +718,7 @@ impl Plan<'_> {
                 "unwritten.html",
                 g.keyed_context(
                     &meta,
-                    vec![("unwritten", keyed(&view)), ("notes", keyed(&self.card_list(&u.notes, cards)))],
+                    vec![("unwritten", g.keyed(&view)), ("notes", g.keyed(&self.card_list(&u.notes, cards)))],
                 ),
             ));
         }
@@ -740,7 +752,7 @@ impl Plan<'_> {
     ) -> (String, &'static str, (Value, crate::cache::Hash)) {
         let desc = format!("All {} {kind} of {}.", list.len(), self.site.title);
         let meta = self.meta(&format!("{kind}/"), title, &desc, kind);
-        (format!("{kind}/index.html"), template, g.keyed_context(&meta, vec![(kind, keyed(&list))]))
+        (format!("{kind}/index.html"), template, g.keyed_context(&meta, vec![(kind, g.keyed(&list))]))
     }
 
     /// The index page: the timeline.
@@ -788,7 +800,7 @@ impl Plan<'_> {
         pages.push((
             "index.html".to_owned(),
             "index.html",
-            g.keyed_context(&meta, vec![("timeline", keyed(&timeline)), ("notes", keyed(&all))]),
+            g.keyed_context(&meta, vec![("timeline", g.keyed(&timeline)), ("notes", g.keyed(&all))]),
         ));
     }
 

@@ -29,19 +29,17 @@ pub(crate) fn html_to_text(html: &str, max_chars: usize) -> String {
             continue;
         }
         let Some(gt) = tag.find('>') else { break };
-        let name: String = tag[1..gt]
-            .trim_start_matches('/')
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let inner = tag[1..gt].trim_start_matches('/');
+        let name = &inner[..inner.bytes().take_while(u8::is_ascii_alphanumeric).count()];
         rest = &tag[gt + 1..];
-        if !tag.starts_with("</") && (name == "script" || name == "style") {
+        if !tag.starts_with("</")
+            && (name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style"))
+        {
             let close = format!("</{name}");
             rest = find_ci(rest, &close).map_or("", |i| &rest[i..]);
             continue;
         }
-        if !INLINE.contains(&name.as_str()) {
+        if !is_inline(name) {
             raw.push(' ');
         }
     }
@@ -64,6 +62,21 @@ pub(crate) fn html_to_text(html: &str, max_chars: usize) -> String {
         count += n;
     }
     out
+}
+
+/// Whether `name` (any case) is one of [`INLINE`]; no allocation, as this
+/// runs for every tag of every body.
+fn is_inline(name: &str) -> bool {
+    const LONGEST: usize = 6;
+    if name.is_empty() || name.len() > LONGEST {
+        return false;
+    }
+    let mut buf = [0u8; LONGEST];
+    for (b, c) in buf.iter_mut().zip(name.bytes()) {
+        *b = c.to_ascii_lowercase();
+    }
+    let lower = &buf[..name.len()];
+    INLINE.iter().any(|i| i.as_bytes() == lower)
 }
 
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
@@ -139,6 +152,16 @@ mod tests {
         assert_eq!(html_to_text(html, 1000), "Head A bc & d's e tail");
         assert_eq!(html_to_text(html, 8), "Head A");
         assert_eq!(html_to_text("<p>abcdefghij</p>", 4), "abcd");
+    }
+
+    #[test]
+    fn inline_tags_in_any_case_join_words() {
+        assert!(INLINE.iter().all(|i| is_inline(i) && is_inline(&i.to_uppercase())));
+        assert!(!is_inline("") && !is_inline("p") && !is_inline("strongest") && !is_inline("div"));
+        assert_eq!(
+            html_to_text("<P>a<STRONG>b</STRONG>c</P><DIV>d</DIV><SCRIPT>x</SCRIPT>e", 100),
+            "abc d e"
+        );
     }
 
     #[test]

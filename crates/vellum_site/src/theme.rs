@@ -58,7 +58,7 @@ impl Theme {
         // HTML escaping without minijinja's `/` → `&#x2f;`, so URLs stay readable.
         env.set_formatter(|out, state, value| match value.as_str() {
             Some(text) if *state.auto_escape() == AutoEscape::Html && !value.is_safe() => {
-                out.write_str(&escape_html(text)).map_err(minijinja::Error::from)
+                vellum_render::write_escaped(out, text).map_err(minijinja::Error::from)
             }
             _ => minijinja::escape_formatter(out, state, value),
         });
@@ -118,15 +118,6 @@ impl Theme {
     /// Render template `name` with `ctx`.
     pub(crate) fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, BuildError> {
         self.env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| template_error(name, &e))
-    }
-}
-
-/// Escape `& < > " '` for HTML text and attribute values.
-pub(crate) fn escape_html(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains(['&', '<', '>', '"', '\'']) {
-        std::borrow::Cow::Owned(vellum_render::escape(s))
-    } else {
-        std::borrow::Cow::Borrowed(s)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, element};
+use lol_html::{HtmlRewriter, Settings, doc_comments, element};
 
 use crate::text::Span;
 
@@ -78,7 +78,6 @@ fn tokenize_range(text: &str, range: Span) -> Option<HtmlTokens> {
     let slice = text.get(range.range())?;
     let tokens = Rc::new(RefCell::new(HtmlTokens::default()));
     let el_tokens = Rc::clone(&tokens);
-    let text_tokens = Rc::clone(&tokens);
     let comment_tokens = Rc::clone(&tokens);
     let settings = Settings::new()
         .append_element_content_handler(element!("*", move |el| {
@@ -112,13 +111,6 @@ fn tokenize_range(text: &str, range: Span) -> Option<HtmlTokens> {
             }
             Ok(())
         }))
-        .append_document_content_handler(doc_text!(move |chunk| {
-            let loc = chunk.source_location().bytes();
-            if loc.end > loc.start {
-                text_tokens.borrow_mut().texts.push(Span::new(loc.start + offset, loc.end + offset));
-            }
-            Ok(())
-        }))
         .append_document_content_handler(doc_comments!(move |c| {
             let loc = c.source_location().bytes();
             comment_tokens.borrow_mut().comments.push(Span::new(loc.start + offset, loc.end + offset));
@@ -129,7 +121,97 @@ fn tokenize_range(text: &str, range: Span) -> Option<HtmlTokens> {
     if !ok {
         return None;
     }
-    Rc::try_unwrap(tokens).ok().map(RefCell::into_inner)
+    let mut tokens = Rc::try_unwrap(tokens).ok().map(RefCell::into_inner)?;
+    tokens.texts = gaps(text, &tokens, range);
+    Some(tokens)
+}
+
+/// The text chunks of `range`: what lies between its tags and comments.
+/// (Derived from the markup rather than asked of the tokenizer, which would
+/// decode every text chunk for a handler.)
+fn gaps(text: &str, tokens: &HtmlTokens, range: Span) -> Vec<Span> {
+    let mut marks: Vec<Span> =
+        Vec::with_capacity(tokens.elements.len() + tokens.end_tags.len() + tokens.comments.len());
+    marks.extend(tokens.elements.iter().map(|e| e.start_tag));
+    marks.extend(tokens.end_tags.iter().copied());
+    marks.extend(tokens.comments.iter().copied());
+    marks.sort_unstable_by_key(|s| s.start);
+    // Inside `<script>`, `<style>`, `<textarea>`… everything up to the
+    // element's end tag is text, `</div>` included.
+    let raw: Vec<Span> = tokens
+        .elements
+        .iter()
+        .filter(|e| RAW_TEXT.contains(&e.name.as_str()))
+        .map(|e| e.inner(range.end))
+        .collect();
+    let mut texts = Vec::with_capacity(marks.len() + 1);
+    let mut at = range.start;
+    let push = |gap: Span, texts: &mut Vec<Span>| {
+        if raw.iter().any(|r| r.contains(gap)) {
+            texts.push(gap);
+        } else {
+            push_text(text, gap, texts);
+        }
+    };
+    for m in marks {
+        if m.start > at {
+            push(Span::new(at, m.start), &mut texts);
+        }
+        at = at.max(m.end);
+    }
+    if range.end > at {
+        push(Span::new(at, range.end), &mut texts);
+    }
+    texts
+}
+
+/// Elements whose content the tokenizer reads as text to their end tag.
+const RAW_TEXT: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+    "noscript",
+];
+
+/// Push the text of `gap` (between two marks, outside raw-text elements).
+/// The tokenizer made a mark of every tag it finished, so a tag that starts
+/// here is either an end tag no element claimed (opened in another region),
+/// which is left out, or one cut off by the end of the input, which the
+/// tokenizer drops with the rest.
+fn push_text(text: &str, gap: Span, texts: &mut Vec<Span>) {
+    let bytes = &text.as_bytes()[..gap.end];
+    let mut start = gap.start;
+    let mut i = gap.start;
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
+        let lt = i + off;
+        let alpha_at = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_alphabetic);
+        // `</>` is dropped like an end tag.
+        let end_tag =
+            bytes.get(lt + 1) == Some(&b'/') && (alpha_at(lt + 2) || bytes.get(lt + 2) == Some(&b'>'));
+        if !end_tag && !alpha_at(lt + 1) {
+            i = lt + 1;
+            continue;
+        }
+        if lt > start {
+            texts.push(Span::new(start, lt));
+        }
+        match memchr::memchr(b'>', &bytes[lt..]).filter(|_| end_tag) {
+            Some(gt) => {
+                start = lt + gt + 1;
+                i = start;
+            }
+            None => return,
+        }
+    }
+    if gap.end > start {
+        texts.push(Span::new(start, gap.end));
+    }
 }
 
 /// Decode the character references that notes actually use (`&amp;`, `&lt;`,
@@ -192,6 +274,109 @@ mod tests {
         assert_eq!(&text[t.elements[0].end_tag.expect("closed").range()], "</div>");
         assert_eq!(t.comments.len(), 1);
         assert_eq!(decode_entities("t&amp;&#65;&#x42;&bogus;"), "t&AB&bogus;");
+    }
+
+    #[test]
+    fn texts_are_what_lies_between_the_markup() {
+        let text = "a<b class=x>c &amp;</b><!-- x -->d<br>";
+        let t = tokenize(text, 0).expect("tokens");
+        let texts: Vec<&str> = t.texts.iter().map(|s| &text[s.range()]).collect();
+        assert_eq!(texts, ["a", "c &amp;", "d"]);
+        let t = tokenize_regions(text, &[Span::new(1, 12), Span::new(12, 23)]);
+        let texts: Vec<&str> = t.texts.iter().map(|s| &text[s.range()]).collect();
+        assert_eq!(texts, ["c &amp;"]);
+        // `</ b` opens a bogus comment (to the end here): markup, not text.
+        let text = "x < y <3 </ b";
+        let t = tokenize(text, 0).expect("tokens");
+        let texts: Vec<&str> = t.texts.iter().map(|s| &text[s.range()]).collect();
+        assert_eq!(texts, ["x < y <3 "]);
+    }
+
+    /// The text chunks as lol_html's own text handler reports them (the way
+    /// `tokenize_range` read them before deriving them from the markup).
+    fn texts_by_handler(text: &str) -> Vec<Span> {
+        let texts = Rc::new(RefCell::new(Vec::new()));
+        let sink = Rc::clone(&texts);
+        let settings = Settings::new().append_document_content_handler(lol_html::doc_text!(move |chunk| {
+            let loc = chunk.source_location().bytes();
+            if loc.end > loc.start {
+                sink.borrow_mut().push(Span::new(loc.start, loc.end));
+            }
+            Ok(())
+        }));
+        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+        assert!(rewriter.write(text.as_bytes()).is_ok() && rewriter.end().is_ok());
+        texts.take()
+    }
+
+    /// Adjacent spans joined: chunk boundaries inside a text do not matter.
+    fn joined(spans: &[Span]) -> Vec<Span> {
+        let mut out: Vec<Span> = Vec::new();
+        for s in spans {
+            match out.last_mut() {
+                Some(last) if last.end == s.start => last.end = s.end,
+                _ => out.push(*s),
+            }
+        }
+        out
+    }
+
+    const PIECES: &[&str] = &[
+        "a",
+        " ",
+        "word",
+        "\n",
+        "<div class=\"x\">",
+        "</div>",
+        "<span>",
+        "</span>",
+        "<br>",
+        "<br/>",
+        "<img src=x>",
+        "<!-- c -->",
+        "<!--",
+        "-->",
+        "<",
+        ">",
+        "</",
+        "</ ",
+        "&amp;",
+        "&",
+        "<p>",
+        "</p>",
+        "</li>",
+        "<li>",
+        "<b",
+        "=\"",
+        "<code>",
+        "</code>",
+        "<script>",
+        "</script>",
+        "<?x>",
+        "<!x>",
+        "\"",
+        "'",
+        "<style>",
+        "</style>",
+        "<textarea>",
+        "</textarea>",
+        "<title>",
+        "<noscript>",
+        "</noscript>",
+        "<iframe>",
+        "<plaintext>",
+        "<xmp>",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn texts_match_the_tokenizers_text_handler(
+            parts in proptest::collection::vec(proptest::sample::select(PIECES), 0..24)
+        ) {
+            let text: String = parts.concat();
+            let t = tokenize(&text, 0).expect("tokens");
+            proptest::prop_assert_eq!(joined(&t.texts), joined(&texts_by_handler(&text)), "{:?}", text);
+        }
     }
 
     #[test]
