@@ -14,7 +14,7 @@ use crate::plan::{Neighbour, Plan};
 struct Node<'a> {
     id: String,
     title: &'a str,
-    url: String,
+    url: std::borrow::Cow<'a, str>,
     kind: &'static str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     current: bool,
@@ -48,14 +48,20 @@ fn node<'a>(plan: &'a Plan<'_>, nb: Neighbour, cards: &'a [Option<Card>], curren
             Some(Node {
                 id: id(plan, nb),
                 title: &c.title,
-                url: c.url.clone(),
+                url: std::borrow::Cow::Borrowed(&c.url),
                 kind: if c.draft { "draft" } else { "note" },
                 current,
             })
         }
         Neighbour::Unwritten(k) => {
             let u = plan.unwritten.get(k)?;
-            Some(Node { id: id(plan, nb), title: &u.name, url: plan.url(&u.rel), kind: "unwritten", current })
+            Some(Node {
+                id: id(plan, nb),
+                title: &u.name,
+                url: std::borrow::Cow::Owned(plan.url(&u.rel)),
+                kind: "unwritten",
+                current,
+            })
         }
     }
 }
@@ -104,5 +110,34 @@ pub(crate) fn local_json(plan: &Plan<'_>, idx: NoteIdx, cards: &[Option<Card>]) 
 
 /// JSON that cannot close a `<script>` element or open a comment in it.
 pub(crate) fn script_safe(json: &str) -> String {
-    json.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    let mut out = String::with_capacity(json.len());
+    let mut last = 0;
+    for (i, b) in json.bytes().enumerate() {
+        let escaped = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            _ => continue,
+        };
+        // `i` is an ASCII byte: both slices end on character boundaries.
+        out.push_str(&json[last..i]);
+        out.push_str(escaped);
+        last = i + 1;
+    }
+    out.push_str(&json[last..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::script_safe;
+
+    #[test]
+    fn script_safe_json_cannot_close_the_script_element() {
+        let json = r#"{"title":"</script><!-- a & b — ü"}"#;
+        let safe = script_safe(json);
+        assert_eq!(safe, r#"{"title":"\u003c/script\u003e\u003c!-- a \u0026 b — ü"}"#);
+        let back: serde_json::Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(back["title"], "</script><!-- a & b — ü");
+    }
 }

@@ -347,22 +347,31 @@ fn note_pages(
             let rel = format!("{}index.html", plan.rel[i].as_deref()?);
             job.progress.inc(1);
             let mut key = None;
+            let mut ctx = None;
             if let (Some(body_key), Some((c, salt))) = (body.key, job.cache) {
-                let k = plan.note_page_key(i, cards, body, &[&salt, b"note.html", &body_key])?;
+                let parts: [&[u8]; 3] = [&salt, b"note.html", &body_key];
+                let k = if body.cached {
+                    plan.note_page_key(i, cards, body, &parts)?
+                } else {
+                    // The body is at hand: one view of the note for key and context.
+                    let (c, k) = plan.note_context_and_key(globals, i, cards, body, &parts)?;
+                    ctx = Some(c);
+                    k
+                };
                 key = Some(k);
                 if let Some(from) = c.reusable(&rel, &k) {
                     return Some(Ok((Page::Reused(rel, from), key)));
                 }
             }
-            let fresh;
-            let body = if body.cached {
-                job.rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                fresh = render_body(job.vault, plan, i, job.render_opts, job.budget);
-                &fresh
-            } else {
-                body
+            let ctx = match ctx {
+                Some(ctx) => ctx,
+                None if body.cached => {
+                    job.rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let fresh = render_body(job.vault, plan, i, job.render_opts, job.budget);
+                    plan.note_context(globals, i, cards, &fresh)?
+                }
+                None => plan.note_context(globals, i, cards, body)?,
             };
-            let ctx = plan.note_context(globals, i, cards, body)?;
             Some(job.theme.render("note.html", ctx).map(|html| (Page::Written(rel, html.into_bytes()), key)))
         })
         .collect()

@@ -143,13 +143,22 @@ struct NoteView<'a> {
     keywords: Vec<Named>,
     keyword_row: bool,
     cssclasses: Vec<&'a str>,
+    /// Left out of build-cache keys: the body has a key of its own.
+    #[serde(skip_serializing_if = "keying")]
     html: &'a str,
+    #[serde(skip_serializing_if = "keying")]
     toc: Vec<Toc<'a>>,
     claims: Vec<&'a str>,
     questions: Vec<&'a str>,
     backlinks: Vec<&'a Card>,
     links: Vec<Named>,
     local_graph: String,
+}
+
+/// Whether a build-cache key is being computed (see [`crate::cache::keying`]):
+/// a `skip_serializing_if` for what keys leave out.
+fn keying<T: ?Sized>(_: &T) -> bool {
+    crate::cache::keying()
 }
 
 /// Page metadata every template gets as `page`.
@@ -402,7 +411,7 @@ impl Plan<'_> {
         cards: &[Option<Card>],
         body: &Body,
     ) -> Option<Value> {
-        let (meta, view) = self.note_view(idx, cards, body, true)?;
+        let (meta, view) = self.note_view(idx, cards, body)?;
         Some(g.context(&meta, vec![("note", ser(&view))]))
     }
 
@@ -416,18 +425,31 @@ impl Plan<'_> {
         body: &Body,
         parts: &[&[u8]],
     ) -> Option<crate::cache::Hash> {
-        let (meta, view) = self.note_view(idx, cards, body, false)?;
+        let (meta, view) = self.note_view(idx, cards, body)?;
         Some(crate::cache::hash_serialized(parts, &(meta, view)))
     }
 
-    /// `page` and `note` of a note's page; without `with_html` the body's
-    /// HTML and table of contents are left empty.
+    /// [`Plan::note_context`] and [`Plan::note_page_key`] from one view of
+    /// the note (a note's view is a large part of its page's cost).
+    pub(crate) fn note_context_and_key(
+        &self,
+        g: &Globals,
+        idx: NoteIdx,
+        cards: &[Option<Card>],
+        body: &Body,
+        parts: &[&[u8]],
+    ) -> Option<(Value, crate::cache::Hash)> {
+        let (meta, view) = self.note_view(idx, cards, body)?;
+        let key = crate::cache::hash_serialized(parts, &(&meta, &view));
+        Some((g.context(&meta, vec![("note", ser(&view))]), key))
+    }
+
+    /// `page` and `note` of a note's page.
     fn note_view<'s>(
         &'s self,
         idx: NoteIdx,
         cards: &'s [Option<Card>],
         body: &'s Body,
-        with_html: bool,
     ) -> Option<(PageMeta, NoteView<'s>)> {
         let n = &self.vault.notes[idx];
         let card = cards[idx].as_ref()?;
@@ -460,12 +482,8 @@ impl Plan<'_> {
             keywords,
             keyword_row: j.keyword_row.is_some(),
             cssclasses: p.cssclasses.iter().map(|c| c.value.as_str()).collect(),
-            html: if with_html { &body.html } else { "" },
-            toc: if with_html {
-                body.toc.iter().map(|t| Toc { level: t.level, text: &t.text, id: &t.id }).collect()
-            } else {
-                Vec::new()
-            },
+            html: &body.html,
+            toc: body.toc.iter().map(|t| Toc { level: t.level, text: &t.text, id: &t.id }).collect(),
             claims: j.claims.iter().map(|c| c.value.as_str()).collect(),
             questions: j.questions.iter().map(|q| q.value.as_str()).collect(),
             backlinks,
