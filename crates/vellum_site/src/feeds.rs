@@ -188,22 +188,21 @@ pub(crate) fn shard_rel(k: usize) -> String {
 /// The search index: `search-index.json` lists the shards
 /// (`search-index/<k>.json`), each holding the entries of up to [`SHARD`]
 /// published notes in path order (`{docs: [...]}`, see [`search_doc`]).
-pub(crate) fn search_index(
-    plan: &Plan<'_>,
-    cards: &[Option<Card>],
-    bodies: &[Option<Body>],
-) -> Vec<(String, Vec<u8>)> {
+/// Made one file at a time as the iterator is read, so only one shard is
+/// in memory (beside what its reader keeps).
+pub(crate) fn search_index<'p>(
+    plan: &'p Plan<'_>,
+    cards: &'p [Option<Card>],
+    bodies: &'p [Option<Body>],
+) -> impl Iterator<Item = (String, Vec<u8>)> + 'p {
     let budget = snippet_budget(plan.published.len());
-    let docs: Vec<Option<String>> = plan
-        .published
-        .iter()
-        .map(|&i| Some(search_doc(cards[i].as_ref()?, bodies[i].as_ref(), budget)))
-        .collect();
-    let mut files = vec![("search-index.json".to_owned(), search_manifest(plan))];
-    for (k, chunk) in docs.chunks(SHARD).enumerate() {
-        files.push((shard_rel(k), join_shard(chunk.iter().filter_map(|d| d.as_deref()))));
-    }
-    files
+    let manifest = std::iter::once_with(|| ("search-index.json".to_owned(), search_manifest(plan)));
+    let shards = plan.published.chunks(SHARD).enumerate().map(move |(k, chunk)| {
+        let docs: Vec<String> =
+            chunk.iter().filter_map(|&i| Some(search_doc(cards[i].as_ref()?, bodies[i].as_ref(), budget))).collect();
+        (shard_rel(k), join_shard(docs.iter().map(String::as_str)))
+    });
+    manifest.chain(shards)
 }
 
 /// `search-index.json`: the URLs of the shards.
