@@ -198,8 +198,10 @@ pub(crate) fn search_index<'p>(
     let budget = snippet_budget(plan.published.len());
     let manifest = std::iter::once_with(|| ("search-index.json".to_owned(), search_manifest(plan)));
     let shards = plan.published.chunks(SHARD).enumerate().map(move |(k, chunk)| {
-        let docs: Vec<String> =
-            chunk.iter().filter_map(|&i| Some(search_doc(cards[i].as_ref()?, bodies[i].as_ref(), budget))).collect();
+        let docs: Vec<String> = chunk
+            .iter()
+            .filter_map(|&i| Some(search_doc(cards[i].as_ref()?, bodies[i].as_ref(), budget)))
+            .collect();
         (shard_rel(k), join_shard(docs.iter().map(String::as_str)))
     });
     manifest.chain(shards)
