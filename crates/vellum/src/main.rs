@@ -13,11 +13,13 @@ use clap::Parser;
 
 /// mimalloc: parsing thousands of notes in parallel is allocation-heavy, and
 /// glibc's allocator cost about 14% of `check`'s CPU (measured in bench/README.md).
-/// Built without transparent huge pages (the workspace's `no_thp`): see bench/README.md.
+/// Built without transparent huge pages (the workspace's `no_thp`) and with a
+/// short purge delay (`vellum_alloc::tune`): see bench/README.md.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: vellum_alloc::MiMalloc = vellum_alloc::MiMalloc;
 
 fn main() -> ExitCode {
+    vellum_alloc::tune();
     let cli = args::Cli::parse();
     let result = match cli.command {
         args::Command::Check(a) => commands::check::run(&a),
