@@ -3,9 +3,11 @@
 //! The binary's global allocator is mimalloc (see `crates/vellum/src/main.rs`).
 //! mimalloc returns freed memory to the OS only after a *purge delay*, 1 s by
 //! default in its v3. A build frees a lot within a second: each batch of pages
-//! once written, each note's body once its page is made. With the default, a
-//! 10k-note build peaked at 377–389 MB; with a 2 ms delay at 337–349 MB, at the
-//! same speed (`bench/README.md`, "2026-12-02, second session").
+//! once written, each note's body once its page is made. A 10k-note build
+//! (`--no-cache`, three runs each) peaked at 377–389 MB with the default,
+//! 347–357 MB with 20 ms and 337–349 MB with 2 ms; the shorter the delay, the
+//! more system time (1.0 s, 1.3 s, 1.3–1.7 s). vellum takes 20 ms
+//! (`bench/README.md`, "2026-12-02, second session").
 //!
 //! This is the only crate of the workspace that may use `unsafe`: one call into
 //! mimalloc's C API.
@@ -20,7 +22,7 @@ pub use mimalloc::MiMalloc;
 const PURGE_DELAY: sys::mi_option_t = 15;
 
 /// The purge delay vellum sets, in milliseconds.
-pub const PURGE_DELAY_MS: std::ffi::c_long = 2;
+pub const PURGE_DELAY_MS: std::ffi::c_long = 20;
 
 /// Apply vellum's allocator options, unless the environment sets them
 /// (`MIMALLOC_PURGE_DELAY` still wins, for measuring).
