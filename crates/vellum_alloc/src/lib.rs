@@ -44,7 +44,9 @@ pub fn purge_delay() -> std::ffi::c_long {
     #[allow(unsafe_code)]
     // SAFETY: `mi_option_get` reads mimalloc's option table (initialising the
     // option from the environment on first use); no pointers are involved.
-    unsafe { sys::mi_option_get(PURGE_DELAY) }
+    unsafe {
+        sys::mi_option_get(PURGE_DELAY)
+    }
 }
 
 #[cfg(test)]
