@@ -142,25 +142,38 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// [`escape`] into `out`, in runs: the text between two characters that need
-/// escaping is written in one piece.
+/// [`escape`] into `out`.
 ///
 /// # Errors
 /// Whatever `out` returns.
 pub fn write_escaped<W: std::fmt::Write + ?Sized>(out: &mut W, s: &str) -> std::fmt::Result {
+    write_replacing(out, s, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#39;"),
+        _ => None,
+    })
+}
+
+/// `s` into `out` with each ASCII byte that `replace` maps written as its
+/// replacement, in runs: the text between two replaced bytes is written in one
+/// piece. Non-ASCII bytes must map to `None` (they are never split).
+///
+/// # Errors
+/// Whatever `out` returns.
+pub fn write_replacing<W: std::fmt::Write + ?Sized>(
+    out: &mut W,
+    s: &str,
+    replace: impl Fn(u8) -> Option<&'static str>,
+) -> std::fmt::Result {
     let mut last = 0;
     for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
+        let Some(with) = replace(b).filter(|_| b.is_ascii()) else { continue };
         // `i` is an ASCII byte, so both slices end on character boundaries.
         out.write_str(&s[last..i])?;
-        out.write_str(entity)?;
+        out.write_str(with)?;
         last = i + 1;
     }
     out.write_str(&s[last..])

@@ -111,20 +111,13 @@ pub(crate) fn local_json(plan: &Plan<'_>, idx: NoteIdx, cards: &[Option<Card>]) 
 /// JSON that cannot close a `<script>` element or open a comment in it.
 pub(crate) fn script_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
-    let mut last = 0;
-    for (i, b) in json.bytes().enumerate() {
-        let escaped = match b {
-            b'<' => "\\u003c",
-            b'>' => "\\u003e",
-            b'&' => "\\u0026",
-            _ => continue,
-        };
-        // `i` is an ASCII byte: both slices end on character boundaries.
-        out.push_str(&json[last..i]);
-        out.push_str(escaped);
-        last = i + 1;
-    }
-    out.push_str(&json[last..]);
+    // Writing to a `String` cannot fail.
+    let _ = vellum_render::write_replacing(&mut out, json, |b| match b {
+        b'<' => Some("\\u003c"),
+        b'>' => Some("\\u003e"),
+        b'&' => Some("\\u0026"),
+        _ => None,
+    });
     out
 }
 
