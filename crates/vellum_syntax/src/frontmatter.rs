@@ -92,6 +92,14 @@ pub struct Properties {
 }
 
 impl Properties {
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.aliases.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.keywords.shrink_to_fit();
+        self.cssclasses.shrink_to_fit();
+        self.fields.shrink_to_fit();
+    }
+
     /// Whether `draft` is set to true.
     #[must_use]
     pub fn is_draft(&self) -> bool {

@@ -33,6 +33,37 @@ pub struct Journal {
 }
 
 /// A `[!ref]` source.
+impl Journal {
+    pub(crate) fn shrink_to_fit(&mut self) {
+        if let Some(row) = &mut self.keyword_row {
+            row.value.shrink_to_fit();
+        }
+        self.claims.shrink_to_fit();
+        self.questions.shrink_to_fit();
+        self.sources.shrink_to_fit();
+        self.signals.shrink_to_fit();
+        self.brain_dump.shrink_to_fit();
+        for s in self
+            .claims
+            .iter_mut()
+            .chain(&mut self.questions)
+            .chain(&mut self.signals)
+            .chain(&mut self.core_claim)
+        {
+            s.value.shrink_to_fit();
+        }
+        for b in &mut self.brain_dump {
+            b.text.shrink_to_fit();
+            b.label.shrink_to_fit();
+        }
+        for s in &mut self.sources {
+            if let Some(w) = &mut s.why {
+                w.shrink_to_fit();
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
     /// The callout title, usually `Publisher - Title`.

@@ -68,6 +68,25 @@ pub struct Note {
 }
 
 impl Note {
+    /// Give back the spare capacity the parse left in the note's lists and
+    /// strings: the model of every note of a vault stays in memory, and the
+    /// slack was a sixth of it.
+    fn shrink_to_fit(&mut self) {
+        self.headings.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.tags.shrink_to_fit();
+        self.block_ids.shrink_to_fit();
+        self.callouts.shrink_to_fit();
+        for c in &mut self.callouts {
+            c.body.shrink_to_fit();
+        }
+        self.components.shrink_to_fit();
+        self.external_links.shrink_to_fit();
+        self.errors.shrink_to_fit();
+        self.journal.shrink_to_fit();
+        self.properties.shrink_to_fit();
+    }
+
     /// The first H1, if any.
     #[must_use]
     pub fn h1(&self) -> Option<&Heading> {
@@ -410,7 +429,7 @@ pub fn parse(text: &str) -> Note {
     let (journal, components) = journal::read(text, &md, tokens.as_ref(), &links, &tags, &mut errors);
     let words = count_words(&scan[body_start..]);
 
-    Note {
+    let mut note = Note {
         frontmatter: block,
         properties,
         body,
@@ -425,7 +444,9 @@ pub fn parse(text: &str) -> Note {
         errors,
         words,
         lines,
-    }
+    };
+    note.shrink_to_fit();
+    note
 }
 
 /// What the scan text hides of HTML: tags, comments, and the insides of
