@@ -20,6 +20,7 @@ use crate::BuildError;
 /// base_path = "/journal/"            # default: the path of base_url, else "/"
 /// author = "Ada"
 /// language = "en"
+/// page_size = 200                    # items per page of a list; 0: every list on one page
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -38,7 +39,15 @@ pub struct SiteConfig {
     pub author: Option<String>,
     /// The language of the pages (`lang` attribute), default `en`.
     pub language: Option<String>,
+    /// How many notes (or sources) one page of a list shows: the timeline,
+    /// tag, keyword and unwritten pages, the digests. Default
+    /// [`DEFAULT_PAGE_SIZE`]; `0` puts every list on one page.
+    pub page_size: Option<usize>,
 }
+
+/// Items per page of a list when `[site] page_size` is not set: a page of
+/// a few hundred kilobytes, which a browser shows at once.
+pub const DEFAULT_PAGE_SIZE: usize = 200;
 
 impl SiteConfig {
     /// Read the `[site]` table from the text of a `vellum.toml`; other tables
@@ -78,6 +87,8 @@ pub(crate) struct Site {
     pub(crate) base_path: String,
     pub(crate) author: String,
     pub(crate) language: String,
+    /// Items per page of a list, never 0 (`usize::MAX`: one page).
+    pub(crate) page_size: usize,
 }
 
 impl Site {
@@ -97,6 +108,11 @@ impl Site {
             base_path,
             author: nonempty(&cfg.author).unwrap_or_default(),
             language: nonempty(&cfg.language).unwrap_or_else(|| "en".to_owned()),
+            page_size: match cfg.page_size {
+                None => DEFAULT_PAGE_SIZE,
+                Some(0) => usize::MAX,
+                Some(n) => n,
+            },
         }
     }
 

@@ -43,7 +43,7 @@ use vellum_render::{RenderOptions, render_note};
 use vellum_vault::{FileKind, Vault};
 
 pub use cache::{CACHE_FILE, Fresh, up_to_date};
-pub use config::SiteConfig;
+pub use config::{DEFAULT_PAGE_SIZE, SiteConfig};
 pub use live::{LiveSite, Update};
 pub use output::MARKER;
 

@@ -80,6 +80,8 @@ struct State {
     page_keys: FxHashMap<String, crate::cache::Hash>,
     /// Each published note's entry of `search-index.json`.
     search_docs: Vec<Option<String>>,
+    /// Output paths of page 2 onwards of every paginated list (`Plan::later_pages`).
+    later: Vec<String>,
 }
 
 impl State {
@@ -93,6 +95,7 @@ impl State {
         page_keys.retain(|rel, _| others.contains(rel));
         let search_docs = search_docs(&plan, &cards, bodies);
         Self {
+            later: plan.later_pages(&cards),
             page_keys,
             named: named_rels(&plan),
             others,
@@ -485,6 +488,15 @@ impl LiveSite {
         // and the digests when a card or what a digest shows of a note does.
         let changed_set: FxHashSet<NoteIdx> = changed_cards.iter().copied().collect();
         let digests_changed = before.iter().any(|b| Digests::of(vault, b.note) != b.digests);
+        // Which pages the lists have: with a kept plan only a digest can
+        // gain or lose one (the other lists and their lengths are the plan's).
+        let later = if kept && !digests_changed { None } else { Some(plan.later_pages(&cards)) };
+        if kept && later.as_ref().is_some_and(|l| *l != self.state.later) {
+            drop(plan);
+            drop(old_plan);
+            self.state.cards = cards;
+            return self.rebuild_current(start, "a digest gained or lost a page");
+        }
         let old_lists = &self.state.lists;
         let list = |rel: &str, notes: &[NoteIdx]| {
             old_lists.get(rel).is_none_or(|old| old.as_slice() != notes)
@@ -584,6 +596,7 @@ impl LiveSite {
             }
             other_keys.extend((0..plan.published.len().div_ceil(feeds::SHARD)).map(feeds::shard_rel));
             other_keys.extend(crate::pages::SINGLE_PAGES.iter().map(|&rel| rel.to_owned()));
+            other_keys.extend(later.iter().flatten().cloned());
             for (name, _) in &theme.assets {
                 if self.files.contains_key(name) {
                     other_keys.insert(name.clone());
@@ -638,6 +651,7 @@ impl LiveSite {
         } else {
             page_keys.retain(|rel, _| other_keys.contains(rel));
             self.state = State {
+                later: later.unwrap_or_default(),
                 named: named_rels(&plan),
                 lists: plan.lists(),
                 others: other_keys,

@@ -266,7 +266,7 @@ impl Globals {
     }
 
     /// [`ser`], keyed (when [`Globals::keys`]).
-    pub(crate) fn keyed<T: Serialize>(&self, x: &T) -> Keyed {
+    pub(crate) fn keyed<T: Serialize + ?Sized>(&self, x: &T) -> Keyed {
         let key = if self.keys { crate::cache::hash_serialized(&[], x) } else { [0; 32] };
         Keyed { value: ser(x), key }
     }
@@ -305,14 +305,47 @@ impl Globals {
     }
 }
 
-pub(crate) fn ser<T: Serialize>(x: &T) -> Value {
+pub(crate) fn ser<T: Serialize + ?Sized>(x: &T) -> Value {
     Value::from(Serde(x))
 }
 
 /// A context value with its build-cache key (cards count as their digests).
+#[derive(Clone)]
 pub(crate) struct Keyed {
     value: Value,
     key: crate::cache::Hash,
+}
+
+/// One page of a paginated list, as templates see it (`pager`): the
+/// timeline, tag, keyword and unwritten pages and the digests show
+/// `[site] page_size` items per page, page 1 at the list's own URL and page
+/// `n` at `<list>/page/<n>/` (see [`page_rel`]).
+#[derive(Debug, Serialize)]
+pub(crate) struct Pager {
+    /// This page, from 1.
+    number: usize,
+    /// How many pages the list has (at least 1).
+    count: usize,
+    /// How many items the whole list has.
+    total: usize,
+    /// Position of this page's first item in the whole list, from 0.
+    offset: usize,
+    url: String,
+    first: String,
+    last: String,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// The output folder of page `n` (from 1) of the list whose first page is
+/// the folder `rel` (`""` for the site's root).
+pub(crate) fn page_rel(rel: &str, n: usize) -> String {
+    if n <= 1 { rel.to_owned() } else { format!("{rel}page/{n}/") }
+}
+
+/// How many pages a list of `total` items takes at `size` items a page.
+pub(crate) fn page_count(total: usize, size: usize) -> usize {
+    total.div_ceil(size.max(1)).max(1)
 }
 
 const MONTHS: [&str; 12] = [
@@ -515,6 +548,75 @@ impl Plan<'_> {
         notes.iter().filter_map(|&i| cards[i].as_ref()).collect()
     }
 
+    /// The pages of a list of `total` items whose first page is the folder
+    /// `rel`: each page's folder, item range and pager.
+    fn paged(&self, rel: &str, total: usize) -> Vec<(String, std::ops::Range<usize>, Pager)> {
+        let size = self.site.page_size.max(1);
+        let count = page_count(total, size);
+        let url = |n: usize| self.url(&page_rel(rel, n));
+        (1..=count)
+            .map(|n| {
+                let start = (n - 1).saturating_mul(size).min(total);
+                let end = start.saturating_add(size).min(total);
+                let pager = Pager {
+                    number: n,
+                    count,
+                    total,
+                    offset: start,
+                    url: url(n),
+                    first: url(1),
+                    last: url(count),
+                    prev: (n > 1).then(|| url(n - 1)),
+                    next: (n < count).then(|| url(n + 1)),
+                };
+                (page_rel(rel, n), start..end, pager)
+            })
+            .collect()
+    }
+
+    /// The meta of page `pager` of a list: the list's own, with the page's
+    /// URL and its number in the title.
+    fn page_meta(
+        &self,
+        rel: &str,
+        title: &str,
+        description: &str,
+        kind: &'static str,
+        pager: &Pager,
+    ) -> PageMeta {
+        if pager.number == 1 {
+            return self.meta(rel, title, description, kind);
+        }
+        let title = format!("{title} · page {} of {}", pager.number, pager.count);
+        self.meta(rel, &title, description, kind)
+    }
+
+    /// Output paths of page 2 onwards of every paginated list: what a live
+    /// update compares to know whether a list gained or lost a page.
+    pub(crate) fn later_pages(&self, cards: &[Option<Card>]) -> Vec<String> {
+        let size = self.site.page_size.max(1);
+        let (claims, questions) = self.digest_lists(cards);
+        let lists = [
+            ("", self.card_list(&self.newest, cards).len()),
+            ("claims/", claims.len()),
+            ("questions/", questions.len()),
+            ("sources/", self.sources(cards).len()),
+        ];
+        let named = self
+            .tags
+            .values()
+            .map(|t| (t.rel.as_str(), t.notes.len()))
+            .chain(self.keywords.values().map(|k| (k.rel.as_str(), k.notes.len())))
+            .chain(self.unwritten.iter().map(|u| (u.rel.as_str(), u.notes.len())));
+        lists
+            .into_iter()
+            .chain(named)
+            .flat_map(|(rel, total)| {
+                (2..=page_count(total, size)).map(move |n| format!("{}index.html", page_rel(rel, n)))
+            })
+            .collect()
+    }
+
     /// Every page but the notes': `(output path, template, context)`.
     /// `rel → listed notes` of every tag, keyword and unwritten page: what
     /// an incremental update compares to know which of them changed.
@@ -559,28 +661,19 @@ impl Plan<'_> {
                 tags.push(self.counted_index(g, "tags", "Tags", "tags.html", list));
             }
             let wanted: Vec<_> = self.tags.values().filter(|t| keep(&t.rel, &t.notes)).collect();
-            tags.par_extend(wanted.into_par_iter().map(|t| self.tag_page(g, cards, t, &counted)));
+            tags.par_extend(wanted.into_par_iter().flat_map_iter(|t| self.tag_page(g, cards, t, &counted)));
             let mut keywords = Vec::new();
             if (want.single)("keywords/index.html") {
                 let list = self.keywords.values().map(|k| counted(&k.name, &k.rel, k.notes.len())).collect();
                 keywords.push(self.counted_index(g, "keywords", "Keywords", "keywords.html", list));
             }
             let wanted: Vec<_> = self.keywords.values().filter(|k| keep(&k.rel, &k.notes)).collect();
-            keywords.par_extend(wanted.into_par_iter().map(|k| {
-                let view = counted(&k.name, &k.rel, k.notes.len());
+            keywords.par_extend(wanted.into_par_iter().flat_map_iter(|k| {
+                let view = g.keyed(&counted(&k.name, &k.rel, k.notes.len()));
                 let desc = format!("{} notes with the keyword {}.", k.notes.len(), k.name);
-                let meta = self.meta(&k.rel, &k.name, &desc, "keyword");
-                (
-                    format!("{}index.html", k.rel),
-                    "keyword.html",
-                    g.keyed_context(
-                        &meta,
-                        vec![
-                            ("keyword", g.keyed(&view)),
-                            ("notes", g.keyed(&self.card_list(&k.notes, cards))),
-                        ],
-                    ),
-                )
+                self.card_pages(g, cards, &k.notes, &k.rel, "keyword.html", ("keyword", view), |pager| {
+                    self.page_meta(&k.rel, &k.name, &desc, "keyword", pager)
+                })
             }));
             let mut rest = Vec::new();
             self.unwritten_and_singles(g, cards, want, &mut rest);
@@ -601,7 +694,7 @@ impl Plan<'_> {
         cards: &[Option<Card>],
         t: &crate::plan::TagInfo,
         counted: &(dyn Fn(&str, &str, usize) -> Counted + Sync),
-    ) -> (String, &'static str, (Value, crate::cache::Hash)) {
+    ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
         let parent = t
             .name
             .rsplit_once('/')
@@ -633,42 +726,45 @@ impl Plan<'_> {
             children,
         };
         let desc = format!("{} notes tagged #{}.", t.notes.len(), t.name);
-        let meta = self.meta(&t.rel, &format!("#{}", t.name), &desc, "tag");
-        (
-            format!("{}index.html", t.rel),
-            "tag.html",
-            g.keyed_context(
-                &meta,
-                vec![("tag", g.keyed(&view)), ("notes", g.keyed(&self.card_list(&t.notes, cards)))],
-            ),
-        )
+        let title = format!("#{}", t.name);
+        self.card_pages(g, cards, &t.notes, &t.rel, "tag.html", ("tag", g.keyed(&view)), |pager| {
+            self.page_meta(&t.rel, &title, &desc, "tag", pager)
+        })
     }
 
-    /// The journal's digests: claims, questions, sources.
-    fn digest_pages(
+    /// The pages of a tag, keyword or unwritten note listing `notes`: the
+    /// page's own value (`own`), the page's share of the notes as `notes`,
+    /// and its `pager`.
+    #[allow(clippy::too_many_arguments)]
+    fn card_pages(
         &self,
         g: &Globals,
         cards: &[Option<Card>],
-        want: &Want<'_>,
-        pages: &mut Vec<(String, &'static str, (Value, crate::cache::Hash))>,
-    ) {
-        let s = &self.site;
-        let (want_claims, want_questions) =
-            ((want.single)("claims/index.html"), (want.single)("questions/index.html"));
-        #[derive(Serialize)]
-        struct ClaimsOf<'c> {
-            note: &'c Card,
-            core_claim: Option<&'c str>,
-            claims: Vec<&'c str>,
-        }
-        #[derive(Serialize)]
-        struct QuestionsOf<'c> {
-            note: &'c Card,
-            questions: Vec<&'c str>,
-        }
+        notes: &[NoteIdx],
+        rel: &str,
+        template: &'static str,
+        own: (&'static str, Keyed),
+        meta: impl Fn(&Pager) -> PageMeta,
+    ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
+        let all = self.card_list(notes, cards);
+        self.paged(rel, all.len())
+            .into_iter()
+            .map(|(at, range, pager)| {
+                let context = g.keyed_context(
+                    &meta(&pager),
+                    vec![own.clone(), ("notes", g.keyed(&all[range])), ("pager", g.keyed(&pager))],
+                );
+                (format!("{at}index.html"), template, context)
+            })
+            .collect()
+    }
+
+    /// The notes with claims and the notes with questions, newest first:
+    /// the items of the two digests.
+    fn digest_lists<'c>(&'c self, cards: &'c [Option<Card>]) -> (Vec<ClaimsOf<'c>>, Vec<QuestionsOf<'c>>) {
         let mut claims = Vec::new();
         let mut questions = Vec::new();
-        for &i in self.newest.iter().filter(|_| want_claims || want_questions) {
+        for &i in &self.newest {
             let Some(card) = cards[i].as_ref() else { continue };
             let j = &self.vault.notes[i].note.journal;
             if j.core_claim.is_some() || !j.claims.is_empty() {
@@ -685,33 +781,52 @@ impl Plan<'_> {
                 });
             }
         }
+        (claims, questions)
+    }
+
+    /// The journal's digests: claims, questions, sources, each paginated.
+    fn digest_pages(
+        &self,
+        g: &Globals,
+        cards: &[Option<Card>],
+        want: &Want<'_>,
+        pages: &mut Vec<(String, &'static str, (Value, crate::cache::Hash))>,
+    ) {
+        let s = &self.site;
+        let (want_claims, want_questions) =
+            ((want.single)("claims/index.html"), (want.single)("questions/index.html"));
+        let (claims, questions) =
+            if want_claims || want_questions { self.digest_lists(cards) } else { (Vec::new(), Vec::new()) };
+        let mut digest = |rel: &str,
+                          title: &str,
+                          desc: &str,
+                          template: &'static str,
+                          name: &'static str,
+                          total: usize,
+                          part: &dyn Fn(std::ops::Range<usize>) -> Keyed| {
+            for (at, range, pager) in self.paged(rel, total) {
+                let meta = self.page_meta(rel, title, desc, name, &pager);
+                let context = g.keyed_context(&meta, vec![(name, part(range)), ("pager", g.keyed(&pager))]);
+                pages.push((format!("{at}index.html"), template, context));
+            }
+        };
         if want_claims {
             let desc = format!("Every core claim of {}.", s.title);
-            let meta = self.meta("claims/", "Claims", &desc, "claims");
-            pages.push((
-                "claims/index.html".to_owned(),
-                "claims.html",
-                g.keyed_context(&meta, vec![("claims", g.keyed(&claims))]),
-            ));
+            digest("claims/", "Claims", &desc, "claims.html", "claims", claims.len(), &|r| {
+                g.keyed(&claims[r])
+            });
         }
         if want_questions {
             let desc = format!("Every reflective question of {}.", s.title);
-            let meta = self.meta("questions/", "Questions", &desc, "questions");
-            pages.push((
-                "questions/index.html".to_owned(),
-                "questions.html",
-                g.keyed_context(&meta, vec![("questions", g.keyed(&questions))]),
-            ));
+            let part = |r: std::ops::Range<usize>| g.keyed(&questions[r]);
+            digest("questions/", "Questions", &desc, "questions.html", "questions", questions.len(), &part);
         }
         if (want.single)("sources/index.html") {
             let sources = self.sources(cards);
             let desc = format!("Every source cited in {}.", s.title);
-            let meta = self.meta("sources/", "Sources", &desc, "sources");
-            pages.push((
-                "sources/index.html".to_owned(),
-                "sources.html",
-                g.keyed_context(&meta, vec![("sources", g.keyed(&sources))]),
-            ));
+            digest("sources/", "Sources", &desc, "sources.html", "sources", sources.len(), &|r| {
+                g.keyed(&sources[r])
+            });
         }
     }
 
@@ -727,17 +842,20 @@ impl Plan<'_> {
 
         // Unwritten notes.
         for u in self.unwritten.iter().filter(|u| keep(&u.rel, &u.notes)) {
-            let view = Named { name: u.name.clone(), url: self.url(&u.rel) };
-            let mut meta =
-                self.meta(&u.rel, &u.name, &format!("“{}” is not written yet.", u.name), "unwritten");
-            meta.noindex = true;
-            pages.push((
-                format!("{}index.html", u.rel),
+            let view = g.keyed(&Named { name: u.name.clone(), url: self.url(&u.rel) });
+            let desc = format!("“{}” is not written yet.", u.name);
+            pages.extend(self.card_pages(
+                g,
+                cards,
+                &u.notes,
+                &u.rel,
                 "unwritten.html",
-                g.keyed_context(
-                    &meta,
-                    vec![("unwritten", g.keyed(&view)), ("notes", g.keyed(&self.card_list(&u.notes, cards)))],
-                ),
+                ("unwritten", view),
+                |pager| {
+                    let mut meta = self.page_meta(&u.rel, &u.name, &desc, "unwritten", pager);
+                    meta.noindex = true;
+                    meta
+                },
             ));
         }
 
@@ -773,7 +891,7 @@ impl Plan<'_> {
         (format!("{kind}/index.html"), template, g.keyed_context(&meta, vec![(kind, g.keyed(&list))]))
     }
 
-    /// The index page: the timeline.
+    /// The index pages: the timeline, newest first, paginated.
     fn index_page(
         &self,
         g: &Globals,
@@ -781,7 +899,6 @@ impl Plan<'_> {
         pages: &mut Vec<(String, &'static str, (Value, crate::cache::Hash))>,
     ) {
         let s = &self.site;
-        let all = self.card_list(&self.newest, cards);
         #[derive(Serialize)]
         struct Month<'c> {
             month: u8,
@@ -793,33 +910,46 @@ impl Plan<'_> {
             year: String,
             months: Vec<Month<'c>>,
         }
-        let mut timeline: Vec<Year<'_>> = Vec::new();
-        for &i in &self.newest {
-            let Some(card) = cards[i].as_ref() else { continue };
-            let date = self.vault.notes[i].note.properties.created.as_ref().map(|d| d.value);
-            let (year, month) = match date {
-                Some(d) => (d.year().to_string(), u8::try_from(d.month()).unwrap_or(1)),
-                None => ("Undated".to_owned(), 0),
-            };
-            if timeline.last().is_none_or(|y| y.year != year) {
-                timeline.push(Year { year: year.clone(), months: Vec::new() });
+        let listed: Vec<(NoteIdx, &Card)> =
+            self.newest.iter().filter_map(|&i| cards[i].as_ref().map(|c| (i, c))).collect();
+        for (at, range, pager) in self.paged("", listed.len()) {
+            let mut timeline: Vec<Year<'_>> = Vec::new();
+            for &(i, card) in &listed[range.clone()] {
+                let date = self.vault.notes[i].note.properties.created.as_ref().map(|d| d.value);
+                let (year, month) = match date {
+                    Some(d) => (d.year().to_string(), u8::try_from(d.month()).unwrap_or(1)),
+                    None => ("Undated".to_owned(), 0),
+                };
+                if timeline.last().is_none_or(|y| y.year != year) {
+                    timeline.push(Year { year: year.clone(), months: Vec::new() });
+                }
+                let Some(y) = timeline.last_mut() else { continue };
+                if y.months.last().is_none_or(|m| m.month != month) {
+                    let name = MONTHS.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("");
+                    y.months.push(Month { month, name, notes: Vec::new() });
+                }
+                if let Some(m) = y.months.last_mut() {
+                    m.notes.push(card);
+                }
             }
-            let Some(y) = timeline.last_mut() else { continue };
-            if y.months.last().is_none_or(|m| m.month != month) {
-                let name = MONTHS.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("");
-                y.months.push(Month { month, name, notes: Vec::new() });
+            let notes: Vec<&Card> = listed[range].iter().map(|&(_, c)| c).collect();
+            let mut meta = self.page_meta("", &s.title, &s.description, "index", &pager);
+            if pager.number == 1 {
+                meta.title.clone_from(&s.title);
             }
-            if let Some(m) = y.months.last_mut() {
-                m.notes.push(card);
-            }
+            pages.push((
+                format!("{at}index.html"),
+                "index.html",
+                g.keyed_context(
+                    &meta,
+                    vec![
+                        ("timeline", g.keyed(&timeline)),
+                        ("notes", g.keyed(&notes)),
+                        ("pager", g.keyed(&pager)),
+                    ],
+                ),
+            ));
         }
-        let mut meta = self.meta("", &s.title, &s.description, "index");
-        meta.title.clone_from(&s.title);
-        pages.push((
-            "index.html".to_owned(),
-            "index.html",
-            g.keyed_context(&meta, vec![("timeline", g.keyed(&timeline)), ("notes", g.keyed(&all))]),
-        ));
     }
 
     /// Sources deduplicated by URL (case and a trailing `/` aside), most cited first.
@@ -878,6 +1008,21 @@ pub(crate) struct Want<'a> {
 impl Want<'_> {
     /// Every page.
     pub(crate) const ALL: Want<'static> = Want { single: &|_| true, list: &|_, _| true };
+}
+
+/// A note on the claims page.
+#[derive(Serialize)]
+pub(crate) struct ClaimsOf<'c> {
+    note: &'c Card,
+    core_claim: Option<&'c str>,
+    claims: Vec<&'c str>,
+}
+
+/// A note on the questions page.
+#[derive(Serialize)]
+pub(crate) struct QuestionsOf<'c> {
+    note: &'c Card,
+    questions: Vec<&'c str>,
 }
 
 /// A source on the sources page.

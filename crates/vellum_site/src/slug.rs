@@ -53,9 +53,11 @@ impl Slugs {
         self.taken.insert(path.to_owned());
     }
 
-    /// Claim `path`, or the first free `path-N`.
+    /// Claim `path`, or the first free `path-N`. A path that ends in
+    /// `page/<digits>` is never handed out: those are the later pages of
+    /// paginated lists (see [`is_list_page`]).
     pub(crate) fn claim(&mut self, path: &str) -> String {
-        if self.taken.insert(path.to_owned()) {
+        if !is_list_page(path) && self.taken.insert(path.to_owned()) {
             return path.to_owned();
         }
         (2..)
@@ -68,8 +70,18 @@ impl Slugs {
     }
 
     pub(crate) fn is_taken(&self, path: &str) -> bool {
-        self.taken.contains(path)
+        is_list_page(path) || self.taken.contains(path)
     }
+}
+
+/// Whether `path` has the shape of page 2, 3, … of a list: `page/<n>` or
+/// `…/page/<n>`. Lists put their later pages at `<list>/page/<n>/`, so no
+/// slug may have that shape; a note at `notes/page/2.md` becomes
+/// `notes/page/2-2`.
+pub(crate) fn is_list_page(path: &str) -> bool {
+    let (rest, n) = path.rsplit_once('/').unwrap_or(("", path));
+    let parent = rest.rsplit('/').next().unwrap_or(rest);
+    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && parent == "page"
 }
 
 #[cfg(test)]
@@ -97,5 +109,18 @@ mod tests {
         assert_eq!(s.claim("a"), "a-2");
         assert_eq!(s.claim("a"), "a-3");
         assert!(s.is_taken("a-3"));
+    }
+
+    #[test]
+    fn slugs_never_take_the_shape_of_a_later_list_page() {
+        let mut s = Slugs::default();
+        assert_eq!(s.claim("notes/page/2"), "notes/page/2-2");
+        assert_eq!(s.claim("page/10"), "page/10-2");
+        assert!(s.is_taken("tags/rust/page/3"));
+        assert_eq!(s.claim("page"), "page");
+        assert_eq!(s.claim("notes/page/two"), "notes/page/two");
+        assert_eq!(s.claim("notes/pages/2"), "notes/pages/2");
+        assert!(!is_list_page("page/"));
+        assert!(!is_list_page("2"));
     }
 }

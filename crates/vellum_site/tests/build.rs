@@ -550,3 +550,62 @@ fn the_spare_is_not_loaded() {
     let again = vellum_vault::load(&root).expect("load");
     assert_eq!(again.files.len(), files_before, "neither the output nor its spare is indexed");
 }
+
+#[test]
+fn long_lists_are_paginated() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // Five notes tagged #t, each with a claim and a question; one of them sits
+    // where page 2 of its folder's list would be.
+    let notes: Vec<(String, String)> = (1..=5)
+        .map(|k| {
+            let path = if k == 5 { "page/2.md".to_owned() } else { format!("Note {k}.md") };
+            let text = format!(
+                "---\ntitle: Note {k}\ntags: [t]\ncreated: 2024-01-0{k}\n---\n\
+                 > [!note] Core claim\n> Claim {k}.\n\n> [!question] Reflective question\n> Question {k}?\n\n\
+                 > [!ref] Source {k}\n> https://example.com/{k}\n"
+            );
+            (path, text)
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = notes.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let vault = temp_vault(&tmp.path().join("vault"), &refs);
+    let out = tmp.path().join("out");
+    let mut o = opts(&out);
+    o.site = Some(vellum_site::SiteConfig::from_toml("[site]\npage_size = 2\n").expect("config"));
+    build(&vault, &o).expect("build");
+
+    // The timeline: newest first, two a page, page 1 at the root.
+    let first = read(&out, "index.html");
+    assert!(first.contains("Note 5") && first.contains("Note 4") && !first.contains(">Note 3<"));
+    assert!(first.contains("5 notes"), "the count is the whole list's");
+    assert!(first.contains("Page 1 of 3") && first.contains("href=\"/page/2/\""));
+    let last = read(&out, "page/3/index.html");
+    assert!(last.contains(">Note 1<") && !last.contains(">Note 2<"));
+    assert!(last.contains("<title>") && last.contains("page 3 of 3"), "later pages say which page they are");
+    assert!(last.contains("rel=\"prev\" href=\"/page/2/\"") && !last.contains("rel=\"next\""));
+    assert!(!out.join("page/4").exists());
+    // The note that sat where page 2 of the timeline goes was moved aside.
+    assert!(read(&out, "page/2/index.html").contains("Page 2 of 3"));
+    assert!(read(&out, "page/2-2/index.html").contains("Claim 5."));
+
+    // A tag page and the digests, paginated the same way.
+    assert!(read(&out, "tags/t/index.html").contains("href=\"/tags/t/page/2/\""));
+    assert!(read(&out, "tags/t/page/3/index.html").contains(">Note 1<"));
+    let claims = read(&out, "claims/page/2/index.html");
+    assert!(claims.contains("start=\"3\"") && claims.contains("Claim 3.") && !claims.contains("Claim 5."));
+    assert!(read(&out, "questions/page/3/index.html").contains("Question 1?"));
+    assert!(read(&out, "sources/page/3/index.html").contains("https://example.com/"));
+    assert!(read(&out, "sources/index.html").contains("5 sources"));
+    // Later pages stay out of the sitemap (the notes are all in it).
+    assert!(!read(&out, "sitemap.xml").contains("/page/2/<"));
+    assert!(check_links(&out, "/") > 40);
+
+    // `page_size = 0`: every list on one page.
+    let out = tmp.path().join("one");
+    let mut o = opts(&out);
+    o.site = Some(vellum_site::SiteConfig::from_toml("[site]\npage_size = 0\n").expect("config"));
+    build(&vault, &o).expect("build");
+    let index = read(&out, "index.html");
+    assert!(index.contains(">Note 1<") && index.contains(">Note 5<") && !index.contains("class=\"pager\""));
+    assert!(!out.join("page/2/index.html").exists() && out.join("page/2-2/index.html").exists());
+}
