@@ -954,29 +954,36 @@ impl Plan<'_> {
 
     /// Sources deduplicated by URL (case and a trailing `/` aside), most cited first.
     pub(crate) fn sources<'c>(&self, cards: &'c [Option<Card>]) -> Vec<SourceView<'c>> {
-        let mut by_url: BTreeMap<String, SourceView<'c>> = BTreeMap::new();
+        // Each row with the "why" texts it has (a popular source is cited by
+        // thousands of notes: looking through its list for each would be quadratic).
+        let mut by_url: BTreeMap<String, (SourceView<'c>, rustc_hash::FxHashSet<&str>)> = BTreeMap::new();
         for &i in &self.newest {
             let Some(card) = cards[i].as_ref() else { continue };
             for src in &self.vault.notes[i].note.journal.sources {
                 let Some(url) = &src.url else { continue };
                 let key = url.value.trim_end_matches('/').to_lowercase();
-                let row = by_url.entry(key).or_insert_with(|| SourceView {
-                    url: url.value.clone(),
-                    title: src.title.clone().unwrap_or_else(|| url.value.clone()),
-                    why: Vec::new(),
-                    cited_by: Vec::new(),
+                let (row, whys) = by_url.entry(key).or_insert_with(|| {
+                    let view = SourceView {
+                        url: url.value.clone(),
+                        title: src.title.clone().unwrap_or_else(|| url.value.clone()),
+                        why: Vec::new(),
+                        cited_by: Vec::new(),
+                    };
+                    (view, rustc_hash::FxHashSet::default())
                 });
-                if let Some(w) = src.why.as_ref().filter(|w| !w.is_empty())
-                    && !row.why.contains(w)
+                if let Some(w) = src.why.as_deref().filter(|w| !w.is_empty())
+                    && whys.insert(w)
                 {
-                    row.why.push(w.clone());
+                    row.why.push(w.to_owned());
                 }
-                if !row.cited_by.iter().any(|c| std::ptr::eq(*c, card)) {
+                // Notes are visited one at a time: a note citing the source
+                // twice is the last one in its list.
+                if !row.cited_by.last().is_some_and(|c| std::ptr::eq(*c, card)) {
                     row.cited_by.push(card);
                 }
             }
         }
-        let mut rows: Vec<SourceView<'c>> = by_url.into_values().collect();
+        let mut rows: Vec<SourceView<'c>> = by_url.into_values().map(|(row, _)| row).collect();
         rows.sort_by(|a, b| b.cited_by.len().cmp(&a.cited_by.len()).then_with(|| a.title.cmp(&b.title)));
         rows
     }
