@@ -70,8 +70,10 @@ TABLE=$(mktemp)
 printf '| notes | tool | wall | notes/s | CPU | peak memory | vellum is |\n' > "$TABLE"
 printf '|---:|---|---:|---:|---:|---:|---|\n' >> "$TABLE"
 row() { # notes tool wall cpu rss_kb ratio
-    printf '| %s | %s | %.2f s | %s | %.1f s | %d MB | %s |\n' "$1" "$2" "$3" \
-        "$(python3 -c "print(f'{$1 / max($3, 0.001):,.0f}')")" "$4" "$(($5 / 1024))" "$6" >> "$TABLE"
+    # notes/s means nothing for a build that renders nothing.
+    local rate=""
+    case "$2" in *"nothing changed"*) ;; *) rate=$(python3 -c "print(f'{$1 / max($3, 0.001):,.0f}')") ;; esac
+    printf '| %s | %s | %.2f s | %s | %.1f s | %d MB | %s |\n' "$1" "$2" "$3" "$rate" "$4" "$(($5 / 1024))" "$6" >> "$TABLE"
 }
 ratio() { python3 -c "print('%.2f× faster' % ($1 / $2) if $1 >= $2 else '%.2f× slower' % ($2 / $1))"; }
 

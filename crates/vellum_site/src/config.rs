@@ -153,6 +153,18 @@ mod tests {
     }
 
     #[test]
+    fn page_size_defaults_and_zero_means_one_page() {
+        let size = |toml: &str| {
+            let cfg = SiteConfig::from_toml(toml).expect("valid");
+            Site::resolve(&cfg, Path::new("/")).page_size
+        };
+        assert_eq!(size(""), DEFAULT_PAGE_SIZE);
+        assert_eq!(size("[site]\npage_size = 5\n"), 5);
+        assert_eq!(size("[site]\npage_size = 0\n"), usize::MAX);
+        assert!(SiteConfig::from_toml("[site]\npage_size = -1\n").is_err());
+    }
+
+    #[test]
     fn base_path_defaults_from_base_url() {
         let cfg = SiteConfig { base_url: Some("https://example.com/blog/".into()), ..SiteConfig::default() };
         let s = Site::resolve(&cfg, Path::new("/nonexistent"));
