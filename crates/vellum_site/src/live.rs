@@ -241,9 +241,12 @@ struct Before {
     digests: Digests,
 }
 
-/// What the journal's digest pages show of a note besides its card.
+/// What the journal's digest pages show of a note besides its card (and
+/// whether it has a core claim, which the card shows: it puts the note on
+/// the claims page).
 #[derive(PartialEq, Eq)]
 struct Digests {
+    core_claim: bool,
     claims: Vec<String>,
     questions: Vec<String>,
     sources: Vec<(Option<String>, Option<String>, Option<String>)>,
@@ -253,6 +256,7 @@ impl Digests {
     fn of(vault: &Vault, i: NoteIdx) -> Self {
         let j = &vault.notes[i].note.journal;
         Self {
+            core_claim: j.core_claim.is_some(),
             claims: j.claims.iter().map(|c| c.value.clone()).collect(),
             questions: j.questions.iter().map(|q| q.value.clone()).collect(),
             sources: j
@@ -261,6 +265,16 @@ impl Digests {
                 .map(|s| (s.url.as_ref().map(|u| u.value.clone()), s.title.clone(), s.why.clone()))
                 .collect(),
         }
+    }
+
+    /// Which digests list the note (claims, questions) and under which
+    /// sources: all that decides how many items, hence pages, they have.
+    fn listing(&self) -> (bool, bool, Vec<String>) {
+        let mut sources: Vec<String> =
+            self.sources.iter().filter_map(|s| s.0.as_deref()).map(crate::pages::source_key).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        (self.core_claim || !self.claims.is_empty(), !self.questions.is_empty(), sources)
     }
 }
 
@@ -487,10 +501,14 @@ impl LiveSite {
         // notes it lists change, or the card of one of them does; the index
         // and the digests when a card or what a digest shows of a note does.
         let changed_set: FxHashSet<NoteIdx> = changed_cards.iter().copied().collect();
-        let digests_changed = before.iter().any(|b| Digests::of(vault, b.note) != b.digests);
-        // Which pages the lists have: with a kept plan only a digest can
-        // gain or lose one (the other lists and their lengths are the plan's).
-        let later = if kept && !digests_changed { None } else { Some(plan.later_pages(&cards)) };
+        let digests_now: Vec<Digests> = before.iter().map(|b| Digests::of(vault, b.note)).collect();
+        let digests_changed = before.iter().zip(&digests_now).any(|(b, now)| *now != b.digests);
+        // Which pages the lists have: with a kept plan only a digest can gain
+        // or lose one (the other lists and their lengths are the plan's), and
+        // only when an edited note joined or left it.
+        let listing_changed =
+            before.iter().zip(&digests_now).any(|(b, now)| now.listing() != b.digests.listing());
+        let later = if kept && !listing_changed { None } else { Some(plan.later_pages(&cards)) };
         if kept && later.as_ref().is_some_and(|l| *l != self.state.later) {
             drop(plan);
             drop(old_plan);

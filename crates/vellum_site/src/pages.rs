@@ -343,6 +343,12 @@ pub(crate) fn page_rel(rel: &str, n: usize) -> String {
     if n <= 1 { rel.to_owned() } else { format!("{rel}page/{n}/") }
 }
 
+/// The key the sources page deduplicates a source URL by: case and a
+/// trailing `/` aside.
+pub(crate) fn source_key(url: &str) -> String {
+    url.trim_end_matches('/').to_lowercase()
+}
+
 /// How many pages a list of `total` items takes at `size` items a page.
 pub(crate) fn page_count(total: usize, size: usize) -> usize {
     total.div_ceil(size.max(1)).max(1)
@@ -548,9 +554,19 @@ impl Plan<'_> {
         notes.iter().filter_map(|&i| cards[i].as_ref()).collect()
     }
 
-    /// The pages of a list of `total` items whose first page is the folder
-    /// `rel`: each page's folder, item range and pager.
-    fn paged(&self, rel: &str, total: usize) -> Vec<(String, std::ops::Range<usize>, Pager)> {
+    /// Every page of a list of `total` items whose first page is the folder
+    /// `rel`, filled with `template`: `meta` gives a page's meta (see
+    /// [`Plan::page_meta`]), `values` the template values of its share of
+    /// the list (item range); each page also gets its `pager`.
+    fn list_pages(
+        &self,
+        g: &Globals,
+        rel: &str,
+        total: usize,
+        template: &'static str,
+        meta: impl Fn(&Pager) -> PageMeta,
+        values: impl Fn(std::ops::Range<usize>) -> Vec<(&'static str, Keyed)>,
+    ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
         let size = self.site.page_size.max(1);
         let count = page_count(total, size);
         let url = |n: usize| self.url(&page_rel(rel, n));
@@ -569,7 +585,9 @@ impl Plan<'_> {
                     prev: (n > 1).then(|| url(n - 1)),
                     next: (n < count).then(|| url(n + 1)),
                 };
-                (page_rel(rel, n), start..end, pager)
+                let mut extra = values(start..end);
+                extra.push(("pager", g.keyed(&pager)));
+                (format!("{}index.html", page_rel(rel, n)), template, g.keyed_context(&meta(&pager), extra))
             })
             .collect()
     }
@@ -597,7 +615,7 @@ impl Plan<'_> {
         let size = self.site.page_size.max(1);
         let (claims, questions) = self.digest_lists(cards);
         let lists = [
-            ("", self.card_list(&self.newest, cards).len()),
+            ("", self.newest.iter().filter(|&&i| cards[i].is_some()).count()),
             ("claims/", claims.len()),
             ("questions/", questions.len()),
             ("sources/", self.sources(cards).len()),
@@ -671,9 +689,15 @@ impl Plan<'_> {
             keywords.par_extend(wanted.into_par_iter().flat_map_iter(|k| {
                 let view = g.keyed(&counted(&k.name, &k.rel, k.notes.len()));
                 let desc = format!("{} notes with the keyword {}.", k.notes.len(), k.name);
-                self.card_pages(g, cards, &k.notes, &k.rel, "keyword.html", ("keyword", view), |pager| {
-                    self.page_meta(&k.rel, &k.name, &desc, "keyword", pager)
-                })
+                let all = self.card_list(&k.notes, cards);
+                self.list_pages(
+                    g,
+                    &k.rel,
+                    all.len(),
+                    "keyword.html",
+                    |pager| self.page_meta(&k.rel, &k.name, &desc, "keyword", pager),
+                    |r| vec![("keyword", view.clone()), ("notes", g.keyed(&all[r]))],
+                )
             }));
             let mut rest = Vec::new();
             self.unwritten_and_singles(g, cards, want, &mut rest);
@@ -727,36 +751,15 @@ impl Plan<'_> {
         };
         let desc = format!("{} notes tagged #{}.", t.notes.len(), t.name);
         let title = format!("#{}", t.name);
-        self.card_pages(g, cards, &t.notes, &t.rel, "tag.html", ("tag", g.keyed(&view)), |pager| {
-            self.page_meta(&t.rel, &title, &desc, "tag", pager)
-        })
-    }
-
-    /// The pages of a tag, keyword or unwritten note listing `notes`: the
-    /// page's own value (`own`), the page's share of the notes as `notes`,
-    /// and its `pager`.
-    #[allow(clippy::too_many_arguments)]
-    fn card_pages(
-        &self,
-        g: &Globals,
-        cards: &[Option<Card>],
-        notes: &[NoteIdx],
-        rel: &str,
-        template: &'static str,
-        own: (&'static str, Keyed),
-        meta: impl Fn(&Pager) -> PageMeta,
-    ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
-        let all = self.card_list(notes, cards);
-        self.paged(rel, all.len())
-            .into_iter()
-            .map(|(at, range, pager)| {
-                let context = g.keyed_context(
-                    &meta(&pager),
-                    vec![own.clone(), ("notes", g.keyed(&all[range])), ("pager", g.keyed(&pager))],
-                );
-                (format!("{at}index.html"), template, context)
-            })
-            .collect()
+        let (view, all) = (g.keyed(&view), self.card_list(&t.notes, cards));
+        self.list_pages(
+            g,
+            &t.rel,
+            all.len(),
+            "tag.html",
+            |pager| self.page_meta(&t.rel, &title, &desc, "tag", pager),
+            |r| vec![("tag", view.clone()), ("notes", g.keyed(&all[r]))],
+        )
     }
 
     /// The notes with claims and the notes with questions, newest first:
@@ -797,36 +800,42 @@ impl Plan<'_> {
             ((want.single)("claims/index.html"), (want.single)("questions/index.html"));
         let (claims, questions) =
             if want_claims || want_questions { self.digest_lists(cards) } else { (Vec::new(), Vec::new()) };
-        let mut digest = |rel: &str,
-                          title: &str,
-                          desc: &str,
-                          template: &'static str,
-                          name: &'static str,
-                          total: usize,
-                          part: &dyn Fn(std::ops::Range<usize>) -> Keyed| {
-            for (at, range, pager) in self.paged(rel, total) {
-                let meta = self.page_meta(rel, title, desc, name, &pager);
-                let context = g.keyed_context(&meta, vec![(name, part(range)), ("pager", g.keyed(&pager))]);
-                pages.push((format!("{at}index.html"), template, context));
-            }
+        let meta = |rel: &'static str, title: &'static str, desc: String, kind: &'static str| {
+            move |pager: &Pager| self.page_meta(rel, title, &desc, kind, pager)
         };
         if want_claims {
             let desc = format!("Every core claim of {}.", s.title);
-            digest("claims/", "Claims", &desc, "claims.html", "claims", claims.len(), &|r| {
-                g.keyed(&claims[r])
-            });
+            pages.extend(self.list_pages(
+                g,
+                "claims/",
+                claims.len(),
+                "claims.html",
+                meta("claims/", "Claims", desc, "claims"),
+                |r| vec![("claims", g.keyed(&claims[r]))],
+            ));
         }
         if want_questions {
             let desc = format!("Every reflective question of {}.", s.title);
-            let part = |r: std::ops::Range<usize>| g.keyed(&questions[r]);
-            digest("questions/", "Questions", &desc, "questions.html", "questions", questions.len(), &part);
+            pages.extend(self.list_pages(
+                g,
+                "questions/",
+                questions.len(),
+                "questions.html",
+                meta("questions/", "Questions", desc, "questions"),
+                |r| vec![("questions", g.keyed(&questions[r]))],
+            ));
         }
         if (want.single)("sources/index.html") {
             let sources = self.sources(cards);
             let desc = format!("Every source cited in {}.", s.title);
-            digest("sources/", "Sources", &desc, "sources.html", "sources", sources.len(), &|r| {
-                g.keyed(&sources[r])
-            });
+            pages.extend(self.list_pages(
+                g,
+                "sources/",
+                sources.len(),
+                "sources.html",
+                meta("sources/", "Sources", desc, "sources"),
+                |r| vec![("sources", g.keyed(&sources[r]))],
+            ));
         }
     }
 
@@ -844,18 +853,18 @@ impl Plan<'_> {
         for u in self.unwritten.iter().filter(|u| keep(&u.rel, &u.notes)) {
             let view = g.keyed(&Named { name: u.name.clone(), url: self.url(&u.rel) });
             let desc = format!("“{}” is not written yet.", u.name);
-            pages.extend(self.card_pages(
+            let all = self.card_list(&u.notes, cards);
+            pages.extend(self.list_pages(
                 g,
-                cards,
-                &u.notes,
                 &u.rel,
+                all.len(),
                 "unwritten.html",
-                ("unwritten", view),
                 |pager| {
                     let mut meta = self.page_meta(&u.rel, &u.name, &desc, "unwritten", pager);
                     meta.noindex = true;
                     meta
                 },
+                |r| vec![("unwritten", view.clone()), ("notes", g.keyed(&all[r]))],
             ));
         }
 
@@ -912,9 +921,9 @@ impl Plan<'_> {
         }
         let listed: Vec<(NoteIdx, &Card)> =
             self.newest.iter().filter_map(|&i| cards[i].as_ref().map(|c| (i, c))).collect();
-        for (at, range, pager) in self.paged("", listed.len()) {
+        let timeline = |range: std::ops::Range<usize>| {
             let mut timeline: Vec<Year<'_>> = Vec::new();
-            for &(i, card) in &listed[range.clone()] {
+            for &(i, card) in &listed[range] {
                 let date = self.vault.notes[i].note.properties.created.as_ref().map(|d| d.value);
                 let (year, month) = match date {
                     Some(d) => (d.year().to_string(), u8::try_from(d.month()).unwrap_or(1)),
@@ -932,24 +941,19 @@ impl Plan<'_> {
                     m.notes.push(card);
                 }
             }
-            let notes: Vec<&Card> = listed[range].iter().map(|&(_, c)| c).collect();
-            let mut meta = self.page_meta("", &s.title, &s.description, "index", &pager);
-            if pager.number == 1 {
-                meta.title.clone_from(&s.title);
-            }
-            pages.push((
-                format!("{at}index.html"),
-                "index.html",
-                g.keyed_context(
-                    &meta,
-                    vec![
-                        ("timeline", g.keyed(&timeline)),
-                        ("notes", g.keyed(&notes)),
-                        ("pager", g.keyed(&pager)),
-                    ],
-                ),
-            ));
-        }
+            timeline
+        };
+        pages.extend(self.list_pages(
+            g,
+            "",
+            listed.len(),
+            "index.html",
+            |pager| self.page_meta("", &s.title, &s.description, "index", pager),
+            |r| {
+                let notes: Vec<&Card> = listed[r.clone()].iter().map(|&(_, c)| c).collect();
+                vec![("timeline", g.keyed(&timeline(r))), ("notes", g.keyed(&notes))]
+            },
+        ));
     }
 
     /// Sources deduplicated by URL (case and a trailing `/` aside), most cited first.
@@ -961,7 +965,7 @@ impl Plan<'_> {
             let Some(card) = cards[i].as_ref() else { continue };
             for src in &self.vault.notes[i].note.journal.sources {
                 let Some(url) = &src.url else { continue };
-                let key = url.value.trim_end_matches('/').to_lowercase();
+                let key = source_key(&url.value);
                 let (row, whys) = by_url.entry(key).or_insert_with(|| {
                     let view = SourceView {
                         url: url.value.clone(),
