@@ -83,14 +83,18 @@ pub struct RenderedNote {
     pub toc: Vec<TocEntry>,
 }
 
-/// Render the body of note `idx`.
+/// Render the body of note `idx` (its text is [`Vault::text`]: in memory, or
+/// read again when the vault was loaded with released texts).
 #[must_use]
 pub fn render_note(vault: &Vault, idx: NoteIdx, urls: &dyn Urls, opts: &RenderOptions) -> RenderedNote {
     let n = &vault.notes[idx];
-    let body = &n.text[n.note.body.range()];
+    // A text that cannot be read again is recorded by the vault (a build
+    // then fails: see `Vault::changed_since_load`).
+    let Some(text) = vault.text(idx) else { return RenderedNote::default() };
+    let body = text.get(n.note.body.range()).unwrap_or("");
     let cx = transform::Context { vault, urls, opts };
     let mut stack = vec![idx];
-    let (html, toc) = transform::render_markdown(&cx, idx, body, Some(&n.title), &mut stack);
+    let (html, toc) = transform::render_markdown(&cx, idx, &text, body, Some(&n.title), &mut stack);
     RenderedNote { html, toc }
 }
 

@@ -82,9 +82,13 @@ fn plain_text<'a>(node: &'a AstNode<'a>) -> String {
 
 /// Render Markdown `src` written in note `idx` to sanitized HTML. `title`: drop a leading H1
 /// repeating it. `stack`: the notes being embedded, to stop cycles.
+/// `note_text` is note `idx`'s whole text (see [`Vault::text`]) and `src` the
+/// part of it to render, or any other Markdown (then nothing is looked up in
+/// the note's parse by position).
 pub(crate) fn render_markdown(
     cx: &Context<'_>,
     idx: NoteIdx,
+    note_text: &str,
     src: &str,
     title: Option<&str>,
     stack: &mut Vec<NoteIdx>,
@@ -93,7 +97,7 @@ pub(crate) fn render_markdown(
     let mut options = vellum_syntax::markdown_options();
     options.render.r#unsafe = true;
     let root = parse_document(&arena, src, &options);
-    let origin = Origin::of(&cx.vault.notes[idx], src);
+    let origin = Origin::of(&cx.vault.notes[idx], note_text, src);
     let nodes: Vec<&AstNode<'_>> = root.descendants().collect();
 
     // Headings: drop the title H1, give the others ids (through markers the
@@ -158,14 +162,16 @@ pub(crate) fn render_markdown(
             NodeValue::Math(m) => replace(node, untrusted_inline(&arena, math(&m.literal, m.display_math))),
             NodeValue::Text(t) => text(cx, &arena, node, &t),
             NodeValue::HtmlBlock(b) => {
-                let at = origin.as_ref().and_then(|o| o.offset(node.data.borrow().sourcepos));
+                let at =
+                    origin.as_ref().and_then(|o| Some((o.text, o.offset(node.data.borrow().sourcepos)?)));
                 if let Some(html) = rewrite_html(cx, idx, &b.literal, at) {
                     node.data.borrow_mut().value =
                         NodeValue::HtmlBlock(NodeHtmlBlock { block_type: b.block_type, literal: html });
                 }
             }
             NodeValue::HtmlInline(h) => {
-                let at = origin.as_ref().and_then(|o| o.offset(node.data.borrow().sourcepos));
+                let at =
+                    origin.as_ref().and_then(|o| Some((o.text, o.offset(node.data.borrow().sourcepos)?)));
                 if let Some(html) = rewrite_html(cx, idx, &h, at) {
                     node.data.borrow_mut().value = NodeValue::HtmlInline(html);
                 }
@@ -363,14 +369,17 @@ fn embed_html(
                 return link_html(cx, link, r, display);
             }
             let n = &cx.vault.notes[*note];
+            // A text that cannot be read again is recorded by the vault
+            // (the build then fails); the embed stays a link meanwhile.
+            let Some(text) = cx.vault.text(*note) else { return link_html(cx, link, r, display) };
             let src = match anchor {
-                Anchor::Note => &n.text[n.note.body.range()],
-                Anchor::Heading(h) => section(n, *h),
-                Anchor::Block(id) => block(n, id),
+                Anchor::Note => text.get(n.note.body.range()).unwrap_or(""),
+                Anchor::Heading(h) => section(n, &text, *h),
+                Anchor::Block(id) => block(n, &text, id),
             };
             stack.push(*note);
             let title = matches!(anchor, Anchor::Note).then_some(n.title.as_str());
-            let (inner, _) = render_markdown(cx, *note, src, title, stack);
+            let (inner, _) = render_markdown(cx, *note, &text, src, title, stack);
             stack.pop();
             format!(
                 "<div class=\"embed\"><div class=\"embed-title\"><a class=\"internal\" href=\"{}\"{REL}>{}</a></div>{inner}</div>",
@@ -384,18 +393,19 @@ fn embed_html(
 
 /// The Markdown of heading `h` and everything under it, up to the next heading
 /// of the same or a higher level.
-fn section(n: &vellum_vault::NoteFile, h: usize) -> &str {
+/// `text` is the note's text.
+fn section<'t>(n: &vellum_vault::NoteFile, text: &'t str, h: usize) -> &'t str {
     let hs = &n.note.headings;
     let start = hs[h].span.start;
-    let end = hs[h + 1..].iter().find(|x| x.level <= hs[h].level).map_or(n.text.len(), |x| x.span.start);
-    &n.text[start..end]
+    let end = hs[h + 1..].iter().find(|x| x.level <= hs[h].level).map_or(text.len(), |x| x.span.start);
+    text.get(start..end).unwrap_or("")
 }
 
 /// The Markdown of the block a `^id` names: the paragraph holding it, or for an
 /// id on its own line, the block just before it.
-fn block<'n>(n: &'n vellum_vault::NoteFile, id: &str) -> &'n str {
+/// `text` is the note's text.
+fn block<'t>(n: &vellum_vault::NoteFile, text: &'t str, id: &str) -> &'t str {
     let Some(b) = n.note.block_ids.iter().find(|b| b.id.eq_ignore_ascii_case(id)) else { return "" };
-    let text = &n.text;
     let body_start = n.note.body.start;
     let para_start =
         |from: usize| text[body_start..from].rfind("\n\n").map_or(body_start, |i| body_start + i + 2);
@@ -628,6 +638,8 @@ fn text<'a>(cx: &Context<'_>, arena: &'a Arena<'a>, node: &'a AstNode<'a>, t: &s
 /// can be looked up in the note's own parse.
 struct Origin<'v> {
     note: &'v vellum_vault::NoteFile,
+    /// The note's text.
+    text: &'v str,
     /// Byte offset of `src` in the note's text.
     base: usize,
     /// 1-based line of the note's text on which `src` starts.
@@ -635,13 +647,13 @@ struct Origin<'v> {
 }
 
 impl<'v> Origin<'v> {
-    fn of(note: &'v vellum_vault::NoteFile, src: &str) -> Option<Self> {
-        let base = src.as_ptr().addr().checked_sub(note.text.as_ptr().addr())?;
-        if base.checked_add(src.len())? > note.text.len() {
+    fn of(note: &'v vellum_vault::NoteFile, text: &'v str, src: &str) -> Option<Self> {
+        let base = src.as_ptr().addr().checked_sub(text.as_ptr().addr())?;
+        if base.checked_add(src.len())? > text.len() {
             return None; // not a slice of the note's text
         }
-        let first_line = note.note.lines.line_col(&note.text, base).line;
-        Some(Self { note, base, first_line })
+        let first_line = note.note.lines.line_col(text, base).line;
+        Some(Self { note, text, base, first_line })
     }
 
     /// Byte offset in the note's text of the start of a node at `pos`.
@@ -658,22 +670,24 @@ impl<'v> Origin<'v> {
 
 /// Rewrite `[[links]]`, `#tags` and `inline-keyword`s inside raw HTML (the
 /// journal components), which Markdown never sees. `None` when nothing changes.
-/// `at` is where `html` starts in note `idx`'s text, when known: if the text
-/// there is `html` itself (a block outside lists and quotes), the note's own
-/// parse says what it holds; otherwise the piece is scanned on its own.
-fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str, at: Option<usize>) -> Option<String> {
+/// `at` is note `idx`'s text and where `html` starts in it, when known: if
+/// the text there is `html` itself (a block outside lists and quotes), the
+/// note's own parse says what it holds; otherwise the piece is scanned on
+/// its own.
+fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str, at: Option<(&str, usize)>) -> Option<String> {
     if !html.contains("[[") && !html.contains('#') && !html.contains("inline-keyword") {
         return None;
     }
     let n = &cx.vault.notes[idx];
-    let own = at.map(|s| vellum_syntax::Span::new(s, s + html.len())).filter(|span| {
-        n.text.get(span.range()) == Some(html)
+    let own =
+        at.map(|(text, s)| (text, vellum_syntax::Span::new(s, s + html.len()))).filter(|(text, span)| {
+            text.get(span.range()) == Some(html)
             // The journal keeps the first keyword row only.
             && (!html.contains("inline-keyword")
                 || n.note.journal.keyword_row.as_ref().is_some_and(|r| span.contains(r.span)))
-    });
+        });
     let sub = match own {
-        Some(span) => n.note.html_fragment(span),
+        Some((_, span)) => n.note.html_fragment(span),
         None => vellum_syntax::parse_html_fragment(html),
     };
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
@@ -742,7 +756,7 @@ mod tests {
         let arena = Arena::new();
         let options = vellum_syntax::markdown_options();
         let root = parse_document(&arena, src, &options);
-        let origin = Origin::of(n, src).expect("src is a slice of the note");
+        let origin = Origin::of(n, &n.text, src).expect("src is a slice of the note");
         root.descendants()
             .filter_map(|node| {
                 let data = node.data.borrow();
@@ -772,12 +786,12 @@ mod tests {
         assert!(!blocks[2].1, "{blocks:?}");
         // A section (as an embed renders it) starts mid-text.
         let h = n.note.headings.iter().position(|h| h.text == "linkage").expect("heading");
-        let blocks = located(n, section(n, h));
+        let blocks = located(n, section(n, &n.text, h));
         assert!(
             blocks.iter().any(|(l, ok)| *ok && l.starts_with("<div class=\"linkage-tree\">")),
             "{blocks:?}"
         );
         // Text that is not the note's has no origin.
-        assert!(Origin::of(n, "elsewhere").is_none());
+        assert!(Origin::of(n, &n.text, "elsewhere").is_none());
     }
 }

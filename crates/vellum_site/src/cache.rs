@@ -214,8 +214,7 @@ pub(crate) struct Keys {
 
 impl Keys {
     pub(crate) fn new(vault: &Vault, plan: &Plan<'_>, opts: &BuildOptions, theme_fp: &Hash) -> Self {
-        let text: Vec<Hash> =
-            vault.notes.par_iter().map(|n| *blake3::hash(n.text.as_bytes()).as_bytes()).collect();
+        let text: Vec<Hash> = (0..vault.notes.len()).into_par_iter().map(|i| vault.text_hash(i)).collect();
         let mut h = hasher();
         h.update(&[u8::from(opts.include_drafts), u8::from(opts.preview)]);
         h.update(theme_fp);

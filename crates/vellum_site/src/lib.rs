@@ -185,6 +185,10 @@ pub enum BuildError {
     },
     /// The Atom feed could not be written.
     Feed(String),
+    /// Notes whose texts were released after parsing (see
+    /// [`vellum_vault::Texts::Release`]) were no longer the texts parsed
+    /// when the build read them again: they changed during the build.
+    Changed(Vec<String>),
 }
 
 impl fmt::Display for BuildError {
@@ -203,6 +207,16 @@ impl fmt::Display for BuildError {
             Self::InvalidOutput(p) => write!(f, "`{}` cannot be used as the output folder", p.display()),
             Self::Template { name, message } => write!(f, "template `{name}`: {message}"),
             Self::Feed(m) => write!(f, "cannot write the Atom feed: {m}"),
+            Self::Changed(paths) => {
+                let shown: Vec<String> = paths.iter().take(5).map(|p| format!("`{p}`")).collect();
+                let more =
+                    if paths.len() > 5 { format!(" and {} more", paths.len() - 5) } else { String::new() };
+                write!(
+                    f,
+                    "{}{more} changed or became unreadable while the site was being built; nothing was published: build again",
+                    shown.join(", ")
+                )
+            }
         }
     }
 }
@@ -534,8 +548,7 @@ fn run(
     // Every other page.
     progress.phase("pages");
     let others = plan.other_pages(&globals, &cards, &pages::Want::ALL);
-    let other_keys: Vec<(String, cache::Hash)> =
-        others.iter().map(|(rel, _, (_, k))| (rel.clone(), *k)).collect();
+    let mut other_keys: Vec<(String, cache::Hash)> = Vec::with_capacity(others.len());
     // A few pages at a time (8: enough for two cores), each handed to the
     // writer before the next are filled: the index and digest pages list
     // every note and are large.
@@ -545,21 +558,33 @@ fn run(
         if some.is_empty() {
             break;
         }
-        let pages: Vec<(Page, Option<cache::Hash>)> = some
+        let pages: Vec<(Page, Option<cache::Hash>, cache::Hash)> = some
             .into_par_iter()
-            .map(|(rel, name, (ctx, ctx_key))| {
+            .map(|page| {
+                let (rel, name) = (page.rel.clone(), page.template);
+                let (ctx, ctx_key) = page.context();
                 let mut key = None;
                 if let Some(salt) = salt {
                     let k = cache::hash_json(&[&salt, name.as_bytes(), &ctx_key], &());
                     key = Some(k);
                     if let Some(from) = cached.as_ref().and_then(|(_, c)| c.reusable(&rel, &k)) {
-                        return Ok((Page::Reused(rel, from), key));
+                        return Ok((Page::Reused(rel, from), key, ctx_key));
                     }
                 }
-                theme.render(name, ctx).map(|html| (Page::Written(rel, html.into_bytes()), key))
+                theme.render(name, ctx).map(|html| (Page::Written(rel, html.into_bytes()), key, ctx_key))
             })
             .collect::<Result<_, _>>()?;
         report.pages += pages.len();
+        let pages = pages
+            .into_iter()
+            .map(|(page, key, ctx_key)| {
+                let rel = match &page {
+                    Page::Written(rel, _) | Page::Reused(rel, _) => rel.clone(),
+                };
+                other_keys.push((rel, ctx_key));
+                (page, key)
+            })
+            .collect();
         add_pages(writer, pages, record.as_mut(), false)?;
     }
     for (name, text) in &theme.assets {
@@ -649,6 +674,12 @@ fn run(
         copies.push((src, rel));
     }
     report.attachments = copies.len();
+    // A note read again for rendering that was not the note parsed: the
+    // pages made from it cannot be trusted, so nothing is swapped in.
+    let changed = vault.changed_since_load();
+    if !changed.is_empty() {
+        return Err(BuildError::Changed(changed));
+    }
     writer.finish(&copies)?;
     progress.finish();
     Ok((bodies, cached.zip(record).map(|((_, c), r)| (c, r)), other_keys))

@@ -549,7 +549,9 @@ impl LiveSite {
         let others: Vec<(String, Option<Vec<u8>>, crate::cache::Hash)> =
             if none { Vec::new() } else { plan.other_pages(&globals, &cards, &want) }
                 .into_par_iter()
-                .map(|(rel, name, (ctx, key))| {
+                .map(|page| {
+                    let (rel, name) = (page.rel.clone(), page.template);
+                    let (ctx, key) = page.context();
                     if old_keys.get(&rel) == Some(&key) && files.contains_key(&rel) {
                         return Ok((rel, None, key));
                     }

@@ -48,28 +48,29 @@ pub(crate) struct Counted {
     pub(crate) leaf: String,
 }
 
-/// A note as lists show it: [`CardData`] plus its template value, built
-/// once. A tag page, the timeline and every backlinks list show the same
-/// cards; serialized for a template, a card is that one shared
-/// [`minijinja::Value`] (minijinja keeps a `Value` met during serialization
-/// as a handle, without copying), not a fresh copy of its strings per page.
+/// A note as lists show it. A tag page, the timeline and every backlinks
+/// list show the same cards; serialized for a template, a card is a handle
+/// on its one shared [`CardData`] (minijinja keeps a `Value` met during
+/// serialization as a handle, without copying), which templates read field
+/// by field (see its [`Object`](minijinja::value::Object) impl): neither a
+/// fresh copy of its strings per page nor a template value tree per card is
+/// ever built (at 100,000 notes those trees alone took ~300 MB).
 /// Serialized for a build-cache key it is its digest; for anything else (the
 /// JSON files) its data.
 #[derive(Debug, Clone)]
 pub(crate) struct Card {
-    data: CardData,
-    value: std::sync::OnceLock<Value>,
+    data: std::sync::Arc<CardData>,
     digest: std::sync::OnceLock<crate::cache::Hash>,
 }
 
 impl Card {
     pub(crate) fn new(data: CardData) -> Self {
-        Self { data, value: std::sync::OnceLock::new(), digest: std::sync::OnceLock::new() }
+        Self { data: std::sync::Arc::new(data), digest: std::sync::OnceLock::new() }
     }
 
     /// A hash of the card's fields (what build-cache keys see of it).
     pub(crate) fn digest(&self) -> &crate::cache::Hash {
-        self.digest.get_or_init(|| crate::cache::hash_json(&[], &self.data))
+        self.digest.get_or_init(|| crate::cache::hash_json(&[], &*self.data))
     }
 
     /// The card's fields.
@@ -77,9 +78,9 @@ impl Card {
         &self.data
     }
 
-    /// The template value of the card (built on first use).
-    pub(crate) fn value(&self) -> &Value {
-        self.value.get_or_init(|| Value::from(Serde(&self.data)))
+    /// The template value of the card: a handle on its data.
+    pub(crate) fn value(&self) -> Value {
+        Value::from_dyn_object(self.data.clone())
     }
 }
 
@@ -107,6 +108,50 @@ impl Serialize for Card {
         } else {
             self.data.serialize(s)
         }
+    }
+}
+
+/// The keys templates see on a card, in the order `CardData` serializes them.
+const CARD_FIELDS: &[&str] = &[
+    "title",
+    "url",
+    "path",
+    "description",
+    "core_claim",
+    "created",
+    "updated",
+    "reading_minutes",
+    "draft",
+    "tags",
+];
+
+/// A card as a template value: a map with the keys of [`CARD_FIELDS`],
+/// each value made when read, exactly as serializing the data would make it.
+impl minijinja::value::Object for CardData {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Map
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        let text = |s: &str| Value::from(s);
+        let opt = |s: &Option<String>| s.as_deref().map_or(Value::from(()), Value::from);
+        Some(match key.as_str()? {
+            "title" => text(&self.title),
+            "url" => text(&self.url),
+            "path" => text(&self.path),
+            "description" => opt(&self.description),
+            "core_claim" => opt(&self.core_claim),
+            "created" => opt(&self.created),
+            "updated" => opt(&self.updated),
+            "reading_minutes" => Value::from(self.reading_minutes),
+            "draft" => Value::from(self.draft),
+            "tags" => ser(&self.tags),
+            _ => return None,
+        })
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        minijinja::value::Enumerator::Str(CARD_FIELDS)
     }
 }
 
@@ -558,15 +603,16 @@ impl Plan<'_> {
     /// `rel`, filled with `template`: `meta` gives a page's meta (see
     /// [`Plan::page_meta`]), `values` the template values of its share of
     /// the list (item range); each page also gets its `pager`.
-    fn list_pages(
-        &self,
-        g: &Globals,
+    fn list_pages<'a>(
+        &'a self,
+        g: &'a Globals,
         rel: &str,
         total: usize,
         template: &'static str,
-        meta: impl Fn(&Pager) -> PageMeta,
-        values: impl Fn(std::ops::Range<usize>) -> Vec<(&'static str, Keyed)>,
-    ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
+        meta: impl Fn(&Pager) -> PageMeta + Send + Sync + 'a,
+        values: impl Fn(std::ops::Range<usize>) -> Vec<(&'static str, Keyed)> + Send + Sync + 'a,
+    ) -> Vec<OtherPage<'a>> {
+        let (meta, values) = (std::sync::Arc::new(meta), std::sync::Arc::new(values));
         let size = self.site.page_size.max(1);
         let count = page_count(total, size);
         let url = |n: usize| self.url(&page_rel(rel, n));
@@ -585,9 +631,12 @@ impl Plan<'_> {
                     prev: (n > 1).then(|| url(n - 1)),
                     next: (n < count).then(|| url(n + 1)),
                 };
-                let mut extra = values(start..end);
-                extra.push(("pager", g.keyed(&pager)));
-                (format!("{}index.html", page_rel(rel, n)), template, g.keyed_context(&meta(&pager), extra))
+                let (meta, values) = (meta.clone(), values.clone());
+                OtherPage::new(format!("{}index.html", page_rel(rel, n)), template, move || {
+                    let mut extra = values(start..end);
+                    extra.push(("pager", g.keyed(&pager)));
+                    g.keyed_context(&meta(&pager), extra)
+                })
             })
             .collect()
     }
@@ -648,12 +697,12 @@ impl Plan<'_> {
     /// The pages that are not a note's and that `want` asks for, each with
     /// its template and keyed context. A page's context is only made when
     /// it is wanted.
-    pub(crate) fn other_pages(
-        &self,
-        g: &Globals,
-        cards: &[Option<Card>],
+    pub(crate) fn other_pages<'a>(
+        &'a self,
+        g: &'a Globals,
+        cards: &'a [Option<Card>],
         want: &Want<'_>,
-    ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
+    ) -> Vec<OtherPage<'a>> {
         // The groups are independent: the index and digests (few, large
         // contexts) are built beside the tag and keyword pages (many small
         // ones), each list in parallel; the order of the result stays fixed.
@@ -695,8 +744,8 @@ impl Plan<'_> {
                     &k.rel,
                     all.len(),
                     "keyword.html",
-                    |pager| self.page_meta(&k.rel, &k.name, &desc, "keyword", pager),
-                    |r| vec![("keyword", view.clone()), ("notes", g.keyed(&all[r]))],
+                    move |pager| self.page_meta(&k.rel, &k.name, &desc, "keyword", pager),
+                    move |r| vec![("keyword", view.clone()), ("notes", g.keyed(&all[r]))],
                 )
             }));
             let mut rest = Vec::new();
@@ -712,13 +761,13 @@ impl Plan<'_> {
     }
 
     /// The page of tag `t`.
-    fn tag_page(
-        &self,
-        g: &Globals,
-        cards: &[Option<Card>],
-        t: &crate::plan::TagInfo,
+    fn tag_page<'a>(
+        &'a self,
+        g: &'a Globals,
+        cards: &'a [Option<Card>],
+        t: &'a crate::plan::TagInfo,
         counted: &(dyn Fn(&str, &str, usize) -> Counted + Sync),
-    ) -> Vec<(String, &'static str, (Value, crate::cache::Hash))> {
+    ) -> Vec<OtherPage<'a>> {
         let parent = t
             .name
             .rsplit_once('/')
@@ -757,8 +806,8 @@ impl Plan<'_> {
             &t.rel,
             all.len(),
             "tag.html",
-            |pager| self.page_meta(&t.rel, &title, &desc, "tag", pager),
-            |r| vec![("tag", view.clone()), ("notes", g.keyed(&all[r]))],
+            move |pager| self.page_meta(&t.rel, &title, &desc, "tag", pager),
+            move |r| vec![("tag", view.clone()), ("notes", g.keyed(&all[r]))],
         )
     }
 
@@ -788,12 +837,12 @@ impl Plan<'_> {
     }
 
     /// The journal's digests: claims, questions, sources, each paginated.
-    fn digest_pages(
-        &self,
-        g: &Globals,
-        cards: &[Option<Card>],
+    fn digest_pages<'a>(
+        &'a self,
+        g: &'a Globals,
+        cards: &'a [Option<Card>],
         want: &Want<'_>,
-        pages: &mut Vec<(String, &'static str, (Value, crate::cache::Hash))>,
+        pages: &mut Vec<OtherPage<'a>>,
     ) {
         let s = &self.site;
         let (want_claims, want_questions) =
@@ -811,7 +860,7 @@ impl Plan<'_> {
                 claims.len(),
                 "claims.html",
                 meta("claims/", "Claims", desc, "claims"),
-                |r| vec![("claims", g.keyed(&claims[r]))],
+                move |r| vec![("claims", g.keyed(&claims[r]))],
             ));
         }
         if want_questions {
@@ -822,7 +871,7 @@ impl Plan<'_> {
                 questions.len(),
                 "questions.html",
                 meta("questions/", "Questions", desc, "questions"),
-                |r| vec![("questions", g.keyed(&questions[r]))],
+                move |r| vec![("questions", g.keyed(&questions[r]))],
             ));
         }
         if (want.single)("sources/index.html") {
@@ -834,17 +883,17 @@ impl Plan<'_> {
                 sources.len(),
                 "sources.html",
                 meta("sources/", "Sources", desc, "sources"),
-                |r| vec![("sources", g.keyed(&sources[r]))],
+                move |r| vec![("sources", g.keyed(&sources[r]))],
             ));
         }
     }
 
-    fn unwritten_and_singles(
-        &self,
-        g: &Globals,
-        cards: &[Option<Card>],
+    fn unwritten_and_singles<'a>(
+        &'a self,
+        g: &'a Globals,
+        cards: &'a [Option<Card>],
         want: &Want<'_>,
-        pages: &mut Vec<(String, &'static str, (Value, crate::cache::Hash))>,
+        pages: &mut Vec<OtherPage<'a>>,
     ) {
         let s = &self.site;
         let keep = want.list;
@@ -859,12 +908,12 @@ impl Plan<'_> {
                 &u.rel,
                 all.len(),
                 "unwritten.html",
-                |pager| {
+                move |pager| {
                     let mut meta = self.page_meta(&u.rel, &u.name, &desc, "unwritten", pager);
                     meta.noindex = true;
                     meta
                 },
-                |r| vec![("unwritten", view.clone()), ("notes", g.keyed(&all[r]))],
+                move |r| vec![("unwritten", view.clone()), ("notes", g.keyed(&all[r]))],
             ));
         }
 
@@ -872,17 +921,29 @@ impl Plan<'_> {
         if (want.single)("graph/index.html") {
             let desc = format!("How the notes of {} link together.", s.title);
             let meta = self.meta("graph/", "Graph", &desc, "graph");
-            pages.push(("graph/index.html".to_owned(), "graph.html", g.keyed_context(&meta, Vec::new())));
+            pages.push(OtherPage::ready(
+                "graph/index.html".to_owned(),
+                "graph.html",
+                g.keyed_context(&meta, Vec::new()),
+            ));
         }
         if (want.single)("search/index.html") {
             let mut meta = self.meta("search/", "Search", &format!("Search {}.", s.title), "search");
             meta.noindex = true;
-            pages.push(("search/index.html".to_owned(), "search.html", g.keyed_context(&meta, Vec::new())));
+            pages.push(OtherPage::ready(
+                "search/index.html".to_owned(),
+                "search.html",
+                g.keyed_context(&meta, Vec::new()),
+            ));
         }
         if (want.single)("404.html") {
             let mut meta = self.meta("404.html", "Page not found", "", "404");
             meta.noindex = true;
-            pages.push(("404.html".to_owned(), "404.html", g.keyed_context(&meta, Vec::new())));
+            pages.push(OtherPage::ready(
+                "404.html".to_owned(),
+                "404.html",
+                g.keyed_context(&meta, Vec::new()),
+            ));
         }
     }
 
@@ -894,19 +955,18 @@ impl Plan<'_> {
         title: &str,
         template: &'static str,
         list: Vec<Counted>,
-    ) -> (String, &'static str, (Value, crate::cache::Hash)) {
+    ) -> OtherPage<'static> {
         let desc = format!("All {} {kind} of {}.", list.len(), self.site.title);
         let meta = self.meta(&format!("{kind}/"), title, &desc, kind);
-        (format!("{kind}/index.html"), template, g.keyed_context(&meta, vec![(kind, g.keyed(&list))]))
+        OtherPage::ready(
+            format!("{kind}/index.html"),
+            template,
+            g.keyed_context(&meta, vec![(kind, g.keyed(&list))]),
+        )
     }
 
     /// The index pages: the timeline, newest first, paginated.
-    fn index_page(
-        &self,
-        g: &Globals,
-        cards: &[Option<Card>],
-        pages: &mut Vec<(String, &'static str, (Value, crate::cache::Hash))>,
-    ) {
+    fn index_page<'a>(&'a self, g: &'a Globals, cards: &'a [Option<Card>], pages: &mut Vec<OtherPage<'a>>) {
         let s = &self.site;
         #[derive(Serialize)]
         struct Month<'c> {
@@ -921,9 +981,9 @@ impl Plan<'_> {
         }
         let listed: Vec<(NoteIdx, &Card)> =
             self.newest.iter().filter_map(|&i| cards[i].as_ref().map(|c| (i, c))).collect();
-        let timeline = |range: std::ops::Range<usize>| {
-            let mut timeline: Vec<Year<'_>> = Vec::new();
-            for &(i, card) in &listed[range] {
+        let timeline = move |listed: &[(NoteIdx, &'a Card)]| {
+            let mut timeline: Vec<Year<'a>> = Vec::new();
+            for &(i, card) in listed {
                 let date = self.vault.notes[i].note.properties.created.as_ref().map(|d| d.value);
                 let (year, month) = match date {
                     Some(d) => (d.year().to_string(), u8::try_from(d.month()).unwrap_or(1)),
@@ -948,10 +1008,10 @@ impl Plan<'_> {
             "",
             listed.len(),
             "index.html",
-            |pager| self.page_meta("", &s.title, &s.description, "index", pager),
-            |r| {
+            move |pager| self.page_meta("", &s.title, &s.description, "index", pager),
+            move |r| {
                 let notes: Vec<&Card> = listed[r.clone()].iter().map(|&(_, c)| c).collect();
-                vec![("timeline", g.keyed(&timeline(r))), ("notes", g.keyed(&notes))]
+                vec![("timeline", g.keyed(&timeline(&listed[r]))), ("notes", g.keyed(&notes))]
             },
         ));
     }
@@ -1007,6 +1067,38 @@ pub(crate) const SINGLE_PAGES: &[&str] = &[
     "404.html",
 ];
 
+/// A page other than a note's: where it goes, its template, and how to make
+/// its context. Contexts are made only when the page is filled, a few at a
+/// time: made up front, the digests' alone (every claim, question and source
+/// of the vault as template values) took ~250 MB at 100,000 notes.
+pub(crate) struct OtherPage<'a> {
+    /// Output-relative path.
+    pub(crate) rel: String,
+    /// Template name.
+    pub(crate) template: &'static str,
+    make: Box<dyn FnOnce() -> (Value, crate::cache::Hash) + Send + 'a>,
+}
+
+impl<'a> OtherPage<'a> {
+    fn new(
+        rel: String,
+        template: &'static str,
+        make: impl FnOnce() -> (Value, crate::cache::Hash) + Send + 'a,
+    ) -> Self {
+        Self { rel, template, make: Box::new(make) }
+    }
+
+    /// A page whose context is already made (small pages).
+    fn ready(rel: String, template: &'static str, context: (Value, crate::cache::Hash)) -> Self {
+        Self::new(rel, template, move || context)
+    }
+
+    /// Make the page's context and its build-cache key.
+    pub(crate) fn context(self) -> (Value, crate::cache::Hash) {
+        (self.make)()
+    }
+}
+
 /// Which pages other than the notes' [`Plan::other_pages`] makes.
 pub(crate) struct Want<'a> {
     /// A page that lists no notes of its own, or all of them (the index, the
@@ -1052,6 +1144,46 @@ mod tests {
     use super::*;
     use crate::config::{Site, SiteConfig};
 
+    /// A card's template value answers every key exactly as the serialized
+    /// data would, and has exactly the data's keys, in order.
+    #[test]
+    fn a_card_reads_in_templates_as_its_serialized_data() {
+        let full = CardData {
+            title: "A <b>note</b>".to_owned(),
+            url: "/a/".to_owned(),
+            path: "a.md".to_owned(),
+            description: Some("desc".to_owned()),
+            core_claim: None,
+            created: Some("2024-01-02".to_owned()),
+            updated: None,
+            reading_minutes: 3,
+            draft: true,
+            tags: vec![Named { name: "t/x".to_owned(), url: "/tags/t/x/".to_owned() }],
+        };
+        let empty = CardData { tags: Vec::new(), description: None, draft: false, ..full.clone() };
+        let env = minijinja::Environment::new();
+        for data in [full, empty] {
+            let card = Card::new(data.clone());
+            let plain = ser(&data);
+            let keys: Vec<String> = plain.try_iter().expect("value").map(|k| k.to_string()).collect();
+            assert_eq!(keys, CARD_FIELDS);
+            for key in CARD_FIELDS {
+                assert_eq!(
+                    card.value().get_attr(key).expect("value"),
+                    plain.get_attr(key).expect("value"),
+                    "{key}"
+                );
+            }
+            assert!(card.value().get_attr("nope").expect("value").is_undefined());
+            // Through serialization (a context holding cards), in a template.
+            let t = "{% for k, v in c|items %}{{ k }}={{ v }};{% endfor %}{{ c.tags[0].name if c.tags }}\
+                     {{ c.description or 'none' }}{{ c|length }}";
+            let ctx = minijinja::context! { c => ser(&card) };
+            let plain_ctx = minijinja::context! { c => plain };
+            assert_eq!(env.render_str(t, ctx).expect("value"), env.render_str(t, plain_ctx).expect("value"));
+        }
+    }
+
     #[test]
     fn single_pages_are_exactly_the_pages_want_single_decides() {
         let texts =
@@ -1068,7 +1200,7 @@ mod tests {
         let singles: Vec<String> = plan
             .other_pages(&g, &cards, &Want { single: &|_| true, list: &|_, _| false })
             .into_iter()
-            .map(|(rel, _, _)| rel)
+            .map(|p| p.rel)
             .collect();
         let mut expected: Vec<String> = SINGLE_PAGES.iter().map(|&s| s.to_owned()).collect();
         let mut got = singles;

@@ -30,6 +30,7 @@ impl Progress {
 
     /// Name the current phase.
     pub(crate) fn phase(&self, name: &'static str) {
+        rss(name);
         if let Some(bar) = &self.bar {
             bar.set_message(name);
             self.maybe_show(bar);
@@ -58,4 +59,18 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// With `VELLUM_RSS` set (a measuring aid, see `bench/README.md`), print the
+/// process's resident and peak memory (Linux `/proc/self/status`) as phase
+/// `name` starts.
+fn rss(name: &str) {
+    if std::env::var_os("VELLUM_RSS").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |k: &str| {
+        status.lines().find_map(|l| l.strip_prefix(k)).map_or_else(String::new, |v| v.trim().to_owned())
+    };
+    eprintln!("[rss] {name}: resident {}, peak {}", field("VmRSS:"), field("VmHWM:"));
 }

@@ -609,3 +609,51 @@ fn long_lists_are_paginated() {
     assert!(index.contains(">Note 1<") && index.contains(">Note 5<") && !index.contains("class=\"pager\""));
     assert!(!out.join("page/2/index.html").exists() && out.join("page/2-2/index.html").exists());
 }
+
+/// `vellum build` loads with released texts (each read again when its note
+/// renders, embeds included): the site is byte for byte the one built from
+/// texts kept in memory.
+#[test]
+fn released_texts_build_the_same_site() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (kept_out, released_out) = (tmp.path().join("kept"), tmp.path().join("released"));
+    build(&example(), &opts(&kept_out)).expect("kept build");
+    let released = vellum_vault::load_with(&example_root(), vellum_vault::Texts::Release).expect("loads");
+    assert!(released.notes.iter().all(|n| n.text.is_empty() && n.released.is_some()));
+    build(&released, &opts(&released_out)).expect("released build");
+    let strip = |v: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
+        // The marker records when the build ran.
+        v.into_iter().filter(|(rel, _)| rel != MARKER).collect()
+    };
+    let (a, b) = (strip(files(&kept_out)), strip(files(&released_out)));
+    assert_eq!(a.len(), b.len());
+    for ((ra, ca), (rb, cb)) in a.iter().zip(&b) {
+        assert_eq!(ra, rb);
+        assert!(ca == cb, "{ra} differs");
+    }
+    assert!(released.changed_since_load().is_empty());
+}
+
+/// A released note whose file changed before its page was made fails the
+/// build, naming it, and the output folder is left as it was.
+#[test]
+fn a_note_changed_during_the_build_fails_it() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let vault_dir = tmp.path().join("v");
+    let out = tmp.path().join("out");
+    let _ = temp_vault(&vault_dir, &[("a.md", "# A\n\nSee [[b]].\n"), ("b.md", "# B\n\nbody\n")]);
+    let v = vellum_vault::load_with(&vault_dir, vellum_vault::Texts::Release).expect("loads");
+    std::fs::write(vault_dir.join("b.md"), "# B\n\nedited after the load\n").expect("write");
+    match build(&v, &opts(&out)) {
+        Err(e @ BuildError::Changed(_)) => {
+            assert!(e.to_string().contains("`b.md`"), "{e}");
+        }
+        other => panic!("expected BuildError::Changed, got {:?}", other.map(|r| r.pages)),
+    }
+    assert!(!out.exists(), "nothing published");
+    // Put back as it was, the same vault builds.
+    std::fs::write(vault_dir.join("b.md"), "# B\n\nbody\n").expect("write");
+    let v = vellum_vault::load_with(&vault_dir, vellum_vault::Texts::Release).expect("loads");
+    build(&v, &opts(&out)).expect("builds");
+    assert!(read(&out, "b/index.html").contains("body"));
+}

@@ -35,12 +35,37 @@ pub struct NoteFile {
     pub file: FileId,
     /// Vault-relative path with `/` separators.
     pub path: String,
-    /// The full text.
+    /// The full text; empty when the vault was loaded with
+    /// [`Texts::Release`] (then [`Vault::text`] reads it again).
     pub text: String,
     /// The parsed note.
     pub note: Note,
     /// Its title: frontmatter `title`, else the file name without `.md`.
     pub title: String,
+    /// When its text was released: what it was, to know it again.
+    pub released: Option<Released>,
+}
+
+/// What a vault loaded with [`Texts::Release`] remembers of a note's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Released {
+    /// Length in bytes.
+    pub len: usize,
+    /// BLAKE3 of the text.
+    pub hash: [u8; 32],
+}
+
+/// What [`load_with`] keeps of the notes' texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Texts {
+    /// Every text stays in memory (check, query, edit, serve).
+    #[default]
+    Keep,
+    /// Each note is parsed as soon as it is read and its text dropped:
+    /// the vault holds the parsed notes only, and [`Vault::text`] reads a
+    /// text again (and checks that it is the one parsed) when it is needed.
+    /// What `vellum build` uses: at 100,000 notes the texts are ~500 MB.
+    Release,
 }
 
 impl NoteFile {
@@ -136,6 +161,8 @@ pub struct Vault {
     aliases: FxHashMap<String, Vec<NoteIdx>>,
     /// How long loading took, step by step (for `vellum build`'s phase split).
     pub timings: load::LoadTimings,
+    /// Released notes whose text could not be read again as it was parsed.
+    changed: std::sync::Mutex<Vec<String>>,
 }
 
 /// Load the vault at `root`: read `vellum.toml`, walk, parse and resolve.
@@ -144,6 +171,14 @@ pub struct Vault {
 /// Only when `root` is not a readable folder; every problem with a single
 /// file is reported in [`Vault::problems`] instead.
 pub fn load(root: &Path) -> std::io::Result<Vault> {
+    load_with(root, Texts::Keep)
+}
+
+/// [`load`], keeping the notes' texts or not (see [`Texts`]).
+///
+/// # Errors
+/// Only when `root` is not a readable folder.
+pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
     let meta = std::fs::metadata(root)?;
     if !meta.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"));
@@ -171,6 +206,39 @@ pub fn load(root: &Path) -> std::io::Result<Vault> {
     let started = std::time::Instant::now();
     let (found, walk_problems) = load::walk(root, &config.exclude);
     problems.extend(walk_problems);
+    let walked = started.elapsed();
+    if texts_kept == Texts::Release {
+        // Read and parse in one pass, so the texts are never all in memory.
+        let parsed: Vec<Option<Result<Parsed, LoadProblem>>> = found
+            .par_iter()
+            .map(|f| {
+                f.is_note.then(|| {
+                    load::read_note(f).map(|text| {
+                        let note = vellum_syntax::parse(&text);
+                        let released =
+                            Released { len: text.len(), hash: *blake3::hash(text.as_bytes()).as_bytes() };
+                        (f.rel.clone(), String::new(), note, Some(released))
+                    })
+                })
+            })
+            .collect();
+        let (walked, read_and_parsed) = (walked, started.elapsed());
+        let mut notes = Vec::new();
+        for content in parsed {
+            match content {
+                Some(Ok(p)) => notes.push(p),
+                Some(Err(problem)) => problems.push(problem),
+                None => {}
+            }
+        }
+        let paths = loaded_paths(&found, notes.iter().map(|p| p.0.as_str()));
+        let mut vault = Vault::from_parsed(root.to_path_buf(), config, paths, notes);
+        vault.problems = problems;
+        // Reading and parsing overlapped: `read` is the walk alone.
+        vault.timings.read = walked;
+        vault.timings.parse += read_and_parsed.saturating_sub(walked);
+        return Ok(vault);
+    }
     let contents = load::read_all(&found);
     let read = started.elapsed();
     let mut texts = Vec::new();
@@ -181,17 +249,22 @@ pub fn load(root: &Path) -> std::io::Result<Vault> {
             None => {}
         }
     }
-    let loaded: std::collections::HashSet<&str> = texts.iter().map(|(p, _)| p.as_str()).collect();
-    // Files that failed to load stay out of the index, like notes that are not there.
-    let paths: Vec<String> = found
-        .iter()
-        .filter(|f| !f.is_note || loaded.contains(f.rel.as_str()))
-        .map(|f| f.rel.clone())
-        .collect();
+    let paths = loaded_paths(&found, texts.iter().map(|(p, _)| p.as_str()));
     let mut vault = Vault::from_texts(root.to_path_buf(), config, paths, texts);
     vault.problems = problems;
     vault.timings.read = read;
     Ok(vault)
+}
+
+/// A note read and parsed: path, text (empty when released), parse, and
+/// what its released text was.
+type Parsed = (String, String, Note, Option<Released>);
+
+/// Every file path of the walk, less the notes that failed to load (those
+/// stay out of the index, like notes that are not there).
+fn loaded_paths<'a>(found: &[load::Found], loaded: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let loaded: std::collections::HashSet<&str> = loaded.collect();
+    found.iter().filter(|f| !f.is_note || loaded.contains(f.rel.as_str())).map(|f| f.rel.clone()).collect()
 }
 
 /// The [`FileStamp`] of every file [`load`] would read (notes and
@@ -270,16 +343,25 @@ impl Vault {
         notes: Vec<(String, String)>,
     ) -> Self {
         let started = std::time::Instant::now();
-        let mut files = FileIndex::new(paths);
-        let parsed: Vec<(String, String, Note)> = notes
+        let parsed: Vec<Parsed> = notes
             .into_par_iter()
             .map(|(path, text)| {
                 let note = vellum_syntax::parse(&text);
-                (path, text, note)
+                (path, text, note, None)
             })
             .collect();
+        let parse = started.elapsed();
+        let mut vault = Self::from_parsed(root, config, paths, parsed);
+        vault.timings.parse += parse;
+        vault
+    }
+
+    /// [`Vault::from_texts`] from notes already parsed.
+    fn from_parsed(root: PathBuf, config: Config, paths: Vec<String>, parsed: Vec<Parsed>) -> Self {
+        let started = std::time::Instant::now();
+        let mut files = FileIndex::new(paths);
         let mut notes = Vec::with_capacity(parsed.len());
-        for (path, text, note) in parsed {
+        for (path, text, note, released) in parsed {
             let Some(file) = files.lookup_path(&path) else { continue };
             let title = note
                 .properties
@@ -291,7 +373,7 @@ impl Vault {
                     let name = path.rsplit('/').next().unwrap_or(&path);
                     name.strip_suffix(".md").or_else(|| name.strip_suffix(".MD")).unwrap_or(name).to_owned()
                 });
-            notes.push(NoteFile { file, path, text, note, title });
+            notes.push(NoteFile { file, path, text, note, title, released });
         }
         notes.sort_by(|a, b| a.path.cmp(&b.path));
         let parse = started.elapsed();
@@ -316,6 +398,7 @@ impl Vault {
             backlinks: Vec::new(),
             aliases: FxHashMap::default(),
             timings: load::LoadTimings { parse, ..load::LoadTimings::default() },
+            changed: std::sync::Mutex::new(Vec::new()),
         };
         for (i, n) in vault.notes.iter().enumerate() {
             for alias in &n.note.properties.aliases {
@@ -337,6 +420,46 @@ impl Vault {
         vault.backlinks = backlinks;
         vault.timings.resolve = started.elapsed();
         vault
+    }
+
+    /// The text of note `idx`: the one in memory, or, when the vault was
+    /// loaded with [`Texts::Release`], read again from its file. `None` when
+    /// it cannot be read again or is no longer the text that was parsed (the
+    /// file changed since): the note's path is then recorded in
+    /// [`Vault::changed_since_load`], and the caller goes on without it.
+    #[must_use]
+    pub fn text(&self, idx: NoteIdx) -> Option<std::borrow::Cow<'_, str>> {
+        let n = self.notes.get(idx)?;
+        let Some(was) = n.released else { return Some(std::borrow::Cow::Borrowed(&n.text)) };
+        let found = load::Found { rel: n.path.clone(), abs: self.root.join(&n.path), is_note: true };
+        match load::read_note(&found) {
+            Ok(text) if text.len() == was.len && *blake3::hash(text.as_bytes()).as_bytes() == was.hash => {
+                Some(std::borrow::Cow::Owned(text))
+            }
+            _ => {
+                if let Ok(mut changed) = self.changed.lock()
+                    && !changed.contains(&n.path)
+                {
+                    changed.push(n.path.clone());
+                }
+                None
+            }
+        }
+    }
+
+    /// The BLAKE3 hash of note `idx`'s text (computed at load for a released
+    /// text).
+    #[must_use]
+    pub fn text_hash(&self, idx: NoteIdx) -> [u8; 32] {
+        let n = &self.notes[idx];
+        n.released.map_or_else(|| *blake3::hash(n.text.as_bytes()).as_bytes(), |r| r.hash)
+    }
+
+    /// The released notes [`Vault::text`] could not read again as they were
+    /// parsed (changed, moved or unreadable since the load), in the order met.
+    #[must_use]
+    pub fn changed_since_load(&self) -> Vec<String> {
+        self.changed.lock().map(|c| c.clone()).unwrap_or_default()
     }
 
     /// The note stored in file `id`, if it is a loaded note.

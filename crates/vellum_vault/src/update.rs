@@ -71,6 +71,7 @@ impl Vault {
             let old_aliases = aliases_of(&n.note);
             n.title = title_of(&n.path, &note);
             n.text = text;
+            n.released = None;
             n.note = note;
             for a in old_aliases {
                 let key = a.to_lowercase();

@@ -18,8 +18,13 @@ use vellum_vault::Vault;
 /// Load the vault at `dir` (or the current directory), with a clear error when
 /// the folder is missing.
 pub(crate) fn load_vault(dir: Option<&Path>) -> Result<Vault, String> {
+    load_vault_with(dir, vellum_vault::Texts::Keep)
+}
+
+/// [`load_vault`], keeping the notes' texts in memory or not.
+pub(crate) fn load_vault_with(dir: Option<&Path>, texts: vellum_vault::Texts) -> Result<Vault, String> {
     let root: PathBuf = dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    vellum_vault::load(&root).map_err(|e| format!("cannot open vault `{}`: {e}", root.display()))
+    vellum_vault::load_with(&root, texts).map_err(|e| format!("cannot open vault `{}`: {e}", root.display()))
 }
 
 /// Find the vault the way git finds a repository: `dir` if given, else the
