@@ -7,6 +7,7 @@
 #     bench/compare.sh                         # 1k, 10k and 100k notes, seed 1
 #     SIZES="1000 10000" bench/compare.sh
 #     MDBOOK_MAX=1000 bench/compare.sh         # skip mdBook above 1k notes
+#     MDBOOK_MAX=0 bench/compare.sh            # no mdBook (not even installed)
 #
 # Steps: build vellum in release; generate (or reuse) each vault in
 # target/bench-vaults/ with ../shared/bench/gen_vault.py; turn it into a Hugo
@@ -43,7 +44,9 @@ say "building vellum (release)"
 cargo build --release -p vellum >&2
 have hugo || { say "installing hugo"; install hugo || { echo "hugo is not available" >&2; exit 2; }; }
 [ -x /usr/bin/time ] || install time || true
-if ! have "$MDBOOK"; then
+need_mdbook=false
+for n in $SIZES; do [ "$n" -le "$MDBOOK_MAX" ] && need_mdbook=true; done
+if $need_mdbook && ! have "$MDBOOK"; then
     say "installing mdbook (cargo install mdbook --locked)"
     cargo install mdbook --locked >&2
     MDBOOK="$HOME/.cargo/bin/mdbook"
