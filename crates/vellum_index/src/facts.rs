@@ -1,5 +1,5 @@
 //! The query facts cache, `<vault>/.vellum/query/`: the
-//! [`VaultFacts`](vellum_vault::facts::VaultFacts) of the vault as it was when
+//! [`VaultFacts`] of the vault as it was when
 //! they were last computed, so that `vellum query` answers without reading or
 //! parsing a note when no file changed.
 //!

@@ -5,7 +5,7 @@
 //! The pipeline for one note ([`render_note`]):
 //!
 //! 1. parse the body with comrak (the same options as `vellum_syntax`);
-//! 2. rewrite the tree ([`transform`]): wikilinks and Markdown links become
+//! 2. rewrite the tree (`transform`): wikilinks and Markdown links become
 //!    links to resolved URLs (unwritten notes get their own style, drafts that are
 //!    not published become plain text), embeds are inlined (note, heading
 //!    section, block, image; nested up to a depth, cycles stopped), callouts become
@@ -15,7 +15,7 @@
 //!    are rewritten like any other;
 //!    headings get their `id`s (and `inline-keyword` spans in the components
 //!    become links to keyword pages);
-//! 3. render HTML with comrak and sanitize it with ammonia ([`sanitize`]): the
+//! 3. render HTML with comrak and sanitize it with ammonia ([`sanitize()`]): the
 //!    journal's components and classes survive, scripts, event handlers,
 //!    `javascript:` URLs and iframes do not. Only what can hold the note's own
 //!    HTML or URLs goes through ammonia; the blocks vellum rendered from

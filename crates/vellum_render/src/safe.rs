@@ -5,7 +5,7 @@
 //! parses every highlighted code span, callout and paragraph with html5ever and
 //! serializes them again, although none of that came from the note as HTML.
 //! This module sanitizes only what needs it, with the same ammonia allowlist
-//! ([`crate::sanitize`]), and keeps the document structure exactly:
+//! ([`crate::sanitize()`]), and keeps the document structure exactly:
 //!
 //! 1. Every node of the tree is **trusted** or not ([`is_trusted`]). Trusted are
 //!    the Markdown constructs whose comrak output is fixed markup around escaped

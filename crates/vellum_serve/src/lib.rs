@@ -12,7 +12,7 @@
 //! overlay with the note's diagnostics, rendered by the caller (the CLI) so the
 //! text is exactly `vellum check`'s.
 //!
-//! **Safety:** only files of the in-memory site are served (see [`http`] for
+//! **Safety:** only files of the in-memory site are served (see the `http` module for
 //! the path rules); the default address is loopback.
 
 mod http;

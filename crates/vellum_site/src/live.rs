@@ -2,7 +2,7 @@
 //! engine of `vellum serve`.
 //!
 //! [`LiveSite`] owns the vault model, the rendered note bodies and every
-//! output file. [`LiveSite::update`] takes the new vault and returns only the
+//! output file. [`LiveSite::edit_notes`] (or [`LiveSite::rebuild`], given a new vault) returns only the
 //! files that changed, so a server can swap them in and tell browsers.
 //!
 //! **Invariant:** after any sequence of updates, [`LiveSite::files`] is exactly

@@ -2,7 +2,7 @@
 //! link resolved exactly as Obsidian resolves it, and the link graph
 //! (backlinks, unresolved "unwritten" notes, orphans).
 //!
-//! 1. [`load`] walks the folder and reads notes in parallel ([`load`](mod@load) module);
+//! 1. [`load()`] walks the folder and reads notes in parallel ([`load`](mod@load) module);
 //! 2. a [`resolve::FileIndex`] of every file is built once (hash lookups, no scan per link);
 //! 3. each link is resolved to a note (and heading or block), an attachment, or
 //!    nothing ([`Target`]), in parallel;
@@ -174,7 +174,7 @@ pub fn load(root: &Path) -> std::io::Result<Vault> {
     load_with(root, Texts::Keep)
 }
 
-/// [`load`], keeping the notes' texts or not (see [`Texts`]).
+/// [`load()`], keeping the notes' texts or not (see [`Texts`]).
 ///
 /// # Errors
 /// Only when `root` is not a readable folder.
@@ -267,7 +267,7 @@ fn loaded_paths<'a>(found: &[load::Found], loaded: impl Iterator<Item = &'a str>
     found.iter().filter(|f| !f.is_note || loaded.contains(f.rel.as_str())).map(|f| f.rel.clone()).collect()
 }
 
-/// The [`FileStamp`] of every file [`load`] would read (notes and
+/// The [`FileStamp`] of every file [`load()`] would read (notes and
 /// attachments, with the same walk and exclusions) and of `vellum.toml`,
 /// sorted by path, without reading any content: what caches compare to know
 /// whether the vault changed since they were written.
@@ -334,7 +334,7 @@ pub fn load_notes(root: &Path, paths: &[String]) -> Vault {
 impl Vault {
     /// Build a vault from texts already in memory: `paths` lists every file
     /// (notes and attachments), `notes` the `(path, text)` of each note.
-    /// Used by [`load`] and by tests.
+    /// Used by [`load()`] and by tests.
     #[must_use]
     pub fn from_texts(
         root: PathBuf,

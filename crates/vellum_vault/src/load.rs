@@ -334,7 +334,7 @@ pub(crate) fn stamp(abs: &Path, rel: String) -> FileStamp {
     FileStamp { path: rel, size, mtime_ns }
 }
 
-/// How long each step of loading a vault took; [`crate::load`] fills it in
+/// How long each step of loading a vault took; [`crate::load()`] fills it in
 /// (and [`crate::Vault::from_texts`] the parse and resolve steps), so a
 /// command can show where its time went.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
