@@ -1,0 +1,45 @@
+//! `Texts::Release`: a vault that holds parsed notes without their texts is
+//! the same vault as one that keeps them (same notes, parses, links), and
+//! gives each text back only while its file still holds the text parsed.
+
+use std::path::Path;
+
+use vellum_vault::{Texts, load_with};
+
+#[test]
+fn a_released_vault_is_the_kept_vault_without_its_texts() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/edge");
+    let kept = load_with(&root, Texts::Keep).expect("loads");
+    let released = load_with(&root, Texts::Release).expect("loads");
+    assert_eq!(kept.notes.len(), released.notes.len());
+    assert!(!kept.notes.is_empty());
+    for (i, (k, r)) in kept.notes.iter().zip(&released.notes).enumerate() {
+        assert_eq!(k.path, r.path);
+        assert_eq!(k.title, r.title);
+        assert_eq!(format!("{:?}", k.note), format!("{:?}", r.note), "{}", k.path);
+        assert_eq!(format!("{:?}", kept.resolved[i]), format!("{:?}", released.resolved[i]));
+        assert!(k.released.is_none() && r.text.is_empty());
+        assert_eq!(released.text(i).as_deref(), Some(k.text.as_str()));
+        assert_eq!(kept.text(i).as_deref(), Some(k.text.as_str()));
+        assert_eq!(released.text_hash(i), kept.text_hash(i));
+    }
+    assert!(released.changed_since_load().is_empty());
+}
+
+#[test]
+fn a_changed_or_vanished_note_is_not_given_back_and_is_recorded_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for (name, text) in [("a.md", "# A\n\n[[b]]\n"), ("b.md", "# B\n"), ("c.md", "# C\n")] {
+        std::fs::write(tmp.path().join(name), text).expect("write");
+    }
+    let v = load_with(tmp.path(), Texts::Release).expect("loads");
+    let idx = |p: &str| v.note_by_path(p).expect("note");
+    // Same length, other bytes: the hash tells them apart.
+    std::fs::write(tmp.path().join("b.md"), "# X\n").expect("write");
+    std::fs::remove_file(tmp.path().join("c.md")).expect("remove");
+    assert_eq!(v.text(idx("a.md")).as_deref(), Some("# A\n\n[[b]]\n"));
+    assert!(v.text(idx("b.md")).is_none());
+    assert!(v.text(idx("b.md")).is_none());
+    assert!(v.text(idx("c.md")).is_none());
+    assert_eq!(v.changed_since_load(), vec!["b.md".to_owned(), "c.md".to_owned()]);
+}
