@@ -340,9 +340,11 @@ pub(crate) fn stamp(abs: &Path, rel: String) -> FileStamp {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LoadTimings {
-    /// Walking the folder and reading every note (in parallel).
+    /// Walking the folder and reading every note (in parallel); with
+    /// released texts (`Texts::Release`), the walk alone.
     pub read: std::time::Duration,
-    /// Parsing the notes (in parallel) and sorting them.
+    /// Parsing the notes (in parallel) and sorting them; with released
+    /// texts, reading them too (each note is read and parsed in one step).
     pub parse: std::time::Duration,
     /// Resolving every link and deriving backlinks.
     pub resolve: std::time::Duration,

@@ -74,10 +74,11 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
                 report.rendered, report.notes, report.reused, report.pages
             );
         }
-        // Loading the vault first (walk + read, parse, resolve), then the site.
+        // Loading the vault first (walk, read + parse: one step, as the texts
+        // are released; resolve), then the site.
         let l = vault.timings;
         eprintln!(
-            "  phases: load {:.2?}, parse {:.2?}, resolve {:.2?} (the vault)",
+            "  phases: walk {:.2?}, read + parse {:.2?}, resolve {:.2?} (the vault)",
             l.read, l.parse, l.resolve
         );
         eprintln!(
