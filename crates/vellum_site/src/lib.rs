@@ -397,6 +397,15 @@ enum Page {
     Reused(String, PathBuf),
 }
 
+impl Page {
+    /// Its output-relative path.
+    fn rel(&self) -> &str {
+        match self {
+            Self::Written(rel, _) | Self::Reused(rel, _) => rel,
+        }
+    }
+}
+
 fn run(
     vault: &Vault,
     opts: &BuildOptions,
@@ -561,8 +570,7 @@ fn run(
         let pages: Vec<(Page, Option<cache::Hash>, cache::Hash)> = some
             .into_par_iter()
             .map(|page| {
-                let (rel, name) = (page.rel.clone(), page.template);
-                let (ctx, ctx_key) = page.context();
+                let (rel, name, (ctx, ctx_key)) = page.make();
                 let mut key = None;
                 if let Some(salt) = salt {
                     let k = cache::hash_json(&[&salt, name.as_bytes(), &ctx_key], &());
@@ -575,17 +583,13 @@ fn run(
             })
             .collect::<Result<_, _>>()?;
         report.pages += pages.len();
-        let pages = pages
-            .into_iter()
-            .map(|(page, key, ctx_key)| {
-                let rel = match &page {
-                    Page::Written(rel, _) | Page::Reused(rel, _) => rel.clone(),
-                };
-                other_keys.push((rel, ctx_key));
-                (page, key)
-            })
-            .collect();
-        add_pages(writer, pages, record.as_mut(), false)?;
+        other_keys.extend(pages.iter().map(|(page, _, ctx_key)| (page.rel().to_owned(), *ctx_key)));
+        add_pages(
+            writer,
+            pages.into_iter().map(|(page, key, _)| (page, key)).collect(),
+            record.as_mut(),
+            false,
+        )?;
     }
     for (name, text) in &theme.assets {
         let mut text = text.clone();

@@ -550,8 +550,7 @@ impl LiveSite {
             if none { Vec::new() } else { plan.other_pages(&globals, &cards, &want) }
                 .into_par_iter()
                 .map(|page| {
-                    let (rel, name) = (page.rel.clone(), page.template);
-                    let (ctx, key) = page.context();
+                    let (rel, name, (ctx, key)) = page.make();
                     if old_keys.get(&rel) == Some(&key) && files.contains_key(&rel) {
                         return Ok((rel, None, key));
                     }

@@ -849,43 +849,41 @@ impl Plan<'_> {
             ((want.single)("claims/index.html"), (want.single)("questions/index.html"));
         let (claims, questions) =
             if want_claims || want_questions { self.digest_lists(cards) } else { (Vec::new(), Vec::new()) };
-        let meta = |rel: &'static str, title: &'static str, desc: String, kind: &'static str| {
-            move |pager: &Pager| self.page_meta(rel, title, &desc, kind, pager)
-        };
         if want_claims {
             let desc = format!("Every core claim of {}.", s.title);
-            pages.extend(self.list_pages(
-                g,
-                "claims/",
-                claims.len(),
-                "claims.html",
-                meta("claims/", "Claims", desc, "claims"),
-                move |r| vec![("claims", g.keyed(&claims[r]))],
-            ));
+            pages.extend(self.digest(g, "claims/", "claims.html", "Claims", desc, claims));
         }
         if want_questions {
             let desc = format!("Every reflective question of {}.", s.title);
-            pages.extend(self.list_pages(
-                g,
-                "questions/",
-                questions.len(),
-                "questions.html",
-                meta("questions/", "Questions", desc, "questions"),
-                move |r| vec![("questions", g.keyed(&questions[r]))],
-            ));
+            pages.extend(self.digest(g, "questions/", "questions.html", "Questions", desc, questions));
         }
         if (want.single)("sources/index.html") {
-            let sources = self.sources(cards);
             let desc = format!("Every source cited in {}.", s.title);
-            pages.extend(self.list_pages(
-                g,
-                "sources/",
-                sources.len(),
-                "sources.html",
-                meta("sources/", "Sources", desc, "sources"),
-                move |r| vec![("sources", g.keyed(&sources[r]))],
-            ));
+            pages.extend(self.digest(g, "sources/", "sources.html", "Sources", desc, self.sources(cards)));
         }
+    }
+
+    /// The pages of the digest in folder `rel` (`claims/`): filled with
+    /// `template`, each with its share of `items` as the value named after
+    /// the folder (`claims`).
+    fn digest<'a, T: Serialize + Send + Sync + 'a>(
+        &'a self,
+        g: &'a Globals,
+        rel: &'static str,
+        template: &'static str,
+        title: &'static str,
+        desc: String,
+        items: Vec<T>,
+    ) -> Vec<OtherPage<'a>> {
+        let kind = rel.trim_end_matches('/');
+        self.list_pages(
+            g,
+            rel,
+            items.len(),
+            template,
+            move |pager| self.page_meta(rel, title, &desc, kind, pager),
+            move |r| vec![(kind, g.keyed(&items[r]))],
+        )
     }
 
     fn unwritten_and_singles<'a>(
@@ -1093,9 +1091,10 @@ impl<'a> OtherPage<'a> {
         Self::new(rel, template, move || context)
     }
 
-    /// Make the page's context and its build-cache key.
-    pub(crate) fn context(self) -> (Value, crate::cache::Hash) {
-        (self.make)()
+    /// Make the page's context: its path, template, context and the
+    /// context's build-cache key.
+    pub(crate) fn make(self) -> (String, &'static str, (Value, crate::cache::Hash)) {
+        (self.rel, self.template, (self.make)())
     }
 }
 
