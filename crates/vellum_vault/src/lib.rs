@@ -65,6 +65,11 @@ pub enum Texts {
     /// the vault holds the parsed notes only, and [`Vault::text`] reads a
     /// text again (and checks that it is the one parsed) when it is needed.
     /// What `vellum build` uses: at 100,000 notes the texts are ~500 MB.
+    ///
+    /// Such a vault is loaded to publish, so each note also keeps only what
+    /// publishing reads ([`Note::keep_for_publishing`]), and resolved links
+    /// keep no [`Resolution::candidates`]: check a vault loaded with
+    /// [`Texts::Keep`].
     Release,
 }
 
@@ -214,7 +219,8 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
             .map(|f| {
                 f.is_note.then(|| {
                     load::read_note(f).map(|text| {
-                        let note = vellum_syntax::parse(&text);
+                        let mut note = vellum_syntax::parse(&text);
+                        note.keep_for_publishing();
                         let released =
                             Released { len: text.len(), hash: *blake3::hash(text.as_bytes()).as_bytes() };
                         (f.rel.clone(), String::new(), note, Some(released))
@@ -234,6 +240,11 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
         let paths = loaded_paths(&found, notes.iter().map(|p| p.0.as_str()));
         let mut vault = Vault::from_parsed(root.to_path_buf(), config, paths, notes);
         vault.problems = problems;
+        // Which files a link could have meant is for reporting ambiguity
+        // (check, explain); a vault loaded to publish does not report.
+        for link in vault.resolved.iter_mut().flatten() {
+            link.resolution.candidates = Vec::new();
+        }
         // Reading and parsing overlapped: `read` is the walk alone.
         vault.timings.read = walked;
         vault.timings.parse += read_and_parsed.saturating_sub(walked);
