@@ -637,13 +637,15 @@ fn text<'a>(cx: &Context<'_>, arena: &'a Arena<'a>, node: &'a AstNode<'a>, t: &s
 /// a section or a block) starts in the note, so that a node's source position
 /// can be looked up in the note's own parse.
 struct Origin<'v> {
-    note: &'v vellum_vault::NoteFile,
     /// The note's text.
     text: &'v str,
     /// Byte offset of `src` in the note's text.
     base: usize,
     /// 1-based line of the note's text on which `src` starts.
     first_line: usize,
+    /// The line index of the note's text: its parse's, or made here when
+    /// the note was loaded to publish ([`vellum_syntax::Note::keep_for_publishing`]).
+    lines: Cow<'v, vellum_syntax::LineIndex>,
 }
 
 impl<'v> Origin<'v> {
@@ -652,8 +654,14 @@ impl<'v> Origin<'v> {
         if base.checked_add(src.len())? > text.len() {
             return None; // not a slice of the note's text
         }
-        let first_line = note.note.lines.line_col(text, base).line;
-        Some(Self { note, text, base, first_line })
+        // Every index of a text has a first line; an empty one was dropped.
+        let lines = if note.note.lines.line_count() == 0 {
+            Cow::Owned(vellum_syntax::LineIndex::new(text))
+        } else {
+            Cow::Borrowed(&note.note.lines)
+        };
+        let first_line = lines.line_col(text, base).line;
+        Some(Self { text, base, first_line, lines })
     }
 
     /// Byte offset in the note's text of the start of a node at `pos`.
@@ -662,7 +670,7 @@ impl<'v> Origin<'v> {
         let line_start = match line {
             0 => return None,
             1 => self.base,
-            l => self.note.note.lines.line_start(self.first_line + l - 1),
+            l => self.lines.line_start(self.first_line + l - 1),
         };
         Some(line_start + col)
     }

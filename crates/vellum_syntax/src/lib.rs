@@ -90,14 +90,16 @@ impl Note {
     /// Drop what only checking, querying and editing read, keeping what a
     /// published page and the site around it need: the typed properties,
     /// body span, headings, links, inline tags, block ids, components, errors,
-    /// word count, line index, and the journal's keyword row, claims, core
-    /// claim, questions and sources.
+    /// word count, and the journal's keyword row, claims, core claim,
+    /// questions and sources.
     ///
     /// Dropped: the raw frontmatter [`Properties::fields`] (every value a
     /// second time), the callouts (their bodies are plain-text copies), the
-    /// external links, and the journal's signals, brain dump and linkage
-    /// tree. A renderer reads those from the text itself. At 100,000 notes
-    /// this is about 370 of the 1,100 MB the parsed notes take.
+    /// external links, the journal's signals, brain dump and linkage tree,
+    /// and the line index (left empty: `line_count() == 0`; index the text
+    /// again where lines are needed). A renderer reads all of these from the
+    /// text itself. At 100,000 notes this is about 430 of the 1,100 MB the
+    /// parsed notes take.
     pub fn keep_for_publishing(&mut self) {
         self.properties.fields = indexmap::IndexMap::new();
         self.callouts = Vec::new();
@@ -106,6 +108,7 @@ impl Note {
         j.signals = Vec::new();
         j.brain_dump = Vec::new();
         j.linkage = None;
+        self.lines = LineIndex::default();
     }
 
     /// The first H1, if any.
