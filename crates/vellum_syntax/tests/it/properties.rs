@@ -8,6 +8,7 @@
 //! that break them belong in [`regressions`] below. The invariants themselves
 //! live in `tests/invariants/mod.rs`, shared with the fuzz target.
 
+#[path = "../invariants/mod.rs"]
 mod invariants;
 
 use proptest::prelude::*;
@@ -159,7 +160,7 @@ mod regressions {
 
     #[test]
     fn seed_note() {
-        holds(include_str!("../../../examples/journal/Nvidia Open Sources GPU Kernel Modules.md"));
+        holds(include_str!("../../../../examples/journal/Nvidia Open Sources GPU Kernel Modules.md"));
     }
 
     /// HTML markup inside `[[…]]` is blanked in the scan text; the target used to be

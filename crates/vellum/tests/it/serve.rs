@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-mod common;
+use crate::common;
 use common::example_copy;
 
 /// A running `vellum serve`, killed on drop.

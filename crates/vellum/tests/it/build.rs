@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 
-mod common;
+use crate::common;
 use common::example;
 
 #[test]

@@ -2,7 +2,7 @@
 //! note are touched, renaming back restores the vault byte for byte, and a
 //! failed or refused write leaves every file as it was.
 
-mod common;
+use crate::common;
 
 use std::io;
 

@@ -3,7 +3,7 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
-mod common;
+use crate::common;
 use common::example;
 
 fn run(args: &[&str]) -> std::process::Output {

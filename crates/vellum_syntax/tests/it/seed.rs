@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use vellum_syntax::{Note, parse};
 
-const SEED: &str = include_str!("../../../examples/journal/Nvidia Open Sources GPU Kernel Modules.md");
+const SEED: &str = include_str!("../../../../examples/journal/Nvidia Open Sources GPU Kernel Modules.md");
 
 /// A readable summary of everything parsed, with line:col for each span.
 fn summary(text: &str, note: &Note) -> String {

@@ -2,7 +2,7 @@
 //! every note, vault templates override the skeleton, unsafe titles make safe
 //! file names, and nothing is ever overwritten.
 
-mod common;
+use crate::common;
 
 use common::{load, vault_with};
 use jiff::civil::date;

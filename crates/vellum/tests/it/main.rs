@@ -1,0 +1,11 @@
+//! Integration tests of `vellum`, one module per area, linked into one test binary.
+
+mod authoring;
+mod build;
+mod cli;
+mod common;
+mod graph;
+mod hostile;
+mod query;
+mod serve;
+mod snapshots_tables;

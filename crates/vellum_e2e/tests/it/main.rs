@@ -1,0 +1,4 @@
+//! Integration tests of `vellum_e2e`, one module per area, linked into one test binary.
+
+mod serve;
+mod site;

@@ -1,0 +1,5 @@
+//! Integration tests of `vellum_site`, one module per area, linked into one test binary.
+
+mod build;
+mod cache;
+mod live;

@@ -1,0 +1,4 @@
+//! Integration tests of `vellum_vault`, one module per area, linked into one test binary.
+
+mod edge;
+mod released;
