@@ -113,7 +113,10 @@ fn an_unchanged_vault_is_up_to_date() {
     std::fs::write(&note, format!("{text}\nAn edit.\n")).expect("write");
     // Without --verbose: the summary alone, no cache or phase figures.
     let edited = build(&[]);
-    assert!(edited.contains("built ") && !edited.contains("cache:") && !edited.contains("phases:"), "{edited}");
+    assert!(
+        edited.contains("built ") && !edited.contains("cache:") && !edited.contains("phases:"),
+        "{edited}"
+    );
     std::fs::write(&note, format!("{text}\nAnother edit.\n")).expect("write");
     let verbose = build(&["--verbose"]);
     assert!(verbose.contains("built ") && !verbose.contains("cache: 0 of "), "{verbose}");

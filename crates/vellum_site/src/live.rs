@@ -469,7 +469,9 @@ impl LiveSite {
     /// Run the pipeline's phases on what `edit` dirtied, or say why the
     /// whole site has to be built again.
     fn update_in_place(&mut self, edit: &Edit, steps: &mut Steps) -> Result<Applied, BuildError> {
-        let Some(layout) = self.state.layout.take() else { return Ok(Applied::Fallback(Rebuild::NothingKept)) };
+        let Some(layout) = self.state.layout.take() else {
+            return Ok(Applied::Fallback(Rebuild::NothingKept));
+        };
         let vault = &self.vault;
         let site = config::Site::resolve(&self.cfg, &vault.root);
         let drafts = self.opts.include_drafts;
@@ -756,7 +758,8 @@ fn single_changed(rel: &str, cards: bool, digests: bool, (tags, keywords): (bool
 /// hence the shards, is the same).
 fn site_files(p: &mut Pipeline<'_, '_>, kept: bool, changes: &CardChanges, touched: &[NoteIdx]) -> SiteFiles {
     let shards = p.refresh_search_docs(touched);
-    let nodes = changes.changed.iter().any(|&i| node_fields(p.cards[i].as_ref()) != node_fields(changes.old_card(i)));
+    let nodes =
+        changes.changed.iter().any(|&i| node_fields(p.cards[i].as_ref()) != node_fields(changes.old_card(i)));
     let in_feed = feeds::feed_notes(&p.plan).iter().any(|i| touched.binary_search(i).is_ok());
     SiteFiles {
         search: Search::Shards(shards),

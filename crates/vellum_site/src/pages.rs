@@ -29,10 +29,7 @@ pub(crate) struct Body {
 #[derive(Debug)]
 pub(crate) enum BodyHtml {
     /// Rendered in this build: its HTML and table of contents.
-    Rendered {
-        html: String,
-        toc: Vec<TocEntry>,
-    },
+    Rendered { html: String, toc: Vec<TocEntry> },
     /// Rendered in this build and dropped once its page was written (a
     /// build to disk keeps only each body's text and what it asked for).
     Dropped,

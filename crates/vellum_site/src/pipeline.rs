@@ -346,7 +346,8 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             if !in_feed {
                 entry.html = None;
             }
-            let body = Body { html: BodyHtml::Cached { feed }, text: v.text, asked: v.asked, key: Some(v.key) };
+            let body =
+                Body { html: BodyHtml::Cached { feed }, text: v.text, asked: v.asked, key: Some(v.key) };
             return (body, Some(entry));
         }
         self.rendered.fetch_add(1, Ordering::Relaxed);
@@ -578,7 +579,9 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             Search::All => {
                 let budget = feeds::snippet_budget(self.plan.published.len());
                 self.search_docs = (0..self.cards.len())
-                    .map(|i| self.cards[i].as_ref().map(|c| feeds::search_doc(c, self.bodies[i].as_ref(), budget)))
+                    .map(|i| {
+                        self.cards[i].as_ref().map(|c| feeds::search_doc(c, self.bodies[i].as_ref(), budget))
+                    })
                     .collect();
                 self.sink.add("search-index.json".to_owned(), feeds::search_manifest(&self.plan))?;
                 for k in 0..self.plan.published.len().div_ceil(feeds::SHARD) {
@@ -623,7 +626,8 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             let rel = self.vault.files.path(file).to_owned();
             let clash = self.sink.has(&rel) || in_place(&rel);
             if clash || rel.split('/').any(|p| p == ".." || p.is_empty()) || rel == MARKER {
-                self.warnings.push(format!("attachment `{rel}` clashes with a generated file and was not copied"));
+                self.warnings
+                    .push(format!("attachment `{rel}` clashes with a generated file and was not copied"));
                 continue;
             }
             let src = self.vault.root.join(&rel);
@@ -653,8 +657,13 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         report.unwritten = plan.unwritten.len();
         report.rendered = self.rendered();
         let t = &mut report.timings;
-        (t.render, t.pages, t.search, t.graph, t.feed) =
-            (self.timings.render, self.timings.pages, self.timings.search, self.timings.graph, self.timings.feed);
+        (t.render, t.pages, t.search, t.graph, t.feed) = (
+            self.timings.render,
+            self.timings.pages,
+            self.timings.search,
+            self.timings.graph,
+            self.timings.feed,
+        );
         report.warnings.append(&mut self.warnings);
     }
 }

@@ -283,7 +283,10 @@ fn a_fallback_to_a_full_rebuild_says_why() {
     let cuda = "hardware/CUDA Moat.md";
     let u = edit(&mut live, cuda, |t| t.replacen("title: CUDA Moat\n", "title: CUDA Moat\ndraft: true\n", 1));
     assert_eq!(u.full, Some(Rebuild::PublishedSetChanged));
-    assert_eq!(u.full.as_ref().map(ToString::to_string).as_deref(), Some("which notes are published changed"));
+    assert_eq!(
+        u.full.as_ref().map(ToString::to_string).as_deref(),
+        Some("which notes are published changed")
+    );
     let expected = LiveSite::build(fresh(live.vault()), options(false)).expect("fresh");
     assert_same(live.files(), expected.files(), "after a note became a draft");
     // An ordinary edit afterwards is applied in place again.

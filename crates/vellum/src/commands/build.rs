@@ -103,10 +103,7 @@ fn details(report: &BuildReport, [walk, parse, resolve]: [std::time::Duration; 3
     }
     // Loading the vault first (walk, read + parse: one step, as the texts
     // are released; resolve), then the site.
-    eprintln!(
-        "  phases: walk {:.2?}, read + parse {:.2?}, resolve {:.2?} (the vault)",
-        walk, parse, resolve
-    );
+    eprintln!("  phases: walk {:.2?}, read + parse {:.2?}, resolve {:.2?} (the vault)", walk, parse, resolve);
     let t = &report.timings;
     eprintln!(
         "  phases: render {:.2?}, pages {:.2?}, search {:.2?}, graph {:.2?}, feed {:.2?}, write {:.2?}",
