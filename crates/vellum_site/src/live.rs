@@ -2,10 +2,10 @@
 //! engine of `vellum serve`.
 //!
 //! [`LiveSite`] owns the vault model, the rendered note bodies and every
-//! output file. It is built by the same [`Pipeline`] as a site on disk, run
-//! over everything; [`LiveSite::edit_notes`] works out what an edit dirtied
-//! (bodies, note pages, other pages, site files) and runs the pipeline's
-//! phases on just that. It (or [`LiveSite::rebuild`], given a new vault)
+//! output file. It is built by the same pipeline as a site on disk (the
+//! `pipeline` module), run over everything; [`LiveSite::edit_notes`] works
+//! out what an edit dirtied (bodies, note pages, other pages, site files)
+//! and runs the pipeline's phases on just that. It (or [`LiveSite::rebuild`], given a new vault)
 //! returns only the files that changed, so a server can swap them in and
 //! tell browsers.
 //!
