@@ -70,10 +70,10 @@ v_rss=$(rss $VELLUM_CMD)
 h_rss=$(rss $HUGO_CMD)
 
 say "vellum's phases (one more run)"
-$VELLUM build "$VAULT" --output "$SITES/vellum" --force --no-cache 2>&1 | tail -3 >&2
+$VELLUM build "$VAULT" --output "$SITES/vellum" --force --no-cache --verbose 2>&1 | tail -3 >&2
 
 say "the build cache: empty cache, then no change, then one edited note"
-CACHED="$VELLUM build $VAULT --output $SITES/vellum-cached --force"
+CACHED="$VELLUM build $VAULT --output $SITES/vellum-cached --force --verbose"
 timed() { /usr/bin/time -o "$SITES/time.txt" -f '%e %M' "$@" > /dev/null 2> "$SITES/log.txt"; cat "$SITES/time.txt"; }
 rm -rf "$VAULT/.vellum/build" "$SITES/vellum-cached"
 read -r c1 c1_rss < <(timed $CACHED)

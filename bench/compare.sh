@@ -105,7 +105,7 @@ for n in $SIZES; do
     note=$(find "$vault" -name '*.md' -not -path '*/.vellum/*' | sort | sed -n 100p)
     cp -p "$note" "$sites/edited-note.bak"
     printf '\nOne more line, written by bench/compare.sh.\n' >> "$note"
-    read -r ew ec em < <(RUNS=1 time_cmd "$sites/edit.log" 0 "$VELLUM" build "$vault" --output "$sites/vellum-cached" --force)
+    read -r ew ec em < <(RUNS=1 time_cmd "$sites/edit.log" 0 "$VELLUM" build "$vault" --output "$sites/vellum-cached" --force --verbose)
     cp -p "$sites/edited-note.bak" "$note"
     row "$n" "vellum build (cached, one note edited)" "$ew" "$ec" "$em" "$(python3 -c "print('%.0f%% of its full build' % (100 * $ew / $vw))")"
     grep 'cache:' "$sites/edit.log" >&2 || true

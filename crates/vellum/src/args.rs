@@ -227,8 +227,12 @@ pub(crate) struct BuildArgs {
     #[arg(long)]
     pub no_cache: bool,
     /// No progress bar and no summary.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Besides the summary: every count, the build cache's work and the
+    /// time of each phase.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

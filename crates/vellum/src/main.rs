@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 mod printer;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -57,8 +57,8 @@ pub enum ServeEvent {
         files: usize,
         /// Note bodies rendered again.
         rendered: usize,
-        /// Whether this was a full rebuild, and why.
-        full: Option<&'static str>,
+        /// Why the whole site was built again, when it was.
+        full: Option<vellum_site::Rebuild>,
         /// Time from the end of the debounce to the files being served.
         elapsed: Duration,
         /// Time per step of the site update (empty for a full rebuild).

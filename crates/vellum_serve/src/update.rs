@@ -140,14 +140,13 @@ impl Updater {
             on_event(ServeEvent::Errors((!text.is_empty()).then_some(text)));
         }
 
-        let result = (|| -> Result<(vellum_site::Update, Option<&'static str>), String> {
+        let result = (|| -> Result<vellum_site::Update, String> {
             if in_place {
                 if edits.is_empty() {
-                    return Ok((vellum_site::Update::default(), None));
+                    return Ok(vellum_site::Update::default());
                 }
                 if let Some(u) = self.site.edit_notes(edits).map_err(|e| e.to_string())? {
-                    let why = u.full.then_some("the site's shape changed");
-                    return Ok((u, why));
+                    return Ok(u);
                 }
             }
             let mut vault = load(&self.root)?;
@@ -158,14 +157,13 @@ impl Updater {
                 if let Ok(cfg) = preview_config(&self.root) {
                     self.site.set_site_config(cfg);
                 }
-                let u = self.site.reload_theme(vault).map_err(|e| e.to_string())?;
-                return Ok((u, Some("theme or settings changed")));
+                return self.site.reload_theme(vault).map_err(|e| e.to_string());
             }
-            let u = self.site.rebuild(vault).map_err(|e| e.to_string())?;
-            Ok((u, Some("files added, removed or renamed")))
+            self.site.rebuild(vault).map_err(|e| e.to_string())
         })();
         match result {
-            Ok((update, full)) => {
+            Ok(update) => {
+                let full = update.full.clone();
                 let n = update.changed.len();
                 let css = css_only && update.css_only();
                 let rendered = update.rendered;

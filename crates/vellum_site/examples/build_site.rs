@@ -10,7 +10,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut opts = vellum_site::BuildOptions::new(out);
     opts.include_drafts = args.iter().any(|a| a == "--drafts");
     opts.force = args.iter().any(|a| a == "--force");
-    opts.progress = true;
     let report = vellum_site::build(&vault, &opts)?;
     eprintln!("{report:#?}");
     Ok(())

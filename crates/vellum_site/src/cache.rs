@@ -38,7 +38,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use vellum_vault::{NoteIdx, Vault};
 
-use crate::plan::{Plan, Question, Requested};
+use crate::plan::{Lookup, Plan, Question, Requested};
 use crate::{BuildOptions, BuildReport};
 
 /// A content hash (BLAKE3).
@@ -147,31 +147,8 @@ fn put(h: &mut blake3::Hasher, s: &str) {
     h.update(s.as_bytes());
 }
 
-thread_local! {
-    static KEYING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Whether a build-cache key is being computed on this thread: a
-/// [`Card`](crate::pages::Card) then serializes as its digest, so a page that
-/// lists ten thousand cards hashes ten thousand digests, not their text.
-pub(crate) fn keying() -> bool {
-    KEYING.with(std::cell::Cell::get)
-}
-
-/// Hash anything serializable through its JSON form, without building it
-/// (cards count as their digests, see [`keying`]).
-pub(crate) fn hash_serialized<T: Serialize + ?Sized>(parts: &[&[u8]], value: &T) -> Hash {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            KEYING.with(|k| k.set(self.0));
-        }
-    }
-    let _reset = Reset(KEYING.with(|k| k.replace(true)));
-    hash_json(parts, value)
-}
-
-/// BLAKE3 of `parts` and the JSON of `value`.
+/// BLAKE3 of `parts` and the JSON of `value`, made without building it
+/// (a [`Card`](crate::pages::Card) in `value` counts as its digest).
 pub(crate) fn hash_json<T: Serialize + ?Sized>(parts: &[&[u8]], value: &T) -> Hash {
     struct W<'a>(&'a mut blake3::Hasher);
     impl std::io::Write for W<'_> {
@@ -285,15 +262,15 @@ impl Keys {
     }
 }
 
-fn answer(h: &mut blake3::Hasher, kind: &[u8], name: &str, rel: Result<&str, String>) {
+fn answer(h: &mut blake3::Hasher, kind: &[u8], name: &str, rel: Lookup<'_>) {
     h.update(kind);
     put(h, name);
     match rel {
-        Ok(rel) => {
+        Lookup::Planned(rel) => {
             h.update(b"+");
             put(h, rel);
         }
-        Err(key) => {
+        Lookup::Unplanned(key) => {
             h.update(b"-");
             put(h, &key);
         }

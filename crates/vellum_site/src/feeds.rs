@@ -74,7 +74,7 @@ pub(crate) fn atom(
             links: vec![Link { href: abs(&card.url), rel: "alternate".to_owned(), ..Link::default() }],
             summary: summary.map(Text::plain),
             content: bodies[i].as_ref().map(|b| Content {
-                value: Some(b.html.clone()),
+                value: Some(b.html.feed().unwrap_or_default().to_owned()),
                 content_type: Some("html".to_owned()),
                 ..Content::default()
             }),

@@ -2,28 +2,32 @@
 //! engine of `vellum serve`.
 //!
 //! [`LiveSite`] owns the vault model, the rendered note bodies and every
-//! output file. [`LiveSite::edit_notes`] (or [`LiveSite::rebuild`], given a new vault) returns only the
-//! files that changed, so a server can swap them in and tell browsers.
+//! output file. It is built by the same pipeline as a site on disk (the
+//! `pipeline` module), run over everything; [`LiveSite::edit_notes`] works
+//! out what an edit dirtied (bodies, note pages, other pages, site files)
+//! and runs the pipeline's phases on just that. It (or [`LiveSite::rebuild`], given a new vault)
+//! returns only the files that changed, so a server can swap them in and
+//! tell browsers.
 //!
 //! **Invariant:** after any sequence of updates, [`LiveSite::files`] is exactly
 //! what a fresh in-memory build of the current vault produces (the tests
 //! compare the two byte for byte).
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use std::collections::BTreeMap;
-
-use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use vellum_render::RenderOptions;
-use vellum_vault::{FileKind, NoteIdx, Target, Vault};
+use vellum_vault::{NoteIdx, Target, Vault};
 
+use crate::cache::Hash;
 use crate::config::{self, SiteConfig};
-use crate::output::{MARKER, MemorySink, Sink, SiteFile};
-use crate::pages::{Body, Card, Globals, Want};
-use crate::plan::{Detached, NoteFacts, Plan};
+use crate::observe::Silent;
+use crate::output::{MemorySink, SiteFile};
+use crate::pages::{Body, Card, Want};
+use crate::pipeline::{Keep, Pipeline, Search, Setup, SiteFiles};
+use crate::plan::{Layout, NoteFacts, Plan};
 use crate::theme::Theme;
-use crate::{BuildError, BuildOptions, BuildReport, feeds, graph};
+use crate::{BuildError, BuildOptions, BuildReport, feeds};
 
 /// The files that differ after an update.
 #[derive(Debug, Default)]
@@ -33,8 +37,8 @@ pub struct Update {
     pub changed: Vec<(String, Option<SiteFile>)>,
     /// How long the update took.
     pub elapsed: Duration,
-    /// Whether every note body was rendered again (a full rebuild).
-    pub full: bool,
+    /// Why every note body was rendered again, when it was (a full rebuild).
+    pub full: Option<Rebuild>,
     /// Note bodies rendered in this update.
     pub rendered: usize,
     /// Time per step of an incremental update (plan, render, note pages, other pages, files).
@@ -46,6 +50,47 @@ impl Update {
     #[must_use]
     pub fn css_only(&self) -> bool {
         !self.changed.is_empty() && self.changed.iter().all(|(p, _)| p.ends_with(".css"))
+    }
+}
+
+/// Why an update built the whole site again instead of the parts an edit
+/// changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rebuild {
+    /// A new vault was given ([`LiveSite::rebuild`]): files were added,
+    /// removed or renamed, or an edit could not be applied in place.
+    VaultReloaded,
+    /// The theme or the `[site]` settings were read again ([`LiveSite::reload_theme`]).
+    ThemeReloaded,
+    /// The previous update stopped half-way, so nothing of it was kept.
+    NothingKept,
+    /// Which notes are published changed (a draft flag, say).
+    PublishedSetChanged,
+    /// The URL of this note (vault path) changed.
+    UrlChanged(String),
+    /// The URL of a page of a tag, keyword or unwritten note changed.
+    PageMoved {
+        /// `tag`, `keyword` or `unwritten note`.
+        kind: &'static str,
+        /// Its name, lowercase.
+        name: String,
+    },
+    /// A digest (claims, questions, sources) gained or lost a page.
+    DigestPageCountChanged,
+}
+
+impl std::fmt::Display for Rebuild {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::VaultReloaded => f.write_str("the vault was loaded again"),
+            Self::ThemeReloaded => f.write_str("the theme or settings changed"),
+            Self::NothingKept => f.write_str("the previous update did not finish"),
+            Self::PublishedSetChanged => f.write_str("which notes are published changed"),
+            Self::UrlChanged(path) => write!(f, "the URL of `{path}` changed"),
+            Self::PageMoved { kind, name } => write!(f, "the page of the {kind} `{name}` moved"),
+            Self::DigestPageCountChanged => f.write_str("a digest gained or lost a page"),
+        }
     }
 }
 
@@ -65,9 +110,9 @@ pub struct LiveSite {
 /// What the current site was planned and filled from.
 #[derive(Default)]
 struct State {
-    /// The plan (with the pages the renderer asked for), detached from the
-    /// vault; `None` only while an edit holds it.
-    plan: Option<Detached>,
+    /// The plan's layout (with the pages the renderer asked for); `None`
+    /// only while an edit holds it.
+    layout: Option<Layout>,
     cards: Vec<Option<Card>>,
     /// Every page URL of tags, keywords and unwritten notes (after the renderer's requests).
     named: BTreeMap<String, String>,
@@ -77,42 +122,11 @@ struct State {
     lists: FxHashMap<String, Vec<NoteIdx>>,
     /// The context key of each page other than the notes' (see
     /// `Globals::keyed_context`): an edit refills only the pages whose key changed.
-    page_keys: FxHashMap<String, crate::cache::Hash>,
+    page_keys: FxHashMap<String, Hash>,
     /// Each published note's entry of `search-index.json`.
     search_docs: Vec<Option<String>>,
     /// Output paths of page 2 onwards of every paginated list (`Plan::later_pages`).
     later: Vec<String>,
-}
-
-impl State {
-    fn of(
-        plan: Plan<'_>,
-        cards: Vec<Option<Card>>,
-        bodies: &[Option<Body>],
-        others: FxHashSet<String>,
-        mut page_keys: FxHashMap<String, crate::cache::Hash>,
-    ) -> Self {
-        page_keys.retain(|rel, _| others.contains(rel));
-        let search_docs = search_docs(&plan, &cards, bodies);
-        Self {
-            later: plan.later_pages(&cards),
-            page_keys,
-            named: named_rels(&plan),
-            others,
-            lists: plan.lists(),
-            cards,
-            search_docs,
-            plan: Some(plan.detach()),
-        }
-    }
-}
-
-/// Every published note's search entry, by note index.
-fn search_docs(plan: &Plan<'_>, cards: &[Option<Card>], bodies: &[Option<Body>]) -> Vec<Option<String>> {
-    let budget = feeds::snippet_budget(plan.published.len());
-    (0..cards.len())
-        .map(|i| cards[i].as_ref().map(|c| feeds::search_doc(c, bodies[i].as_ref(), budget)))
-        .collect()
 }
 
 /// `kind:key → rel` of every tag, keyword and unwritten page.
@@ -130,9 +144,16 @@ fn named_rels(plan: &Plan<'_>) -> BTreeMap<String, String> {
     m
 }
 
-/// Whether two maps agree on every key they share.
-fn agree(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> bool {
-    a.iter().all(|(k, v)| b.get(k).is_none_or(|w| w == v))
+/// The first page of [`named_rels`] `old` has at another URL in `new`.
+fn moved(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Option<Rebuild> {
+    let (key, _) = old.iter().find(|(k, v)| new.get(*k).is_some_and(|w| w != *v))?;
+    let (kind, name) = match key.split_once(':') {
+        Some(("t", name)) => ("tag", name),
+        Some(("k", name)) => ("keyword", name),
+        Some((_, name)) => ("unwritten note", name),
+        None => ("page", key.as_str()),
+    };
+    Some(Rebuild::PageMoved { kind, name: name.to_owned() })
 }
 
 impl std::fmt::Debug for LiveSite {
@@ -144,27 +165,50 @@ impl std::fmt::Debug for LiveSite {
 /// A whole site built in memory: files, bodies, report and state.
 type Built = (MemorySink, Vec<Option<Body>>, BuildReport, State);
 
-/// Build the whole site of `vault` into memory.
+/// What a pipeline over a site in memory is given.
+fn setup<'r>(opts: &BuildOptions, theme: &'r Theme) -> Setup<'r> {
+    Setup {
+        theme,
+        drafts: opts.include_drafts,
+        preview: opts.preview,
+        keep: Keep::Always,
+        cache: None,
+        observer: &Silent,
+    }
+}
+
+/// Build the whole site of `vault` into memory: every phase of the pipeline.
 fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> Result<Built, BuildError> {
     let start = Instant::now();
     let site = config::Site::resolve(cfg, &vault.root);
     let mut sink = MemorySink::default();
     let mut report = BuildReport::default();
-    let (bodies, _, page_keys) =
-        crate::run(vault, opts, site.clone(), theme, &mut sink, &mut report, crate::Mode::Memory)?;
+    let plan = Plan::new(vault, site, opts.include_drafts);
+    let cards = plan.cards();
+    let bodies = (0..vault.notes.len()).map(|_| None).collect();
+    let mut p = Pipeline::new(vault, plan, cards, bodies, &mut sink, setup(opts, theme));
+    report.attachments = p.build_all()?;
+    p.report_into(&mut report);
+    let Pipeline { plan, cards, bodies, page_keys, search_docs, .. } = p;
     report.files = sink.files.len();
     report.timings.total = start.elapsed();
-    // The same plan again, to keep (planning is cheap next to rendering).
-    let mut plan = Plan::new(vault, site, opts.include_drafts);
-    plan.add_requested(crate::asked_by(&bodies).1);
     let notes: FxHashSet<String> = plan
         .published
         .iter()
         .filter_map(|&i| plan.rel[i].as_ref().map(|r| format!("{r}index.html")))
         .collect();
-    let others = sink.files.keys().filter(|k| !notes.contains(*k)).cloned().collect();
-    let cards = plan.cards();
-    let state = State::of(plan, cards, &bodies, others, page_keys.into_iter().collect());
+    let others: FxHashSet<String> = sink.files.keys().filter(|k| !notes.contains(*k)).cloned().collect();
+    let page_keys = page_keys.into_iter().filter(|(rel, _)| others.contains(rel)).collect();
+    let state = State {
+        later: plan.later_pages(&cards),
+        page_keys,
+        named: named_rels(&plan),
+        others,
+        lists: plan.lists(),
+        cards,
+        search_docs,
+        layout: Some(plan.into_layout()),
+    };
     Ok((sink, bodies, report, state))
 }
 
@@ -209,7 +253,7 @@ impl LiveSite {
     }
 
     /// Read the theme (`_theme/`) and `vellum.toml`'s `[site]` again, then
-    /// rebuild everything.
+    /// rebuild everything ([`Rebuild::ThemeReloaded`]).
     ///
     /// # Errors
     /// As [`LiveSite::build`]; on error the site is unchanged.
@@ -218,10 +262,13 @@ impl LiveSite {
             self.cfg = SiteConfig::load(&vault.root)?;
         }
         self.theme = Theme::load(&vault.root)?;
-        self.rebuild(vault)
+        let mut update = self.rebuild(vault)?;
+        update.full = Some(Rebuild::ThemeReloaded);
+        Ok(update)
     }
 
-    /// Show `vault` instead: build everything again and report what differs.
+    /// Show `vault` instead: build everything again and report what differs
+    /// ([`Rebuild::VaultReloaded`]).
     ///
     /// # Errors
     /// A template that fails; the site is then unchanged.
@@ -229,7 +276,7 @@ impl LiveSite {
         let start = Instant::now();
         let built = full(&vault, &self.opts, &self.cfg, &self.theme)?;
         self.vault = vault;
-        Ok(self.install(built, start))
+        Ok(self.install(built, start, Rebuild::VaultReloaded))
     }
 }
 
@@ -290,6 +337,57 @@ fn node_fields(c: Option<&Card>) -> Option<NodeFields<'_>> {
     c.map(|c| (c.title.as_str(), c.url.as_str(), c.description.as_deref(), c.core_claim.as_deref(), c.draft))
 }
 
+/// An edit applied to the vault model, with what the edited notes were before.
+struct Edit {
+    /// The edited notes, sorted.
+    edited: Vec<NoteIdx>,
+    before: Vec<Before>,
+    /// Neighbours of the edited notes before the edit (links in and out).
+    old_near: FxHashSet<NoteIdx>,
+    /// Notes whose links resolve differently now.
+    relinked: Vec<NoteIdx>,
+}
+
+/// Time per step of an update.
+struct Steps {
+    done: Vec<(&'static str, Duration)>,
+    lap: Instant,
+}
+
+impl Steps {
+    fn new() -> Self {
+        Self { done: Vec::new(), lap: Instant::now() }
+    }
+
+    /// Step `name` ends now.
+    fn lap(&mut self, name: &'static str) {
+        self.done.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
+    }
+}
+
+/// How an edit went: applied in place, or the site has to be built again.
+enum Applied {
+    Done { changed: Vec<(String, Option<SiteFile>)>, rendered: usize },
+    Fallback(Rebuild),
+}
+
+/// What changed about the cards and links of an edit (see [`refresh_cards`]).
+struct CardChanges {
+    /// The cards of before, of the notes whose card may have changed.
+    old: FxHashMap<NoteIdx, Option<Card>>,
+    /// Notes whose card (or place in the timeline) changed.
+    changed: Vec<NoteIdx>,
+    /// Edited notes whose links now lead elsewhere.
+    links: Vec<NoteIdx>,
+}
+
+impl CardChanges {
+    fn old_card(&self, i: NoteIdx) -> Option<&Card> {
+        self.old.get(&i).and_then(Option::as_ref)
+    }
+}
+
 impl LiveSite {
     /// Apply edits to existing notes (`(vault path, new text)`) incrementally:
     /// re-parse only these notes, re-resolve the links that can change,
@@ -305,9 +403,10 @@ impl LiveSite {
     /// common case of editing a note's text), the plan is kept and the work
     /// depends on what the edit touches, not on the vault's size.
     ///
-    /// Falls back to a full rebuild (reported in [`Update::full`]) when an edit
-    /// changes the site's shape: which notes are published or their URLs, or
-    /// the URL of a tag, keyword or unwritten page. Returns `Ok(None)` when the
+    /// Falls back to a full rebuild (its reason in [`Update::full`]) when an
+    /// edit changes the site's shape: which notes are published or their
+    /// URLs, the URL of a tag, keyword or unwritten page, or the number of
+    /// pages of a digest under a kept plan. Returns `Ok(None)` when the
     /// edits cannot be applied in place (a path that is not a loaded note, or
     /// aliases that take part in resolution changed): rebuild from disk then.
     ///
@@ -316,390 +415,389 @@ impl LiveSite {
     /// caller should rebuild.
     pub fn edit_notes(&mut self, edits: Vec<(String, String)>) -> Result<Option<Update>, BuildError> {
         let start = Instant::now();
+        let mut steps = Steps::new();
+        let Some(edit) = self.apply_texts(edits) else { return Ok(None) };
+        steps.lap("parse+resolve");
+        match self.update_in_place(&edit, &mut steps)? {
+            Applied::Done { changed, rendered } => Ok(Some(Update {
+                changed,
+                elapsed: start.elapsed(),
+                full: None,
+                rendered,
+                steps: steps.done,
+            })),
+            Applied::Fallback(why) => {
+                let built = full(&self.vault, &self.opts, &self.cfg, &self.theme)?;
+                Ok(Some(self.install(built, start, why)))
+            }
+        }
+    }
+
+    /// Put the new texts into the vault model; what the edited notes were
+    /// before. `None` when a path is not a loaded note or the edit cannot be
+    /// applied in place (see [`Vault::replace_texts`]).
+    fn apply_texts(&mut self, edits: Vec<(String, String)>) -> Option<Edit> {
         let mut idx_edits = Vec::with_capacity(edits.len());
         for (path, text) in edits {
             match self.vault.note_by_path(&path) {
                 Some(i) if self.vault.notes[i].path == path => idx_edits.push((i, text)),
-                _ => return Ok(None),
+                _ => return None,
             }
         }
         let mut edited: Vec<NoteIdx> = idx_edits.iter().map(|(i, _)| *i).collect();
         edited.sort_unstable();
         edited.dedup();
+        let vault = &self.vault;
         let before: Vec<Before> = edited
             .iter()
             .map(|&e| Before {
                 note: e,
-                facts: NoteFacts::of(&self.vault, e),
-                targets: targets(&self.vault, e),
-                digests: Digests::of(&self.vault, e),
+                facts: NoteFacts::of(vault, e),
+                targets: targets(vault, e),
+                digests: Digests::of(vault, e),
             })
             .collect();
-        // Neighbours before the edit (links in and out).
         let mut old_near: FxHashSet<NoteIdx> = FxHashSet::default();
         for &e in &edited {
-            old_near.extend(self.vault.backlinks(e).iter().map(|&(s, _)| s));
-            old_near.extend(linked(&self.vault, e));
+            old_near.extend(vault.backlinks(e).iter().map(|&(s, _)| s));
+            old_near.extend(linked(vault, e));
         }
-        let mut steps = Vec::new();
-        let mut lap = Instant::now();
-        let mut step = |name: &'static str| {
-            steps.push((name, lap.elapsed()));
-            lap = Instant::now();
-        };
-        let Some(relinked) = self.vault.replace_texts(idx_edits) else { return Ok(None) };
-        step("parse+resolve");
-        let Some(detached) = self.state.plan.take() else {
-            return self.rebuild_current(start, "no plan was kept");
+        let relinked = self.vault.replace_texts(idx_edits)?;
+        Some(Edit { edited, before, old_near, relinked })
+    }
+
+    /// Run the pipeline's phases on what `edit` dirtied, or say why the
+    /// whole site has to be built again.
+    fn update_in_place(&mut self, edit: &Edit, steps: &mut Steps) -> Result<Applied, BuildError> {
+        let Some(layout) = self.state.layout.take() else {
+            return Ok(Applied::Fallback(Rebuild::NothingKept));
         };
         let vault = &self.vault;
         let site = config::Site::resolve(&self.cfg, &vault.root);
         let drafts = self.opts.include_drafts;
-        // The plan as it was, over the edited vault (its data is the old plan's).
-        let old_plan = Plan::attach(vault, detached);
-        let mut kept = before.iter().all(|b| NoteFacts::of(vault, b.note) == b.facts);
-        let (mut plan, mut old_plan) = if kept {
+        // The plan as it was, over the edited vault.
+        let old_plan = Plan::over(vault, layout);
+        let mut kept = edit.before.iter().all(|b| NoteFacts::of(vault, b.note) == b.facts);
+        let (plan, mut old_plan) = if kept {
             (old_plan, None)
         } else {
             let plan = Plan::new(vault, site.clone(), drafts);
-            if plan.published != old_plan.published || plan.rel != old_plan.rel {
-                return self.rebuild_current(start, "which notes are published changed");
+            if let Some(why) = reshaped(vault, &old_plan, &plan) {
+                return Ok(Applied::Fallback(why));
             }
             (plan, Some(old_plan))
         };
-        step(if kept { "plan kept" } else { "plan" });
+        steps.lap(if kept { "plan kept" } else { "plan" });
 
-        // Bodies to render again: what reads an edited note's text (embeds,
-        // heading links) or resolves differently now. A plain link reads
-        // only the note's URL, which an in-place edit keeps.
-        let mut render: FxHashSet<NoteIdx> = edited.iter().copied().chain(relinked.iter().copied()).collect();
-        for &e in &edited {
-            for &(src, li) in vault.backlinks(e) {
-                let l = &vault.notes[src].note.links[li];
-                if l.kind.is_embed() || l.fragment.is_some() {
-                    render.insert(src);
-                }
-            }
-        }
-        // Embeds inline other notes' content: whatever embeds a re-rendered note is re-rendered too.
-        let mut frontier: Vec<NoteIdx> = render.iter().copied().collect();
-        while let Some(n) = frontier.pop() {
-            for &(src, li) in vault.backlinks(n) {
-                if vault.notes[src].note.links[li].kind.is_embed() && render.insert(src) {
-                    frontier.push(src);
-                }
-            }
-        }
-        let render: Vec<NoteIdx> = {
-            let mut v: Vec<NoteIdx> = render.into_iter().filter(|&i| plan.is_published(i)).collect();
-            v.sort_unstable();
-            v
-        };
-        let budget = feeds::text_budget(plan.published.len());
-        let ropts = RenderOptions::default();
-        let fresh: Vec<(NoteIdx, Body)> =
-            render.par_iter().map(|&i| (i, crate::render_body(vault, &plan, i, &ropts, budget))).collect();
+        let render = bodies_to_render(vault, &plan, edit);
+        let mut sink = MemorySink::default();
+        let cards = std::mem::take(&mut self.state.cards);
+        let bodies = std::mem::take(&mut self.bodies);
+        let mut p = Pipeline::new(vault, plan, cards, bodies, &mut sink, setup(&self.opts, &self.theme));
+        p.search_docs = std::mem::take(&mut self.state.search_docs);
+        p.in_place = std::mem::take(&mut self.state.page_keys);
+        p.in_place.retain(|rel, _| self.files.contains_key(rel));
         // A kept plan holds the pages the old bodies asked for: the new ones must ask for the same.
-        let mut asked_same = true;
-        for (i, b) in fresh {
-            asked_same &= self.bodies[i].as_ref().is_some_and(|old| old.asked.same_pages(&b.asked));
-            self.bodies[i] = Some(b);
-        }
-        step("render");
+        let asked_same = p.render_bodies(&render);
+        steps.lap("render");
         if kept && !asked_same {
             kept = false;
-            old_plan = Some(plan);
-            plan = Plan::new(vault, site, drafts);
+            old_plan = Some(p.set_plan(Plan::new(vault, site, drafts)));
         }
-        let mut used = FxHashSet::default();
         if !kept {
-            let (u, requested) = crate::asked_by(&self.bodies);
-            used = u;
-            plan.add_requested(requested);
-            if !agree(&self.state.named, &named_rels(&plan)) {
-                drop(plan);
-                drop(old_plan);
-                return self.rebuild_current(start, "a tag, keyword or unwritten page moved");
+            let requested = p.requested();
+            p.plan.add_requested(requested);
+            p.refresh_globals();
+            if let Some(why) = moved(&self.state.named, &named_rels(&p.plan)) {
+                return Ok(Applied::Fallback(why));
             }
         }
+        let changes = refresh_cards(&mut p, old_plan.as_ref(), edit);
+        let pages = note_pages_to_fill(vault, &p.plan, old_plan.as_ref(), &render, &changes, edit);
+        p.fill_note_pages(&pages, false)?;
+        steps.lap("note pages");
 
-        // Cards, and the notes whose card or rank changed.
-        // With a kept plan only the edited notes' cards can change: the old
-        // ones are kept aside (`old_cards` holds just those then).
-        let mut cards = std::mem::take(&mut self.state.cards);
-        let old_cards: FxHashMap<NoteIdx, Option<Card>> = if kept {
-            edited.iter().map(|&e| (e, std::mem::replace(&mut cards[e], plan.card(e)))).collect()
-        } else {
-            let mut fresh = plan.cards();
-            // An unchanged card keeps its template value and digest (made once).
-            for (new, old) in fresh.iter_mut().zip(cards.iter_mut()) {
-                if new == old {
-                    std::mem::swap(new, old);
-                }
-            }
-            std::mem::replace(&mut cards, fresh).into_iter().enumerate().collect()
-        };
-        let old_card = |i: NoteIdx| old_cards.get(&i).and_then(Option::as_ref);
-        let changed_cards: Vec<NoteIdx> = match &old_plan {
-            None => edited.iter().copied().filter(|&e| cards[e].as_ref() != old_card(e)).collect(),
-            Some(old) => plan
-                .published
-                .iter()
-                .copied()
-                .filter(|&i| cards[i].as_ref() != old_card(i) || plan.rank[i] != old.rank[i])
-                .collect(),
-        };
-        let links_changed: Vec<NoteIdx> =
-            before.iter().filter(|b| targets(vault, b.note) != b.targets).map(|b| b.note).collect();
-
-        // Note pages to fill again: re-rendered bodies, and the pages that
-        // show a changed card (backlinks, links, local graphs) or gained or
-        // lost a link from an edited note.
-        let mut pages: FxHashSet<NoteIdx> = render.iter().copied().collect();
-        for &c in &changed_cards {
-            pages.insert(c);
-            pages.extend(plan.backlinks(c));
-            pages.extend(linked(vault, c));
-        }
-        if !links_changed.is_empty() || old_plan.is_some() {
-            pages.extend(old_near.iter().copied());
-            for &e in &links_changed {
-                pages.extend(linked(vault, e));
-            }
-        }
-        if old_plan.is_some() {
-            let old_unwritten: Vec<&str> =
-                old_plan.iter().flat_map(|p| p.unwritten.iter().map(|u| u.name.as_str())).collect();
-            for (k, u) in plan.unwritten.iter().enumerate() {
-                if old_unwritten.get(k) != Some(&u.name.as_str()) {
-                    pages.extend(u.notes.iter().copied());
-                }
-            }
-        }
-        let mut pages: Vec<NoteIdx> = pages.into_iter().filter(|&i| plan.is_published(i)).collect();
-        pages.sort_unstable();
-
-        let globals = Globals::new(&plan, drafts, self.opts.preview, self.theme.has_custom_css);
-        let theme = &self.theme;
-        let bodies = &self.bodies;
-        let note_pages: Vec<(String, Vec<u8>)> = pages
-            .par_iter()
-            .filter_map(|&i| {
-                let body = bodies[i].as_ref()?;
-                let ctx = plan.note_context(&globals, i, &cards, body)?;
-                let rel = plan.rel[i].as_deref()?;
-                Some(theme.render("note.html", ctx).map(|h| (format!("{rel}index.html"), h.into_bytes())))
-            })
-            .collect::<Result<_, _>>()?;
-        step("note pages");
-
-        let mut sink = MemorySink::default();
-        for (rel, html) in note_pages {
-            sink.add(rel, html)?;
-        }
-        // Other pages. A tag, keyword or unwritten page changes only when the
-        // notes it lists change, or the card of one of them does; the index
-        // and the digests when a card or what a digest shows of a note does.
-        let changed_set: FxHashSet<NoteIdx> = changed_cards.iter().copied().collect();
-        let digests_now: Vec<Digests> = before.iter().map(|b| Digests::of(vault, b.note)).collect();
-        let digests_changed = before.iter().zip(&digests_now).any(|(b, now)| *now != b.digests);
+        let digests_now: Vec<Digests> = edit.before.iter().map(|b| Digests::of(vault, b.note)).collect();
+        let digests_changed = edit.before.iter().zip(&digests_now).any(|(b, now)| *now != b.digests);
         // Which pages the lists have: with a kept plan only a digest can gain
         // or lose one (the other lists and their lengths are the plan's), and
         // only when an edited note joined or left it.
         let listing_changed =
-            before.iter().zip(&digests_now).any(|(b, now)| now.listing() != b.digests.listing());
-        let later = if kept && !listing_changed { None } else { Some(plan.later_pages(&cards)) };
+            edit.before.iter().zip(&digests_now).any(|(b, now)| now.listing() != b.digests.listing());
+        let later = if kept && !listing_changed { None } else { Some(p.plan.later_pages(&p.cards)) };
         if kept && later.as_ref().is_some_and(|l| *l != self.state.later) {
-            drop(plan);
-            drop(old_plan);
-            self.state.cards = cards;
-            return self.rebuild_current(start, "a digest gained or lost a page");
+            return Ok(Applied::Fallback(Rebuild::DigestPageCountChanged));
         }
-        let old_lists = &self.state.lists;
-        let list = |rel: &str, notes: &[NoteIdx]| {
-            old_lists.get(rel).is_none_or(|old| old.as_slice() != notes)
-                || notes.iter().any(|n| changed_set.contains(n))
-        };
-        // The tag and keyword indexes show each page's name, URL and count.
-        let counts_changed = |old: &Plan<'_>| {
-            let tags =
-                |p: &Plan<'_>| p.tags.values().map(|t| (t.rel.clone(), t.notes.len())).collect::<Vec<_>>();
-            let kws = |p: &Plan<'_>| {
-                p.keywords.values().map(|k| (k.rel.clone(), k.notes.len())).collect::<Vec<_>>()
-            };
-            (tags(old) != tags(&plan), kws(old) != kws(&plan))
-        };
-        let (tags_changed, keywords_changed) = old_plan.as_ref().map_or((false, false), counts_changed);
-        let single = |rel: &str| match rel {
-            "index.html" => !changed_set.is_empty(),
-            "claims/index.html" | "questions/index.html" | "sources/index.html" => {
-                !changed_set.is_empty() || digests_changed
-            }
-            "tags/index.html" => tags_changed,
-            "keywords/index.html" => keywords_changed,
-            // The graph, search and 404 pages show only the site's settings.
-            _ => false,
-        };
-        let want = Want { single: &single, list: &list };
-        // Of those, only the pages whose context key changed are filled again.
-        let old_keys = &self.state.page_keys;
-        let files = &self.files;
         // A kept plan with no card and no digest changed: no other page can differ.
-        let none = kept && changed_set.is_empty() && !digests_changed;
-        let others: Vec<(String, Option<Vec<u8>>, crate::cache::Hash)> =
-            if none { Vec::new() } else { plan.other_pages(&globals, &cards, &want) }
-                .into_par_iter()
-                .map(|page| {
-                    let (rel, name, (ctx, key)) = page.make();
-                    if old_keys.get(&rel) == Some(&key) && files.contains_key(&rel) {
-                        return Ok((rel, None, key));
-                    }
-                    theme.render(name, ctx).map(|h| (rel, Some(h.into_bytes()), key))
-                })
-                .collect::<Result<_, _>>()?;
-        let mut page_keys = std::mem::take(&mut self.state.page_keys);
-        let mut other_keys: FxHashSet<String> = FxHashSet::default();
-        for (rel, html, key) in others {
-            other_keys.insert(rel.clone());
-            page_keys.insert(rel.clone(), key);
-            if let Some(html) = html {
-                sink.add(rel, html)?;
-            }
-        }
-        step("other pages");
-
-        // Site-wide files: each made again only when something it shows changed.
-        let changed_or_rendered: FxHashSet<NoteIdx> = changed_set.iter().chain(&render).copied().collect();
-        let mut search_docs = std::mem::take(&mut self.state.search_docs);
-        // A search entry shows a card and the start of a body: only those of
-        // changed cards and re-rendered bodies can differ (and which notes are
-        // published, hence the shards, is the same).
-        let budget = feeds::snippet_budget(plan.published.len());
-        let mut shards: Vec<usize> = Vec::new();
-        for &i in &changed_or_rendered {
-            let doc = cards[i].as_ref().map(|c| feeds::search_doc(c, bodies[i].as_ref(), budget));
-            if search_docs[i] != doc {
-                search_docs[i] = doc;
-                if let Ok(pos) = plan.published.binary_search(&i) {
-                    shards.push(pos / feeds::SHARD);
-                }
-            }
-        }
-        shards.sort_unstable();
-        shards.dedup();
-        for k in shards {
-            let notes = plan.published.iter().skip(k * feeds::SHARD).take(feeds::SHARD);
-            let docs = notes.filter_map(|&i| search_docs[i].as_deref());
-            sink.add(feeds::shard_rel(k), feeds::join_shard(docs))?;
-        }
-        let nodes_changed =
-            changed_cards.iter().any(|&i| node_fields(cards[i].as_ref()) != node_fields(old_card(i)));
-        if !kept || nodes_changed {
-            sink.add("previews.json".to_owned(), feeds::previews(&plan, &cards))?;
-        }
-        if !kept || nodes_changed || !links_changed.is_empty() {
-            sink.add("graph.json".to_owned(), graph::site_json(&plan, &cards))?;
-        }
-        if !kept || feeds::feed_notes(&plan).iter().any(|i| changed_or_rendered.contains(i)) {
-            sink.add("feed.xml".to_owned(), feeds::atom(&plan, &cards, bodies)?)?;
-        }
-        if !kept || !changed_cards.is_empty() {
-            sink.add("sitemap.xml".to_owned(), feeds::sitemap(&plan, &cards))?;
-        }
-        // With a kept plan nothing else can have changed: the same pages,
-        // files and attachments. Otherwise list what the site holds now.
-        if !kept {
-            other_keys.extend(plan.lists().keys().map(|rel| format!("{rel}index.html")));
-            for rel in ["search-index.json", "previews.json", "graph.json", "feed.xml", "sitemap.xml"] {
-                other_keys.insert(rel.to_owned());
-            }
-            other_keys.extend((0..plan.published.len().div_ceil(feeds::SHARD)).map(feeds::shard_rel));
-            other_keys.extend(crate::pages::SINGLE_PAGES.iter().map(|&rel| rel.to_owned()));
-            other_keys.extend(later.iter().flatten().cloned());
-            for (name, _) in &theme.assets {
-                if self.files.contains_key(name) {
-                    other_keys.insert(name.clone());
-                }
-            }
-            if self.files.contains_key("robots.txt") {
-                other_keys.insert("robots.txt".to_owned());
-            }
-            let mut atts: Vec<_> = used.into_iter().chain(plan.linked_attachments()).collect();
-            atts.sort();
-            atts.dedup();
-            for file in atts {
-                if vault.files.kind(file) != FileKind::Attachment {
-                    continue;
-                }
-                let rel = vault.files.path(file).to_owned();
-                let clash =
-                    sink.has(&rel) || (self.files.contains_key(&rel) && !self.state.others.contains(&rel));
-                if clash || rel.split('/').any(|p| p == ".." || p.is_empty()) || rel == MARKER {
-                    continue;
-                }
-                let src = vault.root.join(&rel);
-                if src.is_file() {
-                    other_keys.insert(rel.clone());
-                    sink.files.insert(rel, SiteFile::Copied(src));
-                }
-            }
-        }
-        step("json+feed");
-
-        let mut changed = Vec::new();
-        if !kept {
-            for gone in self.state.others.iter().filter(|k| !other_keys.contains(*k)) {
-                if self.files.remove(gone).is_some() {
-                    changed.push((gone.clone(), None));
-                }
-            }
-        }
-        for (rel, file) in sink.files {
-            if self.files.get(&rel) != Some(&file) {
-                self.files.insert(rel.clone(), file.clone());
-                changed.push((rel, Some(file)));
-            }
-        }
-        changed.sort_by(|a, b| a.0.cmp(&b.0));
-        drop(old_plan);
-        if kept {
-            self.state.cards = cards;
-            self.state.page_keys = page_keys;
-            self.state.search_docs = search_docs;
-            self.state.plan = Some(plan.detach());
-        } else {
-            page_keys.retain(|rel, _| other_keys.contains(rel));
-            self.state = State {
-                later: later.unwrap_or_default(),
-                named: named_rels(&plan),
-                lists: plan.lists(),
-                others: other_keys,
-                page_keys,
-                cards,
-                search_docs,
-                plan: Some(plan.detach()),
+        if !(kept && changes.changed.is_empty() && !digests_changed) {
+            let changed_set: FxHashSet<NoteIdx> = changes.changed.iter().copied().collect();
+            let counts = old_plan.as_ref().map_or((false, false), |old| counts_changed(old, &p.plan));
+            let old_lists = &self.state.lists;
+            let list = |rel: &str, notes: &[NoteIdx]| {
+                old_lists.get(rel).is_none_or(|old| old.as_slice() != notes)
+                    || notes.iter().any(|n| changed_set.contains(n))
             };
+            let single = |rel: &str| single_changed(rel, !changed_set.is_empty(), digests_changed, counts);
+            p.fill_other_pages(&Want { single: &single, list: &list })?;
         }
-        step("diff");
-        Ok(Some(Update { changed, elapsed: start.elapsed(), full: false, rendered: render.len(), steps }))
-    }
+        steps.lap("other pages");
 
-    /// Rebuild everything from the vault as it is now (the fallback of [`LiveSite::edit_notes`]).
-    fn rebuild_current(&mut self, start: Instant, _why: &'static str) -> Result<Option<Update>, BuildError> {
-        let built = full(&self.vault, &self.opts, &self.cfg, &self.theme)?;
-        Ok(Some(self.install(built, start)))
+        let mut touched: Vec<NoteIdx> = changes.changed.iter().chain(&render).copied().collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let files = site_files(&mut p, kept, &changes, &touched);
+        p.write_site_files(&files)?;
+        let listed = if kept {
+            None
+        } else {
+            let (files, others) = (&self.files, &self.state.others);
+            let mut listed = listed_files(&p, later.as_deref().unwrap_or_default(), &self.theme, files);
+            let copies = p.attachments(&|rel: &str| files.contains_key(rel) && !others.contains(rel));
+            listed.extend(copies.iter().map(|(_, rel)| rel.clone()));
+            p.sink.finish(&copies)?;
+            Some(listed)
+        };
+        steps.lap("json+feed");
+
+        let Pipeline { plan, cards, bodies, search_docs, page_keys, in_place, .. } = p;
+        drop(old_plan);
+        self.bodies = bodies;
+        let mut keys = in_place;
+        keys.extend(page_keys);
+        let changed = take_files(&mut self.files, &self.state.others, sink, listed.as_ref());
+        if let Some(others) = listed {
+            keys.retain(|rel, _| others.contains(rel));
+            self.state.later = later.unwrap_or_default();
+            self.state.named = named_rels(&plan);
+            self.state.lists = plan.lists();
+            self.state.others = others;
+        }
+        self.state.cards = cards;
+        self.state.page_keys = keys;
+        self.state.search_docs = search_docs;
+        self.state.layout = Some(plan.into_layout());
+        steps.lap("diff");
+        Ok(Applied::Done { changed, rendered: render.len() })
     }
 
     /// Take a whole site built by [`full`] as the current one.
-    fn install(&mut self, (sink, bodies, report, state): Built, start: Instant) -> Update {
+    fn install(&mut self, (sink, bodies, report, state): Built, start: Instant, why: Rebuild) -> Update {
         let rendered = report.notes;
         let changed = diff(&self.files, sink.files.clone());
         self.files = sink.files;
         self.bodies = bodies;
         self.report = report;
         self.state = state;
-        Update { changed, elapsed: start.elapsed(), full: true, rendered, steps: Vec::new() }
+        Update { changed, elapsed: start.elapsed(), full: Some(why), rendered, steps: Vec::new() }
     }
+}
+
+/// Swap the files of `sink` into `files` (only those whose bytes differ)
+/// and, when `listed` names every file other than notes' pages the site has
+/// now, drop those of `others` (the same, before) it no longer has; what
+/// changed, by path.
+fn take_files(
+    files: &mut FxHashMap<String, SiteFile>,
+    others: &FxHashSet<String>,
+    sink: MemorySink,
+    listed: Option<&FxHashSet<String>>,
+) -> Vec<(String, Option<SiteFile>)> {
+    let mut changed = Vec::new();
+    if let Some(listed) = listed {
+        for gone in others.iter().filter(|k| !listed.contains(*k)) {
+            if files.remove(gone).is_some() {
+                changed.push((gone.clone(), None));
+            }
+        }
+    }
+    for (rel, file) in sink.files {
+        if files.get(&rel) != Some(&file) {
+            files.insert(rel.clone(), file.clone());
+            changed.push((rel, Some(file)));
+        }
+    }
+    changed.sort_by(|a, b| a.0.cmp(&b.0));
+    changed
+}
+
+/// Why `new` cannot stand in for `old` in place: which notes are published,
+/// or the URL of one of them, changed.
+fn reshaped(vault: &Vault, old: &Plan<'_>, new: &Plan<'_>) -> Option<Rebuild> {
+    if new.published != old.published {
+        return Some(Rebuild::PublishedSetChanged);
+    }
+    let moved = new.rel.iter().zip(&old.rel).position(|(a, b)| a != b)?;
+    Some(Rebuild::UrlChanged(vault.notes[moved].path.clone()))
+}
+
+/// Bodies to render again: what reads an edited note's text (embeds,
+/// heading links, transitively through embeds) or resolves differently now.
+/// A plain link reads only the note's URL, which an in-place edit keeps.
+fn bodies_to_render(vault: &Vault, plan: &Plan<'_>, edit: &Edit) -> Vec<NoteIdx> {
+    let mut render: FxHashSet<NoteIdx> = edit.edited.iter().chain(&edit.relinked).copied().collect();
+    for &e in &edit.edited {
+        for &(src, li) in vault.backlinks(e) {
+            let l = &vault.notes[src].note.links[li];
+            if l.kind.is_embed() || l.fragment.is_some() {
+                render.insert(src);
+            }
+        }
+    }
+    // Embeds inline other notes' content: whatever embeds a re-rendered note is re-rendered too.
+    let mut frontier: Vec<NoteIdx> = render.iter().copied().collect();
+    while let Some(n) = frontier.pop() {
+        for &(src, li) in vault.backlinks(n) {
+            if vault.notes[src].note.links[li].kind.is_embed() && render.insert(src) {
+                frontier.push(src);
+            }
+        }
+    }
+    let mut render: Vec<NoteIdx> = render.into_iter().filter(|&i| plan.is_published(i)).collect();
+    render.sort_unstable();
+    render
+}
+
+/// Make the cards that can have changed again and see which did. With a
+/// kept plan (`old_plan` is `None`) only the edited notes' cards can
+/// change; otherwise every card is made again (an unchanged one keeps its
+/// template value and digest) and a changed rank counts as a changed card.
+fn refresh_cards(p: &mut Pipeline<'_, '_>, old_plan: Option<&Plan<'_>>, edit: &Edit) -> CardChanges {
+    let old: FxHashMap<NoteIdx, Option<Card>> = match old_plan {
+        None => {
+            let cards = &mut p.cards;
+            edit.edited.iter().map(|&e| (e, std::mem::replace(&mut cards[e], p.plan.card(e)))).collect()
+        }
+        Some(_) => {
+            let mut fresh = p.plan.cards();
+            for (new, old) in fresh.iter_mut().zip(p.cards.iter_mut()) {
+                if new == old {
+                    std::mem::swap(new, old);
+                }
+            }
+            std::mem::replace(&mut p.cards, fresh).into_iter().enumerate().collect()
+        }
+    };
+    let mut changes = CardChanges { old, changed: Vec::new(), links: Vec::new() };
+    let (plan, cards) = (&p.plan, &p.cards);
+    changes.changed = match old_plan {
+        None => edit.edited.iter().copied().filter(|&e| cards[e].as_ref() != changes.old_card(e)).collect(),
+        Some(old) => plan
+            .published
+            .iter()
+            .copied()
+            .filter(|&i| cards[i].as_ref() != changes.old_card(i) || plan.rank[i] != old.rank[i])
+            .collect(),
+    };
+    changes.links =
+        edit.before.iter().filter(|b| targets(p.vault, b.note) != b.targets).map(|b| b.note).collect();
+    changes
+}
+
+/// Note pages to fill again: re-rendered bodies, and the pages that show a
+/// changed card (backlinks, links, local graphs) or gained or lost a link
+/// from an edited note; with a new plan, also the pages linking to an
+/// unwritten page whose place in the list changed.
+fn note_pages_to_fill(
+    vault: &Vault,
+    plan: &Plan<'_>,
+    old_plan: Option<&Plan<'_>>,
+    render: &[NoteIdx],
+    changes: &CardChanges,
+    edit: &Edit,
+) -> Vec<NoteIdx> {
+    let mut pages: FxHashSet<NoteIdx> = render.iter().copied().collect();
+    for &c in &changes.changed {
+        pages.insert(c);
+        pages.extend(plan.backlinks(c));
+        pages.extend(linked(vault, c));
+    }
+    if !changes.links.is_empty() || old_plan.is_some() {
+        pages.extend(edit.old_near.iter().copied());
+        for &e in &changes.links {
+            pages.extend(linked(vault, e));
+        }
+    }
+    if let Some(old) = old_plan {
+        for (k, u) in plan.unwritten.iter().enumerate() {
+            if old.unwritten.get(k).map(|o| o.name.as_str()) != Some(u.name.as_str()) {
+                pages.extend(u.notes.iter().copied());
+            }
+        }
+    }
+    let mut pages: Vec<NoteIdx> = pages.into_iter().filter(|&i| plan.is_published(i)).collect();
+    pages.sort_unstable();
+    pages
+}
+
+/// Whether the tag index and the keyword index show other names, URLs or counts.
+fn counts_changed(old: &Plan<'_>, new: &Plan<'_>) -> (bool, bool) {
+    let tags = |p: &Plan<'_>| p.tags.values().map(|t| (t.rel.clone(), t.notes.len())).collect::<Vec<_>>();
+    let kws = |p: &Plan<'_>| p.keywords.values().map(|k| (k.rel.clone(), k.notes.len())).collect::<Vec<_>>();
+    (tags(old) != tags(new), kws(old) != kws(new))
+}
+
+/// Whether the page at `rel` that lists no notes of its own, or all of
+/// them, can have changed: the index when a card did, the digests when a
+/// card or what a digest shows of a note did, the tag and keyword indexes
+/// when their names, URLs or counts did (`counts`).
+fn single_changed(rel: &str, cards: bool, digests: bool, (tags, keywords): (bool, bool)) -> bool {
+    match rel {
+        "index.html" => cards,
+        "claims/index.html" | "questions/index.html" | "sources/index.html" => cards || digests,
+        "tags/index.html" => tags,
+        "keywords/index.html" => keywords,
+        // The graph, search and 404 pages show only the site's settings.
+        _ => false,
+    }
+}
+
+/// The site-wide files an edit can have changed, each only when something
+/// it shows did (`touched`: notes whose card changed or body was rendered).
+/// A search entry shows a card and the start of a body: only the shards of
+/// the touched notes' entries can differ (and which notes are published,
+/// hence the shards, is the same).
+fn site_files(p: &mut Pipeline<'_, '_>, kept: bool, changes: &CardChanges, touched: &[NoteIdx]) -> SiteFiles {
+    let shards = p.refresh_search_docs(touched);
+    let nodes =
+        changes.changed.iter().any(|&i| node_fields(p.cards[i].as_ref()) != node_fields(changes.old_card(i)));
+    let in_feed = feeds::feed_notes(&p.plan).iter().any(|i| touched.binary_search(i).is_ok());
+    SiteFiles {
+        search: Search::Shards(shards),
+        previews: !kept || nodes,
+        graph: !kept || nodes || !changes.links.is_empty(),
+        feed: !kept || in_feed,
+        sitemap: !kept || !changes.changed.is_empty(),
+        robots: false,
+    }
+}
+
+/// Output paths of every file of the site now but notes' pages and
+/// attachments: the pages other than notes', the site files, the theme's
+/// files and robots.txt (when the site has them: `files`).
+fn listed_files(
+    p: &Pipeline<'_, '_>,
+    later: &[String],
+    theme: &Theme,
+    files: &FxHashMap<String, SiteFile>,
+) -> FxHashSet<String> {
+    let plan = &p.plan;
+    let mut listed: FxHashSet<String> = p.page_keys.iter().map(|(rel, _)| rel.clone()).collect();
+    listed.extend(plan.lists().keys().map(|rel| format!("{rel}index.html")));
+    for rel in ["search-index.json", "previews.json", "graph.json", "feed.xml", "sitemap.xml"] {
+        listed.insert(rel.to_owned());
+    }
+    listed.extend((0..plan.published.len().div_ceil(feeds::SHARD)).map(feeds::shard_rel));
+    listed.extend(crate::pages::SINGLE_PAGES.iter().map(|&rel| rel.to_owned()));
+    listed.extend(later.iter().cloned());
+    for (name, _) in &theme.assets {
+        if files.contains_key(name) {
+            listed.insert(name.clone());
+        }
+    }
+    if files.contains_key("robots.txt") {
+        listed.insert("robots.txt".to_owned());
+    }
+    listed
 }
 
 /// Notes that note `i` links to (resolved, any kind).

@@ -314,8 +314,9 @@ impl Drop for Staging {
 }
 
 /// Where a build puts its files: the staging folder on disk ([`Writer`]) or
-/// memory ([`MemorySink`], for `vellum serve`).
-pub(crate) trait Sink {
+/// memory ([`MemorySink`], for `vellum serve`). `Sync`, so that the pipeline
+/// holding one can be read from its worker threads.
+pub(crate) trait Sink: Sync {
     /// Queue `content` for the output-relative path `rel` (`/` separators).
     fn add(&mut self, rel: String, content: Vec<u8>) -> Result<(), BuildError>;
     /// Replace the file added at `rel` before [`Sink::sync`].

@@ -12,19 +12,52 @@ use vellum_vault::NoteIdx;
 use crate::plan::{Neighbour, Plan};
 use crate::text::truncate_words;
 
-/// A rendered note body, kept between the render phase and the pages.
-#[derive(Debug, Default)]
+/// A note body between rendering and the pages that show it.
+#[derive(Debug)]
 pub(crate) struct Body {
-    pub(crate) html: String,
-    pub(crate) toc: Vec<TocEntry>,
+    /// Its HTML, as far as it is at hand.
+    pub(crate) html: BodyHtml,
     /// Plain text of the body (cut), for search and fallback descriptions.
     pub(crate) text: String,
     /// What rendering asked the plan for: attachments and unforeseen pages.
     pub(crate) asked: crate::plan::Asked,
     /// The build cache's key of this body (see `crate::cache`), when caching.
     pub(crate) key: Option<crate::cache::Hash>,
-    /// Taken from the build cache: `html` and `toc` were not rendered.
-    pub(crate) cached: bool,
+}
+
+/// Where a body's HTML is.
+#[derive(Debug)]
+pub(crate) enum BodyHtml {
+    /// Rendered in this build: its HTML and table of contents.
+    Rendered { html: String, toc: Vec<TocEntry> },
+    /// Rendered in this build and dropped once its page was written (a
+    /// build to disk keeps only each body's text and what it asked for).
+    Dropped,
+    /// Reused from the build cache, not rendered: only the HTML the cache
+    /// keeps for the notes of the feed.
+    Cached {
+        /// The whole body's HTML, for a note of the feed.
+        feed: Option<String>,
+    },
+}
+
+impl BodyHtml {
+    /// The HTML and table of contents of the note's page; `None` when the
+    /// body has to be rendered again to fill it.
+    pub(crate) fn page(&self) -> Option<(&str, &[TocEntry])> {
+        match self {
+            Self::Rendered { html, toc } => Some((html, toc)),
+            Self::Dropped | Self::Cached { .. } => None,
+        }
+    }
+
+    /// The HTML the Atom feed carries; `None` when it is not at hand.
+    pub(crate) fn feed(&self) -> Option<&str> {
+        match self {
+            Self::Rendered { html, .. } | Self::Cached { feed: Some(html) } => Some(html),
+            Self::Dropped | Self::Cached { feed: None } => None,
+        }
+    }
 }
 
 /// A name with the URL of its page.
@@ -53,8 +86,10 @@ pub(crate) struct Counted {
 /// by field (see its [`Object`](minijinja::value::Object) impl): neither a
 /// fresh copy of its strings per page nor a template value tree per card is
 /// ever built (at 100,000 notes those trees alone took ~300 MB).
-/// Serialized for a build-cache key it is its digest; for anything else (the
-/// JSON files) its data.
+/// Serialized by anything but minijinja (a build-cache key, see
+/// [`crate::cache::hash_json`]) it is its digest: a page that lists ten
+/// thousand cards hashes ten thousand digests, not their text. No output
+/// file serializes cards; the JSON files read their fields.
 #[derive(Debug, Clone)]
 pub(crate) struct Card {
     data: std::sync::Arc<CardData>,
@@ -101,10 +136,8 @@ impl Serialize for Card {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if minijinja::value::serializing_for_value() {
             self.value().serialize(s)
-        } else if crate::cache::keying() {
-            s.serialize_bytes(self.digest())
         } else {
-            self.data.serialize(s)
+            s.serialize_bytes(self.digest())
         }
     }
 }
@@ -186,11 +219,11 @@ struct NoteView<'a> {
     keywords: Vec<Named>,
     keyword_row: bool,
     cssclasses: Vec<&'a str>,
-    /// Left out of build-cache keys: the body has a key of its own.
-    #[serde(skip_serializing_if = "keying")]
-    html: &'a str,
-    #[serde(skip_serializing_if = "keying")]
-    toc: Vec<Toc<'a>>,
+    /// The body: `None` in a build-cache key (the body has a key of its own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    html: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    toc: Option<Vec<Toc<'a>>>,
     claims: Vec<&'a str>,
     questions: Vec<&'a str>,
     backlinks: Vec<&'a Card>,
@@ -198,10 +231,12 @@ struct NoteView<'a> {
     local_graph: String,
 }
 
-/// Whether a build-cache key is being computed (see [`crate::cache::keying`]):
-/// a `skip_serializing_if` for what keys leave out.
-fn keying<T: ?Sized>(_: &T) -> bool {
-    crate::cache::keying()
+impl<'a> NoteView<'a> {
+    /// Put the body's HTML and table of contents in.
+    fn set_body(&mut self, (html, toc): (&'a str, &'a [TocEntry])) {
+        self.html = Some(html);
+        self.toc = Some(toc.iter().map(|t| Toc { level: t.level, text: &t.text, id: &t.id }).collect());
+    }
 }
 
 /// Page metadata every template gets as `page`.
@@ -310,7 +345,7 @@ impl Globals {
 
     /// [`ser`], keyed (when [`Globals::keys`]).
     pub(crate) fn keyed<T: Serialize + ?Sized>(&self, x: &T) -> Keyed {
-        let key = if self.keys { crate::cache::hash_serialized(&[], x) } else { [0; 32] };
+        let key = if self.keys { crate::cache::hash_json(&[], x) } else { [0; 32] };
         Keyed { value: ser(x), key }
     }
 
@@ -474,26 +509,28 @@ impl Plan<'_> {
     }
 
     /// The description for meta tags: `description`, else the core claim,
-    /// else the start of the body.
-    pub(crate) fn meta_description(&self, card: &Card, body: Option<&Body>) -> String {
+    /// else the start of the body's `text`.
+    pub(crate) fn meta_description(&self, card: &Card, text: Option<&str>) -> String {
         let raw = card
             .description
             .clone()
             .or_else(|| card.core_claim.clone())
-            .or_else(|| body.map(|b| b.text.clone()))
+            .or_else(|| text.map(str::to_owned))
             .unwrap_or_default();
         truncate_words(&raw.split_whitespace().collect::<Vec<_>>().join(" "), 200)
     }
 
-    /// The context of a note's page.
+    /// The context of a note's page around its body (`text`, and `html`
+    /// with its table of contents).
     pub(crate) fn note_context(
         &self,
         g: &Globals,
         idx: NoteIdx,
         cards: &[Option<Card>],
-        body: &Body,
+        text: &str,
+        html: (&str, &[TocEntry]),
     ) -> Option<Value> {
-        let (meta, view) = self.note_view(idx, cards, body)?;
+        let (meta, view) = self.note_view(idx, cards, text, Some(html))?;
         Some(g.context(&meta, vec![("note", ser(&view))]))
     }
 
@@ -504,11 +541,11 @@ impl Plan<'_> {
         &self,
         idx: NoteIdx,
         cards: &[Option<Card>],
-        body: &Body,
+        text: &str,
         parts: &[&[u8]],
     ) -> Option<crate::cache::Hash> {
-        let (meta, view) = self.note_view(idx, cards, body)?;
-        Some(crate::cache::hash_serialized(parts, &(meta, view)))
+        let (meta, view) = self.note_view(idx, cards, text, None)?;
+        Some(crate::cache::hash_json(parts, &(meta, view)))
     }
 
     /// [`Plan::note_context`] and [`Plan::note_page_key`] from one view of
@@ -518,27 +555,31 @@ impl Plan<'_> {
         g: &Globals,
         idx: NoteIdx,
         cards: &[Option<Card>],
-        body: &Body,
+        text: &str,
+        html: (&str, &[TocEntry]),
         parts: &[&[u8]],
     ) -> Option<(Value, crate::cache::Hash)> {
-        let (meta, view) = self.note_view(idx, cards, body)?;
-        let key = crate::cache::hash_serialized(parts, &(&meta, &view));
+        let (meta, mut view) = self.note_view(idx, cards, text, None)?;
+        let key = crate::cache::hash_json(parts, &(&meta, &view));
+        view.set_body(html);
         Some((g.context(&meta, vec![("note", ser(&view))]), key))
     }
 
-    /// `page` and `note` of a note's page.
+    /// `page` and `note` of a note's page; without the body's HTML and
+    /// table of contents when `html` is `None` (a build-cache key).
     fn note_view<'s>(
         &'s self,
         idx: NoteIdx,
         cards: &'s [Option<Card>],
-        body: &'s Body,
+        text: &str,
+        html: Option<(&'s str, &'s [TocEntry])>,
     ) -> Option<(PageMeta, NoteView<'s>)> {
         let n = &self.vault.notes[idx];
         let card = cards[idx].as_ref()?;
         let rel = self.rel[idx].as_deref()?;
         let p = &n.note.properties;
         let j = &n.note.journal;
-        let mut meta = self.meta(rel, &n.title, &self.meta_description(card, Some(body)), "note");
+        let mut meta = self.meta(rel, &n.title, &self.meta_description(card, Some(text)), "note");
         meta.og_type = "article";
         meta.noindex = card.draft;
         let keywords = self
@@ -556,7 +597,7 @@ impl Plan<'_> {
             .filter_map(|nb| self.neighbour(nb, cards))
             .map(|(name, url, _)| Named { name, url })
             .collect();
-        let view = NoteView {
+        let mut view = NoteView {
             card: card.data(),
             words: n.note.words,
             note_id: p.note_id.as_ref().map(|id| id.value.as_str()),
@@ -564,14 +605,17 @@ impl Plan<'_> {
             keywords,
             keyword_row: j.keyword_row.is_some(),
             cssclasses: p.cssclasses.iter().map(|c| c.value.as_str()).collect(),
-            html: &body.html,
-            toc: body.toc.iter().map(|t| Toc { level: t.level, text: &t.text, id: &t.id }).collect(),
+            html: None,
+            toc: None,
             claims: j.claims.iter().map(|c| c.value.as_str()).collect(),
             questions: j.questions.iter().map(|q| q.value.as_str()).collect(),
             backlinks,
             links,
             local_graph: crate::graph::local_json(self, idx, cards),
         };
+        if let Some(html) = html {
+            view.set_body(html);
+        }
         Some((meta, view))
     }
 

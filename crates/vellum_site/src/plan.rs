@@ -48,9 +48,18 @@ pub(crate) struct NamedPage {
     pub(crate) notes: Vec<NoteIdx>,
 }
 
-/// Everything about the site's structure.
+/// Everything about the site's structure: what it decided (its
+/// [`Layout`], which it dereferences to) over the vault it was made from.
 pub(crate) struct Plan<'v> {
     pub(crate) vault: &'v Vault,
+    layout: Layout,
+}
+
+/// What a [`Plan`] decided. It owns all of it, so that `LiveSite` can keep
+/// it across an edit of the vault and put it over the edited vault again
+/// ([`Plan::over`]) when the edit left everything the plan reads
+/// unchanged (see [`NoteFacts`]).
+pub(crate) struct Layout {
     pub(crate) site: Site,
     /// Published notes (drafts too with `--drafts`), in path order.
     pub(crate) published: Vec<NoteIdx>,
@@ -70,20 +79,17 @@ pub(crate) struct Plan<'v> {
     slugs: Slugs,
 }
 
-/// A plan without the vault it was made from, so that `LiveSite` can keep
-/// it across an edit of the vault and attach it again when the edit left
-/// everything the plan reads unchanged (see [`NoteFacts`]).
-pub(crate) struct Detached {
-    site: Site,
-    published: Vec<NoteIdx>,
-    newest: Vec<NoteIdx>,
-    rank: Vec<Option<usize>>,
-    rel: Vec<Option<String>>,
-    tags: BTreeMap<String, TagInfo>,
-    keywords: BTreeMap<String, NamedPage>,
-    unwritten: Vec<NamedPage>,
-    unwritten_by_key: FxHashMap<String, usize>,
-    slugs: Slugs,
+impl std::ops::Deref for Plan<'_> {
+    type Target = Layout;
+    fn deref(&self) -> &Layout {
+        &self.layout
+    }
+}
+
+impl std::ops::DerefMut for Plan<'_> {
+    fn deref_mut(&mut self) -> &mut Layout {
+        &mut self.layout
+    }
 }
 
 /// Everything [`Plan::new`] reads of one note. When an edit leaves the facts
@@ -186,8 +192,7 @@ impl<'v> Plan<'v> {
         for (r, &i) in newest.iter().enumerate() {
             rank[i] = Some(r);
         }
-        let mut plan = Plan {
-            vault,
+        let layout = Layout {
             site,
             published,
             newest,
@@ -199,11 +204,13 @@ impl<'v> Plan<'v> {
             unwritten_by_key: FxHashMap::default(),
             slugs,
         };
+        let mut plan = Plan { vault, layout };
         plan.collect_tags();
         plan.collect_keywords();
         plan.collect_unwritten();
-        for &i in plan.published.iter().filter(|&&i| vault.notes[i].is_draft()) {
-            plan.rel[i] = Some(format!("{}/", plan.slugs.claim(&note_slug(&vault.notes[i].path))));
+        let l = &mut plan.layout;
+        for &i in l.published.iter().filter(|&&i| vault.notes[i].is_draft()) {
+            l.rel[i] = Some(format!("{}/", l.slugs.claim(&note_slug(&vault.notes[i].path))));
         }
         plan
     }
@@ -236,41 +243,16 @@ impl<'v> Plan<'v> {
         keywords_of(self.vault, idx)
     }
 
-    /// The plan without its vault (see [`Detached`]).
-    pub(crate) fn detach(self) -> Detached {
-        let Plan {
-            vault: _,
-            site,
-            published,
-            newest,
-            rank,
-            rel,
-            tags,
-            keywords,
-            unwritten,
-            unwritten_by_key,
-            slugs,
-        } = self;
-        Detached { site, published, newest, rank, rel, tags, keywords, unwritten, unwritten_by_key, slugs }
+    /// What the plan decided, without its vault.
+    pub(crate) fn into_layout(self) -> Layout {
+        self.layout
     }
 
-    /// A detached plan over `vault` again. Only sound when nothing the plan
+    /// A plan's layout over `vault` again. Only sound when nothing the plan
     /// read changed: the same file index, and the same [`NoteFacts`] for
-    /// every note edited since it was detached.
-    pub(crate) fn attach(vault: &'v Vault, d: Detached) -> Self {
-        let Detached {
-            site,
-            published,
-            newest,
-            rank,
-            rel,
-            tags,
-            keywords,
-            unwritten,
-            unwritten_by_key,
-            slugs,
-        } = d;
-        Plan { vault, site, published, newest, rank, rel, tags, keywords, unwritten, unwritten_by_key, slugs }
+    /// every note edited since the layout was taken.
+    pub(crate) fn over(vault: &'v Vault, layout: Layout) -> Self {
+        Plan { vault, layout }
     }
 
     fn collect_tags(&mut self) {
@@ -392,25 +374,32 @@ impl<'v> Plan<'v> {
             let path = unwritten_path(&name);
             if !self.unwritten_by_key.contains_key(&key) && !self.slugs.is_taken(&path) {
                 let rel = format!("{}/", self.slugs.claim(&path));
-                self.unwritten_by_key.insert(key, self.unwritten.len());
+                let k = self.unwritten.len();
+                self.unwritten_by_key.insert(key, k);
                 self.unwritten.push(NamedPage { name, rel, notes: Vec::new() });
             }
         }
     }
 
-    pub(crate) fn tag_rel(&self, tag: &str) -> Result<&str, String> {
+    /// The page of tag `tag` (any case, with or without `#`).
+    pub(crate) fn tag_rel(&self, tag: &str) -> Lookup<'_> {
         let key = normalise_tag(tag).unwrap_or_default();
-        self.tags.get(&key).map(|t| t.rel.as_str()).ok_or(key)
+        self.tags.get(&key).map_or(Lookup::Unplanned(key), |t| Lookup::Planned(&t.rel))
     }
 
-    pub(crate) fn keyword_rel(&self, keyword: &str) -> Result<&str, String> {
+    /// The page of keyword `keyword` (any case).
+    pub(crate) fn keyword_rel(&self, keyword: &str) -> Lookup<'_> {
         let key = keyword.trim().to_lowercase();
-        self.keywords.get(&key).map(|k| k.rel.as_str()).ok_or(key)
+        self.keywords.get(&key).map_or(Lookup::Unplanned(key), |k| Lookup::Planned(&k.rel))
     }
 
-    pub(crate) fn unwritten_rel(&self, name: &str) -> Result<&str, String> {
+    /// The page of the unwritten note `name` (any case).
+    pub(crate) fn unwritten_rel(&self, name: &str) -> Lookup<'_> {
         let key = name.trim().to_lowercase();
-        self.unwritten_by_key.get(&key).map(|&k| self.unwritten[k].rel.as_str()).ok_or(key)
+        match self.unwritten_by_key.get(&key) {
+            Some(&k) => Lookup::Planned(&self.unwritten[k].rel),
+            None => Lookup::Unplanned(key),
+        }
     }
 
     /// The URL of an attachment: its vault path, percent-encoded.
@@ -470,6 +459,16 @@ impl<'v> Plan<'v> {
         }
         out
     }
+}
+
+/// Where the plan puts a tag, keyword or unwritten page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Lookup<'p> {
+    /// The page's output-relative folder.
+    Planned(&'p str),
+    /// Not planned (yet): the page's key, under which the renderer asks for
+    /// it to be added (see [`Plan::add_requested`]).
+    Unplanned(String),
 }
 
 /// A node next to a note in the graph.
@@ -641,8 +640,8 @@ impl Urls for SiteUrls<'_, '_> {
     fn unwritten(&self, name: &str) -> String {
         self.ask(Question::Unwritten(name.to_owned()));
         match self.plan.unwritten_rel(name) {
-            Ok(rel) => self.plan.url(rel),
-            Err(key) => {
+            Lookup::Planned(rel) => self.plan.url(rel),
+            Lookup::Unplanned(key) => {
                 self.request(|r| &mut r.unwritten, key, name);
                 self.fallback(&unwritten_path(name))
             }
@@ -652,9 +651,9 @@ impl Urls for SiteUrls<'_, '_> {
     fn tag(&self, tag: &str) -> String {
         self.ask(Question::Tag(tag.to_owned()));
         match self.plan.tag_rel(tag) {
-            Ok(rel) => self.plan.url(rel),
-            Err(key) if key.is_empty() => self.plan.url("tags/"),
-            Err(key) => {
+            Lookup::Planned(rel) => self.plan.url(rel),
+            Lookup::Unplanned(key) if key.is_empty() => self.plan.url("tags/"),
+            Lookup::Unplanned(key) => {
                 let path = tag_path(&key);
                 self.request(|r| &mut r.tags, key.clone(), &key);
                 self.fallback(&path)
@@ -665,8 +664,8 @@ impl Urls for SiteUrls<'_, '_> {
     fn keyword(&self, keyword: &str) -> String {
         self.ask(Question::Keyword(keyword.to_owned()));
         match self.plan.keyword_rel(keyword) {
-            Ok(rel) => self.plan.url(rel),
-            Err(key) => {
+            Lookup::Planned(rel) => self.plan.url(rel),
+            Lookup::Unplanned(key) => {
                 self.request(|r| &mut r.keywords, key, keyword);
                 self.fallback(&keyword_path(keyword))
             }

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use vellum_site::{BuildOptions, Fresh, build, up_to_date};
+use vellum_site::{BuildOptions, BuildReport, Fresh, build_with, up_to_date};
 
 use crate::args::BuildArgs;
+use crate::progress::Progress;
 
 pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     let started = Instant::now();
@@ -15,18 +16,18 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     let mut opts = BuildOptions::new(&output);
     opts.include_drafts = args.drafts;
     opts.force = args.force;
-    opts.progress = !args.quiet;
     opts.cache = !args.no_cache;
     // Nothing changed since the last clean build: do not even load the vault.
     let fresh = opts.cache.then(|| Fresh::take(&root, &opts));
     if let Some(report) = fresh.as_ref().and_then(|f| up_to_date(&root, f)) {
         if !args.quiet {
             eprintln!(
-                "{} is up to date ({} pages, {} notes; nothing changed since the last build) in {:.2?}",
-                report.output.display(),
-                report.pages,
-                report.notes,
-                started.elapsed()
+                "{} is up to date ({} pages, {} notes; nothing changed since the last build) in {:.2?} — open {}",
+                output.display(),
+                thousands(report.pages),
+                thousands(report.notes),
+                started.elapsed(),
+                output.join("index.html").display()
             );
         }
         return Ok(ExitCode::SUCCESS);
@@ -49,45 +50,106 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     }
     // Only a clean vault may be recorded as up to date (its problems are reported again).
     opts.fresh = if failed == 0 { fresh } else { None };
-    let report = build(&vault, &opts).map_err(|e| e.to_string())?;
+    let report = build_with(&vault, &opts, &Progress::new(!args.quiet)).map_err(|e| e.to_string())?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
     if !args.quiet {
-        let t = &report.timings;
-        eprintln!(
-            "built {} pages ({} notes{}, {} tags, {} keywords, {} unwritten, {} attachments; {:.1} MB) into {} in {:.2?}",
-            report.pages,
-            report.notes,
-            if args.drafts { format!(", {} drafts", report.drafts) } else { String::new() },
-            report.tags,
-            report.keywords,
-            report.unwritten,
-            report.attachments,
-            report.bytes as f64 / 1_048_576.0,
-            report.output.display(),
-            started.elapsed(),
-        );
-        if opts.cache {
-            eprintln!(
-                "  cache: {} of {} note bodies rendered, {} of {} pages unchanged (linked from the previous output)",
-                report.rendered, report.notes, report.reused, report.pages
-            );
-        }
-        // Loading the vault first (walk, read + parse: one step, as the texts
-        // are released; resolve), then the site.
+        eprintln!("{}", summary(&report, &output, args.drafts, started.elapsed().as_secs_f64()));
+    }
+    if args.verbose {
         let l = vault.timings;
-        eprintln!(
-            "  phases: walk {:.2?}, read + parse {:.2?}, resolve {:.2?} (the vault)",
-            l.read, l.parse, l.resolve
-        );
-        eprintln!(
-            "  phases: render {:.2?}, pages {:.2?}, search {:.2?}, graph {:.2?}, feed {:.2?}, write {:.2?}",
-            t.render, t.pages, t.search, t.graph, t.feed, t.write
-        );
+        details(&report, [l.read, l.parse, l.resolve], opts.cache);
     }
     // The process ends here: freeing the vault model (hundreds of MB in
     // small allocations) would only delay the exit.
     std::mem::forget(vault);
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The one line a build prints: what it made, how long it took, where it
+/// is and what to open.
+fn summary(report: &BuildReport, output: &std::path::Path, drafts: bool, secs: f64) -> String {
+    let drafts = if drafts { format!(", {} drafts", thousands(report.drafts)) } else { String::new() };
+    format!(
+        "built {} pages ({} notes{drafts}) in {secs:.2} s → {} — open {}",
+        thousands(report.pages),
+        thousands(report.notes),
+        output.display(),
+        output.join("index.html").display()
+    )
+}
+
+/// `--verbose`: every count, the build cache's work and each phase's time.
+fn details(report: &BuildReport, [walk, parse, resolve]: [std::time::Duration; 3], cache: bool) {
+    eprintln!(
+        "  {} pages: {} notes ({} drafts), {} tags, {} keywords, {} unwritten; {} attachments; {} files, {:.1} MB in {}",
+        report.pages,
+        report.notes,
+        report.drafts,
+        report.tags,
+        report.keywords,
+        report.unwritten,
+        report.attachments,
+        report.files,
+        report.bytes as f64 / 1_048_576.0,
+        report.output.display(),
+    );
+    if cache {
+        eprintln!(
+            "  cache: {} of {} note bodies rendered, {} of {} pages unchanged (linked from the previous output)",
+            report.rendered, report.notes, report.reused, report.pages
+        );
+    }
+    // Loading the vault first (walk, read + parse: one step, as the texts
+    // are released; resolve), then the site.
+    eprintln!("  phases: walk {:.2?}, read + parse {:.2?}, resolve {:.2?} (the vault)", walk, parse, resolve);
+    let t = &report.timings;
+    eprintln!(
+        "  phases: render {:.2?}, pages {:.2?}, search {:.2?}, graph {:.2?}, feed {:.2?}, write {:.2?}",
+        t.render, t.pages, t.search, t.graph, t.feed, t.write
+    );
+}
+
+/// `n` with a comma between groups of three digits: `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn the_summary_says_what_was_built_and_what_to_open() {
+        let mut report = BuildReport::default();
+        report.pages = 1_234;
+        report.notes = 12;
+        report.drafts = 3;
+        let out = std::path::Path::new("public");
+        assert_eq!(
+            summary(&report, out, true, 0.4213),
+            "built 1,234 pages (12 notes, 3 drafts) in 0.42 s → public — open public/index.html"
+        );
+        assert_eq!(
+            summary(&report, out, false, 0.4213),
+            "built 1,234 pages (12 notes) in 0.42 s → public — open public/index.html"
+        );
+    }
 }

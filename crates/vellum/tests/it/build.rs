@@ -21,8 +21,13 @@ fn builds_the_example_vault() {
         .output()
         .expect("runs");
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    // One line: what was built, and what to open.
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("built ") && stderr.contains("phases: render"), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.starts_with("warning: ")).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].starts_with("built ") && lines[0].contains(" notes) in "), "{stderr}");
+    let open = format!("open {}", site.join("index.html").display());
+    assert!(lines[0].ends_with(&open), "{stderr}");
     let index = std::fs::read_to_string(site.join("index.html")).expect("index");
     assert!(index.contains("CUDA Moat"));
     assert!(site.join("hardware/cuda-moat/index.html").is_file());
@@ -90,21 +95,29 @@ fn an_unchanged_vault_is_up_to_date() {
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
         String::from_utf8_lossy(&run.stderr).into_owned()
     };
-    let first = build(&[]);
+    let first = build(&["--verbose"]);
     assert!(first.contains("built ") && first.contains("note bodies rendered"), "{first}");
+    assert!(first.contains("phases: render"), "{first}");
     let index = std::fs::read(root.join("public/index.html")).expect("index");
     let second = build(&[]);
     assert!(second.contains("is up to date"), "{second}");
     assert_eq!(std::fs::read(root.join("public/index.html")).expect("index"), index, "output kept");
-    let forced = build(&["--no-cache"]);
+    let forced = build(&["--no-cache", "--verbose"]);
     assert!(forced.contains("built ") && !forced.contains("cache:"), "{forced}");
     // The --no-cache build was not recorded: the next one checks again and
     // finds every body unchanged (the pages are written: the output is new).
-    let again = build(&[]);
+    let again = build(&["--verbose"]);
     assert!(again.contains("0 of ") && again.contains("note bodies rendered"), "{again}");
     let note = root.join("hardware/CUDA Moat.md");
     let text = std::fs::read_to_string(&note).expect("note");
     std::fs::write(&note, format!("{text}\nAn edit.\n")).expect("write");
+    // Without --verbose: the summary alone, no cache or phase figures.
     let edited = build(&[]);
-    assert!(edited.contains("built ") && !edited.contains("0 of "), "{edited}");
+    assert!(
+        edited.contains("built ") && !edited.contains("cache:") && !edited.contains("phases:"),
+        "{edited}"
+    );
+    std::fs::write(&note, format!("{text}\nAnother edit.\n")).expect("write");
+    let verbose = build(&["--verbose"]);
+    assert!(verbose.contains("built ") && !verbose.contains("cache: 0 of "), "{verbose}");
 }

@@ -657,3 +657,49 @@ fn a_note_changed_during_the_build_fails_it() {
     build(&v, &opts(&out)).expect("builds");
     assert!(read(&out, "b/index.html").contains("body"));
 }
+
+/// A build tells its observer how many steps lie ahead, every phase in
+/// order, each step as it is done (a body and a page per published note)
+/// and when it has finished; and writes what a build without one writes.
+#[test]
+fn an_observer_follows_every_phase_and_step() {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use vellum_site::{Observer, Phase};
+
+    #[derive(Default)]
+    struct Seen {
+        total: AtomicU64,
+        done: AtomicU64,
+        phases: Mutex<Vec<Phase>>,
+        finished: AtomicU64,
+    }
+    impl Observer for Seen {
+        fn started(&self, steps: u64) {
+            self.total.store(steps, Ordering::Relaxed);
+        }
+        fn phase(&self, phase: Phase) {
+            self.phases.lock().expect("lock").push(phase);
+        }
+        fn advanced(&self, steps: u64) {
+            self.done.fetch_add(steps, Ordering::Relaxed);
+        }
+        fn finished(&self) {
+            self.finished.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    let vault = example();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let seen = Seen::default();
+    let report = vellum_site::build_with(&vault, &opts(&tmp.path().join("a")), &seen).expect("build");
+    assert_eq!(seen.total.load(Ordering::Relaxed), 2 * report.notes as u64);
+    assert_eq!(seen.done.load(Ordering::Relaxed), 2 * report.notes as u64);
+    assert_eq!(
+        *seen.phases.lock().expect("lock"),
+        [Phase::Render, Phase::Pages, Phase::Search, Phase::Graph, Phase::Feed, Phase::Write]
+    );
+    assert_eq!(seen.finished.load(Ordering::Relaxed), 1);
+    build(&vault, &opts(&tmp.path().join("b"))).expect("build");
+    assert_eq!(files(&tmp.path().join("a")), files(&tmp.path().join("b")));
+}

@@ -219,7 +219,7 @@ fn a_text_edit_keeps_the_plan_and_renders_only_the_note() {
     let u = edit(&mut live, "hardware/CUDA Moat.md", |t| {
         t.replacen("## sources\n", "A new line of text.\n\n## sources\n", 1)
     });
-    assert!(!u.full);
+    assert_eq!(u.full, None);
     assert!(u.steps.iter().any(|(s, _)| *s == "plan kept"), "{:?}", u.steps);
     assert!(
         live.vault().backlinks(live.vault().note_by_path("hardware/CUDA Moat.md").expect("note")).len() > 2
@@ -238,7 +238,7 @@ fn a_body_edit_touches_few_files() {
     let vault = vellum_vault::load(&example_root()).expect("loads");
     let mut live = LiveSite::build(vault, options(true)).expect("live");
     let u = edit(&mut live, "hardware/CUDA Moat.md", |t| t.replacen("software stack", "software empire", 1));
-    assert!(!u.full);
+    assert_eq!(u.full, None);
     let names: Vec<&str> = u.changed.iter().map(|(p, _)| p.as_str()).collect();
     assert!(names.contains(&"hardware/cuda-moat/index.html"), "{names:?}");
     assert!(names.contains(&"search-index/0.json"), "{names:?}");
@@ -271,4 +271,25 @@ fn an_edit_in_a_later_search_shard_equals_a_fresh_build() {
     assert!(names.contains(&"search-index/1.json") && !names.contains(&"search-index/0.json"), "{names:?}");
     let expected = LiveSite::build(fresh(live.vault()), options(false)).expect("fresh");
     assert_same(live.files(), expected.files(), "after an edit in the second shard");
+}
+
+/// An edit that changes the site's shape falls back to a full rebuild and
+/// says why; the rebuilt site is still a fresh build's.
+#[test]
+fn a_fallback_to_a_full_rebuild_says_why() {
+    use vellum_site::Rebuild;
+    let vault = vellum_vault::load(&example_root()).expect("loads");
+    let mut live = LiveSite::build(vault, options(false)).expect("live");
+    let cuda = "hardware/CUDA Moat.md";
+    let u = edit(&mut live, cuda, |t| t.replacen("title: CUDA Moat\n", "title: CUDA Moat\ndraft: true\n", 1));
+    assert_eq!(u.full, Some(Rebuild::PublishedSetChanged));
+    assert_eq!(
+        u.full.as_ref().map(ToString::to_string).as_deref(),
+        Some("which notes are published changed")
+    );
+    let expected = LiveSite::build(fresh(live.vault()), options(false)).expect("fresh");
+    assert_same(live.files(), expected.files(), "after a note became a draft");
+    // An ordinary edit afterwards is applied in place again.
+    let u = edit(&mut live, "2024/CrowdStrike Outage.md", |t| format!("{t}\nMore.\n"));
+    assert_eq!(u.full, None);
 }
