@@ -67,7 +67,8 @@ pub struct BuildOptions {
     /// Show a progress bar on stderr when the build takes over a second
     /// and stderr is a terminal.
     pub progress: bool,
-    /// The `[site]` settings; `None` reads them from `<vault>/vellum.toml`.
+    /// The `[site]` settings; `None` takes the vault's (`<vault>/vellum.toml`,
+    /// read when the vault loaded).
     pub site: Option<SiteConfig>,
     /// A private preview (`vellum serve`): each draft's page carries a
     /// "draft — not published" banner (templates see `build.preview`).
@@ -167,8 +168,8 @@ pub enum BuildError {
         /// What went wrong.
         source: std::io::Error,
     },
-    /// `vellum.toml` has an invalid `[site]` table.
-    Config(String),
+    /// `vellum.toml` has an invalid `[site]` table (or is not valid TOML).
+    Config(vellum_vault::ConfigError),
     /// The output folder is not empty and was not made by vellum (no
     /// `.vellum-output` marker); `force` replaces it anyway.
     ForeignOutput(PathBuf),
@@ -195,7 +196,7 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            Self::Config(m) => f.write_str(m),
+            Self::Config(e) => e.fmt(f),
             Self::ForeignOutput(p) => write!(
                 f,
                 "refusing to replace `{}`: it is not empty and was not created by vellum (use --force to replace it)",
@@ -221,6 +222,18 @@ impl fmt::Display for BuildError {
     }
 }
 
+impl From<vellum_vault::ConfigError> for BuildError {
+    fn from(e: vellum_vault::ConfigError) -> Self {
+        Self::Config(e)
+    }
+}
+
+impl From<vellum_vault::TextError> for BuildError {
+    fn from(e: vellum_vault::TextError) -> Self {
+        Self::Changed(vec![e.path])
+    }
+}
+
 impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -241,7 +254,7 @@ pub fn build(vault: &Vault, opts: &BuildOptions) -> Result<BuildReport, BuildErr
     let start = Instant::now();
     let cfg = match &opts.site {
         Some(c) => c.clone(),
-        None => SiteConfig::load(&vault.root)?,
+        None => vault.config.site.clone()?,
     };
     let site = config::Site::resolve(&cfg, &vault.root);
     let theme = Theme::load(&vault.root)?;
@@ -284,17 +297,19 @@ pub fn build(vault: &Vault, opts: &BuildOptions) -> Result<BuildReport, BuildErr
 }
 
 /// Render note `i`'s body with `plan` deciding the URLs, recording what it asked for.
+///
+/// Fails when a released text it reads changed on disk ([`render_note`]).
 pub(crate) fn render_body(
     vault: &Vault,
     plan: &Plan<'_>,
     i: usize,
     opts: &RenderOptions,
     budget: usize,
-) -> Body {
+) -> Result<Body, vellum_vault::TextError> {
     let urls = SiteUrls::new(plan);
-    let r = render_note(vault, i, &urls, opts);
+    let r = render_note(vault, i, &urls, opts)?;
     let text = text::html_to_text(&r.html, budget);
-    Body { html: r.html, toc: r.toc, text, asked: urls.into_asked(), key: None, cached: false }
+    Ok(Body { html: r.html, toc: r.toc, text, asked: urls.into_asked(), key: None, cached: false })
 }
 
 /// The attachments and unforeseen pages all bodies asked for (merged in note order).
@@ -381,7 +396,10 @@ fn note_pages(
                 Some(ctx) => ctx,
                 None if body.cached => {
                     job.rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let fresh = render_body(job.vault, plan, i, job.render_opts, job.budget);
+                    let fresh = match render_body(job.vault, plan, i, job.render_opts, job.budget) {
+                        Ok(fresh) => fresh,
+                        Err(e) => return Some(Err(e.into())),
+                    };
                     plan.note_context(globals, i, cards, &fresh)?
                 }
                 None => plan.note_context(globals, i, cards, body)?,
@@ -482,13 +500,13 @@ fn run(
     };
     for chunk in plan.published.chunks(256) {
         let t = Instant::now();
-        let rendered: Vec<(usize, Body, Option<cache::NoteEntry>)> = chunk
+        let rendered: Vec<Result<(usize, Body, Option<cache::NoteEntry>), vellum_vault::TextError>> = chunk
             .par_iter()
             .map(|&i| {
                 progress.inc(1);
                 let Some((keys, c)) = &cached else {
                     rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    return (i, render_body(vault, &plan, i, &render_opts, budget), None);
+                    return Ok((i, render_body(vault, &plan, i, &render_opts, budget)?, None));
                 };
                 if let Some(v) = c.body(keys, &plan, i) {
                     let mut entry = v.entry;
@@ -506,18 +524,19 @@ fn run(
                         cached: true,
                         ..Body::default()
                     };
-                    return (i, body, Some(entry));
+                    return Ok((i, body, Some(entry)));
                 }
                 rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let mut body = render_body(vault, &plan, i, &render_opts, budget);
+                let mut body = render_body(vault, &plan, i, &render_opts, budget)?;
                 let (key, mut entry) = cache::entry(keys, &plan, i, &body.text, &body.asked);
                 if in_feed.contains(&i) {
                     entry.html = Some(body.html.clone());
                 }
                 body.key = Some(key);
-                (i, body, Some(entry))
+                Ok((i, body, Some(entry)))
             })
             .collect();
+        let rendered = changed_fails(rendered)?;
         for (i, mut b, entry) in rendered {
             if let (Some(e), Some(record)) = (entry, record.as_mut()) {
                 record.notes.insert(vault.notes[i].path.clone(), e);
@@ -614,8 +633,12 @@ fn run(
         .copied()
         .filter(|&i| bodies[i].as_ref().is_some_and(|b| b.cached && b.html.is_empty()))
         .collect();
-    let fresh: Vec<(usize, Body)> =
-        feed_cached.par_iter().map(|&i| (i, render_body(vault, &plan, i, &render_opts, budget))).collect();
+    let fresh = changed_fails(
+        feed_cached
+            .par_iter()
+            .map(|&i| Ok((i, render_body(vault, &plan, i, &render_opts, budget)?)))
+            .collect(),
+    )?;
     rendered_count.fetch_add(fresh.len(), std::sync::atomic::Ordering::Relaxed);
     report.rendered = rendered_count.into_inner();
     for (i, b) in fresh {
@@ -678,15 +701,28 @@ fn run(
         copies.push((src, rel));
     }
     report.attachments = copies.len();
-    // A note read again for rendering that was not the note parsed: the
-    // pages made from it cannot be trusted, so nothing is swapped in.
-    let changed = vault.changed_since_load();
-    if !changed.is_empty() {
-        return Err(BuildError::Changed(changed));
-    }
     writer.finish(&copies)?;
     progress.finish();
     Ok((bodies, cached.zip(record).map(|((_, c), r)| (c, r)), other_keys))
+}
+
+/// The results of rendering some bodies, or, when released texts among them
+/// changed on disk, [`BuildError::Changed`] naming every such note: the pages
+/// made from them could not be trusted, so the build stops before anything
+/// is swapped in.
+pub(crate) fn changed_fails<T>(
+    results: Vec<Result<T, vellum_vault::TextError>>,
+) -> Result<Vec<T>, BuildError> {
+    let mut changed: Vec<String> = Vec::new();
+    let mut done = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(t) => done.push(t),
+            Err(e) if !changed.contains(&e.path) => changed.push(e.path),
+            Err(_) => {}
+        }
+    }
+    if changed.is_empty() { Ok(done) } else { Err(BuildError::Changed(changed)) }
 }
 
 /// Queue pages (written or linked from the previous output) and record

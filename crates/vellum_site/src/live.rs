@@ -170,14 +170,14 @@ fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> 
 
 impl LiveSite {
     /// Build the site of `vault` in memory. `opts.output` is not used; the
-    /// `[site]` settings are `opts.site`, else read from `vellum.toml`.
+    /// `[site]` settings are `opts.site`, else the vault's (`vellum.toml`).
     ///
     /// # Errors
     /// A template that fails, or an invalid `[site]` table.
     pub fn build(vault: Vault, opts: BuildOptions) -> Result<Self, BuildError> {
         let cfg = match &opts.site {
             Some(c) => c.clone(),
-            None => SiteConfig::load(&vault.root)?,
+            None => vault.config.site.clone()?,
         };
         let theme = Theme::load(&vault.root)?;
         let (sink, bodies, report, state) = full(&vault, &opts, &cfg, &theme)?;
@@ -208,14 +208,14 @@ impl LiveSite {
         self.cfg = cfg;
     }
 
-    /// Read the theme (`_theme/`) and `vellum.toml`'s `[site]` again, then
-    /// rebuild everything.
+    /// Read the theme (`_theme/`) again and take `[site]` from `vault` (as
+    /// it read `vellum.toml`), then rebuild everything.
     ///
     /// # Errors
     /// As [`LiveSite::build`]; on error the site is unchanged.
     pub fn reload_theme(&mut self, vault: Vault) -> Result<Update, BuildError> {
         if self.opts.site.is_none() {
-            self.cfg = SiteConfig::load(&vault.root)?;
+            self.cfg = vault.config.site.clone()?;
         }
         self.theme = Theme::load(&vault.root)?;
         self.rebuild(vault)
@@ -397,8 +397,12 @@ impl LiveSite {
         };
         let budget = feeds::text_budget(plan.published.len());
         let ropts = RenderOptions::default();
-        let fresh: Vec<(NoteIdx, Body)> =
-            render.par_iter().map(|&i| (i, crate::render_body(vault, &plan, i, &ropts, budget))).collect();
+        let fresh: Vec<(NoteIdx, Body)> = crate::changed_fails(
+            render
+                .par_iter()
+                .map(|&i| Ok((i, crate::render_body(vault, &plan, i, &ropts, budget)?)))
+                .collect(),
+        )?;
         // A kept plan holds the pages the old bodies asked for: the new ones must ask for the same.
         let mut asked_same = true;
         for (i, b) in fresh {
