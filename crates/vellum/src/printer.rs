@@ -15,7 +15,12 @@ pub(crate) struct Sources<'v> {
 
 impl<'v> Sources<'v> {
     pub(crate) fn new(vault: &'v Vault) -> Self {
-        let files = vault.notes.iter().map(|n| (n.path.as_str(), (n.text.as_str(), &n.note.lines))).collect();
+        // A vault loaded to publish keeps no texts: diagnostics in its notes show no snippet.
+        let files = vault
+            .notes
+            .iter()
+            .filter_map(|n| n.kept().ok().map(|k| (n.path.as_str(), (k.text, &k.detail.lines))))
+            .collect();
         let extra = vault
             .problems
             .iter()

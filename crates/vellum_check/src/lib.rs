@@ -10,17 +10,21 @@ pub mod rules;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 
-use vellum_vault::Vault;
+use vellum_vault::{LoadedToPublish, Vault};
 
 /// Check every note of `vault`. Diagnostics are sorted by file, then position.
-#[must_use]
-pub fn check(vault: &Vault) -> Vec<Diagnostic> {
-    let mut out = rules::run(vault);
+///
+/// # Errors
+/// When `vault` was loaded to publish ([`vellum_vault::Texts::Release`]): it
+/// holds neither the texts nor the parts of each parse the rules read, and
+/// checking it would report wrong diagnostics.
+pub fn check(vault: &Vault) -> Result<Vec<Diagnostic>, LoadedToPublish> {
+    let mut out = rules::run(vault)?;
     out.sort_by(|a, b| {
         a.file
             .cmp(&b.file)
             .then(a.span.map(|s| s.start).cmp(&b.span.map(|s| s.start)))
             .then(a.code.as_str().cmp(b.code.as_str()))
     });
-    out
+    Ok(out)
 }

@@ -13,7 +13,8 @@ pub mod load;
 pub mod markdown;
 
 use rayon::prelude::*;
-use vellum_vault::{NoteFile, NoteIdx, Vault};
+use vellum_syntax::NoteDetail;
+use vellum_vault::{LoadedToPublish, NoteFile, NoteIdx, Vault};
 
 use crate::Diagnostic;
 
@@ -25,6 +26,10 @@ pub struct NoteContext<'a> {
     pub idx: NoteIdx,
     /// The note being checked.
     pub note: &'a NoteFile,
+    /// Its text.
+    pub text: &'a str,
+    /// What its parse holds for checking.
+    pub detail: &'a NoteDetail,
 }
 
 impl NoteContext<'_> {
@@ -39,13 +44,15 @@ impl NoteContext<'_> {
 }
 
 /// Run every rule over the vault.
-pub(crate) fn run(vault: &Vault) -> Vec<Diagnostic> {
+pub(crate) fn run(vault: &Vault) -> Result<Vec<Diagnostic>, LoadedToPublish> {
+    let kept = vault.kept()?;
     let mut out = load::check(vault);
     out.extend(frontmatter::check_vault(vault));
     let per_note: Vec<Vec<Diagnostic>> = (0..vault.notes.len())
         .into_par_iter()
         .map(|idx| {
-            let cx = NoteContext { vault, idx, note: &vault.notes[idx] };
+            let k = kept[idx];
+            let cx = NoteContext { vault, idx, note: &vault.notes[idx], text: k.text, detail: k.detail };
             let mut d = Vec::new();
             frontmatter::check(&cx, &mut d);
             journal::check(&cx, &mut d);
@@ -55,5 +62,5 @@ pub(crate) fn run(vault: &Vault) -> Vec<Diagnostic> {
         })
         .collect();
     out.extend(per_note.into_iter().flatten());
-    out
+    Ok(out)
 }

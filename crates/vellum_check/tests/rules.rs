@@ -42,8 +42,8 @@ impl Checked {
     fn line_col(&self, d: &Diagnostic) -> Option<(usize, usize)> {
         let span = d.span?;
         if let Some(i) = self.vault.note_by_path(&d.file) {
-            let n = &self.vault.notes[i];
-            let lc = n.note.lines.line_col(&n.text, span.start);
+            let k = self.vault.notes[i].kept().expect("kept");
+            let lc = k.detail.lines.line_col(k.text, span.start);
             return Some((lc.line, lc.col));
         }
         let text = self.vault.problems.iter().find(|p| p.path == d.file)?.text.as_deref()?;
@@ -62,7 +62,7 @@ impl Checked {
 
 fn check_dir(root: &Path) -> Checked {
     let vault = vellum_vault::load(root).expect("fixture vault loads");
-    let diagnostics = vellum_check::check(&vault);
+    let diagnostics = vellum_check::check(&vault).expect("a vault loaded to check");
     let mut checked = Checked { vault, diagnostics, rendered: String::new() };
     let mut out = String::new();
     for d in &checked.diagnostics {
@@ -318,7 +318,11 @@ fn v007_symlink_outside_the_vault_is_not_followed() {
     let c = check_dir(dir.path());
     let files: Vec<&str> = c.with_code(Code::SymlinkOutsideVault).iter().map(|d| d.file.as_str()).collect();
     assert_eq!(files, ["elsewhere", "secret.md"], "{}", c.rendered);
-    assert!(c.vault.notes.iter().all(|n| !n.text.contains("root:x")), "{}", c.rendered);
+    assert!(
+        c.vault.notes.iter().all(|n| !n.text.as_kept().is_some_and(|t| t.contains("root:x"))),
+        "{}",
+        c.rendered
+    );
     assert!(c.vault.note_by_path("alias/inner.md").is_some());
     assert!(c.vault.note_by_path("real/inner.md").is_some());
     c.assert_ok_note_checked();
@@ -592,4 +596,18 @@ fn v405_link_escapes_vault() {
     assert_eq!(c.line_col(d[0]), Some((3, 6)));
     assert_eq!(c.codes_in("notes/src.md"), ["V405"], "`../ok.md` resolves");
     insta::assert_snapshot!(c.rendered);
+}
+
+/// A vault loaded to publish holds neither texts nor what the rules read of
+/// each parse: checking it is refused, naming a note, instead of reporting
+/// wrong diagnostics (no unknown callouts, no missing fields).
+#[test]
+fn a_vault_loaded_to_publish_is_refused() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal");
+    let kept = vellum_vault::load_with(&root, vellum_vault::Texts::Keep).expect("loads");
+    assert!(vellum_check::check(&kept).is_ok());
+    let released = vellum_vault::load_with(&root, vellum_vault::Texts::Release).expect("loads");
+    let err = vellum_check::check(&released).expect_err("loaded to publish");
+    assert_eq!(err.path, released.notes[0].path);
+    assert!(err.to_string().contains("was loaded to publish"), "{err}");
 }

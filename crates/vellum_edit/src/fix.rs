@@ -20,8 +20,8 @@
 
 use rayon::prelude::*;
 use vellum_check::Code;
-use vellum_syntax::{ErrorKind, Note, Span};
-use vellum_vault::Vault;
+use vellum_syntax::{ErrorKind, Note, NoteDetail, Span};
+use vellum_vault::{LoadedToPublish, Vault};
 
 use crate::edit::{Edit, apply_edits, indentation, line_end, line_ending, line_start, next_line_start};
 use crate::names::html_escape;
@@ -143,16 +143,26 @@ impl FixPlan {
 }
 
 /// Plan the fixes for every note of `vault`.
-#[must_use]
-pub fn plan(vault: &Vault) -> FixPlan {
+///
+/// # Errors
+/// When `vault` was loaded to publish: it holds no texts to fix.
+pub fn plan(vault: &Vault) -> Result<FixPlan, LoadedToPublish> {
     let kinds = &vault.config.journal.kind_tags;
+    let kept = vault.kept()?;
     let notes = vault
         .notes
         .par_iter()
-        .map(|n| fix_parsed(&n.path, &n.text, &n.note, kinds))
+        .zip(kept)
+        .map(|(n, k)| fix_parsed(&n.path, k.text, &n.note, kinds))
         .filter(|f| !f.edits.is_empty() || !f.skipped.is_empty())
         .collect();
-    FixPlan { notes }
+    Ok(FixPlan { notes })
+}
+
+/// What a fix reads of a note's parse besides the typed parts; every note
+/// fixed here has it (parsed here, or from a vault checked to hold it).
+fn detail(note: &Note) -> Result<&NoteDetail, String> {
+    note.detail().ok_or_else(|| "internal: the note was loaded to publish".to_owned())
 }
 
 /// Plan the fixes for one note's text. `kind_tags` are the vault's kind tags
@@ -247,7 +257,7 @@ fn is_blank(s: &str) -> bool {
 
 fn tag_form(text: &str, note: &Note) -> Result<Vec<Edit>, String> {
     let props = &note.properties;
-    let string_form = props.fields.get("tags").is_some_and(|f| f.value.is_string());
+    let string_form = detail(note)?.fields.get("tags").is_some_and(|f| f.value.is_string());
     let mut edits: Vec<Edit> = Vec::new();
     for t in &props.tags {
         if text.get(t.span.range()) != Some(t.value.as_str()) {
@@ -481,7 +491,7 @@ fn collapse(s: &str) -> String {
 }
 
 fn linkage_tags(text: &str, note: &Note, kind_tags: &[String]) -> Result<Vec<Edit>, String> {
-    let Some(linkage) = &note.journal.linkage else { return Ok(Vec::new()) };
+    let Some(linkage) = &detail(note)?.linkage else { return Ok(Vec::new()) };
     let topical: Vec<&str> = note
         .properties
         .tags
@@ -589,7 +599,7 @@ fn empty_headings(text: &str, note: &Note) -> Result<Vec<Edit>, String> {
         if !empty_atx(&text[ls..le]) {
             return Err(format!(
                 "the empty heading on line {} is inside a quote or list; remove it by hand",
-                note.lines.line_col(text, ls).line
+                detail(note)?.lines.line_col(text, ls).line
             ));
         }
         let mut start = ls;
@@ -647,13 +657,14 @@ fn verify(old: &Note, new: &Note, kinds: &[FixKind], kind_tags: &[String]) -> Re
         }
     }
     let (po, pn) = (&old.properties, &new.properties);
-    if !po.fields.keys().eq(pn.fields.keys()) {
+    let (dold, dnew) = (detail(old)?, detail(new)?);
+    if !dold.fields.keys().eq(dnew.fields.keys()) {
         return fail("the frontmatter keys");
     }
-    for (k, v) in &po.fields {
+    for (k, v) in &dold.fields {
         let touched = (k == "updated" && fixes(FixKind::UpdatedBeforeCreated))
             || (k == "tags" && fixes(FixKind::TagForm));
-        if !touched && pn.fields.get(k).is_none_or(|n| n.value != v.value) {
+        if !touched && dnew.fields.get(k).is_none_or(|n| n.value != v.value) {
             return fail(&format!("frontmatter `{k}`"));
         }
     }
@@ -686,10 +697,10 @@ fn verify(old: &Note, new: &Note, kinds: &[FixKind], kind_tags: &[String]) -> Re
     if links(old) != links(new) {
         return fail("the links");
     }
-    let callouts = |n: &Note| {
-        n.callouts.iter().map(|c| (c.kind.clone(), c.title.clone(), c.body.clone())).collect::<Vec<_>>()
+    let callouts = |d: &NoteDetail| {
+        d.callouts.iter().map(|c| (c.kind.clone(), c.title.clone(), c.body.clone())).collect::<Vec<_>>()
     };
-    if callouts(old) != callouts(new) {
+    if callouts(dold) != callouts(dnew) {
         return fail("the callouts");
     }
     let components = |n: &Note| n.components.iter().map(|c| c.kind).collect::<Vec<_>>();
@@ -711,8 +722,8 @@ fn verify(old: &Note, new: &Note, kinds: &[FixKind], kind_tags: &[String]) -> Re
     } else if row(old) != row(new) {
         return fail("the keyword row");
     }
-    let tree = |n: &Note| {
-        n.journal.linkage.as_ref().map(|l| l.tags.iter().map(|t| norm(&t.value)).collect::<Vec<_>>())
+    let tree = |d: &NoteDetail| {
+        d.linkage.as_ref().map(|l| l.tags.iter().map(|t| norm(&t.value)).collect::<Vec<_>>())
     };
     if fixes(FixKind::LinkageTags) {
         let want: Vec<String> = pn
@@ -721,31 +732,31 @@ fn verify(old: &Note, new: &Note, kinds: &[FixKind], kind_tags: &[String]) -> Re
             .map(|t| norm(&t.value))
             .filter(|t| !is_kind(t, kind_tags) && !is_year(t))
             .collect();
-        if !tree(new).is_some_and(|r| same_set(&r, &want)) {
+        if !tree(dnew).is_some_and(|r| same_set(&r, &want)) {
             return fail("the linkage tree without making it match `tags`");
         }
-    } else if tree(old) != tree(new) {
+    } else if tree(dold) != tree(dnew) {
         return fail("the linkage tree");
     }
-    let outside = |n: &Note| {
-        let l = n.journal.linkage.as_ref().map(|l| l.span);
+    let outside = |n: &Note, d: &NoteDetail| {
+        let l = d.linkage.as_ref().map(|l| l.span);
         n.tags
             .iter()
             .filter(|t| !l.is_some_and(|l| l.contains(t.span)))
             .map(|t| t.name.clone())
             .collect::<Vec<_>>()
     };
-    if outside(old) != outside(new) {
+    if outside(old, dold) != outside(new, dnew) {
         return fail("the inline tags");
     }
-    if fixes(FixKind::TagForm) && has_hash_tag(pn) {
+    if fixes(FixKind::TagForm) && has_hash_tag(&dnew.fields) {
         return fail("the frontmatter tags without removing their `#`");
     }
     Ok(())
 }
 
-fn has_hash_tag(p: &vellum_syntax::Properties) -> bool {
-    let Some(f) = p.fields.get("tags") else { return false };
+fn has_hash_tag(fields: &vellum_syntax::Fields) -> bool {
+    let Some(f) = fields.get("tags") else { return false };
     let starts = |s: &str| s.split_whitespace().any(|w| w.starts_with('#'));
     match &f.value {
         v if v.is_string() => v.as_str().is_some_and(starts),

@@ -23,7 +23,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 use vellum_syntax::ErrorKind;
-use vellum_vault::{Target, Vault};
+use vellum_vault::{LoadedToPublish, Target, Vault};
 
 use crate::links;
 use crate::names;
@@ -102,6 +102,8 @@ pub enum NewError {
         /// What went wrong.
         message: String,
     },
+    /// The vault was loaded to publish: it holds no texts to read.
+    LoadedToPublish(LoadedToPublish),
 }
 
 impl NewError {
@@ -129,6 +131,7 @@ impl fmt::Display for NewError {
             Self::InvalidCode(m) | Self::InvalidDir(m) => f.write_str(m),
             Self::NoFreeSequence(p) => write!(f, "every note_id from {p}01 to {p}99 is taken"),
             Self::Template { template, message } => write!(f, "template `{template}`: {message}"),
+            Self::LoadedToPublish(e) => e.fmt(f),
         }
     }
 }
@@ -160,12 +163,13 @@ pub fn kind_code(kind: &str) -> Option<String> {
 /// The next free `note_id` for `date` and `code` in `vault`.
 ///
 /// # Errors
-/// When `…99` is taken.
+/// When `…99` is taken, or the vault was loaded to publish.
 pub fn next_note_id(vault: &Vault, date: Date, code: &str) -> Result<String, NewError> {
     let prefix = format!("{:02}{:02}{:02}{code}", date.year().rem_euclid(100), date.month(), date.day());
     let mut max = 0u32;
-    for n in &vault.notes {
-        let id = n.note.properties.note_id.as_ref().map(|i| i.value.clone()).or_else(|| raw_note_id(&n.text));
+    let kept = vault.kept().map_err(NewError::LoadedToPublish)?;
+    for (n, k) in vault.notes.iter().zip(&kept) {
+        let id = n.note.properties.note_id.as_ref().map(|i| i.value.clone()).or_else(|| raw_note_id(k.text));
         if let Some(id) = id
             && let Some(seq) = id.trim().to_ascii_uppercase().strip_prefix(&prefix)
             && seq.len() == 2
@@ -289,8 +293,9 @@ pub fn plan(vault: &Vault, req: &NewNote) -> Result<NewPlan, NewError> {
                 _ => {
                     let before =
                         vault.resolved[i][li].resolution.target.map_or("nothing", |f| vault.files.path(f));
-                    let line = n.note.lines.line_col(&n.text, link.span.start).line;
-                    let written = n.text.get(link.span.range()).unwrap_or("");
+                    let k = n.kept().map_err(NewError::LoadedToPublish)?;
+                    let line = k.detail.lines.line_col(k.text, link.span.start).line;
+                    let written = k.text.get(link.span.range()).unwrap_or("");
                     retargeted
                         .push(format!("{}:{line}: {written} would lead here instead of `{before}`", n.path));
                 }

@@ -26,7 +26,7 @@ use std::fmt;
 
 use rustc_hash::FxHashMap;
 use vellum_syntax::{Fragment, Link, LinkKind, Span, heading_key};
-use vellum_vault::{Anchor, FileIndex, NoteIdx, Rule, Target, Vault};
+use vellum_vault::{Anchor, FileIndex, Kept, LoadedToPublish, NoteIdx, Rule, Target, Vault};
 
 use crate::edit::{Edit, apply_edits};
 use crate::names;
@@ -75,6 +75,8 @@ pub enum RenameError {
     InvalidName(String),
     /// Links that would lead elsewhere, or that vellum cannot rewrite.
     WouldBreak(Vec<String>),
+    /// The vault was loaded to publish: it holds no texts to rewrite.
+    LoadedToPublish(LoadedToPublish),
 }
 
 impl RenameError {
@@ -91,6 +93,7 @@ impl fmt::Display for RenameError {
             Self::NothingToDo => f.write_str("the note already has this name and title; nothing to do"),
             Self::Exists(p) => write!(f, "`{p}` already exists; vellum does not overwrite notes"),
             Self::InvalidName(m) => f.write_str(m),
+            Self::LoadedToPublish(e) => e.fmt(f),
             Self::WouldBreak(links) => {
                 f.write_str("the rename would change where these links lead; nothing was changed:")?;
                 for l in links {
@@ -109,7 +112,9 @@ impl std::error::Error for RenameError {}
 /// # Errors
 /// See [`RenameError`].
 pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, RenameError> {
+    let kept = vault.kept().map_err(RenameError::LoadedToPublish)?;
     let note = &vault.notes[idx];
+    let note_was = kept[idx].text;
     let from = note.path.clone();
     let (to, title) = target_of(vault, &from, new)?;
     let title_field = note.note.properties.title.as_ref().map(|t| t.value.clone());
@@ -135,17 +140,17 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
     {
         let e = edits.entry(idx).or_default();
         let p = &note.note.properties;
-        if let (Some(field), Some(fm)) = (p.fields.get("title"), note.note.frontmatter) {
-            match yaml::value_region(&note.text, fm, "title", field.span) {
+        if let (Some(field), Some(fm)) = (kept[idx].detail.fields.get("title"), note.note.frontmatter) {
+            match yaml::value_region(note_was, fm, "title", field.span) {
                 Some(region) => {
                     let old = p.title.as_ref().map_or("", |t| t.value.as_str());
-                    e.push(Edit::replace(region, yaml::scalar_like(&note.text[region.range()], old, &title)));
+                    e.push(Edit::replace(region, yaml::scalar_like(&note_was[region.range()], old, &title)));
                 }
                 None => cannot.push(format!("{from}: cannot find the text of `title` to change it")),
             }
         }
         if let Some(h) = h1 {
-            match atx_content(&note.text, note.note.headings[h].span) {
+            match atx_content(note_was, note.note.headings[h].span) {
                 Some(span) => e.push(Edit::replace(span, names::markdown_escape(&title))),
                 None => cannot.push(format!("{from}: cannot change the H1; change it by hand")),
             }
@@ -154,6 +159,7 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
 
     // Every link to the note, and the note's own links if it moves.
     for (i, n) in vault.notes.iter().enumerate() {
+        let (text, detail) = (kept[i].text, kept[i].detail);
         let src_after = moved(&n.path);
         for (li, link) in n.note.links.iter().enumerate() {
             let r = &vault.resolved[i][li];
@@ -167,15 +173,15 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
                 links::target_path(&index, link, &src_after, aliases) == Some(target_after.as_str());
             let mut link_edits = Vec::new();
             if to_renamed || (i == idx && !leads_now) {
-                match retarget(&index, &n.text, link, &src_after, &target_after, aliases) {
+                match retarget(&index, text, link, &src_after, &target_after, aliases) {
                     Some(Some(e)) => link_edits.push(e),
                     Some(None) => {}
                     None => {
-                        let line = n.note.lines.line_col(&n.text, link.span.start).line;
+                        let line = detail.lines.line_col(text, link.span.start).line;
                         cannot.push(format!(
                             "{}:{line}: cannot rewrite `{}`",
                             n.path,
-                            &n.text[link.span.range()]
+                            &text[link.span.range()]
                         ));
                         continue;
                     }
@@ -184,7 +190,7 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
             if to_renamed
                 && let (Some(h), Target::Note { anchor: Anchor::Heading(a), .. }) = (h1, &r.target)
                 && *a == h
-                && let Some(e) = fragment_edit(&n.text, link, &title)
+                && let Some(e) = fragment_edit(text, link, &title)
             {
                 link_edits.push(e);
             }
@@ -202,19 +208,21 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
     let mut texts: Vec<(String, String)> = Vec::with_capacity(vault.notes.len());
     let mut changed: Vec<NoteIdx> = Vec::new();
     for (i, n) in vault.notes.iter().enumerate() {
+        let was = kept[i].text;
         let text = match edits.get(&i) {
-            Some(es) if !es.is_empty() => apply_edits(&n.text, es)
-                .map_err(|e| RenameError::WouldBreak(vec![format!("{}: {e}", n.path)]))?,
-            _ => n.text.clone(),
+            Some(es) if !es.is_empty() => {
+                apply_edits(was, es).map_err(|e| RenameError::WouldBreak(vec![format!("{}: {e}", n.path)]))?
+            }
+            _ => was.to_owned(),
         };
-        if text != n.text {
+        if text != was {
             changed.push(i);
         }
         texts.push((moved(&n.path), text));
     }
     let paths: Vec<String> = vault.files.iter().map(|(_, p)| moved(p)).collect();
     let after = Vault::from_texts(vault.root.clone(), vault.config.clone(), paths, texts.clone());
-    let mut notices = verify(vault, &after, idx, &from, &to, &title, h1.is_some())?;
+    let mut notices = verify(vault, &kept, &after, idx, &from, &to, &title, h1.is_some())?;
     for p in vault.problems.iter().filter(|p| p.path.to_ascii_lowercase().ends_with(".md")) {
         notices
             .push(format!("{}: could not be read, so its links were not rewritten: {}", p.path, p.message));
@@ -227,12 +235,14 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
             let path = moved(&n.path);
             let new_idx = after.note_by_path(&path).unwrap_or(i);
             let nn = &after.notes[new_idx];
+            let new_text = &texts[i].1;
             let new_link =
-                nn.note.links.get(li).map_or(String::new(), |l| nn.text[l.span.range()].to_owned());
+                nn.note.links.get(li).map_or(String::new(), |l| new_text[l.span.range()].to_owned());
+            let (text, detail) = (kept[i].text, kept[i].detail);
             Rewrite {
                 file: path,
-                line: n.note.lines.line_col(&n.text, n.note.links[li].span.start).line,
-                before: n.text[n.note.links[li].span.range()].to_owned(),
+                line: detail.lines.line_col(text, n.note.links[li].span.start).line,
+                before: text[n.note.links[li].span.range()].to_owned(),
                 after: new_link,
             }
         })
@@ -244,13 +254,13 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
         changes.push(Change::Move {
             from: from.clone(),
             to: to.clone(),
-            original: note.text.clone(),
+            original: note_was.to_owned(),
             text: note_text.clone(),
         });
-    } else if *note_text != note.text {
+    } else if note_text != note_was {
         changes.push(Change::Modify {
             path: from.clone(),
-            original: note.text.clone(),
+            original: note_was.to_owned(),
             text: note_text.clone(),
         });
     }
@@ -258,7 +268,7 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
         let n = &vault.notes[i];
         changes.push(Change::Modify {
             path: n.path.clone(),
-            original: n.text.clone(),
+            original: kept[i].text.to_owned(),
             text: texts[i].1.clone(),
         });
     }
@@ -477,8 +487,10 @@ fn dest(vault: &Vault, t: &Target, moved: &dyn Fn(&str) -> String) -> Dest {
 }
 
 /// Every link of the vault leads where it led before.
+#[allow(clippy::too_many_arguments)]
 fn verify(
     before: &Vault,
+    kept: &[Kept<'_>],
     after: &Vault,
     idx: NoteIdx,
     from: &str,
@@ -505,8 +517,8 @@ fn verify(
             if was == now {
                 continue;
             }
-            let line = n.note.lines.line_col(&n.text, link.span.start).line;
-            let written = &n.text[link.span.range()];
+            let line = kept[i].detail.lines.line_col(kept[i].text, link.span.start).line;
+            let written = &kept[i].text[link.span.range()];
             if was == Dest::Unresolved && matches!(&now, Dest::Note(p, ..) if p == to) {
                 notices.push(format!("{}:{line}: {written} was unwritten and now leads to `{to}`", n.path));
             } else {

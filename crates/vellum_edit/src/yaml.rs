@@ -62,7 +62,7 @@ mod tests {
     fn region(text: &str, key: &str) -> Option<String> {
         let note = vellum_syntax::parse(text);
         let fm = note.frontmatter.expect("frontmatter");
-        let field = note.properties.fields.get(key).expect("field");
+        let field = note.detail().expect("parsed").fields.get(key).expect("field");
         value_region(text, fm, key, field.span).map(|s| text[s.range()].to_owned())
     }
 

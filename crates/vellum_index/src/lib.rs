@@ -306,8 +306,8 @@ fn register_tokenizer(index: &Index) {
 }
 
 /// A note's content hash: blake3 of its whole text, in hex.
-fn content_hash(text: &str) -> String {
-    blake3::hash(text.as_bytes()).to_hex().to_string()
+fn content_hash(text: &vellum_vault::NoteText) -> String {
+    blake3::Hash::from_bytes(text.hash()).to_hex().to_string()
 }
 
 /// The tantivy document for a note.
@@ -343,14 +343,16 @@ fn document(f: &Fields, n: &NoteFile, hash: &str) -> TantivyDocument {
 
 /// The body of a note without what other fields already hold and what would
 /// crowd its snippets: the first H1 (the title), the keyword row (in `tags`)
-/// and the linkage tree (tags and links).
+/// and the linkage tree (tags and links). Empty for a note loaded to
+/// publish, which [`SearchIndex::open`] refuses.
 fn body_without_repeats(n: &NoteFile) -> String {
+    let Ok(kept) = n.kept() else { return String::new() };
     let note = &n.note;
     let body = note.body;
     let mut cut: Vec<vellum_syntax::Span> = [
         note.h1().map(|h| h.span),
         note.journal.keyword_row.as_ref().map(|k| k.span),
-        note.journal.linkage.as_ref().map(|l| l.span),
+        kept.detail.linkage.as_ref().map(|l| l.span),
     ]
     .into_iter()
     .flatten()
@@ -363,11 +365,11 @@ fn body_without_repeats(n: &NoteFile) -> String {
         if s.start < at {
             continue;
         }
-        out.push_str(n.text.get(at..s.start).unwrap_or_default());
+        out.push_str(kept.text.get(at..s.start).unwrap_or_default());
         out.push('\n');
         at = s.end;
     }
-    out.push_str(n.text.get(at..body.end).unwrap_or_default());
+    out.push_str(kept.text.get(at..body.end).unwrap_or_default());
     out
 }
 
@@ -415,9 +417,11 @@ impl SearchIndex {
     /// index in memory when the vault folder cannot be written.
     ///
     /// # Errors
-    /// Only when even an index in memory cannot be built.
+    /// When the vault was loaded to publish (it holds no texts), or when
+    /// even an index in memory cannot be built.
     pub fn open(vault: &Vault) -> Result<(SearchIndex, UpdateStats), IndexError> {
         let start = Instant::now();
+        vault.kept().map_err(|e| IndexError::Index(e.to_string()))?;
         // From here on the index may change: the recorded stamps no longer hold.
         let _ = std::fs::remove_file(index_dir(&vault.root).join(STAMPS_FILE));
         let hashes: Vec<String> = vault.notes.par_iter().map(|n| content_hash(&n.text)).collect();

@@ -31,7 +31,7 @@ mod transform;
 pub use highlight::highlight_css;
 pub use sanitize::sanitize;
 
-use vellum_vault::{FileId, NoteIdx, Vault};
+use vellum_vault::{FileId, NoteIdx, TextError, Vault};
 
 /// Where things live in the output. The site implements this; the renderer
 /// never invents a URL.
@@ -85,17 +85,24 @@ pub struct RenderedNote {
 
 /// Render the body of note `idx` (its text is [`Vault::text`]: in memory, or
 /// read again when the vault was loaded with released texts).
-#[must_use]
-pub fn render_note(vault: &Vault, idx: NoteIdx, urls: &dyn Urls, opts: &RenderOptions) -> RenderedNote {
+///
+/// # Errors
+/// When the text of the note, or of a note it embeds, was released and is
+/// no longer on disk as it was parsed (see [`Vault::text`]): a page made from
+/// another text could not be trusted.
+pub fn render_note(
+    vault: &Vault,
+    idx: NoteIdx,
+    urls: &dyn Urls,
+    opts: &RenderOptions,
+) -> Result<RenderedNote, TextError> {
     let n = &vault.notes[idx];
-    // A text that cannot be read again is recorded by the vault (a build
-    // then fails: see `Vault::changed_since_load`).
-    let Some(text) = vault.text(idx) else { return RenderedNote::default() };
+    let text = vault.text(idx)?;
     let body = text.get(n.note.body.range()).unwrap_or("");
     let cx = transform::Context { vault, urls, opts };
     let mut stack = vec![idx];
-    let (html, toc) = transform::render_markdown(&cx, idx, &text, body, Some(&n.title), &mut stack);
-    RenderedNote { html, toc }
+    let (html, toc) = transform::render_markdown(&cx, idx, &text, body, Some(&n.title), &mut stack)?;
+    Ok(RenderedNote { html, toc })
 }
 
 /// The `id` a heading gets in the output (and the fragment heading links use):
@@ -186,6 +193,53 @@ pub fn write_replacing<W: std::fmt::Write + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    struct Plain;
+
+    impl Urls for Plain {
+        fn note(&self, idx: NoteIdx) -> Option<String> {
+            Some(format!("/{idx}/"))
+        }
+        fn attachment(&self, _: FileId) -> String {
+            "/a".to_owned()
+        }
+        fn unwritten(&self, _: &str) -> String {
+            "/u".to_owned()
+        }
+        fn tag(&self, _: &str) -> String {
+            "/t".to_owned()
+        }
+        fn keyword(&self, _: &str) -> String {
+            "/k".to_owned()
+        }
+    }
+
+    /// A released note whose file changed fails its own render and the
+    /// render of every note that embeds it (a section of it too), naming it;
+    /// a plain link to it reads no text and renders.
+    #[test]
+    fn a_changed_released_text_is_an_error_not_an_empty_body() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let files = [
+            ("a.md", "# A\n\n![[b]]\n"),
+            ("b.md", "# B\n\n## Part\n\nbody\n"),
+            ("c.md", "# C\n\n![[b#Part]]\n"),
+            ("d.md", "# D\n\n[[b]]\n"),
+        ];
+        for (name, text) in files {
+            std::fs::write(tmp.path().join(name), text).expect("write");
+        }
+        let v = vellum_vault::load_with(tmp.path(), vellum_vault::Texts::Release).expect("loads");
+        let idx = |p: &str| v.note_by_path(p).expect("note");
+        let render = |p: &str| render_note(&v, idx(p), &Plain, &RenderOptions::default());
+        assert!(render("a.md").expect("unchanged").html.contains("body"));
+        std::fs::write(tmp.path().join("b.md"), "# B\n\n## Part\n\nedited\n").expect("write");
+        for p in ["a.md", "b.md", "c.md"] {
+            let e = render(p).expect_err("b changed");
+            assert_eq!((e.path.as_str(), &e.kind), ("b.md", &vellum_vault::TextErrorKind::Changed), "{p}");
+        }
+        assert!(render("d.md").expect("a link reads no text").html.contains("href=\"/1/\""));
+    }
 
     #[test]
     fn escape_replaces_the_five_characters_and_keeps_the_rest() {

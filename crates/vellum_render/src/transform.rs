@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use comrak::nodes::{AstNode, NodeHtmlBlock, NodeValue};
 use comrak::{Arena, parse_document};
 use vellum_syntax::{Fragment, Link, LinkKind, heading_key};
-use vellum_vault::{Anchor, NoteIdx, ResolvedLink, Target, Vault};
+use vellum_vault::{Anchor, NoteIdx, ResolvedLink, Target, TextError, Vault};
 
 use crate::{RenderOptions, TocEntry, Urls, escape, heading_ids, safe};
 
@@ -85,6 +85,9 @@ fn plain_text<'a>(node: &'a AstNode<'a>) -> String {
 /// `note_text` is note `idx`'s whole text (see [`Vault::text`]) and `src` the
 /// part of it to render, or any other Markdown (then nothing is looked up in
 /// the note's parse by position).
+///
+/// Fails when an embedded note's text cannot be read as it was parsed
+/// ([`Vault::text`]).
 pub(crate) fn render_markdown(
     cx: &Context<'_>,
     idx: NoteIdx,
@@ -92,7 +95,7 @@ pub(crate) fn render_markdown(
     src: &str,
     title: Option<&str>,
     stack: &mut Vec<NoteIdx>,
-) -> (String, Vec<TocEntry>) {
+) -> Result<(String, Vec<TocEntry>), TextError> {
     let arena = Arena::new();
     let mut options = vellum_syntax::markdown_options();
     options.render.r#unsafe = true;
@@ -139,7 +142,7 @@ pub(crate) fn render_markdown(
         let value = node.data.borrow().value.clone();
         match value {
             NodeValue::CommentInline(_) | NodeValue::MultilineComment(_) => node.detach(),
-            NodeValue::WikiLink(w) => wikilink(cx, idx, &arena, node, &w.url, w.embed, stack),
+            NodeValue::WikiLink(w) => wikilink(cx, idx, &arena, node, &w.url, w.embed, stack)?,
             NodeValue::Link(l) => markdown_link(cx, idx, &arena, node, &l.url, false),
             NodeValue::Image(l) => markdown_link(cx, idx, &arena, node, &l.url, true),
             NodeValue::Callout(c) => callout(&arena, node, &c.callout_type, c.fold),
@@ -197,7 +200,7 @@ pub(crate) fn render_markdown(
         replace(node, new_node(&arena, NodeValue::HtmlBlock(NodeHtmlBlock { block_type, literal })));
     }
 
-    (safe::to_safe_html(root, &options), toc)
+    Ok((safe::to_safe_html(root, &options), toc))
 }
 
 fn replace<'a>(node: &'a AstNode<'a>, with: &'a AstNode<'a>) {
@@ -302,7 +305,7 @@ fn wikilink<'a>(
     url: &str,
     embed: bool,
     stack: &mut Vec<NoteIdx>,
-) {
+) -> Result<(), TextError> {
     let shown = plain_text(node);
     let alias = (shown != url && !shown.is_empty()).then(|| shown.clone());
     let link = link_of(url, embed, alias);
@@ -310,9 +313,9 @@ fn wikilink<'a>(
     let display = link.display.clone().unwrap_or_else(|| default_display(&link));
     if !embed {
         replace(node, html_inline(arena, link_html(cx, &link, &resolved, &display)));
-        return;
+        return Ok(());
     }
-    let html = embed_html(cx, &link, &resolved, &display, stack);
+    let html = embed_html(cx, &link, &resolved, &display, stack)?;
     // An embed alone in its paragraph replaces the paragraph (block content).
     let parent = node.parent();
     let alone = parent.is_some_and(|p| {
@@ -326,6 +329,7 @@ fn wikilink<'a>(
         Some(p) if alone && html.starts_with("<div") => replace(p, html_block(arena, html)),
         _ => replace(node, html_inline(arena, html)),
     }
+    Ok(())
 }
 
 fn embed_html(
@@ -334,8 +338,8 @@ fn embed_html(
     r: &ResolvedLink,
     display: &str,
     stack: &mut Vec<NoteIdx>,
-) -> String {
-    match &r.target {
+) -> Result<String, TextError> {
+    Ok(match &r.target {
         Target::Attachment(f) => {
             let path = cx.vault.files.path(*f);
             let url = escape(&cx.urls.attachment(*f));
@@ -363,15 +367,13 @@ fn embed_html(
         }
         Target::Note { note, anchor } => {
             let Some(url) = cx.urls.note(*note) else {
-                return format!("<span class=\"draft-link\">{}</span>", escape(display));
+                return Ok(format!("<span class=\"draft-link\">{}</span>", escape(display)));
             };
             if stack.contains(note) || stack.len() > cx.opts.max_embed_depth {
-                return link_html(cx, link, r, display);
+                return Ok(link_html(cx, link, r, display));
             }
             let n = &cx.vault.notes[*note];
-            // A text that cannot be read again is recorded by the vault
-            // (the build then fails); the embed stays a link meanwhile.
-            let Some(text) = cx.vault.text(*note) else { return link_html(cx, link, r, display) };
+            let text = cx.vault.text(*note)?;
             let src = match anchor {
                 Anchor::Note => text.get(n.note.body.range()).unwrap_or(""),
                 Anchor::Heading(h) => section(n, &text, *h),
@@ -379,7 +381,7 @@ fn embed_html(
             };
             stack.push(*note);
             let title = matches!(anchor, Anchor::Note).then_some(n.title.as_str());
-            let (inner, _) = render_markdown(cx, *note, &text, src, title, stack);
+            let (inner, _) = render_markdown(cx, *note, &text, src, title, stack)?;
             stack.pop();
             format!(
                 "<div class=\"embed\"><div class=\"embed-title\"><a class=\"internal\" href=\"{}\"{REL}>{}</a></div>{inner}</div>",
@@ -388,7 +390,7 @@ fn embed_html(
             )
         }
         _ => link_html(cx, link, r, display),
-    }
+    })
 }
 
 /// The Markdown of heading `h` and everything under it, up to the next heading
@@ -644,7 +646,7 @@ struct Origin<'v> {
     /// 1-based line of the note's text on which `src` starts.
     first_line: usize,
     /// The line index of the note's text: its parse's, or made here when
-    /// the note was loaded to publish ([`vellum_syntax::Note::keep_for_publishing`]).
+    /// the note was loaded to publish and has no [`vellum_syntax::NoteDetail`].
     lines: Cow<'v, vellum_syntax::LineIndex>,
 }
 
@@ -654,11 +656,9 @@ impl<'v> Origin<'v> {
         if base.checked_add(src.len())? > text.len() {
             return None; // not a slice of the note's text
         }
-        // Every index of a text has a first line; an empty one was dropped.
-        let lines = if note.note.lines.line_count() == 0 {
-            Cow::Owned(vellum_syntax::LineIndex::new(text))
-        } else {
-            Cow::Borrowed(&note.note.lines)
+        let lines = match note.note.detail() {
+            Some(detail) => Cow::Borrowed(&detail.lines),
+            None => Cow::Owned(vellum_syntax::LineIndex::new(text)),
         };
         let first_line = lines.line_col(text, base).line;
         Some(Self { text, base, first_line, lines })
@@ -764,13 +764,14 @@ mod tests {
         let arena = Arena::new();
         let options = vellum_syntax::markdown_options();
         let root = parse_document(&arena, src, &options);
-        let origin = Origin::of(n, &n.text, src).expect("src is a slice of the note");
+        let text = n.text.as_kept().expect("kept");
+        let origin = Origin::of(n, text, src).expect("src is a slice of the note");
         root.descendants()
             .filter_map(|node| {
                 let data = node.data.borrow();
                 let NodeValue::HtmlBlock(b) = &data.value else { return None };
                 let at = origin.offset(data.sourcepos)?;
-                Some((b.literal.clone(), n.text.get(at..at + b.literal.len()) == Some(b.literal.as_str())))
+                Some((b.literal.clone(), text.get(at..at + b.literal.len()) == Some(b.literal.as_str())))
             })
             .collect()
     }
@@ -784,7 +785,8 @@ mod tests {
             vec![("n.md".into(), NOTE.into())],
         );
         let n = &v.notes[0];
-        let body = &n.text[n.note.body.range()];
+        let text = n.text.as_kept().expect("kept");
+        let body = &text[n.note.body.range()];
         let blocks = located(n, body);
         assert_eq!(blocks.len(), 3, "{blocks:?}");
         assert!(blocks[0].1 && blocks[0].0.starts_with("<div class=\"keyword-row\">"), "{blocks:?}");
@@ -794,12 +796,12 @@ mod tests {
         assert!(!blocks[2].1, "{blocks:?}");
         // A section (as an embed renders it) starts mid-text.
         let h = n.note.headings.iter().position(|h| h.text == "linkage").expect("heading");
-        let blocks = located(n, section(n, &n.text, h));
+        let blocks = located(n, section(n, text, h));
         assert!(
             blocks.iter().any(|(l, ok)| *ok && l.starts_with("<div class=\"linkage-tree\">")),
             "{blocks:?}"
         );
         // Text that is not the note's has no origin.
-        assert!(Origin::of(n, &n.text, "elsewhere").is_none());
+        assert!(Origin::of(n, text, "elsewhere").is_none());
     }
 }

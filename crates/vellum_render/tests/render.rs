@@ -43,7 +43,7 @@ fn vault(files: &[(&str, &str)]) -> Vault {
 
 fn render(v: &Vault, path: &str) -> String {
     let idx = v.note_by_path(path).expect("note");
-    render_note(v, idx, &TestUrls(v), &RenderOptions::default()).html
+    render_note(v, idx, &TestUrls(v), &RenderOptions::default()).expect("renders").html
 }
 
 const SEED: &str = include_str!("../../../examples/journal/Nvidia Open Sources GPU Kernel Modules.md");
@@ -53,7 +53,7 @@ fn seed_renders_every_component() {
     let seed_published = SEED.replace("draft: true", "draft: false");
     let v = vault(&[("Seed.md", &seed_published), ("CHIPS Act Momentum.md", "# CHIPS\n")]);
     let idx = v.note_by_path("Seed.md").expect("seed");
-    let out = render_note(&v, idx, &TestUrls(&v), &RenderOptions::default());
+    let out = render_note(&v, idx, &TestUrls(&v), &RenderOptions::default()).expect("renders");
     let html = &out.html;
     assert!(!html.contains("<h1>Nvidia Open Sources"), "title H1 is the page's, not the body's");
     assert!(html.contains("<a class=\"keyword-link\" href=\"/keywords/driver/\""), "{html}");

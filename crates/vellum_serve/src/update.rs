@@ -23,8 +23,8 @@ pub(crate) struct Updater {
 }
 
 /// The `[site]` settings for the preview: the vault's, served from `/`.
-fn preview_config(root: &std::path::Path) -> Result<SiteConfig, String> {
-    let mut cfg = SiteConfig::load(root).map_err(|e| e.to_string())?;
+fn preview_config(vault: &Vault) -> Result<SiteConfig, String> {
+    let mut cfg = vault.config.site.clone().map_err(|e| e.to_string())?;
     cfg.base_path = Some("/".to_owned());
     Ok(cfg)
 }
@@ -39,7 +39,7 @@ impl Updater {
         let mut opts = BuildOptions::new(root.join("public"));
         opts.include_drafts = drafts;
         opts.preview = true;
-        opts.site = Some(preview_config(&root)?);
+        opts.site = Some(preview_config(&vault)?);
         let site = LiveSite::build(vault, opts).map_err(|e| e.to_string())?;
         Ok(Self { root, site, diagnostics, errors: BTreeMap::new() })
     }
@@ -58,8 +58,10 @@ impl Updater {
             vec![path.to_owned()],
             vec![(path.to_owned(), text.to_owned())],
         );
+        // A vault made from texts keeps them: it is never refused.
         let diags: Vec<_> = vellum_check::check(&one)
             .into_iter()
+            .flatten()
             .filter(|d| d.file == path && d.severity == Severity::Error)
             .filter(|d| !d.code.as_str().starts_with("V4") && d.code != Code::DuplicateNoteId)
             .collect();
@@ -103,7 +105,7 @@ impl Updater {
                 Ok(text) => {
                     match known {
                         Some(n) if n.path == *p => {
-                            if n.text != text {
+                            if !n.text.is(&text) {
                                 edits.push((p.clone(), text.clone()));
                             }
                         }
@@ -118,8 +120,10 @@ impl Updater {
                     let note = vellum_syntax::parse(&text);
                     if !note.errors.is_empty() {
                         let v = self.site.vault();
-                        if let Some(i) = v.note_by_path(p) {
-                            keep_old.push((v.notes[i].path.clone(), v.notes[i].text.clone()));
+                        if let Some(i) = v.note_by_path(p)
+                            && let Some(old) = v.notes[i].text.as_kept()
+                        {
+                            keep_old.push((v.notes[i].path.clone(), old.to_owned()));
                         }
                     }
                 }
@@ -154,7 +158,7 @@ impl Updater {
                 vault = with_texts(vault, &keep_old);
             }
             if theme {
-                if let Ok(cfg) = preview_config(&self.root) {
+                if let Ok(cfg) = preview_config(&vault) {
                     self.site.set_site_config(cfg);
                 }
                 return self.site.reload_theme(vault).map_err(|e| e.to_string());
@@ -203,10 +207,13 @@ fn with_texts(vault: Vault, replace: &[(String, String)]) -> Vault {
     let texts: Vec<(String, String)> = vault
         .notes
         .iter()
-        .map(|n| {
-            let text =
-                replace.iter().find(|(p, _)| *p == n.path).map_or_else(|| n.text.clone(), |(_, t)| t.clone());
-            (n.path.clone(), text)
+        .enumerate()
+        .filter_map(|(i, n)| {
+            let text = match replace.iter().find(|(p, _)| *p == n.path) {
+                Some((_, t)) => t.clone(),
+                None => vault.text(i).ok()?.into_owned(),
+            };
+            Some((n.path.clone(), text))
         })
         .collect();
     let problems = vault.problems.clone();

@@ -1,80 +1,16 @@
-//! The `[site]` table of `vellum.toml`: title, description, where the site is
-//! served from, author and language.
+//! The `[site]` table of `vellum.toml`, with defaults applied: title,
+//! description, where the site is served from, author and language.
 //!
-//! `vellum_vault::Config` owns the rest of the file; this module reads only
-//! `[site]` and ignores every other key, so the two can evolve separately.
+//! The vault reads the file once, when it loads; its `[site]` table
+//! ([`SiteConfig`]) is in [`vellum_vault::Config::site`].
 
 use std::path::Path;
 
-use serde::Deserialize;
-
-use crate::BuildError;
-
-/// Settings of the `[site]` table. Every field is optional.
-///
-/// ```toml
-/// [site]
-/// title = "Tech journal"
-/// description = "Notes on hardware, software and security."
-/// base_url = "https://example.com"   # the origin; may carry a path, see `base_path`
-/// base_path = "/journal/"            # default: the path of base_url, else "/"
-/// author = "Ada"
-/// language = "en"
-/// page_size = 200                    # items per page of a list; 0: every list on one page
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[non_exhaustive]
-pub struct SiteConfig {
-    /// The site's name (default: the vault folder's name).
-    pub title: Option<String>,
-    /// One sentence about the site, for the index page and meta tags.
-    pub description: Option<String>,
-    /// Where the site is published, e.g. `https://example.com`; needed for
-    /// absolute URLs in the feed, the sitemap and Open Graph tags.
-    pub base_url: Option<String>,
-    /// The path every URL starts with (default: the path of `base_url`, else `/`).
-    pub base_path: Option<String>,
-    /// The author, for the feed and meta tags.
-    pub author: Option<String>,
-    /// The language of the pages (`lang` attribute), default `en`.
-    pub language: Option<String>,
-    /// How many notes (or sources) one page of a list shows: the timeline,
-    /// tag, keyword and unwritten pages, the digests. Default
-    /// [`DEFAULT_PAGE_SIZE`]; `0` puts every list on one page.
-    pub page_size: Option<usize>,
-}
+pub use vellum_vault::SiteConfig;
 
 /// Items per page of a list when `[site] page_size` is not set: a page of
 /// a few hundred kilobytes, which a browser shows at once.
 pub const DEFAULT_PAGE_SIZE: usize = 200;
-
-impl SiteConfig {
-    /// Read the `[site]` table from the text of a `vellum.toml`; other tables
-    /// and keys are ignored.
-    ///
-    /// # Errors
-    /// A message when the TOML is invalid or `[site]` has an unknown key or a
-    /// value of the wrong type.
-    pub fn from_toml(text: &str) -> Result<Self, String> {
-        let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
-        let Some(site) = table.get("site") else { return Ok(Self::default()) };
-        site.clone()
-            .try_into()
-            .map_err(|e: toml::de::Error| format!("invalid [site] in vellum.toml: {}", e.message()))
-    }
-
-    /// Read `<vault>/vellum.toml`; a missing file gives the defaults.
-    ///
-    /// # Errors
-    /// [`BuildError::Config`] when the file exists but `[site]` is invalid.
-    pub fn load(vault_root: &Path) -> Result<Self, BuildError> {
-        match std::fs::read_to_string(vault_root.join("vellum.toml")) {
-            Ok(text) => Self::from_toml(&text).map_err(BuildError::Config),
-            Err(_) => Ok(Self::default()),
-        }
-    }
-}
 
 /// The settings with defaults applied and URLs normalised.
 #[derive(Debug, Clone)]
@@ -166,11 +102,13 @@ mod tests {
 
     #[test]
     fn base_path_defaults_from_base_url() {
-        let cfg = SiteConfig { base_url: Some("https://example.com/blog/".into()), ..SiteConfig::default() };
+        let mut cfg = SiteConfig::default();
+        cfg.base_url = Some("https://example.com/blog/".into());
         let s = Site::resolve(&cfg, Path::new("/nonexistent"));
         assert_eq!(s.origin, "https://example.com");
         assert_eq!(s.base_path, "/blog/");
-        let cfg = SiteConfig { base_path: Some("x".into()), ..SiteConfig::default() };
+        let mut cfg = SiteConfig::default();
+        cfg.base_path = Some("x".into());
         assert_eq!(Site::resolve(&cfg, Path::new("/")).base_path, "/x/");
         assert_eq!(Site::resolve(&SiteConfig::default(), Path::new("/")).base_path, "/");
     }

@@ -69,7 +69,8 @@ pub struct BuildOptions {
     pub include_drafts: bool,
     /// Replace the output folder even when vellum did not create it.
     pub force: bool,
-    /// The `[site]` settings; `None` reads them from `<vault>/vellum.toml`.
+    /// The `[site]` settings; `None` takes the vault's (`<vault>/vellum.toml`,
+    /// read when the vault loaded).
     pub site: Option<SiteConfig>,
     /// A private preview (`vellum serve`): each draft's page carries a
     /// "draft — not published" banner (templates see `build.preview`).
@@ -168,8 +169,8 @@ pub enum BuildError {
         /// What went wrong.
         source: std::io::Error,
     },
-    /// `vellum.toml` has an invalid `[site]` table.
-    Config(String),
+    /// `vellum.toml` has an invalid `[site]` table (or is not valid TOML).
+    Config(vellum_vault::ConfigError),
     /// The output folder is not empty and was not made by vellum (no
     /// `.vellum-output` marker); `force` replaces it anyway.
     ForeignOutput(PathBuf),
@@ -196,7 +197,7 @@ impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            Self::Config(m) => f.write_str(m),
+            Self::Config(e) => e.fmt(f),
             Self::ForeignOutput(p) => write!(
                 f,
                 "refusing to replace `{}`: it is not empty and was not created by vellum (use --force to replace it)",
@@ -220,6 +221,37 @@ impl fmt::Display for BuildError {
             }
         }
     }
+}
+
+impl From<vellum_vault::ConfigError> for BuildError {
+    fn from(e: vellum_vault::ConfigError) -> Self {
+        Self::Config(e)
+    }
+}
+
+impl From<vellum_vault::TextError> for BuildError {
+    fn from(e: vellum_vault::TextError) -> Self {
+        Self::Changed(vec![e.path])
+    }
+}
+
+/// The results of rendering some bodies, or, when released texts among them
+/// changed on disk, [`BuildError::Changed`] naming every such note: the pages
+/// made from them could not be trusted, so the build stops before anything
+/// is swapped in.
+pub(crate) fn changed_fails<T>(
+    results: Vec<Result<T, vellum_vault::TextError>>,
+) -> Result<Vec<T>, BuildError> {
+    let mut changed: Vec<String> = Vec::new();
+    let mut done = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(t) => done.push(t),
+            Err(e) if !changed.contains(&e.path) => changed.push(e.path),
+            Err(_) => {}
+        }
+    }
+    if changed.is_empty() { Ok(done) } else { Err(BuildError::Changed(changed)) }
 }
 
 impl std::error::Error for BuildError {
@@ -254,7 +286,7 @@ pub fn build_with(
     let start = Instant::now();
     let cfg = match &opts.site {
         Some(c) => c.clone(),
-        None => SiteConfig::load(&vault.root)?,
+        None => vault.config.site.clone()?,
     };
     let site = config::Site::resolve(&cfg, &vault.root);
     let theme = Theme::load(&vault.root)?;

@@ -214,14 +214,14 @@ fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> 
 
 impl LiveSite {
     /// Build the site of `vault` in memory. `opts.output` is not used; the
-    /// `[site]` settings are `opts.site`, else read from `vellum.toml`.
+    /// `[site]` settings are `opts.site`, else the vault's (`vellum.toml`).
     ///
     /// # Errors
     /// A template that fails, or an invalid `[site]` table.
     pub fn build(vault: Vault, opts: BuildOptions) -> Result<Self, BuildError> {
         let cfg = match &opts.site {
             Some(c) => c.clone(),
-            None => SiteConfig::load(&vault.root)?,
+            None => vault.config.site.clone()?,
         };
         let theme = Theme::load(&vault.root)?;
         let (sink, bodies, report, state) = full(&vault, &opts, &cfg, &theme)?;
@@ -252,14 +252,14 @@ impl LiveSite {
         self.cfg = cfg;
     }
 
-    /// Read the theme (`_theme/`) and `vellum.toml`'s `[site]` again, then
-    /// rebuild everything ([`Rebuild::ThemeReloaded`]).
+    /// Read the theme (`_theme/`) again and take `[site]` from `vault` (as
+    /// it read `vellum.toml`), then rebuild everything ([`Rebuild::ThemeReloaded`]).
     ///
     /// # Errors
     /// As [`LiveSite::build`]; on error the site is unchanged.
     pub fn reload_theme(&mut self, vault: Vault) -> Result<Update, BuildError> {
         if self.opts.site.is_none() {
-            self.cfg = SiteConfig::load(&vault.root)?;
+            self.cfg = vault.config.site.clone()?;
         }
         self.theme = Theme::load(&vault.root)?;
         let mut update = self.rebuild(vault)?;
@@ -498,7 +498,7 @@ impl LiveSite {
         p.in_place = std::mem::take(&mut self.state.page_keys);
         p.in_place.retain(|rel, _| self.files.contains_key(rel));
         // A kept plan holds the pages the old bodies asked for: the new ones must ask for the same.
-        let asked_same = p.render_bodies(&render);
+        let asked_same = p.render_bodies(&render)?;
         steps.lap("render");
         if kept && !asked_same {
             kept = false;

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use vellum_render::{RenderOptions, render_note};
-use vellum_vault::{FileId, FileKind, NoteIdx, Vault};
+use vellum_vault::{FileId, FileKind, NoteIdx, TextError, Vault};
 
 use crate::cache::{self, Hash};
 use crate::observe::{Observer, Phase};
@@ -32,21 +32,28 @@ use crate::output::{MARKER, Sink};
 use crate::pages::{Body, BodyHtml, Card, Globals, Want};
 use crate::plan::{Plan, Requested, SiteUrls};
 use crate::theme::Theme;
-use crate::{BuildError, BuildReport, Timings, feeds, graph, text};
+use crate::{BuildError, BuildReport, Timings, changed_fails, feeds, graph, text};
 
 /// Render note `i`'s body with `plan` deciding the URLs, recording what it
 /// asked for; `budget` characters of its plain text are kept.
+///
+/// Fails when a released text it reads changed on disk ([`render_note`]).
 pub(crate) fn render_body(
     vault: &Vault,
     plan: &Plan<'_>,
     i: NoteIdx,
     opts: &RenderOptions,
     budget: usize,
-) -> Body {
+) -> Result<Body, TextError> {
     let urls = SiteUrls::new(plan);
-    let r = render_note(vault, i, &urls, opts);
+    let r = render_note(vault, i, &urls, opts)?;
     let text = text::html_to_text(&r.html, budget);
-    Body { html: BodyHtml::Rendered { html: r.html, toc: r.toc }, text, asked: urls.into_asked(), key: None }
+    Ok(Body {
+        html: BodyHtml::Rendered { html: r.html, toc: r.toc },
+        text,
+        asked: urls.into_asked(),
+        key: None,
+    })
 }
 
 /// How long a body keeps its HTML.
@@ -260,7 +267,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         let mut render_time = Duration::ZERO;
         for chunk in published.chunks(256) {
             let t = Instant::now();
-            self.render_bodies(chunk);
+            self.render_bodies(chunk)?;
             render_time += t.elapsed();
             self.fill_note_pages(chunk, false)?;
         }
@@ -282,17 +289,11 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             .saturating_sub(render_time)
             .saturating_sub(self.sink.write_time().saturating_sub(write_before));
 
-        self.render_feed_bodies();
+        self.render_feed_bodies()?;
         self.write_site_files(&SiteFiles::all())?;
 
         self.observer.phase(Phase::Write);
         let copies = self.attachments(&|_| false);
-        // A note read again for rendering that was not the note parsed: the
-        // pages made from it cannot be trusted, so nothing is swapped in.
-        let changed = self.vault.changed_since_load();
-        if !changed.is_empty() {
-            return Err(BuildError::Changed(changed));
-        }
         self.sink.finish(&copies)?;
         self.observer.finished();
         Ok(copies.len())
@@ -302,16 +303,21 @@ impl<'v, 'r> Pipeline<'v, 'r> {
     /// Returns whether every one asked for the same attachments and
     /// unforeseen pages as the body it replaces (what a kept plan holds on
     /// a body's behalf).
-    pub(crate) fn render_bodies(&mut self, notes: &[NoteIdx]) -> bool {
+    ///
+    /// # Errors
+    /// [`BuildError::Changed`] when released texts changed on disk.
+    pub(crate) fn render_bodies(&mut self, notes: &[NoteIdx]) -> Result<bool, BuildError> {
         let this = &*self;
-        let made: Vec<(NoteIdx, Body, Option<cache::NoteEntry>)> = notes
-            .par_iter()
-            .map(|&i| {
-                this.observer.advanced(1);
-                let (body, entry) = this.render_or_reuse(i);
-                (i, body, entry)
-            })
-            .collect();
+        let made = changed_fails(
+            notes
+                .par_iter()
+                .map(|&i| {
+                    this.observer.advanced(1);
+                    let (body, entry) = this.render_or_reuse(i)?;
+                    Ok((i, body, entry))
+                })
+                .collect(),
+        )?;
         let mut same = true;
         for (i, mut body, entry) in made {
             if let (Some(e), Some(record)) = (entry, self.record.as_mut()) {
@@ -324,20 +330,20 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             same &= self.bodies[i].as_ref().is_some_and(|old| old.asked.same_pages(&body.asked));
             self.bodies[i] = Some(body);
         }
-        same
+        Ok(same)
     }
 
     /// Render note `i`'s body now.
-    fn render(&self, i: NoteIdx) -> Body {
+    fn render(&self, i: NoteIdx) -> Result<Body, TextError> {
         render_body(self.vault, &self.plan, i, &self.render_opts, self.budget)
     }
 
     /// Note `i`'s body from the build cache when it is still valid, else
     /// rendered; with its cache entry when caching.
-    fn render_or_reuse(&self, i: NoteIdx) -> (Body, Option<cache::NoteEntry>) {
+    fn render_or_reuse(&self, i: NoteIdx) -> Result<(Body, Option<cache::NoteEntry>), TextError> {
         let Some((keys, c)) = &self.cache else {
             self.rendered.fetch_add(1, Ordering::Relaxed);
-            return (self.render(i), None);
+            return Ok((self.render(i)?, None));
         };
         let in_feed = self.in_feed.contains(&i);
         if let Some(v) = c.body(keys, &self.plan, i) {
@@ -348,16 +354,16 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             }
             let body =
                 Body { html: BodyHtml::Cached { feed }, text: v.text, asked: v.asked, key: Some(v.key) };
-            return (body, Some(entry));
+            return Ok((body, Some(entry)));
         }
         self.rendered.fetch_add(1, Ordering::Relaxed);
-        let mut body = self.render(i);
+        let mut body = self.render(i)?;
         let (key, mut entry) = cache::entry(keys, &self.plan, i, &body.text, &body.asked);
         if in_feed {
             entry.html = body.html.feed().map(str::to_owned);
         }
         body.key = Some(key);
-        (body, Some(entry))
+        Ok((body, Some(entry)))
     }
 
     /// The unforeseen pages all bodies asked for (merged in note order).
@@ -424,7 +430,10 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             (None, Some(html)) => plan.note_context(g, i, cards, &body.text, html)?,
             (None, None) => {
                 self.rendered.fetch_add(1, Ordering::Relaxed);
-                let fresh = self.render(i);
+                let fresh = match self.render(i) {
+                    Ok(fresh) => fresh,
+                    Err(e) => return Some(Err(e.into())),
+                };
                 plan.note_context(g, i, cards, &fresh.text, fresh.html.page()?)?
             }
         };
@@ -489,7 +498,10 @@ impl<'v, 'r> Pipeline<'v, 'r> {
 
     /// The feed carries whole bodies: render those of its notes whose HTML
     /// is not at hand (taken from a cache that did not keep it).
-    pub(crate) fn render_feed_bodies(&mut self) {
+    ///
+    /// # Errors
+    /// [`BuildError::Changed`] when released texts changed on disk.
+    pub(crate) fn render_feed_bodies(&mut self) -> Result<(), BuildError> {
         let missing: Vec<NoteIdx> = self
             .in_feed
             .iter()
@@ -497,7 +509,8 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             .filter(|&i| self.bodies[i].as_ref().is_some_and(|b| b.html.feed().is_none()))
             .collect();
         let this = &*self;
-        let fresh: Vec<(NoteIdx, Body)> = missing.par_iter().map(|&i| (i, this.render(i))).collect();
+        let fresh: Vec<(NoteIdx, Body)> =
+            changed_fails(missing.par_iter().map(|&i| Ok((i, this.render(i)?))).collect())?;
         self.rendered.fetch_add(fresh.len(), Ordering::Relaxed);
         for (i, b) in fresh {
             let Some(html) = b.html.feed().map(str::to_owned) else { continue };
@@ -509,6 +522,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
                 slot.html = BodyHtml::Cached { feed: Some(html) };
             }
         }
+        Ok(())
     }
 
     /// Make the search entries of `notes` again; the shards whose entries changed.

@@ -87,9 +87,11 @@ pub struct Properties {
     pub note_id: Option<Spanned<String>>,
     /// `cssclasses`.
     pub cssclasses: Vec<Spanned<String>>,
-    /// Every key, schema fields included, in file order, with its raw value.
-    pub fields: IndexMap<String, Field>,
 }
+
+/// Every key of a frontmatter, schema fields included, in file order, with
+/// its raw value.
+pub type Fields = IndexMap<String, Field>;
 
 impl Properties {
     pub(crate) fn shrink_to_fit(&mut self) {
@@ -97,18 +99,12 @@ impl Properties {
         self.tags.shrink_to_fit();
         self.keywords.shrink_to_fit();
         self.cssclasses.shrink_to_fit();
-        self.fields.shrink_to_fit();
     }
 
     /// Whether `draft` is set to true.
     #[must_use]
     pub fn is_draft(&self) -> bool {
         self.draft.as_ref().is_some_and(|d| d.value)
-    }
-
-    /// Keys that are not part of the journal schema.
-    pub fn extra(&self) -> impl Iterator<Item = (&String, &Field)> {
-        self.fields.iter().filter(|(k, _)| !SCHEMA_KEYS.contains(&k.as_str()))
     }
 }
 
@@ -126,17 +122,19 @@ pub const SCHEMA_KEYS: &[&str] = &[
     "cssclasses",
 ];
 
-/// Parse the YAML of `block` within `text`. Never fails: problems become errors.
+/// Parse the YAML of `block` within `text` into its typed properties and
+/// every raw field. Never fails: problems become errors.
 pub(crate) fn parse(
     text: &str,
     block: FrontmatterBlock,
     lines: &LineIndex,
     errors: &mut Vec<SyntaxError>,
-) -> Properties {
+) -> (Properties, Fields) {
     let yaml = &text[block.yaml.range()];
     let mut props = Properties::default();
+    let mut fields = Fields::new();
     if yaml.trim().is_empty() {
-        return props;
+        return (props, fields);
     }
     let parsed: Result<IndexMap<String, YamlSpanned<Value>>, _> =
         serde_saphyr::from_str_with_options(yaml, yaml_options());
@@ -156,7 +154,7 @@ pub(crate) fn parse(
                 .map(|loc| position_to_span(text, lines, block.yaml_first_line, loc.line(), loc.column()))
                 .unwrap_or(Span::new(block.span.start, block.span.start + 3));
             errors.push(SyntaxError::new(ErrorKind::MalformedYaml, span, message));
-            return props;
+            return (props, fields);
         }
     };
     for (key, value) in map {
@@ -166,11 +164,12 @@ pub(crate) fn parse(
             let end = ceil_char_boundary(text, span.start + usize::try_from(len).unwrap_or(0));
             span = Span::new(span.start, end.min(block.yaml.end));
         }
-        props.fields.insert(key, Spanned::new(value.value, span));
+        fields.insert(key, Spanned::new(value.value, span));
     }
-    read_schema(&mut props, errors);
-    refine_item_spans(text, block.yaml, &mut props);
-    props
+    read_schema(&mut props, &fields, errors);
+    refine_item_spans(text, block.yaml, &fields, &mut props);
+    fields.shrink_to_fit();
+    (props, fields)
 }
 
 /// Most YAML values (after alias expansion) a note's frontmatter may hold. A
@@ -211,8 +210,8 @@ fn over_budget(mut err: &serde_saphyr::Error) -> bool {
 
 /// serde-saphyr gives positions per top-level value; point each list item at its
 /// own text by finding it, in order, within the field's lines.
-fn refine_item_spans(text: &str, yaml: Span, props: &mut Properties) {
-    let starts: Vec<usize> = props.fields.values().map(|f| f.span.start).collect();
+fn refine_item_spans(text: &str, yaml: Span, fields: &Fields, props: &mut Properties) {
+    let starts: Vec<usize> = fields.values().map(|f| f.span.start).collect();
     let region_of = |span: Span| {
         let end = starts.iter().copied().filter(|&s| s > span.start).min().unwrap_or(yaml.end);
         Span::new(span.start, end)
@@ -254,9 +253,8 @@ fn position_to_span(text: &str, lines: &LineIndex, first_line: usize, line: u64,
     Span::new(offset, end.min(line_span.end.max(offset)))
 }
 
-fn read_schema(props: &mut Properties, errors: &mut Vec<SyntaxError>) {
-    let fields = std::mem::take(&mut props.fields);
-    for (key, field) in &fields {
+fn read_schema(props: &mut Properties, fields: &Fields, errors: &mut Vec<SyntaxError>) {
+    for (key, field) in fields {
         let span = field.span;
         let value = &field.value;
         match key.as_str() {
@@ -306,7 +304,6 @@ fn read_schema(props: &mut Properties, errors: &mut Vec<SyntaxError>) {
             _ => {}
         }
     }
-    props.fields = fields;
 }
 
 /// Parse `YYYY-MM-DD`, or the date part of `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD HH:MM`.
@@ -405,7 +402,7 @@ mod tests {
         let block = split(text).expect("frontmatter");
         let lines = LineIndex::new(text);
         let mut errors = Vec::new();
-        (parse(text, block, &lines, &mut errors), errors)
+        (parse(text, block, &lines, &mut errors).0, errors)
     }
 
     #[test]

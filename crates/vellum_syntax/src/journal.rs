@@ -7,7 +7,8 @@ use crate::markdown::{BlockKind, Markdown};
 use crate::text::{Span, Spanned};
 use crate::{CalloutKind, Component, ComponentKind, ErrorKind, Link, SyntaxError, Tag, heading_key};
 
-/// The journal's view of a note.
+/// The journal's view of a note that publishing reads too; the signals,
+/// brain dump and linkage tree are in the note's [`crate::NoteDetail`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Journal {
     /// The `keyword-row` component, if present: its span and keywords.
@@ -20,15 +21,25 @@ pub struct Journal {
     pub questions: Vec<Spanned<String>>,
     /// `[!ref]` callouts.
     pub sources: Vec<Source>,
-    /// Items of the list under the `signals` heading.
-    pub signals: Vec<Spanned<String>>,
     /// The paragraphs under the `my take` heading, from the first one's start
     /// to the last one's end (`&text[span]` is their Markdown). Only the span
     /// is kept: it is most of a note's prose, and the text is in the note.
     pub my_take: Option<Span>,
-    /// Items of the `brain-dump` list.
+}
+
+/// What parsing reads of the journal: the [`Journal`] every consumer reads,
+/// and the parts only checking, querying and editing read (they go to the
+/// note's [`crate::NoteDetail`]).
+#[derive(Default)]
+pub(crate) struct Parts {
+    pub keyword_row: Option<Spanned<Vec<Spanned<String>>>>,
+    pub claims: Vec<Spanned<String>>,
+    pub core_claim: Option<Spanned<String>>,
+    pub questions: Vec<Spanned<String>>,
+    pub sources: Vec<Source>,
+    pub signals: Vec<Spanned<String>>,
+    pub my_take: Option<Span>,
     pub brain_dump: Vec<BrainItem>,
-    /// The `linkage-tree` component.
     pub linkage: Option<Linkage>,
 }
 
@@ -41,20 +52,8 @@ impl Journal {
         self.claims.shrink_to_fit();
         self.questions.shrink_to_fit();
         self.sources.shrink_to_fit();
-        self.signals.shrink_to_fit();
-        self.brain_dump.shrink_to_fit();
-        for s in self
-            .claims
-            .iter_mut()
-            .chain(&mut self.questions)
-            .chain(&mut self.signals)
-            .chain(&mut self.core_claim)
-        {
+        for s in self.claims.iter_mut().chain(&mut self.questions).chain(&mut self.core_claim) {
             s.value.shrink_to_fit();
-        }
-        for b in &mut self.brain_dump {
-            b.text.shrink_to_fit();
-            b.label.shrink_to_fit();
         }
         for s in &mut self.sources {
             if let Some(w) = &mut s.why {
@@ -105,8 +104,8 @@ pub(crate) fn read(
     links: &[Link],
     tags: &[Tag],
     errors: &mut Vec<SyntaxError>,
-) -> (Journal, Vec<Component>) {
-    let mut j = Journal::default();
+) -> (Parts, Vec<Component>) {
+    let mut j = Parts::default();
     let mut components = Vec::new();
     callouts(text, md, &mut j);
     sections(md, &mut j);
@@ -116,7 +115,7 @@ pub(crate) fn read(
     (j, components)
 }
 
-fn callouts(text: &str, md: &Markdown, j: &mut Journal) {
+fn callouts(text: &str, md: &Markdown, j: &mut Parts) {
     for c in &md.callouts {
         match c.canonical() {
             Some(CalloutKind::Note)
@@ -151,7 +150,7 @@ fn source(text: &str, c: &crate::Callout) -> Source {
     Source { title: c.title.clone(), url, why, span: c.span }
 }
 
-fn sections(md: &Markdown, j: &mut Journal) {
+fn sections(md: &Markdown, j: &mut Parts) {
     for (i, h) in md.headings.iter().enumerate() {
         let key = heading_key(&h.text);
         if key != "signals" && key != "my take" {
@@ -215,7 +214,7 @@ fn html_components(
     tokens: &HtmlTokens,
     links: &[Link],
     tags: &[Tag],
-    j: &mut Journal,
+    j: &mut Parts,
     components: &mut Vec<Component>,
     errors: &mut Vec<SyntaxError>,
 ) {

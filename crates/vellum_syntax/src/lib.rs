@@ -29,7 +29,7 @@ pub mod scan;
 pub mod text;
 
 pub use callout::{CalloutKind, canonical_callout};
-pub use frontmatter::{FrontmatterBlock, Properties};
+pub use frontmatter::{Fields, FrontmatterBlock, Properties, SCHEMA_KEYS};
 pub use journal::{BrainItem, Journal, Linkage, Source};
 pub use markdown::{is_external, options as markdown_options, percent_decode};
 pub use text::{LineCol, LineIndex, Span, Spanned};
@@ -51,20 +51,64 @@ pub struct Note {
     pub tags: Vec<Tag>,
     /// `^block-id` markers.
     pub block_ids: Vec<BlockId>,
-    /// Callouts, outer before inner.
-    pub callouts: Vec<Callout>,
     /// The journal's components and sections, read semantically.
     pub journal: Journal,
     /// HTML components found in the body.
     pub components: Vec<Component>,
-    /// External URLs of Markdown links and autolinks.
-    pub external_links: Vec<Spanned<String>>,
     /// Problems found while parsing.
     pub errors: Vec<SyntaxError>,
     /// Number of words of prose in the body.
     pub words: usize,
+    /// What only checking, querying and editing read; `None` once
+    /// [`Note::keep_for_publishing`] dropped it.
+    pub detail: Option<Box<NoteDetail>>,
+}
+
+/// The parts of a note that checking, querying and editing read and
+/// publishing does not: a note loaded to publish has none
+/// ([`Note::keep_for_publishing`]), so whatever needs them asks for them
+/// ([`Note::detail`]) and gets an answer it cannot mistake for an empty note.
+#[derive(Debug, Clone, Default)]
+pub struct NoteDetail {
+    /// Every frontmatter key, schema fields included, in file order, with its
+    /// raw value.
+    pub fields: Fields,
+    /// Callouts, outer before inner.
+    pub callouts: Vec<Callout>,
+    /// External URLs of Markdown links and autolinks.
+    pub external_links: Vec<Spanned<String>>,
+    /// Items of the list under the journal's `signals` heading.
+    pub signals: Vec<Spanned<String>>,
+    /// Items of the journal's `brain-dump` list.
+    pub brain_dump: Vec<BrainItem>,
+    /// The journal's `linkage-tree` component.
+    pub linkage: Option<Linkage>,
     /// Line index of the text, for turning spans into line and column.
     pub lines: LineIndex,
+}
+
+impl NoteDetail {
+    /// Frontmatter keys that are not part of the journal schema.
+    pub fn extra_fields(&self) -> impl Iterator<Item = (&String, &frontmatter::Field)> {
+        self.fields.iter().filter(|(k, _)| !SCHEMA_KEYS.contains(&k.as_str()))
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.callouts.shrink_to_fit();
+        for c in &mut self.callouts {
+            c.body.shrink_to_fit();
+        }
+        self.external_links.shrink_to_fit();
+        self.signals.shrink_to_fit();
+        for s in &mut self.signals {
+            s.value.shrink_to_fit();
+        }
+        self.brain_dump.shrink_to_fit();
+        for b in &mut self.brain_dump {
+            b.text.shrink_to_fit();
+            b.label.shrink_to_fit();
+        }
+    }
 }
 
 impl Note {
@@ -76,39 +120,32 @@ impl Note {
         self.links.shrink_to_fit();
         self.tags.shrink_to_fit();
         self.block_ids.shrink_to_fit();
-        self.callouts.shrink_to_fit();
-        for c in &mut self.callouts {
-            c.body.shrink_to_fit();
-        }
         self.components.shrink_to_fit();
-        self.external_links.shrink_to_fit();
         self.errors.shrink_to_fit();
         self.journal.shrink_to_fit();
         self.properties.shrink_to_fit();
+        if let Some(d) = &mut self.detail {
+            d.shrink_to_fit();
+        }
     }
 
-    /// Drop what only checking, querying and editing read, keeping what a
-    /// published page and the site around it need: the typed properties,
-    /// body span, headings, links, inline tags, block ids, components, errors,
-    /// word count, and the journal's keyword row, claims, core claim,
-    /// questions and sources.
-    ///
-    /// Dropped: the raw frontmatter [`Properties::fields`] (every value a
-    /// second time), the callouts (their bodies are plain-text copies), the
-    /// external links, the journal's signals, brain dump and linkage tree,
-    /// and the line index (left empty: `line_count() == 0`; index the text
-    /// again where lines are needed). A renderer reads all of these from the
-    /// text itself. At 100,000 notes this is about 430 of the 1,100 MB the
+    /// Drop what only checking, querying and editing read (the
+    /// [`NoteDetail`]), keeping what a published page and the site around it
+    /// need: the typed properties, body span, headings, links, inline tags,
+    /// block ids, components, errors, word count, and the journal's keyword
+    /// row, claims, core claim, questions, sources and my take. A renderer
+    /// reads the rest from the text itself (and indexes its lines again where
+    /// it needs them). At 100,000 notes this is about 430 of the 1,100 MB the
     /// parsed notes take.
     pub fn keep_for_publishing(&mut self) {
-        self.properties.fields = indexmap::IndexMap::new();
-        self.callouts = Vec::new();
-        self.external_links = Vec::new();
-        let j = &mut self.journal;
-        j.signals = Vec::new();
-        j.brain_dump = Vec::new();
-        j.linkage = None;
-        self.lines = LineIndex::default();
+        self.detail = None;
+    }
+
+    /// What only checking, querying and editing read: `None` for a note kept
+    /// for publishing ([`Note::keep_for_publishing`]).
+    #[must_use]
+    pub fn detail(&self) -> Option<&NoteDetail> {
+        self.detail.as_deref()
     }
 
     /// The first H1, if any.
@@ -407,7 +444,8 @@ pub fn parse(text: &str) -> Note {
     let lines = LineIndex::new(text);
     let mut errors = Vec::new();
     let block = frontmatter::split(text);
-    let properties = block.map(|b| frontmatter::parse(text, b, &lines, &mut errors)).unwrap_or_default();
+    let (properties, fields) =
+        block.map(|b| frontmatter::parse(text, b, &lines, &mut errors)).unwrap_or_default();
     let body_start = block.map_or_else(|| if text.starts_with('\u{feff}') { 3 } else { 0 }, |b| b.span.end);
     let body = Span::new(body_start, text.len());
 
@@ -450,8 +488,19 @@ pub fn parse(text: &str) -> Note {
     links.sort_by_key(|l| l.span.start);
 
     // Step 6: the journal.
-    let (journal, components) = journal::read(text, &md, tokens.as_ref(), &links, &tags, &mut errors);
+    let (parts, components) = journal::read(text, &md, tokens.as_ref(), &links, &tags, &mut errors);
     let words = count_words(&scan[body_start..]);
+    let journal::Parts {
+        keyword_row,
+        claims,
+        core_claim,
+        questions,
+        sources,
+        signals,
+        my_take,
+        brain_dump,
+        linkage,
+    } = parts;
 
     let mut note = Note {
         frontmatter: block,
@@ -461,13 +510,19 @@ pub fn parse(text: &str) -> Note {
         links,
         tags,
         block_ids,
-        callouts: md.callouts,
-        journal,
+        journal: Journal { keyword_row, claims, core_claim, questions, sources, my_take },
         components,
-        external_links: md.external_links,
         errors,
         words,
-        lines,
+        detail: Some(Box::new(NoteDetail {
+            fields,
+            callouts: md.callouts,
+            external_links: md.external_links,
+            signals,
+            brain_dump,
+            linkage,
+            lines,
+        })),
     };
     note.shrink_to_fit();
     note

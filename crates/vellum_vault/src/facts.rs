@@ -14,7 +14,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::{NoteIdx, Target, Vault};
+use crate::{Kept, LoadedToPublish, NoteIdx, Target, Vault};
 
 /// Where one link of a note leads, as far as `links-to:` cares.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -154,24 +154,23 @@ impl FromIterator<String> for Bodies {
 
 impl VaultFacts {
     /// The facts of `vault`; `with_bodies` also keeps the lowercased bodies.
-    #[must_use]
-    pub fn from_vault(vault: &Vault, with_bodies: bool) -> Self {
+    ///
+    /// # Errors
+    /// When the vault was loaded to publish: it lacks what queries read.
+    pub fn from_vault(vault: &Vault, with_bodies: bool) -> Result<Self, LoadedToPublish> {
         use rayon::prelude::*;
-        let notes = (0..vault.notes.len()).into_par_iter().map(|i| note_facts(vault, i)).collect();
-        let bodies = with_bodies.then(|| Self::bodies_of(vault));
-        Self { notes, bodies }
+        let kept = vault.kept()?;
+        let notes = (0..vault.notes.len()).into_par_iter().map(|i| note_facts(vault, i, kept[i])).collect();
+        let bodies = with_bodies.then(|| bodies_of(vault, &kept));
+        Ok(Self { notes, bodies })
     }
 
     /// The lowercased body of every note, in note order.
-    #[must_use]
-    pub fn bodies_of(vault: &Vault) -> Bodies {
-        use rayon::prelude::*;
-        let bodies: Vec<String> = vault
-            .notes
-            .par_iter()
-            .map(|n| n.text.get(n.note.body.range()).unwrap_or_default().to_lowercase())
-            .collect();
-        bodies.into_iter().collect()
+    ///
+    /// # Errors
+    /// When the vault was loaded to publish: it holds no texts.
+    pub fn bodies_of(vault: &Vault) -> Result<Bodies, LoadedToPublish> {
+        Ok(bodies_of(vault, &vault.kept()?))
     }
 
     /// Find notes the way [`Vault::find_notes`] does: an exact vault path (with
@@ -197,8 +196,20 @@ impl VaultFacts {
     }
 }
 
-/// The facts of note `i` of `vault`.
-fn note_facts(vault: &Vault, i: NoteIdx) -> NoteFacts {
+/// The lowercased body of every note, in note order.
+fn bodies_of(vault: &Vault, kept: &[Kept<'_>]) -> Bodies {
+    use rayon::prelude::*;
+    let bodies: Vec<String> = vault
+        .notes
+        .par_iter()
+        .zip(kept)
+        .map(|(n, k)| k.text.get(n.note.body.range()).unwrap_or_default().to_lowercase())
+        .collect();
+    bodies.into_iter().collect()
+}
+
+/// The facts of note `i` of `vault`, whose text and detail are `kept`.
+fn note_facts(vault: &Vault, i: NoteIdx, kept: Kept<'_>) -> NoteFacts {
     let n = &vault.notes[i];
     let note = &n.note;
     let p = &note.properties;
@@ -240,10 +251,10 @@ fn note_facts(vault: &Vault, i: NoteIdx) -> NoteFacts {
             claim: j.core_claim.is_some() || !j.claims.is_empty(),
             question: !j.questions.is_empty(),
             source: !j.sources.is_empty(),
-            signals: !j.signals.is_empty(),
+            signals: !kept.detail.signals.is_empty(),
             take: j.my_take.is_some(),
-            brain_dump: !j.brain_dump.is_empty(),
-            linkage: j.linkage.is_some(),
+            brain_dump: !kept.detail.brain_dump.is_empty(),
+            linkage: kept.detail.linkage.is_some(),
         },
         links,
     }
@@ -269,7 +280,7 @@ mod tests {
             ),
             ("b.md", "# B\n"),
         ]);
-        let f = VaultFacts::from_vault(&v, true);
+        let f = VaultFacts::from_vault(&v, true).expect("kept");
         let a = &f.notes[0];
         assert_eq!(a.title, "Alpha");
         assert_eq!(a.all_tags, vec!["hardware/gpu", "inline"]);
@@ -295,7 +306,7 @@ mod tests {
             ("y/Same.md", "---\ntitle: Other\n---\n"),
             ("z.md", "---\nnote_id: 220101TJ02\n---\n"),
         ]);
-        let f = VaultFacts::from_vault(&v, false);
+        let f = VaultFacts::from_vault(&v, false).expect("kept");
         for q in ["Same", "same", "other", "x/Same", "x/Same.md", "220101tj02", "z", "./z.md", "none"] {
             assert_eq!(f.find_notes(q), v.find_notes(q), "query {q}");
         }

@@ -22,9 +22,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use vellum_syntax::{Fragment, Link, LinkKind, Note, heading_key};
+use vellum_syntax::{Fragment, Link, LinkKind, Note, NoteDetail, heading_key};
 
-pub use config::Config;
+pub use config::{Config, ConfigError, SiteConfig};
 pub use load::{FileStamp, LoadProblem, LoadProblemKind};
 pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
 
@@ -35,25 +35,138 @@ pub struct NoteFile {
     pub file: FileId,
     /// Vault-relative path with `/` separators.
     pub path: String,
-    /// The full text; empty when the vault was loaded with
-    /// [`Texts::Release`] (then [`Vault::text`] reads it again).
-    pub text: String,
+    /// The full text, or what the vault remembers of it when it was
+    /// released ([`Texts::Release`]; then [`Vault::text`] reads it again).
+    pub text: NoteText,
     /// The parsed note.
     pub note: Note,
     /// Its title: frontmatter `title`, else the file name without `.md`.
     pub title: String,
-    /// When its text was released: what it was, to know it again.
-    pub released: Option<Released>,
 }
 
-/// What a vault loaded with [`Texts::Release`] remembers of a note's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Released {
-    /// Length in bytes.
-    pub len: usize,
-    /// BLAKE3 of the text.
-    pub hash: [u8; 32],
+/// A note's text as the vault holds it: in memory, or released after
+/// parsing (a vault loaded with [`Texts::Release`]) and known again by its
+/// length and BLAKE3 hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteText {
+    /// The text itself.
+    Kept(String),
+    /// The text was dropped after parsing; [`Vault::text`] reads the file
+    /// again and accepts it only if it still has this length and hash.
+    Released {
+        /// Length in bytes.
+        len: usize,
+        /// BLAKE3 of the text.
+        blake3: [u8; 32],
+    },
 }
+
+impl NoteText {
+    /// A released text: what it was, to know it again.
+    #[must_use]
+    pub fn released(text: &str) -> Self {
+        Self::Released { len: text.len(), blake3: *blake3::hash(text.as_bytes()).as_bytes() }
+    }
+
+    /// The text, when it is kept in memory.
+    #[must_use]
+    pub fn as_kept(&self) -> Option<&str> {
+        match self {
+            Self::Kept(text) => Some(text),
+            Self::Released { .. } => None,
+        }
+    }
+
+    /// Whether the text was released.
+    #[must_use]
+    pub fn is_released(&self) -> bool {
+        matches!(self, Self::Released { .. })
+    }
+
+    /// The BLAKE3 hash of the text.
+    #[must_use]
+    pub fn hash(&self) -> [u8; 32] {
+        match self {
+            Self::Kept(text) => *blake3::hash(text.as_bytes()).as_bytes(),
+            Self::Released { blake3, .. } => *blake3,
+        }
+    }
+
+    /// Whether `text` is this text (for a released one: same length and hash).
+    #[must_use]
+    pub fn is(&self, text: &str) -> bool {
+        match self {
+            Self::Kept(kept) => kept == text,
+            Self::Released { len, blake3 } => {
+                text.len() == *len && blake3::hash(text.as_bytes()).as_bytes() == blake3
+            }
+        }
+    }
+}
+
+/// A note's text and the parts of its parse only checking, querying and
+/// editing read: what a vault loaded with [`Texts::Keep`] holds of every note.
+#[derive(Debug, Clone, Copy)]
+pub struct Kept<'a> {
+    /// The full text.
+    pub text: &'a str,
+    /// The note's [`NoteDetail`].
+    pub detail: &'a NoteDetail,
+}
+
+/// A note of a vault loaded to publish ([`Texts::Release`]) handed to code
+/// that reads what such a load drops (the text, the [`NoteDetail`]): checking
+/// it would give wrong answers, so the code refuses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadedToPublish {
+    /// The first such note met.
+    pub path: String,
+}
+
+impl std::fmt::Display for LoadedToPublish {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}` was loaded to publish: its text and the parts of its parse that checking, \
+             querying and editing read were dropped (load the vault with `Texts::Keep`)",
+            self.path
+        )
+    }
+}
+
+impl std::error::Error for LoadedToPublish {}
+
+/// Why [`Vault::text`] could not give a released note's text back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextError {
+    /// The note's vault path.
+    pub path: String,
+    /// What happened.
+    pub kind: TextErrorKind,
+}
+
+/// What happened to a released note's file since it was loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextErrorKind {
+    /// It reads, but is no longer the text that was parsed.
+    Changed,
+    /// It cannot be read as a note any more (gone, unreadable, not UTF-8):
+    /// the reason, for the user.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for TextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.kind {
+            TextErrorKind::Changed => write!(f, "`{}` changed on disk since the vault was loaded", self.path),
+            TextErrorKind::Unreadable(why) => {
+                write!(f, "`{}` could not be read again since the vault was loaded: {why}", self.path)
+            }
+        }
+    }
+}
+
+impl std::error::Error for TextError {}
 
 /// What [`load_with`] keeps of the notes' texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,9 +180,10 @@ pub enum Texts {
     /// What `vellum build` uses: at 100,000 notes the texts are ~500 MB.
     ///
     /// Such a vault is loaded to publish, so each note also keeps only what
-    /// publishing reads ([`Note::keep_for_publishing`]), and resolved links
-    /// keep no [`Resolution::candidates`]: check a vault loaded with
-    /// [`Texts::Keep`].
+    /// publishing reads ([`Note::keep_for_publishing`]: no
+    /// [`vellum_syntax::NoteDetail`]), and resolved links keep no
+    /// [`Resolution::candidates`]. Checking, querying and editing refuse it
+    /// ([`LoadedToPublish`]): they load with [`Texts::Keep`].
     Release,
 }
 
@@ -78,6 +192,17 @@ impl NoteFile {
     #[must_use]
     pub fn stem(&self) -> &str {
         stem_of(&self.path)
+    }
+
+    /// Its text and [`NoteDetail`].
+    ///
+    /// # Errors
+    /// When the note was loaded to publish ([`Texts::Release`]).
+    pub fn kept(&self) -> Result<Kept<'_>, LoadedToPublish> {
+        match (self.text.as_kept(), self.note.detail()) {
+            (Some(text), Some(detail)) => Ok(Kept { text, detail }),
+            _ => Err(LoadedToPublish { path: self.path.clone() }),
+        }
     }
 
     /// Whether the note is a draft (`draft: true`).
@@ -166,8 +291,6 @@ pub struct Vault {
     aliases: FxHashMap<String, Vec<NoteIdx>>,
     /// How long loading took, step by step (for `vellum build`'s phase split).
     pub timings: load::LoadTimings,
-    /// Released notes whose text could not be read again as it was parsed.
-    changed: std::sync::Mutex<Vec<String>>,
 }
 
 /// Load the vault at `root`: read `vellum.toml`, walk, parse and resolve.
@@ -189,22 +312,23 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
         return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"));
     }
     let mut problems = Vec::new();
-    let config = match std::fs::read_to_string(root.join("vellum.toml")) {
-        Ok(text) => Config::from_toml_spanned(&text).unwrap_or_else(|(message, range)| {
+    let config = match std::fs::read_to_string(root.join(config::CONFIG_FILE)) {
+        Ok(text) => Config::from_toml(&text).unwrap_or_else(|invalid| {
+            let config::InvalidConfig { error, site } = invalid;
             // Point at the bad key or value, so the problem is shown in place.
-            let span = range.map(|r| {
+            let span = error.span.map(|r| {
                 let start = vellum_syntax::text::floor_char_boundary(&text, r.start.min(text.len()));
                 let end = vellum_syntax::text::ceil_char_boundary(&text, r.end.min(text.len()).max(start));
                 vellum_syntax::Span::new(start, end)
             });
             problems.push(LoadProblem {
-                path: "vellum.toml".to_owned(),
+                path: error.file,
                 kind: LoadProblemKind::Config,
-                message: format!("invalid vellum.toml, using defaults: {message}"),
+                message: format!("invalid vellum.toml, using defaults: {}", error.message),
                 text: span.map(|_| text.clone()),
                 span,
             });
-            Config::default()
+            Config { site, ..Config::default() }
         }),
         Err(_) => Config::default(),
     };
@@ -221,9 +345,7 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
                     load::read_note(f).map(|text| {
                         let mut note = vellum_syntax::parse(&text);
                         note.keep_for_publishing();
-                        let released =
-                            Released { len: text.len(), hash: *blake3::hash(text.as_bytes()).as_bytes() };
-                        (f.rel.clone(), String::new(), note, Some(released))
+                        (f.rel.clone(), NoteText::released(&text), note)
                     })
                 })
             })
@@ -267,9 +389,8 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
     Ok(vault)
 }
 
-/// A note read and parsed: path, text (empty when released), parse, and
-/// what its released text was.
-type Parsed = (String, String, Note, Option<Released>);
+/// A note read and parsed: path, text (kept or released) and parse.
+type Parsed = (String, NoteText, Note);
 
 /// Every file path of the walk, less the notes that failed to load (those
 /// stay out of the index, like notes that are not there).
@@ -290,10 +411,10 @@ pub fn file_stamps(root: &Path) -> std::io::Result<Vec<FileStamp>> {
     if !meta.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"));
     }
-    let config_path = root.join("vellum.toml");
+    let config_path = root.join(config::CONFIG_FILE);
     let excludes = std::fs::read_to_string(&config_path)
         .ok()
-        .and_then(|text| Config::from_toml_spanned(&text).ok())
+        .and_then(|text| Config::from_toml(&text).ok())
         .map(|c| c.exclude)
         .unwrap_or_default();
     let (found, _problems) = load::walk(root, &excludes);
@@ -358,7 +479,7 @@ impl Vault {
             .into_par_iter()
             .map(|(path, text)| {
                 let note = vellum_syntax::parse(&text);
-                (path, text, note, None)
+                (path, NoteText::Kept(text), note)
             })
             .collect();
         let parse = started.elapsed();
@@ -372,7 +493,7 @@ impl Vault {
         let started = std::time::Instant::now();
         let mut files = FileIndex::new(paths);
         let mut notes = Vec::with_capacity(parsed.len());
-        for (path, text, note, released) in parsed {
+        for (path, text, note) in parsed {
             let Some(file) = files.lookup_path(&path) else { continue };
             let title = note
                 .properties
@@ -384,7 +505,7 @@ impl Vault {
                     let name = path.rsplit('/').next().unwrap_or(&path);
                     name.strip_suffix(".md").or_else(|| name.strip_suffix(".MD")).unwrap_or(name).to_owned()
                 });
-            notes.push(NoteFile { file, path, text, note, title, released });
+            notes.push(NoteFile { file, path, text, note, title });
         }
         notes.sort_by(|a, b| a.path.cmp(&b.path));
         let parse = started.elapsed();
@@ -409,7 +530,6 @@ impl Vault {
             backlinks: Vec::new(),
             aliases: FxHashMap::default(),
             timings: load::LoadTimings { parse, ..load::LoadTimings::default() },
-            changed: std::sync::Mutex::new(Vec::new()),
         };
         for (i, n) in vault.notes.iter().enumerate() {
             for alias in &n.note.properties.aliases {
@@ -434,43 +554,42 @@ impl Vault {
     }
 
     /// The text of note `idx`: the one in memory, or, when the vault was
-    /// loaded with [`Texts::Release`], read again from its file. `None` when
-    /// it cannot be read again or is no longer the text that was parsed (the
-    /// file changed since): the note's path is then recorded in
-    /// [`Vault::changed_since_load`], and the caller goes on without it.
-    #[must_use]
-    pub fn text(&self, idx: NoteIdx) -> Option<std::borrow::Cow<'_, str>> {
-        let n = self.notes.get(idx)?;
-        let Some(was) = n.released else { return Some(std::borrow::Cow::Borrowed(&n.text)) };
+    /// loaded with [`Texts::Release`], read again from its file and checked
+    /// against what was parsed.
+    ///
+    /// # Errors
+    /// A released note's file that is no longer the text parsed
+    /// ([`TextErrorKind::Changed`]) or cannot be read
+    /// ([`TextErrorKind::Unreadable`]).
+    pub fn text(&self, idx: NoteIdx) -> Result<std::borrow::Cow<'_, str>, TextError> {
+        let n = &self.notes[idx];
+        if let NoteText::Kept(text) = &n.text {
+            return Ok(std::borrow::Cow::Borrowed(text));
+        }
         let found = load::Found { rel: n.path.clone(), abs: self.root.join(&n.path), is_note: true };
         match load::read_note(&found) {
-            Ok(text) if text.len() == was.len && *blake3::hash(text.as_bytes()).as_bytes() == was.hash => {
-                Some(std::borrow::Cow::Owned(text))
-            }
-            _ => {
-                if let Ok(mut changed) = self.changed.lock()
-                    && !changed.contains(&n.path)
-                {
-                    changed.push(n.path.clone());
-                }
-                None
+            Ok(text) if n.text.is(&text) => Ok(std::borrow::Cow::Owned(text)),
+            Ok(_) => Err(TextError { path: n.path.clone(), kind: TextErrorKind::Changed }),
+            Err(problem) => {
+                Err(TextError { path: n.path.clone(), kind: TextErrorKind::Unreadable(problem.message) })
             }
         }
+    }
+
+    /// The text and [`NoteDetail`] of every note, in note order: what
+    /// checking, querying and editing read.
+    ///
+    /// # Errors
+    /// When the vault was loaded to publish ([`Texts::Release`]).
+    pub fn kept(&self) -> Result<Vec<Kept<'_>>, LoadedToPublish> {
+        self.notes.iter().map(NoteFile::kept).collect()
     }
 
     /// The BLAKE3 hash of note `idx`'s text (computed at load for a released
     /// text).
     #[must_use]
     pub fn text_hash(&self, idx: NoteIdx) -> [u8; 32] {
-        let n = &self.notes[idx];
-        n.released.map_or_else(|| *blake3::hash(n.text.as_bytes()).as_bytes(), |r| r.hash)
-    }
-
-    /// The released notes [`Vault::text`] could not read again as they were
-    /// parsed (changed, moved or unreadable since the load), in the order met.
-    #[must_use]
-    pub fn changed_since_load(&self) -> Vec<String> {
-        self.changed.lock().map(|c| c.clone()).unwrap_or_default()
+        self.notes[idx].text.hash()
     }
 
     /// The note stored in file `id`, if it is a loaded note.

@@ -499,16 +499,20 @@ pub fn select_facts(facts: &VaultFacts, query: &Query) -> Vec<NoteIdx> {
 }
 
 /// Every note of `vault` matching `query`, in path order.
-#[must_use]
-pub fn select(vault: &Vault, query: &Query) -> Vec<NoteIdx> {
-    select_facts(&VaultFacts::from_vault(vault, query.needs_bodies()), query)
+///
+/// # Errors
+/// When the vault was loaded to publish ([`crate::Texts::Release`]).
+pub fn select(vault: &Vault, query: &Query) -> Result<Vec<NoteIdx>, crate::LoadedToPublish> {
+    Ok(select_facts(&VaultFacts::from_vault(vault, query.needs_bodies())?, query))
 }
 
 /// Whether note `idx` of `vault` matches `query`. To test many notes, use
 /// [`select`], which works out what the query needs from the vault once.
-#[must_use]
-pub fn matches(vault: &Vault, idx: NoteIdx, query: &Query) -> bool {
-    select(vault, query).binary_search(&idx).is_ok()
+///
+/// # Errors
+/// When the vault was loaded to publish ([`crate::Texts::Release`]).
+pub fn matches(vault: &Vault, idx: NoteIdx, query: &Query) -> Result<bool, crate::LoadedToPublish> {
+    Ok(select(vault, query)?.binary_search(&idx).is_ok())
 }
 
 #[cfg(test)]

@@ -85,3 +85,19 @@ fn aliases_only_when_configured() {
     );
     assert!(matches!(target_of(&v, "x.md", 0), Target::Note { .. }));
 }
+
+#[test]
+fn a_note_text_is_kept_or_known_by_length_and_hash() {
+    let kept = NoteText::Kept("# A\n".to_owned());
+    let released = NoteText::released("# A\n");
+    assert_eq!(kept.as_kept(), Some("# A\n"));
+    assert_eq!(released.as_kept(), None);
+    assert!(!kept.is_released() && released.is_released());
+    assert_eq!(kept.hash(), released.hash());
+    assert!(released.is("# A\n") && kept.is("# A\n"));
+    // Same length, other bytes; same prefix, other length.
+    assert!(!released.is("# B\n") && !released.is("# A\n\n"));
+    let v = vault(&[("a.md", "# A\n")]);
+    assert_eq!(v.text(0).as_deref(), Ok("# A\n"));
+    assert_eq!(v.text_hash(0), released.hash());
+}

@@ -70,8 +70,7 @@ impl Vault {
             let n = &mut self.notes[i];
             let old_aliases = aliases_of(&n.note);
             n.title = title_of(&n.path, &note);
-            n.text = text;
-            n.released = None;
+            n.text = crate::NoteText::Kept(text);
             n.note = note;
             for a in old_aliases {
                 let key = a.to_lowercase();

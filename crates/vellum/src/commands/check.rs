@@ -20,7 +20,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
     } else {
         vault
     };
-    let mut diagnostics = vellum_check::check(&vault);
+    let mut diagnostics = vellum_check::check(&vault).map_err(|e| e.to_string())?;
     if args.deny == Some(Deny::Warnings) {
         for d in &mut diagnostics {
             if d.severity == Severity::Warning {

@@ -18,7 +18,7 @@ pub(crate) enum Outcome {
 
 /// Plan the fixes of `vault`; print them (`dry_run`) or write them and reload.
 pub(crate) fn run(vault: Vault, dry_run: bool) -> Result<Outcome, String> {
-    let plan = fix::plan(&vault);
+    let plan = fix::plan(&vault).map_err(|e| e.to_string())?;
     for n in &plan.notes {
         for s in &n.skipped {
             eprintln!("warning: `{}`: not fixed ({}): {}", n.path, s.kind.name(), s.reason);

@@ -10,13 +10,13 @@ use std::process::ExitCode;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use vellum_vault::{Anchor, NoteIdx, Target, Vault};
+use vellum_vault::{Anchor, Kept, NoteIdx, Target, Vault};
 
 use crate::args::{GraphArgs, GraphFormat, NoteArgs, OutputArgs, TableFormat};
 
-fn line_of(vault: &Vault, note: NoteIdx, offset: usize) -> usize {
-    let n = &vault.notes[note];
-    n.note.lines.line_col(&n.text, offset).line
+fn line_of(kept: &[Kept<'_>], note: NoteIdx, offset: usize) -> usize {
+    let k = &kept[note];
+    k.detail.lines.line_col(k.text, offset).line
 }
 
 /// Where a resolved link leads, as text.
@@ -71,6 +71,7 @@ fn print_rows(rows: &[LinkRow], format: TableFormat, headers: [&str; 4]) {
 /// `vellum links NOTE`.
 pub(crate) fn links(args: &NoteArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
+    let kept = vault.kept().map_err(|e| e.to_string())?;
     let idx = super::one_note(&vault, &args.note)?;
     let n = &vault.notes[idx];
     let rows: Vec<LinkRow> = n
@@ -82,8 +83,8 @@ pub(crate) fn links(args: &NoteArgs) -> Result<ExitCode, String> {
             let (target, status) = describe_target(&vault, idx, i);
             LinkRow {
                 source: n.path.clone(),
-                line: line_of(&vault, idx, l.span.start),
-                link: n.text[l.span.range()].to_owned(),
+                line: line_of(&kept, idx, l.span.start),
+                link: kept[idx].text[l.span.range()].to_owned(),
                 target,
                 status,
             }
@@ -96,6 +97,7 @@ pub(crate) fn links(args: &NoteArgs) -> Result<ExitCode, String> {
 /// `vellum backlinks NOTE`.
 pub(crate) fn backlinks(args: &NoteArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
+    let kept = vault.kept().map_err(|e| e.to_string())?;
     let idx = super::one_note(&vault, &args.note)?;
     let rows: Vec<LinkRow> = vault
         .backlinks(idx)
@@ -106,8 +108,8 @@ pub(crate) fn backlinks(args: &NoteArgs) -> Result<ExitCode, String> {
             let (target, status) = describe_target(&vault, src, li);
             LinkRow {
                 source: s.path.clone(),
-                line: line_of(&vault, src, l.span.start),
-                link: s.text[l.span.range()].to_owned(),
+                line: line_of(&kept, src, l.span.start),
+                link: kept[src].text[l.span.range()].to_owned(),
                 target,
                 status,
             }

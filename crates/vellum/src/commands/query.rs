@@ -64,7 +64,8 @@ fn selected(
 fn digest_notes(vault: &Vault, args: &DigestArgs, limit: Option<usize>) -> Result<Vec<NoteIdx>, String> {
     let expr = args.expr.as_deref();
     let parsed = expr.map(|q| query::parse(q).map_err(|e| query_error(q, &e))).transpose()?;
-    let facts = VaultFacts::from_vault(vault, parsed.as_ref().is_some_and(query::Query::needs_bodies));
+    let facts = VaultFacts::from_vault(vault, parsed.as_ref().is_some_and(query::Query::needs_bodies))
+        .map_err(|e| e.to_string())?;
     selected(&facts, expr, args.sort, args.reverse, limit)
 }
 
@@ -83,7 +84,7 @@ fn query_facts(dir: Option<&std::path::Path>, needs_bodies: bool) -> Result<Vaul
         return Ok(facts);
     }
     let vault = super::load_vault(Some(&root))?;
-    let facts = VaultFacts::from_vault(&vault, true);
+    let facts = VaultFacts::from_vault(&vault, true).map_err(|e| e.to_string())?;
     vellum_index::facts::save_facts(&root, &stamps, &facts);
     // The process is about to end: skip freeing the parsed vault.
     std::mem::forget(vault);
@@ -164,7 +165,8 @@ pub(crate) fn claims(args: &DigestArgs) -> Result<ExitCode, String> {
     let mut rows = Vec::new();
     for &i in &notes {
         let n = &vault.notes[i];
-        let line = |o: usize| n.note.lines.line_col(&n.text, o).line;
+        let k = n.kept().map_err(|e| e.to_string())?;
+        let line = |o: usize| k.detail.lines.line_col(k.text, o).line;
         if let Some(c) = &n.note.journal.core_claim {
             rows.push(ClaimRow { path: &n.path, line: line(c.span.start), kind: "core", text: &c.value });
         }
@@ -199,10 +201,11 @@ pub(crate) fn questions(args: &DigestArgs) -> Result<ExitCode, String> {
     let mut rows = Vec::new();
     for &i in &notes {
         let n = &vault.notes[i];
+        let k = n.kept().map_err(|e| e.to_string())?;
         for q in &n.note.journal.questions {
             rows.push(QuestionRow {
                 path: &n.path,
-                line: n.note.lines.line_col(&n.text, q.span.start).line,
+                line: k.detail.lines.line_col(k.text, q.span.start).line,
                 question: &q.value,
             });
         }

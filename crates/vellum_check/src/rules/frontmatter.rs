@@ -38,7 +38,7 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
     let fm_span =
         note.frontmatter.map(|f| Span::new(f.span.start, f.span.start + 3)).or(Some(Span::empty(0)));
     if cx.is_journal() && !yaml_broken {
-        let present = |k: &str| p.fields.get(k).is_some_and(|f| !f.value.is_null());
+        let present = |k: &str| cx.detail.fields.get(k).is_some_and(|f| !f.value.is_null());
         for field in ["title", "created", "note_id"] {
             if !present(field) {
                 out.push(

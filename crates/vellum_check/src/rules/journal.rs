@@ -57,7 +57,7 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    if let Some(linkage) = &j.linkage {
+    if let Some(linkage) = &cx.detail.linkage {
         let kinds = &cx.vault.config.journal.kind_tags;
         let topical: Vec<String> = p
             .tags

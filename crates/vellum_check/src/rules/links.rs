@@ -27,7 +27,7 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
     let source_is_draft = cx.note.is_draft();
     for (link, resolved) in note.links.iter().zip(&vault.resolved[cx.idx]) {
         let span = Some(link.span);
-        let shown = written(&cx.note.text, link);
+        let shown = written(cx.text, link);
         match &resolved.target {
             Target::MissingFragment { note: t } => {
                 let target = &vault.notes[*t];

@@ -16,7 +16,7 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     let custom = &cx.vault.config.journal.custom_callouts;
-    for c in &note.callouts {
+    for c in &cx.detail.callouts {
         if c.canonical().is_none() && !custom.iter().any(|k| k.eq_ignore_ascii_case(&c.kind)) {
             out.push(
                 Diagnostic::new(

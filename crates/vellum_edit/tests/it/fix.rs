@@ -25,7 +25,7 @@ fn codes(path: &str, text: &str) -> Vec<Code> {
         vec![path.to_owned()],
         vec![(path.to_owned(), text.to_owned())],
     );
-    vellum_check::check(&vault).into_iter().map(|d| d.code).collect()
+    vellum_check::check(&vault).expect("kept").into_iter().map(|d| d.code).collect()
 }
 
 fn fixed_codes() -> Vec<Code> {
@@ -77,7 +77,7 @@ fn crlf_bom_and_comments_survive() {
 fn every_example_note_is_fixed_without_touching_the_rest() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal");
     let vault = vellum_vault::load(&root).expect("example vault");
-    let plan = fix::plan(&vault);
+    let plan = fix::plan(&vault).expect("kept");
     let changed: Vec<&str> =
         plan.notes.iter().filter(|n| n.changes_text()).map(|n| n.path.as_str()).collect();
     assert_eq!(

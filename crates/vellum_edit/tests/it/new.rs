@@ -35,7 +35,7 @@ fn the_skeleton_passes_check() {
     assert_eq!(plan.note_id, "220511TJ01");
     assert_eq!(plan.template, None);
     let vault = load(dir.path());
-    let diags = vellum_check::check(&vault);
+    let diags = vellum_check::check(&vault).expect("kept");
     let errors: Vec<_> = diags.iter().filter(|d| d.severity == Severity::Error).collect();
     assert!(errors.is_empty(), "{errors:?}");
     let warnings: Vec<Code> =
@@ -50,8 +50,9 @@ fn the_skeleton_passes_check() {
     assert_eq!(p.created.as_ref().map(|d| d.value), Some(date(2022, 5, 11)));
     assert_eq!(p.updated.as_ref().map(|d| d.value), Some(date(2022, 5, 11)));
     let j = &n.note.journal;
-    assert!(j.keyword_row.is_some() && j.linkage.is_some() && j.core_claim.is_some());
-    assert_eq!((j.claims.len(), j.questions.len(), j.sources.len(), j.brain_dump.len()), (1, 1, 1, 1));
+    let d = n.note.detail().expect("kept");
+    assert!(j.keyword_row.is_some() && d.linkage.is_some() && j.core_claim.is_some());
+    assert_eq!((j.claims.len(), j.questions.len(), j.sources.len(), d.brain_dump.len()), (1, 1, 1, 1));
     let headings: Vec<&str> = n.note.headings.iter().map(|h| h.text.as_str()).collect();
     assert_eq!(
         headings,
@@ -70,9 +71,9 @@ fn filling_the_skeleton_then_fix_syncs_the_components() {
         .replace("  - 2022\n", "  - 2022\n  - hardware\n");
     std::fs::write(&path, &text).expect("write");
     let vault = load(dir.path());
-    let changes = vellum_edit::fix::plan(&vault).changes();
+    let changes = vellum_edit::fix::plan(&vault).expect("kept").changes();
     Writer::new(dir.path()).apply(&changes).expect("fixed");
-    let diags = vellum_check::check(&load(dir.path()));
+    let diags = vellum_check::check(&load(dir.path())).expect("kept");
     let left: Vec<_> = diags
         .iter()
         .filter(|d| d.severity >= Severity::Warning && d.code != Code::SourceWithoutUrl)

@@ -149,7 +149,7 @@ fn facts_come_back_from_the_cache_only_while_nothing_changed() {
     let before = stamps(&root);
     assert!(cached_facts(&root, &before, true).is_none());
     let loaded = vellum_vault::load(&root).expect("load");
-    let facts = VaultFacts::from_vault(&loaded, true);
+    let facts = VaultFacts::from_vault(&loaded, true).expect("kept");
     assert!(save_facts(&root, &before, &facts));
     let cached = cached_facts(&root, &stamps(&root), true).expect("cached");
     assert_eq!(cached, facts);
@@ -170,7 +170,7 @@ fn racy_or_damaged_facts_are_not_trusted() {
     let (_tmp, root) = vault();
     edit(&root, NVIDIA, "Just now.", Duration::ZERO);
     let before = stamps(&root);
-    let facts = VaultFacts::from_vault(&vellum_vault::load(&root).expect("load"), true);
+    let facts = VaultFacts::from_vault(&vellum_vault::load(&root).expect("load"), true).expect("kept");
     assert!(!save_facts(&root, &before, &facts), "a file changed in the last two seconds");
 
     age(&root, Duration::from_secs(3600));

@@ -21,7 +21,8 @@ fn options(drafts: bool) -> BuildOptions {
 /// The vault rebuilt from scratch from the texts `v` holds now.
 fn fresh(v: &Vault) -> Vault {
     let paths = v.files.iter().map(|(_, p)| p.to_owned()).collect();
-    let texts = v.notes.iter().map(|n| (n.path.clone(), n.text.clone())).collect();
+    let texts =
+        v.notes.iter().map(|n| (n.path.clone(), n.text.as_kept().expect("kept").to_owned())).collect();
     Vault::from_texts(v.root.clone(), v.config.clone(), paths, texts)
 }
 
@@ -70,8 +71,9 @@ type Change = Box<dyn Fn(&str) -> String>;
 fn edit(live: &mut LiveSite, path: &str, change: impl Fn(&str) -> String) -> vellum_site::Update {
     let v = live.vault();
     let i = v.note_by_path(path).expect("note");
-    let text = change(&v.notes[i].text);
-    assert_ne!(text, v.notes[i].text, "the edit changes {path}");
+    let was = v.notes[i].text.as_kept().expect("kept");
+    let text = change(was);
+    assert_ne!(text, was, "the edit changes {path}");
     live.edit_notes(vec![(path.to_owned(), text)]).expect("renders").expect("in place")
 }
 

@@ -34,7 +34,8 @@ pub(crate) fn check_note(text: &str, note: &Note) -> Result<(), String> {
     }
     ok("body", note.body)?;
     let p = &note.properties;
-    for (key, field) in &p.fields {
+    let d = note.detail().ok_or("a parse has its detail")?;
+    for (key, field) in &d.fields {
         ok(&format!("frontmatter field `{key}`"), field.span)?;
     }
     for s in [&p.title, &p.description, &p.note_id].into_iter().flatten() {
@@ -76,7 +77,7 @@ pub(crate) fn check_note(text: &str, note: &Note) -> Result<(), String> {
         let at = &text[b.span.range()];
         ensure!(at.strip_prefix('^') == Some(b.id.as_str()), "block id {:?} but its span reads {at:?}", b.id);
     }
-    for c in &note.callouts {
+    for c in &d.callouts {
         ok("callout", c.span)?;
         ok("callout kind", c.kind_span)?;
     }
@@ -86,7 +87,7 @@ pub(crate) fn check_note(text: &str, note: &Note) -> Result<(), String> {
     for e in &note.errors {
         ok(&format!("error {:?}", e.kind), e.span)?;
     }
-    for x in &note.external_links {
+    for x in &d.external_links {
         ok("external link", x.span)?;
     }
     let j = &note.journal;
@@ -96,7 +97,7 @@ pub(crate) fn check_note(text: &str, note: &Note) -> Result<(), String> {
             ok("keyword", k.span)?;
         }
     }
-    let items = j.claims.iter().chain(&j.questions).chain(&j.signals).chain(&j.core_claim);
+    let items = j.claims.iter().chain(&j.questions).chain(&d.signals).chain(&j.core_claim);
     for s in items {
         ok("journal item", s.span)?;
     }
@@ -109,10 +110,10 @@ pub(crate) fn check_note(text: &str, note: &Note) -> Result<(), String> {
             ok("source url", u.span)?;
         }
     }
-    for b in &j.brain_dump {
+    for b in &d.brain_dump {
         ok("brain-dump item", b.span)?;
     }
-    if let Some(l) = &j.linkage {
+    if let Some(l) = &d.linkage {
         ok("linkage tree", l.span)?;
         for t in &l.tags {
             ok("linkage tag", t.span)?;
@@ -122,7 +123,7 @@ pub(crate) fn check_note(text: &str, note: &Note) -> Result<(), String> {
         }
     }
     // Turning spans into lines and columns must not panic either.
-    let _ = note.lines.line_col(text, note.body.start);
-    let _ = note.lines.line_col(text, text.len());
+    let _ = d.lines.line_col(text, note.body.start);
+    let _ = d.lines.line_col(text, text.len());
     Ok(())
 }

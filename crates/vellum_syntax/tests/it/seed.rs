@@ -8,8 +8,9 @@ const SEED: &str = include_str!("../../../../examples/journal/Nvidia Open Source
 
 /// A readable summary of everything parsed, with line:col for each span.
 fn summary(text: &str, note: &Note) -> String {
+    let d = note.detail().expect("a parse has its detail");
     let at = |offset: usize| {
-        let lc = note.lines.line_col(text, offset);
+        let lc = d.lines.line_col(text, offset);
         format!("{}:{}", lc.line, lc.col)
     };
     let mut s = String::new();
@@ -43,7 +44,7 @@ fn summary(text: &str, note: &Note) -> String {
     for t in &note.tags {
         let _ = writeln!(s, "tag #{} @ {}", t.name, at(t.span.start));
     }
-    for c in &note.callouts {
+    for c in &d.callouts {
         let _ = writeln!(s, "callout [{}] {:?} body={:?} @ {}", c.kind, c.title, c.body, at(c.span.start));
     }
     let j = &note.journal;
@@ -69,12 +70,12 @@ fn summary(text: &str, note: &Note) -> String {
             src.why
         );
     }
-    let _ = writeln!(s, "signals: {:?}", j.signals.iter().map(|c| &c.value).collect::<Vec<_>>());
+    let _ = writeln!(s, "signals: {:?}", d.signals.iter().map(|c| &c.value).collect::<Vec<_>>());
     let _ = writeln!(s, "my take: {:?}", j.my_take.map(|t| &text[t.range()]));
-    for b in &j.brain_dump {
+    for b in &d.brain_dump {
         let _ = writeln!(s, "brain {:?}: {:?} @ {}", b.label, b.text, at(b.span.start));
     }
-    if let Some(l) = &j.linkage {
+    if let Some(l) = &d.linkage {
         let _ = writeln!(
             s,
             "linkage tags {:?} related {:?}",

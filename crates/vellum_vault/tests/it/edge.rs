@@ -23,9 +23,10 @@ fn note<'v>(v: &'v Vault, path: &str) -> &'v vellum_vault::NoteFile {
 fn link<'v>(v: &'v Vault, from: &str, written: &str) -> (&'v vellum_syntax::Link, &'v ResolvedLink) {
     let i = v.note_by_path(from).unwrap_or_else(|| panic!("no note {from}"));
     let n = &v.notes[i];
-    let found = n.note.links.iter().position(|l| &n.text[l.span.range()] == written);
+    let text = n.text.as_kept().expect("kept");
+    let found = n.note.links.iter().position(|l| &text[l.span.range()] == written);
     let li = found.unwrap_or_else(|| {
-        let all: Vec<&str> = n.note.links.iter().map(|l| &n.text[l.span.range()]).collect();
+        let all: Vec<&str> = n.note.links.iter().map(|l| &text[l.span.range()]).collect();
         panic!("no link {written} in {from}; links: {all:?}")
     });
     (&n.note.links[li], &v.resolved[i][li])
@@ -121,7 +122,7 @@ fn frontmatter_only_on_the_very_first_line() {
     assert!(n.note.frontmatter.is_none());
     assert!(n.note.properties.title.is_none());
     assert!(n.note.properties.tags.is_empty());
-    assert!(n.note.properties.fields.is_empty());
+    assert!(n.kept().expect("kept").detail.fields.is_empty());
     assert_eq!(n.title, "BlankFirst", "no `title` property: the file name");
 }
 
@@ -193,7 +194,7 @@ fn square_brackets_inside_targets() {
     assert_eq!(l.target, "Notes [draft");
     assert_eq!(r.target, Target::Unresolved);
     let n = note(&v, "Links.md");
-    assert_eq!(&n.text[l.span.end..=l.span.end], "]");
+    assert_eq!(&n.text.as_kept().expect("kept")[l.span.end..=l.span.end], "]");
     // With a space before `]]` the whole name is the target (spaces around it are trimmed).
     let (l, r) = link(&v, "Links.md", "[[Notes [draft] ]]");
     assert_eq!(l.target, "Notes [draft]");

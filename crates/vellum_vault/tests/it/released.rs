@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use vellum_vault::{Texts, load_with};
+use vellum_vault::{TextErrorKind, Texts, load_with};
 
 #[test]
 fn a_released_vault_is_the_kept_vault_without_its_texts() {
@@ -13,8 +13,9 @@ fn a_released_vault_is_the_kept_vault_without_its_texts() {
     let (mut fields, mut callouts) = (false, false);
     for root in [here.join("tests/fixtures/edge"), here.join("../../examples/journal")] {
         let kept = released_matches_kept(&root);
-        fields |= kept.notes.iter().any(|n| !n.note.properties.fields.is_empty());
-        callouts |= kept.notes.iter().any(|n| !n.note.callouts.is_empty());
+        let details = kept.kept().expect("kept");
+        fields |= details.iter().any(|k| !k.detail.fields.is_empty());
+        callouts |= details.iter().any(|k| !k.detail.callouts.is_empty());
     }
     // The vaults exercise what a released note drops.
     assert!(fields && callouts);
@@ -38,18 +39,20 @@ fn released_matches_kept(root: &Path) -> vellum_vault::Vault {
             assert_eq!(kl.resolution.rule, rl.resolution.rule);
             assert!(rl.resolution.candidates.is_empty());
         }
-        assert!(k.released.is_none() && r.text.is_empty());
-        assert_eq!(released.text(i).as_deref(), Some(k.text.as_str()));
-        assert_eq!(kept.text(i).as_deref(), Some(k.text.as_str()));
+        let text = k.text.as_kept().expect("kept");
+        assert!(r.text.is_released() && r.text.as_kept().is_none() && r.text.is(text));
+        assert_eq!(released.text(i).as_deref(), Ok(text));
+        assert_eq!(kept.text(i).as_deref(), Ok(text));
         assert_eq!(released.text_hash(i), kept.text_hash(i));
     }
-    assert!(released.changed_since_load().is_empty());
-    assert!(released.notes.iter().all(|n| n.note.properties.fields.is_empty() && n.note.callouts.is_empty()));
+    assert!(released.notes.iter().all(|n| n.note.detail().is_none() && n.kept().is_err()));
+    let refused = released.kept().expect_err("loaded to publish");
+    assert_eq!(refused.path, released.notes[0].path);
     kept
 }
 
 #[test]
-fn a_changed_or_vanished_note_is_not_given_back_and_is_recorded_once() {
+fn a_changed_or_vanished_note_is_not_given_back_and_says_why() {
     let tmp = tempfile::tempdir().expect("tempdir");
     for (name, text) in [("a.md", "# A\n\n[[b]]\n"), ("b.md", "# B\n"), ("c.md", "# C\n")] {
         std::fs::write(tmp.path().join(name), text).expect("write");
@@ -59,9 +62,12 @@ fn a_changed_or_vanished_note_is_not_given_back_and_is_recorded_once() {
     // Same length, other bytes: the hash tells them apart.
     std::fs::write(tmp.path().join("b.md"), "# X\n").expect("write");
     std::fs::remove_file(tmp.path().join("c.md")).expect("remove");
-    assert_eq!(v.text(idx("a.md")).as_deref(), Some("# A\n\n[[b]]\n"));
-    assert!(v.text(idx("b.md")).is_none());
-    assert!(v.text(idx("b.md")).is_none());
-    assert!(v.text(idx("c.md")).is_none());
-    assert_eq!(v.changed_since_load(), vec!["b.md".to_owned(), "c.md".to_owned()]);
+    assert_eq!(v.text(idx("a.md")).as_deref(), Ok("# A\n\n[[b]]\n"));
+    let changed = v.text(idx("b.md")).expect_err("changed");
+    assert_eq!((changed.path.as_str(), &changed.kind), ("b.md", &TextErrorKind::Changed));
+    assert!(changed.to_string().contains("`b.md` changed on disk"), "{changed}");
+    let gone = v.text(idx("c.md")).expect_err("vanished");
+    assert_eq!(gone.path, "c.md");
+    assert!(matches!(gone.kind, TextErrorKind::Unreadable(_)), "{gone:?}");
+    assert!(gone.to_string().starts_with("`c.md` could not be read again"), "{gone}");
 }
