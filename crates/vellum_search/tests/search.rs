@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use vellum_index::{IndexError, SearchIndex, UpdateStats, index_dir, version_stamp};
+use vellum_search::{IndexError, SearchIndex, UpdateStats, index_dir, version_stamp};
 use vellum_vault::Vault;
 
 const NVIDIA: &str = "Nvidia Open Sources GPU Kernel Modules.md";
