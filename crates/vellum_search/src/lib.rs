@@ -92,8 +92,8 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
-use vellum_index::stamps;
-use vellum_index::{CACHE_DIR, prepare_cache_dir};
+use vellum_cache::{CACHE_DIR, prepare_cache_dir};
+use vellum_cache::{blob, stamps};
 use vellum_vault::{FileStamp, NoteFile, Vault};
 
 use crate::dir::CacheDirectory;
@@ -138,8 +138,7 @@ fn index_files(dir: &Path) -> Vec<FileStamp> {
                 return None;
             }
             let meta = e.metadata().ok()?;
-            let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-            Some(FileStamp { path: name, size: meta.len(), mtime_ns: i128::try_from(mtime.as_nanos()).ok()? })
+            Some(FileStamp { path: name, size: meta.len(), mtime_ns: stamps::mtime_ns(&meta) })
         })
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -458,7 +457,7 @@ impl SearchIndex {
         if std::fs::read_to_string(dir.join("VERSION")).ok()? != version_stamp() {
             return None;
         }
-        let synced: Synced = stamps::read_blob(&dir.join(STAMPS_FILE), STAMPS_MAGIC)?;
+        let synced: Synced = blob::read_blob(&dir.join(STAMPS_FILE), STAMPS_MAGIC)?;
         if synced.index != index_files(&dir) {
             return None;
         }
@@ -484,7 +483,7 @@ impl SearchIndex {
         }
         let dir = index_dir(root);
         let synced = Synced { vault: stamps::settle(stamps, stamps::now_ns()), index: index_files(&dir) };
-        stamps::write_blob(&dir.join(STAMPS_FILE), STAMPS_MAGIC, &synced).is_ok()
+        blob::write_blob(&dir.join(STAMPS_FILE), STAMPS_MAGIC, &synced).is_ok()
     }
 
     /// Whether the index lives on disk.

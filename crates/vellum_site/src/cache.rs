@@ -27,7 +27,9 @@
 //! that cannot be opened or decoded is deleted and rebuilt; one held by
 //! another running build is left alone and this build runs without it.
 //! Stamps younger than two seconds are never trusted (an edit within the same
-//! clock tick would otherwise go unseen), as in git's index.
+//! clock tick would otherwise go unseen), as in git's index: the freshness key
+//! is `vellum_cache`'s [`fresh_key`](stamps::fresh_key), under the one rule
+//! every cache of vellum follows.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,7 @@ use rayon::prelude::*;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use vellum_cache::stamps::{self, FileStamp};
 use vellum_vault::{NoteIdx, Vault};
 
 use crate::plan::{Plan, Question, Requested};
@@ -129,16 +132,9 @@ fn exe_identity() -> [u8; 24] {
     let mut out = [0u8; 24];
     if let Some(meta) = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok()) {
         out[..8].copy_from_slice(&meta.len().to_le_bytes());
-        out[8..].copy_from_slice(&mtime_ns(&meta).to_le_bytes());
+        out[8..].copy_from_slice(&stamps::mtime_ns(&meta).to_le_bytes());
     }
     out
-}
-
-fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
 }
 
 /// Feed a length-prefixed string (so `("ab","c")` and `("a","bc")` differ).
@@ -591,15 +587,16 @@ fn marker_stamp(output: &Path) -> Option<(u64, i128, u64)> {
     let ino = std::os::unix::fs::MetadataExt::ino(&meta);
     #[cfg(not(unix))]
     let ino = 0;
-    Some((meta.len(), mtime_ns(&meta), ino))
+    Some((meta.len(), stamps::mtime_ns(&meta), ino))
 }
 
 /// The state of a vault before a build: the stamps of every file the build
 /// reads, hashed with vellum's identity and the build's options.
 #[derive(Debug, Clone)]
 pub struct Fresh {
-    /// `None` when a file changed within the last two seconds (or the vault
-    /// cannot be walked): such a state is never recorded or trusted.
+    /// `None` when some stamp is not trusted ([`stamps::trusted`]: a file
+    /// changed within the last two seconds) or the vault cannot be walked:
+    /// such a state is never recorded or found up to date.
     key: Option<Hash>,
     output: Option<PathBuf>,
 }
@@ -609,32 +606,26 @@ impl Fresh {
     #[must_use]
     pub fn take(root: &Path, opts: &BuildOptions) -> Self {
         let output = absolute_output(&opts.output);
-        let Ok(mut stamps) = vellum_vault::file_stamps(root) else {
+        let Ok(mut files) = vellum_vault::file_stamps(root) else {
             return Self { key: None, output };
         };
         if let Ok(entries) = std::fs::read_dir(root.join(crate::theme::THEME_DIR)) {
             for e in entries.flatten() {
                 let name = format!("{}/{}", crate::theme::THEME_DIR, e.file_name().to_string_lossy());
-                let (size, mtime_ns) = e.metadata().map_or((0, 0), |m| (m.len(), mtime_ns(&m)));
-                stamps.push(vellum_vault::FileStamp { path: name, size, mtime_ns });
+                let (size, mtime_ns) = e.metadata().map_or((0, 0), |m| (m.len(), stamps::mtime_ns(&m)));
+                files.push(FileStamp { path: name, size, mtime_ns });
             }
         }
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX));
-        const RACY_NS: i128 = 2_000_000_000;
-        if stamps.iter().any(|s| s.mtime_ns == 0 || s.mtime_ns > now - RACY_NS) {
-            return Self { key: None, output };
-        }
+        Self::of(&files, opts, output, stamps::now_ns())
+    }
+
+    /// The state of files with these `stamps`, taken at time `now` (ns), for
+    /// a build with `opts` into `output`.
+    fn of(stamps: &[FileStamp], opts: &BuildOptions, output: Option<PathBuf>, now: i128) -> Self {
         let mut h = hasher();
         h.update(&[u8::from(opts.include_drafts), u8::from(opts.preview)]);
         put(&mut h, &output.as_deref().unwrap_or(Path::new("")).to_string_lossy());
-        for s in &stamps {
-            put(&mut h, &s.path);
-            h.update(&s.size.to_le_bytes());
-            h.update(&s.mtime_ns.to_le_bytes());
-        }
-        Self { key: Some(*h.finalize().as_bytes()), output }
+        Self { key: stamps::fresh_key(h, stamps, now), output }
     }
 
     pub(crate) fn key(&self) -> Option<Hash> {
@@ -689,4 +680,45 @@ pub fn up_to_date(root: &Path, fresh: &Fresh) -> Option<BuildReport> {
         up_to_date: true,
         ..BuildReport::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(path: &str, mtime_ns: i128) -> FileStamp {
+        FileStamp { path: path.to_owned(), size: 1, mtime_ns }
+    }
+
+    #[test]
+    fn freshness_trusts_exactly_the_stamps_the_shared_rule_trusts() {
+        let racy = stamps::RACY_NS;
+        let now = 1_000 * racy;
+        let opts = BuildOptions::new("out");
+        let old = stamp("old.md", now - 3 * racy);
+        for mtime in [0, now - 3 * racy, now - racy - 1, now - racy, now - racy + 1, now - 1, now, now + racy]
+        {
+            let young = stamp("a.md", mtime);
+            let fresh = Fresh::of(&[old.clone(), young.clone()], &opts, None, now);
+            assert_eq!(fresh.key().is_some(), stamps::trusted(&young, now), "mtime {mtime}");
+        }
+    }
+
+    #[test]
+    fn freshness_keys_cover_the_stamps_the_options_and_the_output() {
+        let now = 1_000 * stamps::RACY_NS;
+        let files = [stamp("a.md", 5), stamp("_theme/page.html", 7)];
+        let opts = BuildOptions::new("out");
+        let key = |files: &[FileStamp], opts: &BuildOptions, output: &str| {
+            Fresh::of(files, opts, Some(PathBuf::from(output)), now).key()
+        };
+        let k = key(&files, &opts, "/site").expect("trusted");
+        assert_eq!(key(&files, &opts, "/site"), Some(k));
+        assert_ne!(key(&files[..1], &opts, "/site"), Some(k), "a file less");
+        assert_ne!(key(&[stamp("a.md", 6), stamp("_theme/page.html", 7)], &opts, "/site"), Some(k));
+        assert_ne!(key(&files, &opts, "/elsewhere"), Some(k), "another output");
+        let mut drafts = opts.clone();
+        drafts.include_drafts = true;
+        assert_ne!(key(&files, &drafts, "/site"), Some(k), "other options");
+    }
 }

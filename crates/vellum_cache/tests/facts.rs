@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use vellum_index::facts::{cached_facts, facts_dir, save_facts};
+use vellum_cache::facts::{cached_facts, facts_dir, save_facts};
 use vellum_vault::facts::VaultFacts;
 use vellum_vault::{FileStamp, file_stamps};
 
