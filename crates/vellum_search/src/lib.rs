@@ -158,28 +158,99 @@ pub fn index_dir(root: &Path) -> PathBuf {
 }
 
 /// Something went wrong while searching.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IndexError {
-    /// The query could not be parsed; the message says why.
-    Query(String),
+#[derive(Debug, Clone)]
+pub enum SearchError {
+    /// The query could not be parsed.
+    Query(QueryError),
     /// The index could not be built or read, even in memory.
-    Index(String),
+    Index(tantivy::TantivyError),
 }
 
-impl fmt::Display for IndexError {
+impl fmt::Display for SearchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Query(m) => write!(f, "invalid search: {m}"),
-            Self::Index(m) => write!(f, "search index: {m}"),
+            Self::Query(e) => write!(f, "invalid search: {e}"),
+            Self::Index(e) => write!(f, "search index: {e}"),
         }
     }
 }
 
-impl std::error::Error for IndexError {}
+impl std::error::Error for SearchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Query(e) => Some(e),
+            Self::Index(e) => Some(e),
+        }
+    }
+}
 
-impl From<tantivy::TantivyError> for IndexError {
+impl From<tantivy::TantivyError> for SearchError {
     fn from(e: tantivy::TantivyError) -> Self {
-        Self::Index(e.to_string())
+        Self::Index(e)
+    }
+}
+
+impl From<QueryError> for SearchError {
+    fn from(e: QueryError) -> Self {
+        Self::Query(e)
+    }
+}
+
+/// Why a search does not parse. Each says what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// There is nothing to look for.
+    Empty,
+    /// `field:` names no field of the index (a URL is the usual case).
+    UnknownField {
+        /// The field named.
+        field: String,
+        /// The whole search.
+        query: String,
+    },
+    /// Quotes or parentheses do not pair up, or the like.
+    Syntax {
+        /// The whole search.
+        query: String,
+    },
+    /// Every word is excluded (`-word`, `NOT word`).
+    OnlyExclusions,
+    /// Another error of tantivy's query parser, in its words.
+    Other(String),
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("the search is empty"),
+            Self::UnknownField { field, query } => write!(
+                f,
+                "`{field}:` is not a field (fields: title, claims, sources, body, tags); \
+                 to search for the text itself, quote it: \"{}\"",
+                query.replace('"', "")
+            ),
+            Self::Syntax { query } => {
+                write!(f, "`{query}` is not valid search syntax; check quotes and parentheses")
+            }
+            Self::OnlyExclusions => f.write_str("a search cannot only exclude words: add a word to look for"),
+            Self::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl QueryError {
+    /// The error for `query`, which tantivy's parser rejected with `e`.
+    fn parsing(query: &str, e: &QueryParserError) -> Self {
+        match e {
+            QueryParserError::FieldDoesNotExist(field) => {
+                Self::UnknownField { field: field.clone(), query: query.to_owned() }
+            }
+            QueryParserError::SyntaxError(_) => Self::Syntax { query: query.to_owned() },
+            QueryParserError::AllButQueryForbidden => Self::OnlyExclusions,
+            other => Self::Other(other.to_string()),
+        }
     }
 }
 
@@ -412,7 +483,7 @@ impl SearchIndex {
     ///
     /// # Errors
     /// Only when even an index in memory cannot be built.
-    pub fn open(vault: &Vault) -> Result<(SearchIndex, UpdateStats), IndexError> {
+    pub fn open(vault: &Vault) -> Result<(SearchIndex, UpdateStats), SearchError> {
         let start = Instant::now();
         // From here on the index may change: the recorded stamps no longer hold.
         let _ = std::fs::remove_file(index_dir(&vault.root).join(STAMPS_FILE));
@@ -505,11 +576,11 @@ impl SearchIndex {
     /// `include_drafts`.
     ///
     /// # Errors
-    /// [`IndexError::Query`] when the query cannot be parsed,
-    /// [`IndexError::Index`] when the index cannot be read.
-    pub fn search(&self, query: &str, limit: usize, include_drafts: bool) -> Result<Vec<Hit>, IndexError> {
+    /// [`SearchError::Query`] when the query cannot be parsed,
+    /// [`SearchError::Index`] when the index cannot be read.
+    pub fn search(&self, query: &str, limit: usize, include_drafts: bool) -> Result<Vec<Hit>, SearchError> {
         if query.trim().is_empty() {
-            return Err(IndexError::Query("the search is empty".to_owned()));
+            return Err(QueryError::Empty.into());
         }
         let f = &self.fields;
         let mut parser =
@@ -517,7 +588,7 @@ impl SearchIndex {
         parser.set_conjunction_by_default();
         parser.set_field_boost(f.title, 3.0);
         parser.set_field_boost(f.claims, 2.0);
-        let user_query = parser.parse_query(query).map_err(|e| query_error(query, &e))?;
+        let user_query = parser.parse_query(query).map_err(|e| QueryError::parsing(query, &e))?;
         let searcher = self.reader.searcher();
         let filtered: Box<dyn Query>;
         let query_ref: &dyn Query = if include_drafts {
@@ -611,25 +682,6 @@ fn one_line(snippet: &Snippet, source_len: usize) -> (String, Vec<Range<usize>>)
 
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// A readable message for a query that does not parse.
-fn query_error(query: &str, e: &QueryParserError) -> IndexError {
-    let message = match e {
-        QueryParserError::FieldDoesNotExist(field) => format!(
-            "`{field}:` is not a field (fields: title, claims, sources, body, tags); \
-             to search for the text itself, quote it: \"{}\"",
-            query.replace('"', "")
-        ),
-        QueryParserError::SyntaxError(_) => {
-            format!("`{query}` is not valid search syntax; check quotes and parentheses")
-        }
-        QueryParserError::AllButQueryForbidden => {
-            "a search cannot only exclude words: add a word to look for".to_owned()
-        }
-        other => other.to_string(),
-    };
-    IndexError::Query(message)
 }
 
 /// Run `f`, turning a panic (tantivy reading a damaged file) into a stale index.
@@ -827,10 +879,10 @@ fn build_persistent(
 }
 
 /// Build the index in memory, for this run only.
-fn build_in_ram(vault: &Vault, hashes: &[String]) -> Result<(SearchIndex, UpdateStats), IndexError> {
+fn build_in_ram(vault: &Vault, hashes: &[String]) -> Result<(SearchIndex, UpdateStats), SearchError> {
     let (schema, fields) = schema();
     let index = Index::create_in_ram(schema);
-    fill(index, fields, vault, hashes, false).map_err(|e| IndexError::Index(e.reason))
+    Ok(fill(index, fields, vault, hashes, false)?)
 }
 
 /// Index every note of the vault into an empty index.
@@ -840,7 +892,7 @@ fn fill(
     vault: &Vault,
     hashes: &[String],
     persisted: bool,
-) -> Result<(SearchIndex, UpdateStats), Stale> {
+) -> tantivy::Result<(SearchIndex, UpdateStats)> {
     register_tokenizer(&index);
     let mut writer = new_writer(&index, vault.notes.len())?;
     // Documents are built on rayon's threads while tantivy's index them.

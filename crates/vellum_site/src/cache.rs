@@ -324,7 +324,64 @@ pub(crate) enum Unavailable {
     /// Another build holds it.
     Busy,
     /// The folder or file cannot be created.
-    Io(String),
+    Io(CacheError),
+}
+
+/// The build cache could not be created, read or written.
+#[derive(Debug)]
+pub(crate) struct CacheError {
+    /// The folder or file concerned.
+    path: PathBuf,
+    kind: CacheErrorKind,
+}
+
+#[derive(Debug)]
+enum CacheErrorKind {
+    /// Creating its folder failed.
+    Io(std::io::Error),
+    /// The database failed.
+    Db(redb::Error),
+    /// An entry could not be encoded or decoded.
+    Encoding(postcard::Error),
+    /// A stored page key is not a hash.
+    Key,
+}
+
+impl CacheError {
+    fn io(path: &Path, e: std::io::Error) -> Self {
+        Self { path: path.to_path_buf(), kind: CacheErrorKind::Io(e) }
+    }
+
+    fn db(path: &Path, e: impl Into<redb::Error>) -> Self {
+        Self { path: path.to_path_buf(), kind: CacheErrorKind::Db(e.into()) }
+    }
+
+    fn encoding(path: &Path, e: postcard::Error) -> Self {
+        Self { path: path.to_path_buf(), kind: CacheErrorKind::Encoding(e) }
+    }
+}
+
+impl std::fmt::Display for CacheError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = self.path.display();
+        match &self.kind {
+            CacheErrorKind::Io(e) => write!(f, "{path}: {e}"),
+            CacheErrorKind::Db(e) => write!(f, "{path}: {e}"),
+            CacheErrorKind::Encoding(e) => write!(f, "{path}: {e}"),
+            CacheErrorKind::Key => write!(f, "{path}: a page key is not a hash"),
+        }
+    }
+}
+
+impl std::error::Error for CacheError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            CacheErrorKind::Io(e) => Some(e),
+            CacheErrorKind::Db(e) => Some(e),
+            CacheErrorKind::Encoding(e) => Some(e),
+            CacheErrorKind::Key => None,
+        }
+    }
 }
 
 impl Cache {
@@ -333,7 +390,7 @@ impl Cache {
     pub(crate) fn open(root: &Path, salt: &Hash, output: &Path) -> Result<(Self, bool), Unavailable> {
         let path = root.join(CACHE_FILE);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Unavailable::Io(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| Unavailable::Io(CacheError::io(dir, e)))?;
         }
         let mut rebuilt = false;
         let db = match Database::create(&path) {
@@ -342,13 +399,13 @@ impl Cache {
             Err(_) => {
                 rebuilt = true;
                 let _ = std::fs::remove_file(&path);
-                Database::create(&path).map_err(|e| Unavailable::Io(format!("{}: {e}", path.display())))?
+                Database::create(&path).map_err(|e| Unavailable::Io(CacheError::db(&path, e)))?
             }
         };
         let mut cache = Self::empty(db, path);
         match cache.read(salt, output) {
             Ok(()) => {}
-            Err(()) => {
+            Err(_) => {
                 // Unreadable contents: start from an empty cache.
                 rebuilt = true;
                 cache.notes.clear();
@@ -357,8 +414,7 @@ impl Cache {
                 drop(cache);
                 let path = root.join(CACHE_FILE);
                 let _ = std::fs::remove_file(&path);
-                let db = Database::create(&path)
-                    .map_err(|e| Unavailable::Io(format!("{}: {e}", path.display())))?;
+                let db = Database::create(&path).map_err(|e| Unavailable::Io(CacheError::db(&path, e)))?;
                 cache = Self::empty(db, path);
             }
         }
@@ -376,23 +432,26 @@ impl Cache {
         }
     }
 
-    fn read(&mut self, salt: &Hash, output: &Path) -> Result<(), ()> {
-        let txn = self.db.begin_read().map_err(|_| ())?;
+    fn read(&mut self, salt: &Hash, output: &Path) -> Result<(), CacheError> {
+        let path = self.path.clone();
+        let db = |e: redb::Error| CacheError::db(&path, e);
+        let decode = |e: postcard::Error| CacheError::encoding(&path, e);
+        let txn = self.db.begin_read().map_err(|e| db(e.into()))?;
         let meta: Meta = match txn.open_table(META) {
-            Ok(t) => match t.get(META_KEY).map_err(|_| ())? {
-                Some(v) => postcard::from_bytes(v.value()).map_err(|_| ())?,
+            Ok(t) => match t.get(META_KEY).map_err(|e| db(e.into()))? {
+                Some(v) => postcard::from_bytes(v.value()).map_err(decode)?,
                 None => return Ok(()),
             },
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
-            Err(_) => return Err(()),
+            Err(e) => return Err(db(e.into())),
         };
         if meta.format != FORMAT {
             return Ok(());
         }
         if let Ok(t) = txn.open_table(NOTES) {
-            for row in t.iter().map_err(|_| ())? {
-                let (k, v) = row.map_err(|_| ())?;
-                let entry: NoteEntry = postcard::from_bytes(v.value()).map_err(|_| ())?;
+            for row in t.iter().map_err(|e| db(e.into()))? {
+                let (k, v) = row.map_err(|e| db(e.into()))?;
+                let entry: NoteEntry = postcard::from_bytes(v.value()).map_err(decode)?;
                 self.notes.insert(k.value().to_owned(), entry);
             }
             self.notes_loaded = true;
@@ -401,9 +460,12 @@ impl Cache {
             && Path::new(&meta.output) == output
             && marker_stamp(output).is_some_and(|m| m == meta.marker);
         if same_output && let Ok(t) = txn.open_table(PAGES) {
-            for row in t.iter().map_err(|_| ())? {
-                let (k, v) = row.map_err(|_| ())?;
-                let key: Hash = v.value().try_into().map_err(|_| ())?;
+            for row in t.iter().map_err(|e| db(e.into()))? {
+                let (k, v) = row.map_err(|e| db(e.into()))?;
+                let key: Hash = v
+                    .value()
+                    .try_into()
+                    .map_err(|_| CacheError { path: path.clone(), kind: CacheErrorKind::Key })?;
                 self.pages.insert(k.value().to_owned(), key);
             }
             self.previous = Some(output.to_path_buf());
@@ -449,37 +511,38 @@ impl Cache {
     /// Remember this build (called after the output was swapped in). Only
     /// what differs from what the cache held is written (redb is
     /// copy-on-write: rewriting every entry would grow the file each build).
-    pub(crate) fn save(self, record: Record) -> Result<(), String> {
-        let err = |e: &dyn std::fmt::Display| format!("{}: {e}", self.path.display());
-        let txn = self.db.begin_write().map_err(|e| err(&e))?;
+    pub(crate) fn save(self, record: Record) -> Result<(), CacheError> {
+        let err = |e: redb::Error| CacheError::db(&self.path, e);
+        let encode = |e: postcard::Error| CacheError::encoding(&self.path, e);
+        let txn = self.db.begin_write().map_err(|e| err(e.into()))?;
         if !self.notes_loaded {
-            txn.delete_table(NOTES).map_err(|e| err(&e))?;
+            txn.delete_table(NOTES).map_err(|e| err(e.into()))?;
         }
         // Page keys are only known when the previous output was this one.
         if self.previous.is_none() {
-            txn.delete_table(PAGES).map_err(|e| err(&e))?;
+            txn.delete_table(PAGES).map_err(|e| err(e.into()))?;
         }
         {
-            let mut t = txn.open_table(NOTES).map_err(|e| err(&e))?;
+            let mut t = txn.open_table(NOTES).map_err(|e| err(e.into()))?;
             for (path, entry) in &record.notes {
                 if self.notes.get(path) != Some(entry) {
-                    let bytes = postcard::to_stdvec(entry).map_err(|e| err(&e))?;
-                    t.insert(path.as_str(), bytes.as_slice()).map_err(|e| err(&e))?;
+                    let bytes = postcard::to_stdvec(entry).map_err(encode)?;
+                    t.insert(path.as_str(), bytes.as_slice()).map_err(|e| err(e.into()))?;
                 }
             }
             for gone in self.notes.keys().filter(|p| !record.notes.contains_key(*p)) {
-                t.remove(gone.as_str()).map_err(|e| err(&e))?;
+                t.remove(gone.as_str()).map_err(|e| err(e.into()))?;
             }
             // A page filled twice (see `run`) keeps its last key.
             let pages: FxHashMap<&str, &Hash> = record.pages.iter().map(|(r, k)| (r.as_str(), k)).collect();
-            let mut t = txn.open_table(PAGES).map_err(|e| err(&e))?;
+            let mut t = txn.open_table(PAGES).map_err(|e| err(e.into()))?;
             for (rel, key) in &pages {
                 if self.pages.get(*rel) != Some(*key) {
-                    t.insert(*rel, key.as_slice()).map_err(|e| err(&e))?;
+                    t.insert(*rel, key.as_slice()).map_err(|e| err(e.into()))?;
                 }
             }
             for gone in self.pages.keys().filter(|r| !pages.contains_key(r.as_str())) {
-                t.remove(gone.as_str()).map_err(|e| err(&e))?;
+                t.remove(gone.as_str()).map_err(|e| err(e.into()))?;
             }
             let meta = Meta {
                 format: FORMAT,
@@ -489,11 +552,11 @@ impl Cache {
                 fresh: record.fresh,
                 counts: record.counts,
             };
-            let bytes = postcard::to_stdvec(&meta).map_err(|e| err(&e))?;
-            let mut t = txn.open_table(META).map_err(|e| err(&e))?;
-            t.insert(META_KEY, bytes.as_slice()).map_err(|e| err(&e))?;
+            let bytes = postcard::to_stdvec(&meta).map_err(encode)?;
+            let mut t = txn.open_table(META).map_err(|e| err(e.into()))?;
+            t.insert(META_KEY, bytes.as_slice()).map_err(|e| err(e.into()))?;
         }
-        txn.commit().map_err(|e| err(&e))
+        txn.commit().map_err(|e| err(e.into()))
     }
 }
 
@@ -720,5 +783,18 @@ mod tests {
         let mut drafts = opts.clone();
         drafts.include_drafts = true;
         assert_ne!(key(&files, &drafts, "/site"), Some(k), "other options");
+    }
+
+    #[test]
+    fn a_cache_folder_that_cannot_be_made_is_an_io_error_naming_it() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        std::fs::write(tmp.path().join(".vellum"), "a file, not a folder").expect("write");
+        let Err(Unavailable::Io(e)) = Cache::open(tmp.path(), &[0; 32], &tmp.path().join("out")) else {
+            panic!("the cache opened in a folder that cannot exist");
+        };
+        assert!(matches!(e.kind, CacheErrorKind::Io(_)), "{e:?}");
+        let folder = tmp.path().join(".vellum").join("build");
+        assert!(e.to_string().starts_with(&format!("{}: ", folder.display())), "{e}");
+        assert!(std::error::Error::source(&e).is_some());
     }
 }
