@@ -27,7 +27,9 @@
 //! that cannot be opened or decoded is deleted and rebuilt; one held by
 //! another running build is left alone and this build runs without it.
 //! Stamps younger than two seconds are never trusted (an edit within the same
-//! clock tick would otherwise go unseen), as in git's index.
+//! clock tick would otherwise go unseen), as in git's index: the freshness key
+//! is `vellum_cache`'s [`fresh_key`](stamps::fresh_key), under the one rule
+//! every cache of vellum follows.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -36,6 +38,7 @@ use rayon::prelude::*;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use vellum_cache::stamps::{self, FileStamp};
 use vellum_vault::{NoteIdx, Vault};
 
 use crate::plan::{Lookup, Plan, Question, Requested};
@@ -129,16 +132,9 @@ fn exe_identity() -> [u8; 24] {
     let mut out = [0u8; 24];
     if let Some(meta) = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok()) {
         out[..8].copy_from_slice(&meta.len().to_le_bytes());
-        out[8..].copy_from_slice(&mtime_ns(&meta).to_le_bytes());
+        out[8..].copy_from_slice(&stamps::mtime_ns(&meta).to_le_bytes());
     }
     out
-}
-
-fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
 }
 
 /// Feed a length-prefixed string (so `("ab","c")` and `("a","bc")` differ).
@@ -305,7 +301,64 @@ pub(crate) enum Unavailable {
     /// Another build holds it.
     Busy,
     /// The folder or file cannot be created.
-    Io(String),
+    Io(CacheError),
+}
+
+/// The build cache could not be created, read or written.
+#[derive(Debug)]
+pub(crate) struct CacheError {
+    /// The folder or file concerned.
+    path: PathBuf,
+    kind: CacheErrorKind,
+}
+
+#[derive(Debug)]
+enum CacheErrorKind {
+    /// Creating its folder failed.
+    Io(std::io::Error),
+    /// The database failed.
+    Db(redb::Error),
+    /// An entry could not be encoded or decoded.
+    Encoding(postcard::Error),
+    /// A stored page key is not a hash.
+    Key,
+}
+
+impl CacheError {
+    fn io(path: &Path, e: std::io::Error) -> Self {
+        Self { path: path.to_path_buf(), kind: CacheErrorKind::Io(e) }
+    }
+
+    fn db(path: &Path, e: impl Into<redb::Error>) -> Self {
+        Self { path: path.to_path_buf(), kind: CacheErrorKind::Db(e.into()) }
+    }
+
+    fn encoding(path: &Path, e: postcard::Error) -> Self {
+        Self { path: path.to_path_buf(), kind: CacheErrorKind::Encoding(e) }
+    }
+}
+
+impl std::fmt::Display for CacheError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = self.path.display();
+        match &self.kind {
+            CacheErrorKind::Io(e) => write!(f, "{path}: {e}"),
+            CacheErrorKind::Db(e) => write!(f, "{path}: {e}"),
+            CacheErrorKind::Encoding(e) => write!(f, "{path}: {e}"),
+            CacheErrorKind::Key => write!(f, "{path}: a page key is not a hash"),
+        }
+    }
+}
+
+impl std::error::Error for CacheError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            CacheErrorKind::Io(e) => Some(e),
+            CacheErrorKind::Db(e) => Some(e),
+            CacheErrorKind::Encoding(e) => Some(e),
+            CacheErrorKind::Key => None,
+        }
+    }
 }
 
 impl Cache {
@@ -314,7 +367,7 @@ impl Cache {
     pub(crate) fn open(root: &Path, salt: &Hash, output: &Path) -> Result<(Self, bool), Unavailable> {
         let path = root.join(CACHE_FILE);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Unavailable::Io(format!("{}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| Unavailable::Io(CacheError::io(dir, e)))?;
         }
         let mut rebuilt = false;
         let db = match Database::create(&path) {
@@ -323,13 +376,13 @@ impl Cache {
             Err(_) => {
                 rebuilt = true;
                 let _ = std::fs::remove_file(&path);
-                Database::create(&path).map_err(|e| Unavailable::Io(format!("{}: {e}", path.display())))?
+                Database::create(&path).map_err(|e| Unavailable::Io(CacheError::db(&path, e)))?
             }
         };
         let mut cache = Self::empty(db, path);
         match cache.read(salt, output) {
             Ok(()) => {}
-            Err(()) => {
+            Err(_) => {
                 // Unreadable contents: start from an empty cache.
                 rebuilt = true;
                 cache.notes.clear();
@@ -338,8 +391,7 @@ impl Cache {
                 drop(cache);
                 let path = root.join(CACHE_FILE);
                 let _ = std::fs::remove_file(&path);
-                let db = Database::create(&path)
-                    .map_err(|e| Unavailable::Io(format!("{}: {e}", path.display())))?;
+                let db = Database::create(&path).map_err(|e| Unavailable::Io(CacheError::db(&path, e)))?;
                 cache = Self::empty(db, path);
             }
         }
@@ -357,23 +409,26 @@ impl Cache {
         }
     }
 
-    fn read(&mut self, salt: &Hash, output: &Path) -> Result<(), ()> {
-        let txn = self.db.begin_read().map_err(|_| ())?;
+    fn read(&mut self, salt: &Hash, output: &Path) -> Result<(), CacheError> {
+        let path = self.path.clone();
+        let db = |e: redb::Error| CacheError::db(&path, e);
+        let decode = |e: postcard::Error| CacheError::encoding(&path, e);
+        let txn = self.db.begin_read().map_err(|e| db(e.into()))?;
         let meta: Meta = match txn.open_table(META) {
-            Ok(t) => match t.get(META_KEY).map_err(|_| ())? {
-                Some(v) => postcard::from_bytes(v.value()).map_err(|_| ())?,
+            Ok(t) => match t.get(META_KEY).map_err(|e| db(e.into()))? {
+                Some(v) => postcard::from_bytes(v.value()).map_err(decode)?,
                 None => return Ok(()),
             },
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
-            Err(_) => return Err(()),
+            Err(e) => return Err(db(e.into())),
         };
         if meta.format != FORMAT {
             return Ok(());
         }
         if let Ok(t) = txn.open_table(NOTES) {
-            for row in t.iter().map_err(|_| ())? {
-                let (k, v) = row.map_err(|_| ())?;
-                let entry: NoteEntry = postcard::from_bytes(v.value()).map_err(|_| ())?;
+            for row in t.iter().map_err(|e| db(e.into()))? {
+                let (k, v) = row.map_err(|e| db(e.into()))?;
+                let entry: NoteEntry = postcard::from_bytes(v.value()).map_err(decode)?;
                 self.notes.insert(k.value().to_owned(), entry);
             }
             self.notes_loaded = true;
@@ -382,9 +437,12 @@ impl Cache {
             && Path::new(&meta.output) == output
             && marker_stamp(output).is_some_and(|m| m == meta.marker);
         if same_output && let Ok(t) = txn.open_table(PAGES) {
-            for row in t.iter().map_err(|_| ())? {
-                let (k, v) = row.map_err(|_| ())?;
-                let key: Hash = v.value().try_into().map_err(|_| ())?;
+            for row in t.iter().map_err(|e| db(e.into()))? {
+                let (k, v) = row.map_err(|e| db(e.into()))?;
+                let key: Hash = v
+                    .value()
+                    .try_into()
+                    .map_err(|_| CacheError { path: path.clone(), kind: CacheErrorKind::Key })?;
                 self.pages.insert(k.value().to_owned(), key);
             }
             self.previous = Some(output.to_path_buf());
@@ -430,37 +488,38 @@ impl Cache {
     /// Remember this build (called after the output was swapped in). Only
     /// what differs from what the cache held is written (redb is
     /// copy-on-write: rewriting every entry would grow the file each build).
-    pub(crate) fn save(self, record: Record) -> Result<(), String> {
-        let err = |e: &dyn std::fmt::Display| format!("{}: {e}", self.path.display());
-        let txn = self.db.begin_write().map_err(|e| err(&e))?;
+    pub(crate) fn save(self, record: Record) -> Result<(), CacheError> {
+        let err = |e: redb::Error| CacheError::db(&self.path, e);
+        let encode = |e: postcard::Error| CacheError::encoding(&self.path, e);
+        let txn = self.db.begin_write().map_err(|e| err(e.into()))?;
         if !self.notes_loaded {
-            txn.delete_table(NOTES).map_err(|e| err(&e))?;
+            txn.delete_table(NOTES).map_err(|e| err(e.into()))?;
         }
         // Page keys are only known when the previous output was this one.
         if self.previous.is_none() {
-            txn.delete_table(PAGES).map_err(|e| err(&e))?;
+            txn.delete_table(PAGES).map_err(|e| err(e.into()))?;
         }
         {
-            let mut t = txn.open_table(NOTES).map_err(|e| err(&e))?;
+            let mut t = txn.open_table(NOTES).map_err(|e| err(e.into()))?;
             for (path, entry) in &record.notes {
                 if self.notes.get(path) != Some(entry) {
-                    let bytes = postcard::to_stdvec(entry).map_err(|e| err(&e))?;
-                    t.insert(path.as_str(), bytes.as_slice()).map_err(|e| err(&e))?;
+                    let bytes = postcard::to_stdvec(entry).map_err(encode)?;
+                    t.insert(path.as_str(), bytes.as_slice()).map_err(|e| err(e.into()))?;
                 }
             }
             for gone in self.notes.keys().filter(|p| !record.notes.contains_key(*p)) {
-                t.remove(gone.as_str()).map_err(|e| err(&e))?;
+                t.remove(gone.as_str()).map_err(|e| err(e.into()))?;
             }
             // A page filled twice (see `run`) keeps its last key.
             let pages: FxHashMap<&str, &Hash> = record.pages.iter().map(|(r, k)| (r.as_str(), k)).collect();
-            let mut t = txn.open_table(PAGES).map_err(|e| err(&e))?;
+            let mut t = txn.open_table(PAGES).map_err(|e| err(e.into()))?;
             for (rel, key) in &pages {
                 if self.pages.get(*rel) != Some(*key) {
-                    t.insert(*rel, key.as_slice()).map_err(|e| err(&e))?;
+                    t.insert(*rel, key.as_slice()).map_err(|e| err(e.into()))?;
                 }
             }
             for gone in self.pages.keys().filter(|r| !pages.contains_key(r.as_str())) {
-                t.remove(gone.as_str()).map_err(|e| err(&e))?;
+                t.remove(gone.as_str()).map_err(|e| err(e.into()))?;
             }
             let meta = Meta {
                 format: FORMAT,
@@ -470,11 +529,11 @@ impl Cache {
                 fresh: record.fresh,
                 counts: record.counts,
             };
-            let bytes = postcard::to_stdvec(&meta).map_err(|e| err(&e))?;
-            let mut t = txn.open_table(META).map_err(|e| err(&e))?;
-            t.insert(META_KEY, bytes.as_slice()).map_err(|e| err(&e))?;
+            let bytes = postcard::to_stdvec(&meta).map_err(encode)?;
+            let mut t = txn.open_table(META).map_err(|e| err(e.into()))?;
+            t.insert(META_KEY, bytes.as_slice()).map_err(|e| err(e.into()))?;
         }
-        txn.commit().map_err(|e| err(&e))
+        txn.commit().map_err(|e| err(e.into()))
     }
 }
 
@@ -568,15 +627,16 @@ fn marker_stamp(output: &Path) -> Option<(u64, i128, u64)> {
     let ino = std::os::unix::fs::MetadataExt::ino(&meta);
     #[cfg(not(unix))]
     let ino = 0;
-    Some((meta.len(), mtime_ns(&meta), ino))
+    Some((meta.len(), stamps::mtime_ns(&meta), ino))
 }
 
 /// The state of a vault before a build: the stamps of every file the build
 /// reads, hashed with vellum's identity and the build's options.
 #[derive(Debug, Clone)]
 pub struct Fresh {
-    /// `None` when a file changed within the last two seconds (or the vault
-    /// cannot be walked): such a state is never recorded or trusted.
+    /// `None` when some stamp is not trusted ([`stamps::trusted`]: a file
+    /// changed within the last two seconds) or the vault cannot be walked:
+    /// such a state is never recorded or found up to date.
     key: Option<Hash>,
     output: Option<PathBuf>,
 }
@@ -586,32 +646,26 @@ impl Fresh {
     #[must_use]
     pub fn take(root: &Path, opts: &BuildOptions) -> Self {
         let output = absolute_output(&opts.output);
-        let Ok(mut stamps) = vellum_vault::file_stamps(root) else {
+        let Ok(mut files) = vellum_vault::file_stamps(root) else {
             return Self { key: None, output };
         };
         if let Ok(entries) = std::fs::read_dir(root.join(crate::theme::THEME_DIR)) {
             for e in entries.flatten() {
                 let name = format!("{}/{}", crate::theme::THEME_DIR, e.file_name().to_string_lossy());
-                let (size, mtime_ns) = e.metadata().map_or((0, 0), |m| (m.len(), mtime_ns(&m)));
-                stamps.push(vellum_vault::FileStamp { path: name, size, mtime_ns });
+                let (size, mtime_ns) = e.metadata().map_or((0, 0), |m| (m.len(), stamps::mtime_ns(&m)));
+                files.push(FileStamp { path: name, size, mtime_ns });
             }
         }
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX));
-        const RACY_NS: i128 = 2_000_000_000;
-        if stamps.iter().any(|s| s.mtime_ns == 0 || s.mtime_ns > now - RACY_NS) {
-            return Self { key: None, output };
-        }
+        Self::of(&files, opts, output, stamps::now_ns())
+    }
+
+    /// The state of files with these `stamps`, taken at time `now` (ns), for
+    /// a build with `opts` into `output`.
+    fn of(stamps: &[FileStamp], opts: &BuildOptions, output: Option<PathBuf>, now: i128) -> Self {
         let mut h = hasher();
         h.update(&[u8::from(opts.include_drafts), u8::from(opts.preview)]);
         put(&mut h, &output.as_deref().unwrap_or(Path::new("")).to_string_lossy());
-        for s in &stamps {
-            put(&mut h, &s.path);
-            h.update(&s.size.to_le_bytes());
-            h.update(&s.mtime_ns.to_le_bytes());
-        }
-        Self { key: Some(*h.finalize().as_bytes()), output }
+        Self { key: stamps::fresh_key(h, stamps, now), output }
     }
 
     pub(crate) fn key(&self) -> Option<Hash> {
@@ -666,4 +720,58 @@ pub fn up_to_date(root: &Path, fresh: &Fresh) -> Option<BuildReport> {
         up_to_date: true,
         ..BuildReport::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(path: &str, mtime_ns: i128) -> FileStamp {
+        FileStamp { path: path.to_owned(), size: 1, mtime_ns }
+    }
+
+    #[test]
+    fn freshness_trusts_exactly_the_stamps_the_shared_rule_trusts() {
+        let racy = stamps::RACY_NS;
+        let now = 1_000 * racy;
+        let opts = BuildOptions::new("out");
+        let old = stamp("old.md", now - 3 * racy);
+        for mtime in [0, now - 3 * racy, now - racy - 1, now - racy, now - racy + 1, now - 1, now, now + racy]
+        {
+            let young = stamp("a.md", mtime);
+            let fresh = Fresh::of(&[old.clone(), young.clone()], &opts, None, now);
+            assert_eq!(fresh.key().is_some(), stamps::trusted(&young, now), "mtime {mtime}");
+        }
+    }
+
+    #[test]
+    fn freshness_keys_cover_the_stamps_the_options_and_the_output() {
+        let now = 1_000 * stamps::RACY_NS;
+        let files = [stamp("a.md", 5), stamp("_theme/page.html", 7)];
+        let opts = BuildOptions::new("out");
+        let key = |files: &[FileStamp], opts: &BuildOptions, output: &str| {
+            Fresh::of(files, opts, Some(PathBuf::from(output)), now).key()
+        };
+        let k = key(&files, &opts, "/site").expect("trusted");
+        assert_eq!(key(&files, &opts, "/site"), Some(k));
+        assert_ne!(key(&files[..1], &opts, "/site"), Some(k), "a file less");
+        assert_ne!(key(&[stamp("a.md", 6), stamp("_theme/page.html", 7)], &opts, "/site"), Some(k));
+        assert_ne!(key(&files, &opts, "/elsewhere"), Some(k), "another output");
+        let mut drafts = opts.clone();
+        drafts.include_drafts = true;
+        assert_ne!(key(&files, &drafts, "/site"), Some(k), "other options");
+    }
+
+    #[test]
+    fn a_cache_folder_that_cannot_be_made_is_an_io_error_naming_it() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        std::fs::write(tmp.path().join(".vellum"), "a file, not a folder").expect("write");
+        let Err(Unavailable::Io(e)) = Cache::open(tmp.path(), &[0; 32], &tmp.path().join("out")) else {
+            panic!("the cache opened in a folder that cannot exist");
+        };
+        assert!(matches!(e.kind, CacheErrorKind::Io(_)), "{e:?}");
+        let folder = tmp.path().join(".vellum").join("build");
+        assert!(e.to_string().starts_with(&format!("{}: ", folder.display())), "{e}");
+        assert!(std::error::Error::source(&e).is_some());
+    }
 }

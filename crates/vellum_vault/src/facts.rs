@@ -3,7 +3,7 @@
 //!
 //! The [`query`](crate::query) evaluator runs over [`VaultFacts`], never over the
 //! parsed model directly, so that a cache can answer a query without reading or
-//! parsing a single note: `vellum_index` persists `VaultFacts` in
+//! parsing a single note: `vellum_cache` persists `VaultFacts` in
 //! `<vault>/.vellum/` and reloads them when no file changed. Building facts from
 //! a loaded [`Vault`] and reading them back from a cache give the same answers
 //! because both go through this one type.

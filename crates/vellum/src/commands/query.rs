@@ -76,7 +76,7 @@ fn query_facts(dir: Option<&std::path::Path>, needs_bodies: bool) -> Result<Vaul
     let root = super::find_root(dir)?;
     // Read the cache while the stamps are taken; use it only if they match.
     let (stamps, cached) = std::thread::scope(|s| {
-        let cached = s.spawn(|| vellum_index::facts::CachedFacts::read(&root, needs_bodies));
+        let cached = s.spawn(|| vellum_cache::facts::CachedFacts::read(&root, needs_bodies));
         (super::stamps(&root), cached.join().ok().flatten())
     });
     let stamps = stamps?;
@@ -85,7 +85,7 @@ fn query_facts(dir: Option<&std::path::Path>, needs_bodies: bool) -> Result<Vaul
     }
     let vault = super::load_vault(Some(&root))?;
     let facts = VaultFacts::from_vault(&vault, true).map_err(|e| e.to_string())?;
-    vellum_index::facts::save_facts(&root, &stamps, &facts);
+    vellum_cache::facts::save_facts(&root, &stamps, &facts);
     // The process is about to end: skip freeing the parsed vault.
     std::mem::forget(vault);
     Ok(facts)

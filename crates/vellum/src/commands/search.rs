@@ -1,11 +1,11 @@
 //! `vellum search TEXT`: ranked full-text search over the vault, through the
-//! index cached in `<vault>/.vellum/search/` (see `vellum_index`).
+//! index cached in `<vault>/.vellum/search/` (see `vellum_search`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde::Serialize;
-use vellum_index::{SearchIndex, UpdateStats};
+use vellum_search::{SearchIndex, UpdateStats};
 
 use crate::args::TableFormat;
 

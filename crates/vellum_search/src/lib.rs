@@ -1,4 +1,4 @@
-//! `vellum_index` is ranked full-text search over a vault, built on
+//! `vellum_search` is ranked full-text search over a vault, built on
 //! [tantivy](https://docs.rs/tantivy). The index is a cache: it is kept on disk
 //! and brought up to date each time it is opened, but it is never trusted.
 //! Whatever is wrong with it, vellum rebuilds it and the search still works.
@@ -72,9 +72,7 @@
 //! skips `.vellum/`, so the index never indexes itself.
 
 mod dir;
-pub mod facts;
 mod plain;
-pub mod stamps;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -94,6 +92,8 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use vellum_cache::{CACHE_DIR, prepare_cache_dir};
+use vellum_cache::{blob, stamps};
 use vellum_vault::{FileStamp, NoteFile, Vault};
 
 use crate::dir::CacheDirectory;
@@ -101,9 +101,6 @@ use crate::dir::CacheDirectory;
 /// The index format. Bump it whenever the schema, the tokenizer or what goes
 /// into a field changes: every existing index is then rebuilt on next open.
 pub const FORMAT_VERSION: u32 = 1;
-
-/// The folder, inside the vault, that holds vellum's caches.
-pub const CACHE_DIR: &str = ".vellum";
 
 /// Name of the tokenizer registered on every index (stemmed English).
 const TOKENIZER: &str = "vellum_en";
@@ -141,8 +138,7 @@ fn index_files(dir: &Path) -> Vec<FileStamp> {
                 return None;
             }
             let meta = e.metadata().ok()?;
-            let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
-            Some(FileStamp { path: name, size: meta.len(), mtime_ns: i128::try_from(mtime.as_nanos()).ok()? })
+            Some(FileStamp { path: name, size: meta.len(), mtime_ns: stamps::mtime_ns(&meta) })
         })
         .collect();
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -162,28 +158,103 @@ pub fn index_dir(root: &Path) -> PathBuf {
 }
 
 /// Something went wrong while searching.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IndexError {
-    /// The query could not be parsed; the message says why.
-    Query(String),
+#[derive(Debug, Clone)]
+pub enum SearchError {
+    /// The query could not be parsed.
+    Query(QueryError),
     /// The index could not be built or read, even in memory.
-    Index(String),
+    Index(tantivy::TantivyError),
+    /// The vault was loaded to publish: it holds no texts to index.
+    LoadedToPublish(vellum_vault::LoadedToPublish),
 }
 
-impl fmt::Display for IndexError {
+impl fmt::Display for SearchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Query(m) => write!(f, "invalid search: {m}"),
-            Self::Index(m) => write!(f, "search index: {m}"),
+            Self::Query(e) => write!(f, "invalid search: {e}"),
+            Self::Index(e) => write!(f, "search index: {e}"),
+            Self::LoadedToPublish(e) => write!(f, "search index: {e}"),
         }
     }
 }
 
-impl std::error::Error for IndexError {}
+impl std::error::Error for SearchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Query(e) => Some(e),
+            Self::Index(e) => Some(e),
+            Self::LoadedToPublish(e) => Some(e),
+        }
+    }
+}
 
-impl From<tantivy::TantivyError> for IndexError {
+impl From<tantivy::TantivyError> for SearchError {
     fn from(e: tantivy::TantivyError) -> Self {
-        Self::Index(e.to_string())
+        Self::Index(e)
+    }
+}
+
+impl From<QueryError> for SearchError {
+    fn from(e: QueryError) -> Self {
+        Self::Query(e)
+    }
+}
+
+/// Why a search does not parse. Each says what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryError {
+    /// There is nothing to look for.
+    Empty,
+    /// `field:` names no field of the index (a URL is the usual case).
+    UnknownField {
+        /// The field named.
+        field: String,
+        /// The whole search.
+        query: String,
+    },
+    /// Quotes or parentheses do not pair up, or the like.
+    Syntax {
+        /// The whole search.
+        query: String,
+    },
+    /// Every word is excluded (`-word`, `NOT word`).
+    OnlyExclusions,
+    /// Another error of tantivy's query parser, in its words.
+    Other(String),
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("the search is empty"),
+            Self::UnknownField { field, query } => write!(
+                f,
+                "`{field}:` is not a field (fields: title, claims, sources, body, tags); \
+                 to search for the text itself, quote it: \"{}\"",
+                query.replace('"', "")
+            ),
+            Self::Syntax { query } => {
+                write!(f, "`{query}` is not valid search syntax; check quotes and parentheses")
+            }
+            Self::OnlyExclusions => f.write_str("a search cannot only exclude words: add a word to look for"),
+            Self::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl QueryError {
+    /// The error for `query`, which tantivy's parser rejected with `e`.
+    fn parsing(query: &str, e: &QueryParserError) -> Self {
+        match e {
+            QueryParserError::FieldDoesNotExist(field) => {
+                Self::UnknownField { field: field.clone(), query: query.to_owned() }
+            }
+            QueryParserError::SyntaxError(_) => Self::Syntax { query: query.to_owned() },
+            QueryParserError::AllButQueryForbidden => Self::OnlyExclusions,
+            other => Self::Other(other.to_string()),
+        }
     }
 }
 
@@ -419,9 +490,9 @@ impl SearchIndex {
     /// # Errors
     /// When the vault was loaded to publish (it holds no texts), or when
     /// even an index in memory cannot be built.
-    pub fn open(vault: &Vault) -> Result<(SearchIndex, UpdateStats), IndexError> {
+    pub fn open(vault: &Vault) -> Result<(SearchIndex, UpdateStats), SearchError> {
         let start = Instant::now();
-        vault.kept().map_err(|e| IndexError::Index(e.to_string()))?;
+        vault.kept().map_err(SearchError::LoadedToPublish)?;
         // From here on the index may change: the recorded stamps no longer hold.
         let _ = std::fs::remove_file(index_dir(&vault.root).join(STAMPS_FILE));
         let hashes: Vec<String> = vault.notes.par_iter().map(|n| content_hash(&n.text)).collect();
@@ -465,7 +536,7 @@ impl SearchIndex {
         if std::fs::read_to_string(dir.join("VERSION")).ok()? != version_stamp() {
             return None;
         }
-        let synced: Synced = stamps::read_blob(&dir.join(STAMPS_FILE), STAMPS_MAGIC)?;
+        let synced: Synced = blob::read_blob(&dir.join(STAMPS_FILE), STAMPS_MAGIC)?;
         if synced.index != index_files(&dir) {
             return None;
         }
@@ -491,7 +562,7 @@ impl SearchIndex {
         }
         let dir = index_dir(root);
         let synced = Synced { vault: stamps::settle(stamps, stamps::now_ns()), index: index_files(&dir) };
-        stamps::write_blob(&dir.join(STAMPS_FILE), STAMPS_MAGIC, &synced).is_ok()
+        blob::write_blob(&dir.join(STAMPS_FILE), STAMPS_MAGIC, &synced).is_ok()
     }
 
     /// Whether the index lives on disk.
@@ -513,11 +584,11 @@ impl SearchIndex {
     /// `include_drafts`.
     ///
     /// # Errors
-    /// [`IndexError::Query`] when the query cannot be parsed,
-    /// [`IndexError::Index`] when the index cannot be read.
-    pub fn search(&self, query: &str, limit: usize, include_drafts: bool) -> Result<Vec<Hit>, IndexError> {
+    /// [`SearchError::Query`] when the query cannot be parsed,
+    /// [`SearchError::Index`] when the index cannot be read.
+    pub fn search(&self, query: &str, limit: usize, include_drafts: bool) -> Result<Vec<Hit>, SearchError> {
         if query.trim().is_empty() {
-            return Err(IndexError::Query("the search is empty".to_owned()));
+            return Err(QueryError::Empty.into());
         }
         let f = &self.fields;
         let mut parser =
@@ -525,7 +596,7 @@ impl SearchIndex {
         parser.set_conjunction_by_default();
         parser.set_field_boost(f.title, 3.0);
         parser.set_field_boost(f.claims, 2.0);
-        let user_query = parser.parse_query(query).map_err(|e| query_error(query, &e))?;
+        let user_query = parser.parse_query(query).map_err(|e| QueryError::parsing(query, &e))?;
         let searcher = self.reader.searcher();
         let filtered: Box<dyn Query>;
         let query_ref: &dyn Query = if include_drafts {
@@ -621,39 +692,9 @@ fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A readable message for a query that does not parse.
-fn query_error(query: &str, e: &QueryParserError) -> IndexError {
-    let message = match e {
-        QueryParserError::FieldDoesNotExist(field) => format!(
-            "`{field}:` is not a field (fields: title, claims, sources, body, tags); \
-             to search for the text itself, quote it: \"{}\"",
-            query.replace('"', "")
-        ),
-        QueryParserError::SyntaxError(_) => {
-            format!("`{query}` is not valid search syntax; check quotes and parentheses")
-        }
-        QueryParserError::AllButQueryForbidden => {
-            "a search cannot only exclude words: add a word to look for".to_owned()
-        }
-        other => other.to_string(),
-    };
-    IndexError::Query(message)
-}
-
 /// Run `f`, turning a panic (tantivy reading a damaged file) into a stale index.
 fn guarded<T>(f: impl FnOnce() -> Result<T, Stale>) -> Result<T, Stale> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(Stale::new("reading the index panicked")))
-}
-
-/// Create `<vault>/.vellum/` (with a `.gitignore` of `*`) and the index folder.
-pub(crate) fn prepare_cache_dir(root: &Path, dir: &Path) -> std::io::Result<()> {
-    let cache = root.join(CACHE_DIR);
-    std::fs::create_dir_all(dir)?;
-    let gitignore = cache.join(".gitignore");
-    if !gitignore.exists() {
-        std::fs::write(&gitignore, "*\n")?;
-    }
-    Ok(())
 }
 
 /// Reuse the index in `dir` and bring it up to date, or say why it cannot be.
@@ -846,10 +887,10 @@ fn build_persistent(
 }
 
 /// Build the index in memory, for this run only.
-fn build_in_ram(vault: &Vault, hashes: &[String]) -> Result<(SearchIndex, UpdateStats), IndexError> {
+fn build_in_ram(vault: &Vault, hashes: &[String]) -> Result<(SearchIndex, UpdateStats), SearchError> {
     let (schema, fields) = schema();
     let index = Index::create_in_ram(schema);
-    fill(index, fields, vault, hashes, false).map_err(|e| IndexError::Index(e.reason))
+    Ok(fill(index, fields, vault, hashes, false)?)
 }
 
 /// Index every note of the vault into an empty index.
@@ -859,7 +900,7 @@ fn fill(
     vault: &Vault,
     hashes: &[String],
     persisted: bool,
-) -> Result<(SearchIndex, UpdateStats), Stale> {
+) -> tantivy::Result<(SearchIndex, UpdateStats)> {
     register_tokenizer(&index);
     let mut writer = new_writer(&index, vault.notes.len())?;
     // Documents are built on rayon's threads while tantivy's index them.

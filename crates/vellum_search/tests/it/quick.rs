@@ -1,13 +1,11 @@
-//! The caches that answer without loading the vault: `SearchIndex::open_quick`
-//! (file stamps recorded at the last sync) and the query facts cache.
+//! `SearchIndex::open_quick`: opening the index without loading the vault,
+//! from the file stamps recorded at the last sync.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use vellum_index::facts::{cached_facts, facts_dir, save_facts};
-use vellum_index::{SearchIndex, index_dir};
-use vellum_vault::facts::VaultFacts;
+use vellum_search::{SearchIndex, index_dir};
 use vellum_vault::{FileStamp, file_stamps};
 
 const NVIDIA: &str = "Nvidia Open Sources GPU Kernel Modules.md";
@@ -141,46 +139,4 @@ fn a_touched_index_file_sends_back_to_the_full_open() {
     let (index, _) = SearchIndex::open(&vault).expect("open");
     assert!(hits(&index, "kernel").contains(&NVIDIA.to_owned()));
     assert!(SearchIndex::open_quick(&root, &stamps(&root)).is_none());
-}
-
-#[test]
-fn facts_come_back_from_the_cache_only_while_nothing_changed() {
-    let (_tmp, root) = vault();
-    let before = stamps(&root);
-    assert!(cached_facts(&root, &before, true).is_none());
-    let loaded = vellum_vault::load(&root).expect("load");
-    let facts = VaultFacts::from_vault(&loaded, true).expect("kept");
-    assert!(save_facts(&root, &before, &facts));
-    let cached = cached_facts(&root, &stamps(&root), true).expect("cached");
-    assert_eq!(cached, facts);
-    let without_bodies = cached_facts(&root, &stamps(&root), false).expect("cached");
-    assert_eq!(without_bodies.notes, facts.notes);
-    assert!(without_bodies.bodies.is_none());
-
-    // Any file changing (here an attachment) invalidates the whole cache.
-    let img =
-        fs::read_dir(root.join("attachments")).expect("attachments").next().expect("one").expect("entry");
-    let f = fs::File::options().append(true).open(img.path()).expect("open");
-    f.set_modified(SystemTime::now() - Duration::from_secs(30)).expect("mtime");
-    assert!(cached_facts(&root, &stamps(&root), false).is_none());
-}
-
-#[test]
-fn racy_or_damaged_facts_are_not_trusted() {
-    let (_tmp, root) = vault();
-    edit(&root, NVIDIA, "Just now.", Duration::ZERO);
-    let before = stamps(&root);
-    let facts = VaultFacts::from_vault(&vellum_vault::load(&root).expect("load"), true).expect("kept");
-    assert!(!save_facts(&root, &before, &facts), "a file changed in the last two seconds");
-
-    age(&root, Duration::from_secs(3600));
-    let before = stamps(&root);
-    assert!(save_facts(&root, &before, &facts));
-    assert!(cached_facts(&root, &before, true).is_some());
-    let bin = facts_dir(&root).join("facts.bin");
-    let mut bytes = fs::read(&bin).expect("read");
-    let mid = bytes.len() / 2;
-    bytes[mid] ^= 0x20;
-    fs::write(&bin, bytes).expect("write");
-    assert!(cached_facts(&root, &before, true).is_none());
 }

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use vellum_index::{IndexError, SearchIndex, UpdateStats, index_dir, version_stamp};
+use vellum_search::{QueryError, SearchError, SearchIndex, UpdateStats, index_dir, version_stamp};
 use vellum_vault::Vault;
 
 const NVIDIA: &str = "Nvidia Open Sources GPU Kernel Modules.md";
@@ -138,14 +138,27 @@ fn limit_is_respected() {
 fn bad_queries_are_query_errors() {
     let (_tmp, root) = example_vault();
     let (index, _, _) = open(&root);
-    for q in ["nosuchfield:kernel", "", "   ", "-kernel"] {
+    let unknown =
+        QueryError::UnknownField { field: "nosuchfield".into(), query: "nosuchfield:kernel".into() };
+    let cases = [
+        ("nosuchfield:kernel", unknown),
+        ("", QueryError::Empty),
+        ("   ", QueryError::Empty),
+        ("-kernel", QueryError::OnlyExclusions),
+        ("(kernel", QueryError::Syntax { query: "(kernel".into() }),
+    ];
+    for (q, expected) in cases {
         match index.search(q, 10, true) {
-            Err(IndexError::Query(m)) => assert!(!m.is_empty()),
+            Err(SearchError::Query(e)) => {
+                assert!(!e.to_string().is_empty());
+                assert_eq!(e, expected, "{q:?}");
+            }
             other => panic!("{q:?}: {other:?}"),
         }
     }
-    let Err(IndexError::Query(m)) = index.search("https://example.com", 10, true) else { panic!() };
-    assert!(m.contains("quote"), "{m}");
+    let Err(SearchError::Query(e)) = index.search("https://example.com", 10, true) else { panic!() };
+    assert!(matches!(&e, QueryError::UnknownField { field, .. } if field == "https"), "{e:?}");
+    assert!(e.to_string().contains("quote"), "{e}");
     // Quoted, the same text is a phrase.
     assert!(index.search("\"https://developer.nvidia.com\"", 10, true).is_ok());
 }

@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! python3 ../shared/bench/gen_vault.py --notes 10000 --seed 1 /tmp/v10k
-//! cargo run --release -p vellum_index --example search_bench -- /tmp/v10k [QUERY…]
+//! cargo run --release -p vellum_search --example search_bench -- /tmp/v10k [QUERY…]
 //! ```
 //!
 //! It deletes `<vault>/.vellum/search/` first and appends a line to one note
@@ -12,7 +12,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use vellum_index::{SearchIndex, index_dir};
+use vellum_search::{SearchIndex, index_dir};
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)

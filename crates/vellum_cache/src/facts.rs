@@ -3,10 +3,10 @@
 //! they were last computed, so that `vellum query` answers without reading or
 //! parsing a note when no file changed.
 //!
-//! Two blobs (see [`stamps`](crate::stamps)): `facts.bin` (every note's facts)
+//! Two blobs (see [`blob`](crate::blob)): `facts.bin` (every note's facts)
 //! and `bodies.bin` (the lowercased bodies, read only for queries with bare
-//! words). Each carries the digest of the file stamps taken before the vault
-//! was loaded; a cache is used only when today's stamps give the same digest.
+//! words). Each carries the [`fresh_key`] of the file stamps taken before the
+//! vault was loaded; a cache is used only when today's stamps give the same key.
 //! Any change to any file (note, attachment, `vellum.toml`) therefore makes
 //! the next query load the vault and rewrite the cache: simple, and never wrong.
 
@@ -16,10 +16,16 @@ use serde::{Deserialize, Serialize};
 use vellum_vault::FileStamp;
 use vellum_vault::facts::{Bodies, NoteFacts, VaultFacts};
 
-use crate::stamps::{digest, has_unknown, now_ns, read_blob, settle, write_blob};
+use crate::blob::{read_blob, write_blob};
+use crate::stamps::{fresh_key, now_ns};
 
 const FACTS_MAGIC: &[u8; 8] = b"VLMFCT01";
 const BODIES_MAGIC: &[u8; 8] = b"VLMBDY01";
+
+/// The key of the vault's files as the facts were computed from them.
+fn key(stamps: &[FileStamp]) -> Option<[u8; 32]> {
+    fresh_key(blake3::Hasher::new(), stamps, now_ns())
+}
 
 #[derive(Serialize, Deserialize)]
 struct Stored<T> {
@@ -64,7 +70,7 @@ impl CachedFacts {
     /// (from [`vellum_vault::file_stamps`]).
     #[must_use]
     pub fn current(self, stamps: &[FileStamp]) -> Option<VaultFacts> {
-        (!has_unknown(stamps) && self.digest == digest(stamps)).then_some(self.facts)
+        (key(stamps) == Some(self.digest)).then_some(self.facts)
     }
 }
 
@@ -81,11 +87,9 @@ pub fn cached_facts(root: &Path, stamps: &[FileStamp], with_bodies: bool) -> Opt
 /// two seconds (its stamp cannot be trusted yet) or the cache folder cannot
 /// be written — the next query then simply loads the vault again.
 pub fn save_facts(root: &Path, stamps: &[FileStamp], facts: &VaultFacts) -> bool {
-    let settled = settle(stamps, now_ns());
-    if has_unknown(&settled) {
+    let Some(digest) = key(stamps) else {
         return false;
-    }
-    let digest = digest(&settled);
+    };
     let dir = facts_dir(root);
     if crate::prepare_cache_dir(root, &dir).is_err() {
         return false;

@@ -1,0 +1,4 @@
+//! Integration tests of `vellum_search`, one module per area, linked into one test binary.
+
+mod quick;
+mod search;
