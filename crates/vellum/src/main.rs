@@ -12,9 +12,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// mimalloc: parsing thousands of notes in parallel is allocation-heavy, and
-/// glibc's allocator cost about 14% of `check`'s CPU (measured in bench/README.md).
-/// Built without transparent huge pages (the workspace's `no_thp`) and with a
-/// short purge delay (`vellum_alloc::tune`): see bench/README.md.
+/// mimalloc spends markedly less CPU on it than glibc's allocator
+/// (`bench/RESULTS.md`). Built without transparent huge pages (the workspace's
+/// `no_thp`) and with a short purge delay (`vellum_alloc::tune`), which keep
+/// the peak memory of a build low.
 #[global_allocator]
 static GLOBAL: vellum_alloc::MiMalloc = vellum_alloc::MiMalloc;
 
