@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         args::Command::New(a) => commands::new::run(&a),
         args::Command::Rename(a) => commands::rename::run(&a),
         args::Command::Serve(a) => commands::serve::run(&a),
+        args::Command::Completions(a) => commands::completions::run(&a),
     };
     match result {
         Ok(code) => code,
