@@ -620,16 +620,30 @@ fn diagnostics_doc_matches_the_catalogue() {
         .map(|c| (c.as_str().to_owned(), c.name().to_owned(), c.severity().as_str().to_owned()))
         .collect();
     for row in &catalogue {
-        assert!(documented.contains(row), "docs/diagnostics.md has no row `| {} | {} | {} |`", row.0, row.1, row.2);
+        assert!(
+            documented.contains(row),
+            "docs/diagnostics.md has no row `| {} | {} | {} |`",
+            row.0,
+            row.1,
+            row.2
+        );
     }
     for row in &documented {
-        assert!(catalogue.contains(row), "docs/diagnostics.md lists `{} {} {}`, which the catalogue lacks", row.0, row.1, row.2);
+        assert!(
+            catalogue.contains(row),
+            "docs/diagnostics.md lists `{} {} {}`, which the catalogue lacks",
+            row.0,
+            row.1,
+            row.2
+        );
     }
     assert_eq!(documented, catalogue, "docs/diagnostics.md: one row per code, in catalogue order");
 }
 
 #[test]
 fn catalogue_rows_reads_code_name_and_severity() {
-    let rows = catalogue_rows("| code | name | severity | what |\n|---|---|---|---|\n| V105 | updated-before-created | warning | `a\\|b` |\n| V1 | x | y |\ntext\n");
+    let rows = catalogue_rows(
+        "| code | name | severity | what |\n|---|---|---|---|\n| V105 | updated-before-created | warning | `a\\|b` |\n| V1 | x | y |\ntext\n",
+    );
     assert_eq!(rows, [("V105".to_owned(), "updated-before-created".to_owned(), "warning".to_owned())]);
 }

@@ -82,7 +82,9 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::NotEmpty(p) => write!(f, "{} is not empty (--force replaces an earlier output)", p.display()),
+            Self::NotEmpty(p) => {
+                write!(f, "{} is not empty (--force replaces an earlier output)", p.display())
+            }
             Self::NotOurs(p) => {
                 write!(f, "refusing to replace {}: it was not written by vellum-gen", p.display())
             }
@@ -143,7 +145,11 @@ fn diagram(k: usize) -> String {
     let bars: String = (0..6)
         .map(|b| {
             let h = 10 + (k * 37 + b * 53) % 80;
-            format!("  <rect x=\"{}\" y=\"{}\" width=\"24\" height=\"{h}\" fill=\"#4a6fa5\"/>\n", 12 + b * 32, 100 - h)
+            format!(
+                "  <rect x=\"{}\" y=\"{}\" width=\"24\" height=\"{h}\" fill=\"#4a6fa5\"/>\n",
+                12 + b * 32,
+                100 - h
+            )
         })
         .collect();
     format!(

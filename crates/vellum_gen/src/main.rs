@@ -13,7 +13,13 @@ use vellum_gen::{Params, convert};
 /// `vellum-gen --notes N --seed S OUT` writes a vault; `vellum-gen hugo VAULT
 /// SITE` and `vellum-gen mdbook VAULT BOOK` write the same notes for those tools.
 #[derive(Debug, Parser)]
-#[command(name = "vellum-gen", version, about, args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+#[command(
+    name = "vellum-gen",
+    version,
+    about,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

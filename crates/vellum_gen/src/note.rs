@@ -97,7 +97,7 @@ fn fill(rng: &mut Rng, template: &str) -> String {
     for (slot, value) in [
         ("{a}", (*rng.pick(words::ACTORS)).to_owned()),
         ("{t}", (*rng.pick(words::TOPICS)).to_owned()),
-        ("{o}", inside(*rng.pick(words::OBJECTS))),
+        ("{o}", inside(rng.pick::<&str>(words::OBJECTS))),
         ("{k}", (*rng.pick(words::KEYWORDS)).to_owned()),
         ("{j}", (*rng.pick(words::KEYWORDS)).to_owned()),
     ] {
@@ -209,7 +209,8 @@ impl Journal {
                 w -= words::CLUSTER_WEIGHTS[cluster];
                 cluster += 1;
             }
-            let path = if rng.chance(subfolders_per_mille) { format!("{y}/{t}.md") } else { format!("{t}.md") };
+            let path =
+                if rng.chance(subfolders_per_mille) { format!("{y}/{t}.md") } else { format!("{t}.md") };
             metas.push(Meta { title: t, actor, phrase, created, updated, note_id, cluster, path });
         }
         let mut by_cluster = vec![Vec::new(); words::CLUSTERS.len()];
@@ -368,7 +369,8 @@ impl Journal {
         out.push_str("\n## my take\n");
         let mut budget = target.saturating_sub(out.len() + tail.len());
         let estimate = (budget / 450).max(1);
-        let mut code_at: Vec<(usize, &str)> = langs.iter().map(|&l| (self.rng.below(estimate + 1), l)).collect();
+        let mut code_at: Vec<(usize, &str)> =
+            langs.iter().map(|&l| (self.rng.below(estimate + 1), l)).collect();
         code_at.sort_by_key(|&(p, _)| p);
         let mut parts: Vec<String> = Vec::new();
         let mut p = 0;
@@ -396,7 +398,8 @@ impl Journal {
         if !self.attachments.is_empty() && self.rng.chance(60) {
             let at = self.rng.below(parts.len() + 1);
             let file = self.rng.pick(&self.attachments).clone();
-            let embed = if self.rng.chance(500) { format!("![[{file}|480]]") } else { format!("![[{file}]]") };
+            let embed =
+                if self.rng.chance(500) { format!("![[{file}|480]]") } else { format!("![[{file}]]") };
             parts.insert(at, embed);
         }
         out.push_str(&parts.join("\n\n"));
@@ -406,7 +409,15 @@ impl Journal {
     }
 
     /// Brain dump, sources and linkage tree: the end of a note.
-    fn tail(&mut self, i: usize, meta: &Meta, topic_tags: &[String], small: bool, year: i64, month: u32) -> String {
+    fn tail(
+        &mut self,
+        i: usize,
+        meta: &Meta,
+        topic_tags: &[String],
+        small: bool,
+        year: i64,
+        month: u32,
+    ) -> String {
         let mut tail = String::from("<ul class=\"brain-dump\">\n");
         let n = if small { 2 } else { self.rng.between(3, 6) };
         for label in self.rng.sample(words::LABELS, n) {
