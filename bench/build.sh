@@ -6,10 +6,9 @@
 #     bench/build.sh                  # 10,000 notes, seed 1
 #     NOTES=1000 RUNS=3 bench/build.sh
 #
-# Steps: build vellum in release; generate (or reuse) the vault in
-# target/bench-vaults/ with ../shared/bench/gen_vault.py; turn it into a Hugo
-# site with ../shared/bench/hugo_site.py (installing Debian's `hugo` if
-# missing); time both builds in the same run with hyperfine (both write to disk
+# Steps: build vellum and vellum-gen in release; generate (or reuse) the vault
+# in target/bench-vaults/ with vellum-gen; turn it into a Hugo site with
+# `vellum-gen hugo` (installing Debian's `hugo` if missing); time both builds in the same run with hyperfine (both write to disk
 # under target/bench-sites/, output overwritten in place); measure peak RSS with
 # /usr/bin/time -v; print vellum's per-phase split and the ratio.
 set -euo pipefail
@@ -20,9 +19,9 @@ NOTES=${NOTES:-10000}
 SEED=${SEED:-1}
 RUNS=${RUNS:-5}
 WARMUP=${WARMUP:-1}
-SHARED="$ROOT/../shared/bench"
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 VELLUM="$TARGET_DIR/release/vellum"
+GEN="$TARGET_DIR/release/vellum-gen"
 VAULT="$ROOT/target/bench-vaults/notes-$NOTES-seed-$SEED"
 SITES="$ROOT/target/bench-sites/notes-$NOTES-seed-$SEED"
 
@@ -30,14 +29,14 @@ say() { printf '\n== %s\n' "$*" >&2; }
 have() { command -v "$1" > /dev/null 2>&1; }
 install() { have apt-get && { apt-get install -y "$@" > /dev/null 2>&1 || { apt-get update > /dev/null 2>&1 && apt-get install -y "$@" > /dev/null 2>&1; }; }; }
 
-say "building vellum (release)"
-cargo build --release -p vellum >&2
+say "building vellum and vellum-gen (release)"
+cargo build --release -p vellum -p vellum_gen >&2
 
-if [ ! -f "$VAULT/.gen_vault.json" ]; then
+if [ ! -f "$VAULT/.vellum-gen.json" ]; then
     say "generating $NOTES notes (seed $SEED)"
     mkdir -p "$(dirname "$VAULT")"
-    rm -rf "$VAULT.partial"
-    python3 "$SHARED/gen_vault.py" --notes "$NOTES" --seed "$SEED" "$VAULT.partial" >&2
+    rm -rf "$VAULT.partial" "$VAULT" "$SITES"
+    "$GEN" --notes "$NOTES" --seed "$SEED" "$VAULT.partial" >&2
     mv "$VAULT.partial" "$VAULT"
 fi
 
@@ -48,7 +47,7 @@ have hyperfine || install hyperfine || true
 mkdir -p "$SITES"
 if [ ! -d "$SITES/hugo" ]; then
     say "preparing the Hugo site"
-    python3 "$SHARED/hugo_site.py" "$VAULT" "$SITES/hugo" >&2
+    "$GEN" hugo "$VAULT" "$SITES/hugo" >&2
 fi
 
 # --no-cache: every run is a full build (the build cache is measured below).
@@ -70,7 +69,7 @@ v_rss=$(rss $VELLUM_CMD)
 h_rss=$(rss $HUGO_CMD)
 
 say "vellum's phases (one more run)"
-$VELLUM build "$VAULT" --output "$SITES/vellum" --force --no-cache --verbose 2>&1 | tail -3 >&2
+{ $VELLUM build "$VAULT" --output "$SITES/vellum" --force --no-cache --verbose 2>&1 || true; } | tail -4 >&2
 
 say "the build cache: empty cache, then no change, then one edited note"
 CACHED="$VELLUM build $VAULT --output $SITES/vellum-cached --force --verbose"

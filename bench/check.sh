@@ -6,8 +6,8 @@
 #     bench/check.sh                 # 10,000 notes, seed 1
 #     NOTES=1000 SEED=7 bench/check.sh
 #
-# Steps: build vellum in release, generate the vault once into
-# target/bench-vaults/ (cached), time `vellum check` and a raw-read baseline with
+# Steps: build vellum and vellum-gen in release, generate the vault once into
+# target/bench-vaults/ (cached; crates/vellum_gen), time `vellum check` and a raw-read baseline with
 # hyperfine (or a bash loop when hyperfine cannot be installed), measure peak RSS
 # with /usr/bin/time -v, and print the figures and the ratio to the baseline.
 # See bench/README.md for what the numbers mean.
@@ -35,9 +35,9 @@ RSS_RUNS=${RSS_RUNS:-3}
 GOAL_WALL=${GOAL_WALL:-0.5}
 GOAL_RSS_MB=${GOAL_RSS_MB:-300}
 TIMER=${TIMER:-hyperfine}
-GEN="$ROOT/../shared/bench/gen_vault.py"
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 VELLUM="$TARGET_DIR/release/vellum"
+GEN="$TARGET_DIR/release/vellum-gen"
 CACHE="$ROOT/target/bench-vaults"
 VAULT="$CACHE/notes-$NOTES-seed-$SEED"
 WORK=$(mktemp -d)
@@ -59,21 +59,20 @@ apt_install() {
 }
 
 # --- (a) build -------------------------------------------------------------
-say "building vellum (release)"
-cargo build --release -p vellum >&2
+say "building vellum and vellum-gen (release)"
+cargo build --release -p vellum -p vellum_gen >&2
 [ -x "$VELLUM" ] || { echo "no binary at $VELLUM" >&2; exit 2; }
 
 # --- (b) vault ---------------------------------------------------------------
-if [ -f "$VAULT/.gen_vault.json" ]; then
+if [ -f "$VAULT/.vellum-gen.json" ]; then
     say "using cached vault $VAULT"
 else
-    [ -f "$GEN" ] || { echo "generator not found: $GEN (the shared folder sits next to the repo)" >&2; exit 2; }
     say "generating $NOTES notes (seed $SEED) into $VAULT"
     mkdir -p "$CACHE"
     # Generate beside the cache and rename, so an interrupted run leaves no half vault.
     tmp="$VAULT.partial.$$"
     rm -rf "$tmp" "$VAULT"
-    python3 "$GEN" --notes "$NOTES" --seed "$SEED" "$tmp" >&2
+    "$GEN" --notes "$NOTES" --seed "$SEED" "$tmp" >&2
     mv "$tmp" "$VAULT"
 fi
 md_files=$(find "$VAULT" -name '*.md' | wc -l)

@@ -10,8 +10,8 @@
 #     MDBOOK_MAX=0 bench/compare.sh            # no mdBook (not even installed)
 #
 # Steps: build vellum in release; generate (or reuse) each vault in
-# target/bench-vaults/ with ../shared/bench/gen_vault.py; turn it into a Hugo
-# site and an mdBook book with the adapters beside it (not timed); install
+# target/bench-vaults/ with vellum-gen; turn it into a Hugo site and an mdBook
+# book with `vellum-gen hugo` and `vellum-gen mdbook` (not timed); install
 # Debian's `hugo` and `cargo install mdbook --locked` when missing; then time
 # each tool under /usr/bin/time (wall, user+sys CPU, peak RSS), all writing to
 # disk under target/bench-sites/, output folders replaced in place.
@@ -31,17 +31,17 @@ SIZES=${SIZES:-"1000 10000 100000"}
 SEED=${SEED:-1}
 RUNS=${RUNS:-1}
 MDBOOK_MAX=${MDBOOK_MAX:-10000}
-SHARED="$ROOT/../shared/bench"
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 VELLUM="$TARGET_DIR/release/vellum"
+GEN="$TARGET_DIR/release/vellum-gen"
 MDBOOK=${MDBOOK:-mdbook}
 
 say() { printf '\n== %s\n' "$*" >&2; }
 have() { command -v "$1" > /dev/null 2>&1; }
 install() { have apt-get && { apt-get install -y "$@" > /dev/null 2>&1 || { apt-get update > /dev/null 2>&1 && apt-get install -y "$@" > /dev/null 2>&1; }; }; }
 
-say "building vellum (release)"
-cargo build --release -p vellum >&2
+say "building vellum and vellum-gen (release)"
+cargo build --release -p vellum -p vellum_gen >&2
 have hugo || { say "installing hugo"; install hugo || { echo "hugo is not available" >&2; exit 2; }; }
 [ -x /usr/bin/time ] || install time || true
 need_mdbook=false
@@ -83,15 +83,15 @@ ratio() { python3 -c "print('%.2f× faster' % ($1 / $2) if $1 >= $2 else '%.2f×
 for n in $SIZES; do
     vault="$ROOT/target/bench-vaults/notes-$n-seed-$SEED"
     sites="$ROOT/target/bench-sites/notes-$n-seed-$SEED"
-    if [ ! -f "$vault/.gen_vault.json" ]; then
+    if [ ! -f "$vault/.vellum-gen.json" ]; then
         say "generating $n notes (seed $SEED)"
         mkdir -p "$(dirname "$vault")"
-        rm -rf "$vault.partial"
-        python3 "$SHARED/gen_vault.py" --notes "$n" --seed "$SEED" "$vault.partial" >&2
+        rm -rf "$vault.partial" "$vault" "$sites"
+        "$GEN" --notes "$n" --seed "$SEED" "$vault.partial" >&2
         mv "$vault.partial" "$vault"
     fi
     mkdir -p "$sites"
-    [ -d "$sites/hugo" ] || { say "preparing the Hugo site ($n)"; python3 "$SHARED/hugo_site.py" "$vault" "$sites/hugo" >&2; }
+    [ -d "$sites/hugo" ] || { say "preparing the Hugo site ($n)"; "$GEN" hugo "$vault" "$sites/hugo" >&2; }
     warm=$([ "$n" -le 10000 ] && echo 1 || echo 0)
 
     say "vellum, $n notes"
@@ -115,7 +115,7 @@ for n in $SIZES; do
     row "$n" "hugo (title + content only)" "$hw" "$hc" "$hm" "$(ratio "$hw" "$vw")"
 
     if [ "$n" -le "$MDBOOK_MAX" ]; then
-        [ -d "$sites/mdbook" ] || { say "preparing the mdBook book ($n)"; python3 "$SHARED/mdbook_site.py" "$vault" "$sites/mdbook" >&2; }
+        [ -d "$sites/mdbook" ] || { say "preparing the mdBook book ($n)"; "$GEN" mdbook "$vault" "$sites/mdbook" >&2; }
         say "mdbook, $n notes"
         mwarm=$([ "$n" -le 1000 ] && echo 1 || echo 0)
         read -r mw mc mm < <(time_cmd "$sites/mdbook.log" "$mwarm" "$MDBOOK" build "$sites/mdbook" -d "$sites/mdbook/book")
@@ -125,7 +125,7 @@ for n in $SIZES; do
     fi
 done
 
-printf '\nSame session, 2-core machine, load %s at the end; vellum %s.\n\n' \
+printf '\n%s, %s cores, load %s at the end; vellum %s.\n\n' "$(date +%F)" "$(nproc)" \
     "$(cut -d' ' -f1 /proc/loadavg)" "$("$VELLUM" --version)"
 cat "$TABLE"
 rm -f "$TABLE"

@@ -13,12 +13,14 @@ SEED=${SEED:-1}
 RUNS=${RUNS:-30}
 TARGET_DIR=${CARGO_TARGET_DIR:-$(pwd)/target}
 VELLUM="$TARGET_DIR/release/vellum"
+GEN="$TARGET_DIR/release/vellum-gen"
 VAULT="target/bench-vaults/notes-$NOTES-seed-$SEED"
 
-cargo build --release -p vellum >&2
-if [ ! -f "$VAULT/.gen_vault.json" ]; then
+cargo build --release -p vellum -p vellum_gen >&2
+if [ ! -f "$VAULT/.vellum-gen.json" ]; then
     mkdir -p "$(dirname "$VAULT")"
-    python3 ../shared/bench/gen_vault.py --notes "$NOTES" --seed "$SEED" "$VAULT.partial" >&2
+    rm -rf "$VAULT.partial" "$VAULT"
+    "$GEN" --notes "$NOTES" --seed "$SEED" "$VAULT.partial" >&2
     mv "$VAULT.partial" "$VAULT"
 fi
 command -v hyperfine > /dev/null || apt-get install -y hyperfine > /dev/null 2>&1

@@ -16,12 +16,18 @@ EDITS=${EDITS:-20}
 EDIT=${EDIT:-end}
 WRK_SECONDS=${WRK_SECONDS:-10}
 TARGET=${CARGO_TARGET_DIR:-target}
-cargo build --release -p vellum >&2
+cargo build --release -p vellum -p vellum_gen >&2
 BIN="$TARGET/release/vellum"
+GEN="$TARGET/release/vellum-gen"
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
 for n in $SIZES; do
   src="target/bench-vaults/notes-$n-seed-$SEED"
-  [ -d "$src" ] || python3 ../shared/bench/gen_vault.py --notes "$n" --seed "$SEED" "$src" >&2
+  if [ ! -f "$src/.vellum-gen.json" ]; then
+    mkdir -p "$(dirname "$src")"
+    rm -rf "$src.partial" "$src"
+    "$GEN" --notes "$n" --seed "$SEED" "$src.partial" >&2
+    mv "$src.partial" "$src"
+  fi
   work=$(mktemp -d)
   cp -r "$src/." "$work/"
   rm -rf "$work/public"

@@ -49,6 +49,8 @@ pub(crate) enum Command {
     Rename(crate::commands::rename::RenameArgs),
     /// Preview the site with live reload while you write (drafts shown).
     Serve(crate::commands::serve::ServeArgs),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(crate::commands::completions::CompletionsArgs),
 }
 
 /// Sort order for note lists.

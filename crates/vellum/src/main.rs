@@ -13,9 +13,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// mimalloc: parsing thousands of notes in parallel is allocation-heavy, and
-/// glibc's allocator cost about 14% of `check`'s CPU (measured in bench/README.md).
-/// Built without transparent huge pages (the workspace's `no_thp`) and with a
-/// short purge delay (`vellum_alloc::tune`): see bench/README.md.
+/// mimalloc spends markedly less CPU on it than glibc's allocator
+/// (`bench/RESULTS.md`). Built without transparent huge pages (the workspace's
+/// `no_thp`) and with a short purge delay (`vellum_alloc::tune`), which keep
+/// the peak memory of a build low.
 #[global_allocator]
 static GLOBAL: vellum_alloc::MiMalloc = vellum_alloc::MiMalloc;
 
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         args::Command::New(a) => commands::new::run(&a),
         args::Command::Rename(a) => commands::rename::run(&a),
         args::Command::Serve(a) => commands::serve::run(&a),
+        args::Command::Completions(a) => commands::completions::run(&a),
     };
     match result {
         Ok(code) => code,

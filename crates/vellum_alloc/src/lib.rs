@@ -3,11 +3,10 @@
 //! The binary's global allocator is mimalloc (see `crates/vellum/src/main.rs`).
 //! mimalloc returns freed memory to the OS only after a *purge delay*, 1 s by
 //! default in its v3. A build frees a lot within a second: each batch of pages
-//! once written, each note's body once its page is made. A 10k-note build
-//! (`--no-cache`, three runs each) peaked at 377–389 MB with the default,
-//! 347–357 MB with 20 ms and 337–349 MB with 2 ms; the shorter the delay, the
-//! more system time (1.0 s, 1.3 s, 1.3–1.7 s). vellum takes 20 ms
-//! (`bench/README.md`, "2026-12-02, second session").
+//! once written, each note's body once its page is made, so a shorter delay
+//! lowers the peak of a build at the cost of some system time. vellum takes
+//! 20 ms, the point where the peak stops falling much (measurements in
+//! `bench/RESULTS.md`).
 //!
 //! This is the only crate of the workspace that may use `unsafe`: one call into
 //! mimalloc's C API.

@@ -611,3 +611,57 @@ fn a_vault_loaded_to_publish_is_refused() {
     assert_eq!(err.path, released.notes[0].path);
     assert!(err.to_string().contains("was loaded to publish"), "{err}");
 }
+
+/// The rows `| code | name | severity | … |` of the table in a Markdown text.
+fn catalogue_rows(markdown: &str) -> Vec<(String, String, String)> {
+    markdown
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.trim().strip_prefix('|')?.split('|').map(str::trim).collect();
+            let [code, name, severity, ..] = cells.as_slice() else { return None };
+            let digits = code.strip_prefix('V')?;
+            (digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| ((*code).to_owned(), (*name).to_owned(), (*severity).to_owned()))
+        })
+        .collect()
+}
+
+/// `docs/diagnostics.md` lists every code of the catalogue with its name and
+/// default severity, once, in catalogue order, and no code the catalogue lacks.
+#[test]
+fn diagnostics_doc_matches_the_catalogue() {
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap_or_else(|e| panic!("{}: {e}", doc_path.display()));
+    let documented = catalogue_rows(&doc);
+    let catalogue: Vec<(String, String, String)> = Code::ALL
+        .iter()
+        .map(|c| (c.as_str().to_owned(), c.name().to_owned(), c.severity().as_str().to_owned()))
+        .collect();
+    for row in &catalogue {
+        assert!(
+            documented.contains(row),
+            "docs/diagnostics.md has no row `| {} | {} | {} |`",
+            row.0,
+            row.1,
+            row.2
+        );
+    }
+    for row in &documented {
+        assert!(
+            catalogue.contains(row),
+            "docs/diagnostics.md lists `{} {} {}`, which the catalogue lacks",
+            row.0,
+            row.1,
+            row.2
+        );
+    }
+    assert_eq!(documented, catalogue, "docs/diagnostics.md: one row per code, in catalogue order");
+}
+
+#[test]
+fn catalogue_rows_reads_code_name_and_severity() {
+    let rows = catalogue_rows(
+        "| code | name | severity | what |\n|---|---|---|---|\n| V105 | updated-before-created | warning | `a\\|b` |\n| V1 | x | y |\ntext\n",
+    );
+    assert_eq!(rows, [("V105".to_owned(), "updated-before-created".to_owned(), "warning".to_owned())]);
+}

@@ -223,3 +223,20 @@ fn explain_from_a_missing_note_exits_2() {
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("nope.md"), "{}", r.stderr);
 }
+
+#[test]
+fn bash_completions_name_the_subcommands() {
+    let r = run(&["completions", "bash"], None);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    for word in ["check", "build", "serve", "backlinks", "completions", "--no-cache"] {
+        assert!(r.stdout.contains(word), "`{word}` missing from the bash script:\n{}", r.stdout);
+    }
+    assert!(r.stdout.contains("complete -F"), "a bash completion function is registered");
+}
+
+#[test]
+fn completions_for_an_unknown_shell_exit_2() {
+    let r = run(&["completions", "tcsh"], None);
+    assert_eq!(r.code, Some(2));
+    assert!(r.stderr.contains("tcsh"), "{}", r.stderr);
+}

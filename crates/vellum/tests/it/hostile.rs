@@ -3,7 +3,7 @@
 //! unreadable file), then checked and built by the `vellum` binary under a
 //! time limit and an address-space limit.
 //!
-//! The promises under test (issue #8, "Hostile and broken input"): no input
+//! The promises under test: no input
 //! makes vellum panic, hang or allocate without bound; each hostile file gets
 //! one clear diagnostic naming it; every good note is still published; and
 //! nothing outside the vault (here `/etc`) is read into the output.

@@ -1,5 +1,5 @@
 //! `vellum serve` in a real headless Chromium: an edit to a note shows up on
-//! the open page without any click (issue #5).
+//! the open page without any click.
 //!
 //! The server runs in this process through `vellum_serve::run` (port 0, on a
 //! copy of `examples/journal`, drafts shown) on a thread that lives until the

@@ -163,8 +163,8 @@ mod regressions {
         holds(include_str!("../../../../examples/journal/Nvidia Open Sources GPU Kernel Modules.md"));
     }
 
-    /// HTML markup inside `[[…]]` is blanked in the scan text; the target used to be
-    /// read from there (`"*      A"`) instead of the file (`"*<div …>A"`).
+    /// HTML markup inside `[[…]]` is blanked in the scan text; the target is read
+    /// from the file (`"*<div …>A"`), not from the scan text (`"*      A"`).
     #[test]
     fn wikilink_target_is_read_from_the_file() {
         holds("[[*<div class=\"keyword-row\">A]]");
