@@ -173,28 +173,6 @@ impl VaultFacts {
             .collect();
         bodies.into_iter().collect()
     }
-
-    /// Find notes the way [`Vault::find_notes`] does: an exact vault path (with
-    /// or without `.md`) wins; otherwise every note whose file name, title,
-    /// alias (any case) or `note_id` is `query`.
-    #[must_use]
-    pub fn find_notes(&self, query: &str) -> Vec<NoteIdx> {
-        let q = query.trim().trim_start_matches("./").replace('\\', "/");
-        let with_md = if q.to_ascii_lowercase().ends_with(".md") { q.clone() } else { format!("{q}.md") };
-        if let Ok(i) = self.notes.binary_search_by(|n| n.path.as_str().cmp(&with_md)) {
-            return vec![i];
-        }
-        let lower = q.to_lowercase();
-        (0..self.notes.len())
-            .filter(|&i| {
-                let n = &self.notes[i];
-                n.stem().to_lowercase() == lower
-                    || n.title.to_lowercase() == lower
-                    || n.note_id.as_ref().is_some_and(|id| id.eq_ignore_ascii_case(&q))
-                    || n.aliases.iter().any(|a| a.to_lowercase() == lower)
-            })
-            .collect()
-    }
 }
 
 /// The facts of note `i` of `vault`.
@@ -252,7 +230,7 @@ fn note_facts(vault: &Vault, i: NoteIdx) -> NoteFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Config;
+    use crate::{Config, FindNotes};
 
     fn vault(notes: &[(&str, &str)]) -> Vault {
         let paths = notes.iter().map(|(p, _)| (*p).to_owned()).collect();
@@ -298,6 +276,16 @@ mod tests {
         let f = VaultFacts::from_vault(&v, false);
         for q in ["Same", "same", "other", "x/Same", "x/Same.md", "220101tj02", "z", "./z.md", "none"] {
             assert_eq!(f.find_notes(q), v.find_notes(q), "query {q}");
+        }
+    }
+
+    #[test]
+    fn a_path_in_another_case_finds_the_note_in_both() {
+        let v = vault(&[("x/Same.md", "# S\n"), ("y/Same.md", "# T\n"), ("z.md", "[[x/Same]]\n")]);
+        let f = VaultFacts::from_vault(&v, false);
+        for q in ["X/SAME.md", "x/same", "X/same.MD", "./x/SAME.md"] {
+            assert_eq!(v.find_notes(q), vec![0], "vault, query {q}");
+            assert_eq!(f.find_notes(q), vec![0], "facts, query {q}");
         }
     }
 }

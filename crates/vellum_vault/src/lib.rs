@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod facts;
+mod find;
 pub mod load;
 pub mod query;
 pub mod resolve;
@@ -25,6 +26,7 @@ use rustc_hash::FxHashMap;
 use vellum_syntax::{Fragment, Link, LinkKind, Note, heading_key};
 
 pub use config::Config;
+pub use find::FindNotes;
 pub use load::{FileStamp, LoadProblem, LoadProblemKind};
 pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
 
@@ -527,31 +529,6 @@ impl Vault {
                 .map(|b| Anchor::Block(b.id.clone())),
             Some(Fragment::Heading(chain)) => find_heading_chain(&n.headings, chain).map(Anchor::Heading),
         }
-    }
-
-    /// Find notes by what a person would type: a vault path (with or without
-    /// `.md`), a file name, a `title`, an alias or a `note_id` (all
-    /// case-insensitive). Exact path matches win; otherwise every match is returned.
-    #[must_use]
-    pub fn find_notes(&self, query: &str) -> Vec<NoteIdx> {
-        let q = query.trim().trim_start_matches("./").replace('\\', "/");
-        let with_md = if q.to_ascii_lowercase().ends_with(".md") { q.clone() } else { format!("{q}.md") };
-        if let Some(i) = self.note_by_path(&with_md) {
-            return vec![i];
-        }
-        let lower = q.to_lowercase();
-        let mut out: Vec<NoteIdx> = (0..self.notes.len())
-            .filter(|&i| {
-                let n = &self.notes[i];
-                let p = &n.note.properties;
-                n.stem().to_lowercase() == lower
-                    || n.title.to_lowercase() == lower
-                    || p.note_id.as_ref().is_some_and(|id| id.value.eq_ignore_ascii_case(&q))
-                    || p.aliases.iter().any(|a| a.value.to_lowercase() == lower)
-            })
-            .collect();
-        out.dedup();
-        out
     }
 
     /// Notes that list `name` (any case) in their `aliases`.
