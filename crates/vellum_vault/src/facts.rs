@@ -67,7 +67,7 @@ impl HasFacts {
 pub struct NoteFacts {
     /// Vault-relative path.
     pub path: String,
-    /// Title (frontmatter `title`, else the file name).
+    /// Title ([`crate::title_of`]).
     pub title: String,
     /// `aliases`, as written.
     pub aliases: Vec<String>,
@@ -190,13 +190,13 @@ fn note_facts(vault: &Vault, i: NoteIdx) -> NoteFacts {
     keywords.dedup();
     let mut links: Vec<LinkFact> = Vec::new();
     for (r, l) in vault.resolved[i].iter().zip(&note.links) {
-        let fact = match &r.target {
-            Target::Note { note, .. } | Target::MissingFragment { note } => {
-                let Ok(n) = u32::try_from(*note) else { continue };
-                LinkFact::Note(n)
-            }
-            Target::Unresolved => LinkFact::Unresolved(l.target.to_lowercase()),
-            _ => continue,
+        let fact = if let Some(note) = r.target.note() {
+            let Ok(n) = u32::try_from(note) else { continue };
+            LinkFact::Note(n)
+        } else if r.target == Target::Unresolved {
+            LinkFact::Unresolved(l.target.to_lowercase())
+        } else {
+            continue;
         };
         if !links.contains(&fact) {
             links.push(fact);

@@ -18,7 +18,7 @@ pub trait FindNotes {
     /// Note `i`'s vault path, with `/` separators.
     fn note_path(&self, i: NoteIdx) -> &str;
 
-    /// Note `i`'s title.
+    /// Note `i`'s title ([`crate::title_of`]).
     fn note_title(&self, i: NoteIdx) -> &str;
 
     /// Note `i`'s `note_id`, as written.

@@ -42,7 +42,7 @@ pub struct NoteFile {
     pub text: String,
     /// The parsed note.
     pub note: Note,
-    /// Its title: frontmatter `title`, else the file name without `.md`.
+    /// Its title ([`title_of`]).
     pub title: String,
     /// When its text was released: what it was, to know it again.
     pub released: Option<Released>,
@@ -101,6 +101,16 @@ pub fn stem_of(path: &str) -> &str {
         .unwrap_or(name)
 }
 
+/// The title a note shows: its frontmatter `title` unless blank, else its
+/// file name without folder and `.md` (any case), as Obsidian shows it.
+#[must_use]
+pub fn title_of(path: &str, note: &Note) -> String {
+    match &note.properties.title {
+        Some(t) if !t.value.trim().is_empty() => t.value.clone(),
+        _ => stem_of(path).to_owned(),
+    }
+}
+
 /// Index of a note in [`Vault::notes`].
 pub type NoteIdx = usize;
 
@@ -126,6 +136,18 @@ pub enum Target {
     Unresolved,
     /// A relative path that climbs out of the vault.
     EscapesVault,
+}
+
+impl Target {
+    /// The note the link leads to, whether or not the heading or block it
+    /// names is there; `None` for an attachment or nothing.
+    #[must_use]
+    pub fn note(&self) -> Option<NoteIdx> {
+        match *self {
+            Target::Note { note, .. } | Target::MissingFragment { note } => Some(note),
+            Target::Attachment(_) | Target::Unresolved | Target::EscapesVault => None,
+        }
+    }
 }
 
 /// The part of a note a link points at.
@@ -376,16 +398,7 @@ impl Vault {
         let mut notes = Vec::with_capacity(parsed.len());
         for (path, text, note, released) in parsed {
             let Some(file) = files.lookup_path(&path) else { continue };
-            let title = note
-                .properties
-                .title
-                .as_ref()
-                .map(|t| t.value.clone())
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| {
-                    let name = path.rsplit('/').next().unwrap_or(&path);
-                    name.strip_suffix(".md").or_else(|| name.strip_suffix(".MD")).unwrap_or(name).to_owned()
-                });
+            let title = title_of(&path, &note);
             notes.push(NoteFile { file, path, text, note, title, released });
         }
         notes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -425,7 +438,7 @@ impl Vault {
         let mut backlinks = vec![Vec::new(); vault.notes.len()];
         for (src, links) in vault.resolved.iter().enumerate() {
             for (li, r) in links.iter().enumerate() {
-                if let Target::Note { note, .. } | Target::MissingFragment { note } = r.target {
+                if let Some(note) = r.target.note() {
                     backlinks[note].push((src, li));
                 }
             }
