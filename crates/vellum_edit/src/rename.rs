@@ -164,7 +164,7 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
         for (li, link) in n.note.links.iter().enumerate() {
             let r = &vault.resolved[i][li];
             let Some(target_file) = r.resolution.target else { continue };
-            let to_renamed = matches!(r.target, Target::Note { note, .. } | Target::MissingFragment { note } if note == idx);
+            let to_renamed = r.target.note() == Some(idx);
             if to_renamed && matches!(r.resolution.rule, Rule::Alias | Rule::Empty) {
                 continue;
             }

@@ -105,12 +105,21 @@ pub fn render_note(
     Ok(RenderedNote { html, toc })
 }
 
-/// The `id` a heading gets in the output (and the fragment heading links use):
-/// [`slugify`] of its text, or `section` for an empty heading.
+/// The anchor a heading gets in the output: the `id` of the heading and the
+/// fragment of links to it. Its letters and digits (any script), lowercase,
+/// with `-` between words; `section` for a heading with neither.
 #[must_use]
-pub fn heading_slug(text: &str) -> String {
-    let s = slugify(text);
-    if s.is_empty() { "section".to_owned() } else { s }
+pub fn heading_anchor(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let words = out.trim_end_matches('-');
+    if words.is_empty() { "section".to_owned() } else { words.to_owned() }
 }
 
 /// Heading ids for a list of heading texts in document order, with `-1`, `-2`
@@ -121,27 +130,13 @@ pub fn heading_ids<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> 
     texts
         .into_iter()
         .map(|t| {
-            let base = heading_slug(t);
+            let base = heading_anchor(t);
             let n = seen.entry(base.clone()).or_insert(0);
             let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
             *n += 1;
             id
         })
         .collect()
-}
-
-/// A URL-safe slug: letters and digits, `-` between words, lowercase.
-#[must_use]
-pub fn slugify(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_owned()
 }
 
 /// Escape text for HTML element content and attribute values.
@@ -253,5 +248,14 @@ mod tests {
         let mut s = String::from("pre:");
         write_escaped(&mut s, "&&").expect("a String accepts writes");
         assert_eq!(s, "pre:&amp;&amp;");
+    }
+
+    #[test]
+    fn heading_anchors_keep_every_script_and_number_repeats() {
+        assert_eq!(heading_anchor("How large is the moat?"), "how-large-is-the-moat");
+        assert_eq!(heading_anchor("  Using `cargo` -- today "), "using-cargo-today");
+        assert_eq!(heading_anchor("日本語ノート"), "日本語ノート");
+        assert_eq!(heading_anchor("???"), "section");
+        assert_eq!(heading_ids(["A", "a", "", "?"]), ["a", "a-1", "section", "section-1"]);
     }
 }

@@ -18,7 +18,12 @@ impl Urls for TestUrls<'_> {
         format!("/{}", self.0.files.path(file))
     }
     fn unwritten(&self, name: &str) -> String {
-        format!("/unwritten/{}/", vellum_render::slugify(name))
+        let words: Vec<String> = name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        format!("/unwritten/{}/", words.join("-"))
     }
     fn tag(&self, tag: &str) -> String {
         format!("/tags/{tag}/")

@@ -10,11 +10,7 @@
 //! whitespace collapse to one space and blank lines are dropped, so the result is
 //! one line of prose per source line.
 
-/// HTML elements that sit inside a line of text: removing them must not split a word.
-const INLINE_TAGS: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark",
-    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
-];
+use vellum_syntax::html_text::{decode_entity, is_inline_element};
 
 #[derive(Default)]
 struct State {
@@ -183,13 +179,9 @@ fn inline(line: &str, st: &mut State, out: &mut String) {
             continue;
         }
         if c == '<' && is_tag_start(&rest[1..]) {
-            let name: String = rest[1..]
-                .trim_start_matches('/')
-                .chars()
-                .take_while(char::is_ascii_alphanumeric)
-                .map(|ch| ch.to_ascii_lowercase())
-                .collect();
-            if !INLINE_TAGS.contains(&name.as_str()) {
+            let name = rest[1..].trim_start_matches('/');
+            let name = &name[..name.bytes().take_while(u8::is_ascii_alphanumeric).count()];
+            if !is_inline_element(name) {
                 out.push(' ');
             }
             st.tag = true;
@@ -229,7 +221,7 @@ fn inline(line: &str, st: &mut State, out: &mut String) {
             }
         }
         if c == '&'
-            && let Some((decoded, after)) = entity(rest)
+            && let Some((decoded, after)) = decode_entity(rest)
         {
             out.push(decoded);
             rest = after;
@@ -296,32 +288,6 @@ fn markdown_link(after_bracket: &str) -> Option<(&str, &str)> {
     Some((text, &url_and_rest[end + 1..]))
 }
 
-/// Decode the entity at the start of `s` (`&amp;`, `&#39;`, `&#x2014;`).
-fn entity(s: &str) -> Option<(char, &str)> {
-    let end = s.char_indices().take(12).find(|&(_, c)| c == ';')?.0;
-    let name = &s[1..end];
-    let c = match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => ' ',
-        "mdash" => '—',
-        "ndash" => '–',
-        "hellip" => '…',
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)?
-        }
-    };
-    Some((c, &s[end + 1..]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::prose;
@@ -341,6 +307,11 @@ mod tests {
             "Title\ndriver\nI read it. Control can be shared.\nCore claim\nThe kernel module release.\n\
              Chipmakers and CHIPS Act Money\na link code & more\nvisible\nlet x = a < b;"
         );
+    }
+
+    #[test]
+    fn entities_decode_and_inline_tags_join_words() {
+        assert_eq!(prose("a&nbsp;b &mdash; c&hellip; <EM>d</EM>e<br>f &bogus;"), "a b — c… de f &bogus;");
     }
 
     #[test]

@@ -802,10 +802,7 @@ fn listed_files(
 
 /// Notes that note `i` links to (resolved, any kind).
 fn linked(vault: &Vault, i: NoteIdx) -> impl Iterator<Item = NoteIdx> + '_ {
-    vault.resolved[i].iter().filter_map(|r| match r.target {
-        Target::Note { note, .. } | Target::MissingFragment { note } => Some(note),
-        _ => None,
-    })
+    vault.resolved[i].iter().filter_map(|r| r.target.note())
 }
 
 /// The entries of `new` that are not in `old` or differ, and `None` for the

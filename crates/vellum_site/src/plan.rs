@@ -15,7 +15,7 @@ use vellum_render::Urls;
 use vellum_vault::{FileId, NoteIdx, Target, Vault};
 
 use crate::config::Site;
-use crate::slug::{Slugs, note_slug, slugify};
+use crate::slug::{Slugs, note_slug, url_slug};
 
 /// The site's own top-level sections; notes cannot take these slugs.
 pub(crate) const RESERVED: &[&str] =
@@ -489,16 +489,16 @@ fn or_untitled(s: String) -> String {
 }
 
 fn tag_path(tag: &str) -> String {
-    let parts: Vec<String> = tag.split('/').map(|p| or_untitled(slugify(p))).collect();
+    let parts: Vec<String> = tag.split('/').map(|p| or_untitled(url_slug(p))).collect();
     format!("tags/{}", parts.join("/"))
 }
 
 fn keyword_path(keyword: &str) -> String {
-    format!("keywords/{}", or_untitled(slugify(keyword)))
+    format!("keywords/{}", or_untitled(url_slug(keyword)))
 }
 
 fn unwritten_path(name: &str) -> String {
-    format!("unwritten/{}", or_untitled(slugify(name)))
+    format!("unwritten/{}", or_untitled(url_slug(name)))
 }
 
 /// The keys an unwritten target is found under: as written and percent-decoded.

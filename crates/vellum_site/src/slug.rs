@@ -11,7 +11,7 @@ use rustc_hash::FxHashSet;
 /// The slug of `s`: transliterated to ASCII, lowercase, words joined by `-`.
 /// Empty when `s` has no letters or digits.
 #[must_use]
-pub fn slugify(s: &str) -> String {
+pub fn url_slug(s: &str) -> String {
     let ascii = deunicode::deunicode_with_tofu(s, " ");
     let mut out = String::with_capacity(ascii.len());
     for c in ascii.chars() {
@@ -32,8 +32,8 @@ pub fn slugify(s: &str) -> String {
 #[must_use]
 pub fn note_slug(path: &str) -> String {
     let stem = if path.to_ascii_lowercase().ends_with(".md") { &path[..path.len() - 3] } else { path };
-    let mut parts: Vec<String> = stem.split('/').map(slugify).filter(|s| !s.is_empty()).collect();
-    let file_slug_empty = stem.rsplit('/').next().map(slugify).is_none_or(|s| s.is_empty());
+    let mut parts: Vec<String> = stem.split('/').map(url_slug).filter(|s| !s.is_empty()).collect();
+    let file_slug_empty = stem.rsplit('/').next().map(url_slug).is_none_or(|s| s.is_empty());
     if file_slug_empty {
         parts.push("note".to_owned());
     }
@@ -90,11 +90,11 @@ mod tests {
 
     #[test]
     fn slugs_are_readable() {
-        assert_eq!(slugify("CUDA Moat"), "cuda-moat");
-        assert_eq!(slugify("  io_uring: Security -- Tradeoffs! "), "io-uring-security-tradeoffs");
-        assert_eq!(slugify("日本語ノート"), "ri-ben-yu-noto");
-        assert_eq!(slugify("Café naïve"), "cafe-naive");
-        assert_eq!(slugify("???"), "");
+        assert_eq!(url_slug("CUDA Moat"), "cuda-moat");
+        assert_eq!(url_slug("  io_uring: Security -- Tradeoffs! "), "io-uring-security-tradeoffs");
+        assert_eq!(url_slug("日本語ノート"), "ri-ben-yu-noto");
+        assert_eq!(url_slug("Café naïve"), "cafe-naive");
+        assert_eq!(url_slug("???"), "");
         assert_eq!(note_slug("hardware/CUDA Moat.md"), "hardware/cuda-moat");
         assert_eq!(note_slug("???.md"), "note");
         assert_eq!(note_slug("Ünï/日本語ノート.md"), "uni/ri-ben-yu-noto");

@@ -3,11 +3,7 @@
 //! `<script>`/`<style>` content goes, common entities are decoded and
 //! whitespace collapses.
 
-/// Inline elements: removing their tags must not split a word.
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark",
-    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
-];
+use vellum_syntax::html_text::{decode_entities, is_inline_element};
 
 /// The text of `html`, whitespace collapsed, at most `max_chars` characters
 /// (cut at a word boundary when possible).
@@ -39,7 +35,7 @@ pub(crate) fn html_to_text(html: &str, max_chars: usize) -> String {
             rest = find_ci(rest, &close).map_or("", |i| &rest[i..]);
             continue;
         }
-        if !is_inline(name) {
+        if !is_inline_element(name) {
             raw.push(' ');
         }
     }
@@ -64,70 +60,8 @@ pub(crate) fn html_to_text(html: &str, max_chars: usize) -> String {
     out
 }
 
-/// Whether `name` (any case) is one of [`INLINE`]; no allocation, as this
-/// runs for every tag of every body.
-fn is_inline(name: &str) -> bool {
-    const LONGEST: usize = 6;
-    if name.is_empty() || name.len() > LONGEST {
-        return false;
-    }
-    let mut buf = [0u8; LONGEST];
-    for (b, c) in buf.iter_mut().zip(name.bytes()) {
-        *b = c.to_ascii_lowercase();
-    }
-    let lower = &buf[..name.len()];
-    INLINE.iter().any(|i| i.as_bytes() == lower)
-}
-
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     hay.as_bytes().windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-}
-
-/// Decode the entities a renderer writes: the five XML ones, `&nbsp;` and
-/// numeric references. Unknown entities stay as written.
-#[must_use]
-pub(crate) fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let end = after.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let ent = &after[..e];
-            let c = match ent {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => ent.strip_prefix('#').and_then(|num| {
-                    let code = match num.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => num.parse().ok(),
-                    };
-                    code.and_then(char::from_u32)
-                }),
-            };
-            c.map(|c| (c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// `s` cut to at most `max` characters at a word boundary, with `…` when cut.
@@ -152,12 +86,12 @@ mod tests {
         assert_eq!(html_to_text(html, 1000), "Head A bc & d's e tail");
         assert_eq!(html_to_text(html, 8), "Head A");
         assert_eq!(html_to_text("<p>abcdefghij</p>", 4), "abcd");
+        // A no-break space separates words like any other space.
+        assert_eq!(html_to_text("<p>a&nbsp;b &nbsp; c\u{a0}d</p>", 100), "a b c d");
     }
 
     #[test]
     fn inline_tags_in_any_case_join_words() {
-        assert!(INLINE.iter().all(|i| is_inline(i) && is_inline(&i.to_uppercase())));
-        assert!(!is_inline("") && !is_inline("p") && !is_inline("strongest") && !is_inline("div"));
         assert_eq!(
             html_to_text("<P>a<STRONG>b</STRONG>c</P><DIV>d</DIV><SCRIPT>x</SCRIPT>e", 100),
             "abc d e"

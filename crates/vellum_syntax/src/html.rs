@@ -214,52 +214,6 @@ fn push_text(text: &str, gap: Span, texts: &mut Vec<Span>) {
     }
 }
 
-/// Decode the character references that notes actually use (`&amp;`, `&lt;`,
-/// `&gt;`, `&quot;`, `&apos;`, `&nbsp;`, numeric forms). Unknown ones stay as written.
-pub(crate) fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let after = &rest[amp + 1..];
-        let semi = after.find(';').filter(|&i| i <= 10);
-        let decoded = semi.and_then(|i| {
-            let name = &after[..i];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => name.strip_prefix('#').and_then(|n| {
-                    let code = match n.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => n.parse().ok(),
-                    };
-                    code.and_then(char::from_u32)
-                }),
-            };
-            c.map(|c| (c, i))
-        });
-        match decoded {
-            Some((c, i)) => {
-                out.push(c);
-                rest = &after[i + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,7 +227,6 @@ mod tests {
         assert_eq!(&text[t.elements[1].start_tag.range()], "<span>");
         assert_eq!(&text[t.elements[0].end_tag.expect("closed").range()], "</div>");
         assert_eq!(t.comments.len(), 1);
-        assert_eq!(decode_entities("t&amp;&#65;&#x42;&bogus;"), "t&AB&bogus;");
     }
 
     #[test]

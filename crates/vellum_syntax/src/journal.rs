@@ -2,7 +2,8 @@
 //! claims, the core claim, reflective questions, sources, the `signals` and
 //! `my take` sections, the brain dump and the linkage tree.
 
-use crate::html::{Element, HtmlTokens, decode_entities};
+use crate::html::{Element, HtmlTokens};
+use crate::html_text::decode_entities;
 use crate::markdown::{BlockKind, Markdown};
 use crate::text::{Span, Spanned};
 use crate::{CalloutKind, Component, ComponentKind, ErrorKind, Link, SyntaxError, Tag, heading_key};

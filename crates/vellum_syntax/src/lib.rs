@@ -23,6 +23,7 @@
 pub mod callout;
 pub mod frontmatter;
 mod html;
+pub mod html_text;
 mod journal;
 mod markdown;
 pub mod scan;

@@ -67,7 +67,7 @@ impl HasFacts {
 pub struct NoteFacts {
     /// Vault-relative path.
     pub path: String,
-    /// Title (frontmatter `title`, else the file name).
+    /// Title ([`crate::title_of`]).
     pub title: String,
     /// `aliases`, as written.
     pub aliases: Vec<String>,
@@ -172,28 +172,6 @@ impl VaultFacts {
     pub fn bodies_of(vault: &Vault) -> Result<Bodies, LoadedToPublish> {
         Ok(bodies_of(vault, &vault.kept()?))
     }
-
-    /// Find notes the way [`Vault::find_notes`] does: an exact vault path (with
-    /// or without `.md`) wins; otherwise every note whose file name, title,
-    /// alias (any case) or `note_id` is `query`.
-    #[must_use]
-    pub fn find_notes(&self, query: &str) -> Vec<NoteIdx> {
-        let q = query.trim().trim_start_matches("./").replace('\\', "/");
-        let with_md = if q.to_ascii_lowercase().ends_with(".md") { q.clone() } else { format!("{q}.md") };
-        if let Ok(i) = self.notes.binary_search_by(|n| n.path.as_str().cmp(&with_md)) {
-            return vec![i];
-        }
-        let lower = q.to_lowercase();
-        (0..self.notes.len())
-            .filter(|&i| {
-                let n = &self.notes[i];
-                n.stem().to_lowercase() == lower
-                    || n.title.to_lowercase() == lower
-                    || n.note_id.as_ref().is_some_and(|id| id.eq_ignore_ascii_case(&q))
-                    || n.aliases.iter().any(|a| a.to_lowercase() == lower)
-            })
-            .collect()
-    }
 }
 
 /// The lowercased body of every note, in note order.
@@ -223,13 +201,13 @@ fn note_facts(vault: &Vault, i: NoteIdx, kept: Kept<'_>) -> NoteFacts {
     keywords.dedup();
     let mut links: Vec<LinkFact> = Vec::new();
     for (r, l) in vault.resolved[i].iter().zip(&note.links) {
-        let fact = match &r.target {
-            Target::Note { note, .. } | Target::MissingFragment { note } => {
-                let Ok(n) = u32::try_from(*note) else { continue };
-                LinkFact::Note(n)
-            }
-            Target::Unresolved => LinkFact::Unresolved(l.target.to_lowercase()),
-            _ => continue,
+        let fact = if let Some(note) = r.target.note() {
+            let Ok(n) = u32::try_from(note) else { continue };
+            LinkFact::Note(n)
+        } else if r.target == Target::Unresolved {
+            LinkFact::Unresolved(l.target.to_lowercase())
+        } else {
+            continue;
         };
         if !links.contains(&fact) {
             links.push(fact);
@@ -263,7 +241,7 @@ fn note_facts(vault: &Vault, i: NoteIdx, kept: Kept<'_>) -> NoteFacts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Config;
+    use crate::{Config, FindNotes};
 
     fn vault(notes: &[(&str, &str)]) -> Vault {
         let paths = notes.iter().map(|(p, _)| (*p).to_owned()).collect();
@@ -309,6 +287,16 @@ mod tests {
         let f = VaultFacts::from_vault(&v, false).expect("kept");
         for q in ["Same", "same", "other", "x/Same", "x/Same.md", "220101tj02", "z", "./z.md", "none"] {
             assert_eq!(f.find_notes(q), v.find_notes(q), "query {q}");
+        }
+    }
+
+    #[test]
+    fn a_path_in_another_case_finds_the_note_in_both() {
+        let v = vault(&[("x/Same.md", "# S\n"), ("y/Same.md", "# T\n"), ("z.md", "[[x/Same]]\n")]);
+        let f = VaultFacts::from_vault(&v, false).expect("kept");
+        for q in ["X/SAME.md", "x/same", "X/same.MD", "./x/SAME.md"] {
+            assert_eq!(v.find_notes(q), vec![0], "vault, query {q}");
+            assert_eq!(f.find_notes(q), vec![0], "facts, query {q}");
         }
     }
 }

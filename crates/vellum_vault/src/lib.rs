@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod facts;
+mod find;
 pub mod load;
 pub mod query;
 pub mod resolve;
@@ -25,6 +26,7 @@ use rustc_hash::FxHashMap;
 use vellum_syntax::{Fragment, Link, LinkKind, Note, NoteDetail, heading_key};
 
 pub use config::{Config, ConfigError, SiteConfig};
+pub use find::FindNotes;
 pub use load::{FileStamp, LoadProblem, LoadProblemKind};
 pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
 
@@ -40,7 +42,7 @@ pub struct NoteFile {
     pub text: NoteText,
     /// The parsed note.
     pub note: Note,
-    /// Its title: frontmatter `title`, else the file name without `.md`.
+    /// Its title ([`title_of`]).
     pub title: String,
 }
 
@@ -224,6 +226,16 @@ pub fn stem_of(path: &str) -> &str {
         .unwrap_or(name)
 }
 
+/// The title a note shows: its frontmatter `title` unless blank, else its
+/// file name without folder and `.md` (any case), as Obsidian shows it.
+#[must_use]
+pub fn title_of(path: &str, note: &Note) -> String {
+    match &note.properties.title {
+        Some(t) if !t.value.trim().is_empty() => t.value.clone(),
+        _ => stem_of(path).to_owned(),
+    }
+}
+
 /// Index of a note in [`Vault::notes`].
 pub type NoteIdx = usize;
 
@@ -249,6 +261,18 @@ pub enum Target {
     Unresolved,
     /// A relative path that climbs out of the vault.
     EscapesVault,
+}
+
+impl Target {
+    /// The note the link leads to, whether or not the heading or block it
+    /// names is there; `None` for an attachment or nothing.
+    #[must_use]
+    pub fn note(&self) -> Option<NoteIdx> {
+        match *self {
+            Target::Note { note, .. } | Target::MissingFragment { note } => Some(note),
+            Target::Attachment(_) | Target::Unresolved | Target::EscapesVault => None,
+        }
+    }
 }
 
 /// The part of a note a link points at.
@@ -495,16 +519,7 @@ impl Vault {
         let mut notes = Vec::with_capacity(parsed.len());
         for (path, text, note) in parsed {
             let Some(file) = files.lookup_path(&path) else { continue };
-            let title = note
-                .properties
-                .title
-                .as_ref()
-                .map(|t| t.value.clone())
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| {
-                    let name = path.rsplit('/').next().unwrap_or(&path);
-                    name.strip_suffix(".md").or_else(|| name.strip_suffix(".MD")).unwrap_or(name).to_owned()
-                });
+            let title = title_of(&path, &note);
             notes.push(NoteFile { file, path, text, note, title });
         }
         notes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -543,7 +558,7 @@ impl Vault {
         let mut backlinks = vec![Vec::new(); vault.notes.len()];
         for (src, links) in vault.resolved.iter().enumerate() {
             for (li, r) in links.iter().enumerate() {
-                if let Target::Note { note, .. } | Target::MissingFragment { note } = r.target {
+                if let Some(note) = r.target.note() {
                     backlinks[note].push((src, li));
                 }
             }
@@ -646,31 +661,6 @@ impl Vault {
                 .map(|b| Anchor::Block(b.id.clone())),
             Some(Fragment::Heading(chain)) => find_heading_chain(&n.headings, chain).map(Anchor::Heading),
         }
-    }
-
-    /// Find notes by what a person would type: a vault path (with or without
-    /// `.md`), a file name, a `title`, an alias or a `note_id` (all
-    /// case-insensitive). Exact path matches win; otherwise every match is returned.
-    #[must_use]
-    pub fn find_notes(&self, query: &str) -> Vec<NoteIdx> {
-        let q = query.trim().trim_start_matches("./").replace('\\', "/");
-        let with_md = if q.to_ascii_lowercase().ends_with(".md") { q.clone() } else { format!("{q}.md") };
-        if let Some(i) = self.note_by_path(&with_md) {
-            return vec![i];
-        }
-        let lower = q.to_lowercase();
-        let mut out: Vec<NoteIdx> = (0..self.notes.len())
-            .filter(|&i| {
-                let n = &self.notes[i];
-                let p = &n.note.properties;
-                n.stem().to_lowercase() == lower
-                    || n.title.to_lowercase() == lower
-                    || p.note_id.as_ref().is_some_and(|id| id.value.eq_ignore_ascii_case(&q))
-                    || p.aliases.iter().any(|a| a.value.to_lowercase() == lower)
-            })
-            .collect();
-        out.dedup();
-        out
     }
 
     /// Notes that list `name` (any case) in their `aliases`.

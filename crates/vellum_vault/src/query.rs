@@ -22,7 +22,7 @@ use jiff::civil::Date;
 use vellum_syntax::text::Span;
 
 use crate::facts::{LinkFact, VaultFacts};
-use crate::{NoteIdx, Vault};
+use crate::{FindNotes, NoteIdx, Vault};
 
 /// A parse error with its place in the query.
 #[derive(Debug, Clone, PartialEq, Eq)]

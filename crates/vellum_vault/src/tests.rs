@@ -101,3 +101,33 @@ fn a_note_text_is_kept_or_known_by_length_and_hash() {
     assert_eq!(v.text(0).as_deref(), Ok("# A\n"));
     assert_eq!(v.text_hash(0), released.hash());
 }
+
+#[test]
+fn a_title_falls_back_to_the_file_name_without_md_in_any_case() {
+    let files = [
+        ("a/Upper.MD", "# x\n"),
+        ("a/Mixed.Md", "---\ntitle: \"  \"\n---\n"),
+        ("b.md", "---\ntitle: Bee\n---\n"),
+    ];
+    let paths = files.iter().map(|(p, _)| (*p).to_owned()).collect();
+    let texts = files.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
+    let mut v = Vault::from_texts(PathBuf::from("/v"), Config::default(), paths, texts);
+    let titles: Vec<&str> = v.notes.iter().map(|n| n.title.as_str()).collect();
+    assert_eq!(titles, ["Mixed", "Upper", "Bee"]);
+    let mixed = v.note_by_path("a/Mixed.Md").expect("note");
+    assert!(v.replace_texts(vec![(mixed, "# y\n".to_owned())]).is_some(), "edited");
+    assert_eq!(v.notes[mixed].title, "Mixed", "an edit keeps the same rule");
+}
+
+#[test]
+fn a_target_names_its_note_with_or_without_the_fragment() {
+    let v = vault(&[
+        ("n.md", "# H\n"),
+        ("a.md", "[[n#H]] [[n#Nope]] [[pic.png]] [[nowhere]] [x](../../out.md)"),
+        ("pic.png", ""),
+    ]);
+    let n = v.note_by_path("n.md").expect("n");
+    let notes: Vec<Option<NoteIdx>> = (0..5).map(|li| target_of(&v, "a.md", li).note()).collect();
+    assert_eq!(notes, [Some(n), Some(n), None, None, None]);
+    assert_eq!(target_of(&v, "a.md", 4), Target::EscapesVault);
+}

@@ -14,22 +14,10 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
-use crate::{NoteIdx, Target, Vault};
-
-fn title_of(path: &str, note: &vellum_syntax::Note) -> String {
-    note.properties.title.as_ref().map(|t| t.value.clone()).filter(|t| !t.trim().is_empty()).unwrap_or_else(
-        || {
-            let name = path.rsplit('/').next().unwrap_or(path);
-            name.strip_suffix(".md").or_else(|| name.strip_suffix(".MD")).unwrap_or(name).to_owned()
-        },
-    )
-}
+use crate::{NoteIdx, Vault, title_of};
 
 fn linked_notes(targets: &[crate::ResolvedLink]) -> impl Iterator<Item = NoteIdx> + '_ {
-    targets.iter().filter_map(|r| match r.target {
-        Target::Note { note, .. } | Target::MissingFragment { note } => Some(note),
-        _ => None,
-    })
+    targets.iter().filter_map(|r| r.target.note())
 }
 
 impl Vault {
@@ -117,7 +105,7 @@ impl Vault {
         }
         for &i in &again {
             for (li, r) in self.resolved[i].iter().enumerate() {
-                if let Target::Note { note, .. } | Target::MissingFragment { note } = r.target {
+                if let Some(note) = r.target.note() {
                     self.backlinks[note].push((i, li));
                 }
             }
@@ -134,7 +122,7 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::Config;
+    use crate::{Config, Target};
 
     fn vault(texts: &[(&str, &str)]) -> Vault {
         let paths = texts.iter().map(|(p, _)| (*p).to_owned()).collect();

@@ -184,7 +184,7 @@ fn neighbourhood(vault: &Vault, start: NoteIdx, depth: usize) -> FxHashSet<NoteI
     let mut adjacent: FxHashMap<NoteIdx, Vec<NoteIdx>> = FxHashMap::default();
     for (i, links) in vault.resolved.iter().enumerate() {
         for r in links {
-            if let Target::Note { note, .. } | Target::MissingFragment { note } = r.target {
+            if let Some(note) = r.target.note() {
                 adjacent.entry(i).or_default().push(note);
                 adjacent.entry(note).or_default().push(i);
             }

@@ -14,7 +14,7 @@ pub(crate) mod serve;
 
 use std::path::{Path, PathBuf};
 
-use vellum_vault::Vault;
+use vellum_vault::{FindNotes, Vault};
 
 /// Load the vault at `dir` (or the current directory), with a clear error when
 /// the folder is missing.

@@ -154,3 +154,32 @@ fn the_facts_cache_gives_the_same_answers_and_follows_edits() {
     std::fs::write(&note, format!("{text}\nWombat kernel notes.\n")).expect("write");
     assert!(query("wombat").contains("hardware/CUDA Moat.md"));
 }
+
+/// `links-to:` names a note the way `backlinks` does: a vault path in another
+/// case than on disk finds the same linking notes.
+#[test]
+fn links_to_a_path_in_another_case_agrees_with_backlinks() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join("X")).expect("mkdir");
+    std::fs::write(root.join("X/Same.md"), "# Same\n").expect("write");
+    std::fs::write(root.join("linker.md"), "See [[X/Same]].\n").expect("write");
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("vellum")
+            .expect("binary")
+            .args(args)
+            .args(["--format", "json", "--quiet", "--vault"])
+            .arg(root)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")
+    };
+    let sources = |v: Value, key: &str| -> Vec<String> {
+        v.as_array().expect("array").iter().map(|r| r[key].as_str().unwrap_or("").to_owned()).collect()
+    };
+    let backlinks = sources(run(&["backlinks", "X/SAME.md"]), "source");
+    assert_eq!(backlinks, ["linker.md"]);
+    let linking = sources(run(&["query", "links-to:\"X/SAME.md\""]), "path");
+    assert_eq!(linking, backlinks, "query and backlinks name the note alike");
+}

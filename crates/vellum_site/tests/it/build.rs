@@ -224,7 +224,7 @@ fn feed_and_sitemap() {
     for n in vault.notes.iter().filter(|n| n.is_draft()) {
         let title = normalise(&n.title);
         assert!(!normalise(&feed).contains(&format!("<title>{title}</title>")), "draft {title} in feed");
-        let stem = vellum_site::slug::slugify(n.stem());
+        let stem = vellum_site::slug::url_slug(n.stem());
         assert!(!sitemap.contains(&format!("/{stem}/")), "draft {stem} in sitemap");
     }
     let published = vault.notes.iter().filter(|n| !n.is_draft()).count();

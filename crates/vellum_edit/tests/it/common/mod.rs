@@ -69,7 +69,7 @@ pub fn load(root: &Path) -> vellum_vault::Vault {
 
 /// The one note `query` names.
 pub fn note(vault: &vellum_vault::Vault, query: &str) -> usize {
-    let found = vault.find_notes(query);
+    let found = vellum_vault::FindNotes::find_notes(vault, query);
     assert_eq!(found.len(), 1, "{query}: {found:?}");
     found[0]
 }
