@@ -296,6 +296,10 @@ pub fn build(vault: &Vault, opts: &BuildOptions) -> Result<BuildReport, BuildErr
     Ok(report)
 }
 
+/// A note's body as the render phase made it (rendered, or taken from the
+/// cache), with the cache entry to record for it.
+type Rendered = (usize, Body, Option<cache::NoteEntry>);
+
 /// Render note `i`'s body with `plan` deciding the URLs, recording what it asked for.
 ///
 /// Fails when a released text it reads changed on disk ([`render_note`]).
@@ -500,7 +504,7 @@ fn run(
     };
     for chunk in plan.published.chunks(256) {
         let t = Instant::now();
-        let rendered: Vec<Result<(usize, Body, Option<cache::NoteEntry>), vellum_vault::TextError>> = chunk
+        let rendered: Vec<Result<Rendered, vellum_vault::TextError>> = chunk
             .par_iter()
             .map(|&i| {
                 progress.inc(1);
