@@ -6,7 +6,8 @@
 //! 2. The YAML is parsed with `serde-saphyr` into an ordered map of values, each
 //!    with the position of its value, so errors point into the file.
 //! 3. The schema fields are read into typed slots; a wrong type or a bad date is
-//!    a [`SyntaxError`], every other key is kept as-is in [`Properties::extra`].
+//!    a [`SyntaxError`]; every key, schema fields included, is kept as-is in
+//!    [`Fields`] (the note's [`crate::NoteDetail::fields`]).
 
 use indexmap::IndexMap;
 use jiff::civil::Date;

@@ -184,13 +184,13 @@ impl Config {
     /// When the TOML is invalid or the vault's tables have unknown keys or
     /// values of the wrong type (an invalid `[site]` is kept in
     /// [`Config::site`] instead).
-    pub fn from_toml(text: &str) -> Result<Self, InvalidConfig> {
+    pub fn from_toml(text: &str) -> Result<Self, Box<InvalidConfig>> {
         use toml::de::{DeTable, Deserializer};
         let doc = match DeTable::parse(text) {
             Ok(doc) => doc,
             Err(e) => {
                 let error = ConfigError::new(text, None, &e);
-                return Err(InvalidConfig { site: Err(error.clone()), error });
+                return Err(Box::new(InvalidConfig { site: Err(error.clone()), error }));
             }
         };
         let span = doc.span();
@@ -210,7 +210,7 @@ impl Config {
             .map_err(|e| ConfigError::new(text, Some("site"), &e));
         match Config::deserialize(Deserializer::from(toml::Spanned::new(span, own))) {
             Ok(config) => Ok(Config { site, ..config }),
-            Err(e) => Err(InvalidConfig { error: ConfigError::new(text, None, &e), site }),
+            Err(e) => Err(Box::new(InvalidConfig { error: ConfigError::new(text, None, &e), site })),
         }
     }
 }

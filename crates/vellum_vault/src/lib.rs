@@ -338,7 +338,7 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
     let mut problems = Vec::new();
     let config = match std::fs::read_to_string(root.join(config::CONFIG_FILE)) {
         Ok(text) => Config::from_toml(&text).unwrap_or_else(|invalid| {
-            let config::InvalidConfig { error, site } = invalid;
+            let config::InvalidConfig { error, site } = *invalid;
             // Point at the bad key or value, so the problem is shown in place.
             let span = error.span.map(|r| {
                 let start = vellum_syntax::text::floor_char_boundary(&text, r.start.min(text.len()));
