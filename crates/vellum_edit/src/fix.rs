@@ -18,12 +18,16 @@
 //! judgement call (an empty `keywords` list, a tag that cannot be written
 //! inline, unusual markup).
 
+use std::fmt;
+
 use rayon::prelude::*;
 use vellum_check::Code;
 use vellum_syntax::{ErrorKind, Note, NoteDetail, Span};
 use vellum_vault::{LoadedToPublish, Vault};
 
-use crate::edit::{Edit, apply_edits, indentation, line_end, line_ending, line_start, next_line_start};
+use crate::edit::{
+    Edit, EditError, apply_edits, indentation, line_end, line_ending, line_start, next_line_start,
+};
 use crate::names::html_escape;
 use crate::write::Change;
 
@@ -84,8 +88,72 @@ pub struct Skipped {
     /// Which fix.
     pub kind: FixKind,
     /// Why it was left to the writer.
-    pub reason: String,
+    pub reason: SkipReason,
 }
+
+/// Why a needed fix was left to the writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Applying the edits failed: a fix planned edits that do not fit the text.
+    Edits(EditError),
+    /// The date of `updated` is not where the frontmatter says.
+    UpdatedNotFound,
+    /// There is no list to add the items to.
+    NoList,
+    /// The items to sync are not next to each other.
+    ItemsApart,
+    /// `keywords` is empty, and an empty keyword row is malformed.
+    NoKeywords,
+    /// The keyword row holds malformed or empty `inline-keyword` spans.
+    MalformedKeywords,
+    /// The keyword row has markup the fix does not rewrite.
+    UnusualKeywordRow,
+    /// This tag cannot be written as an inline `#tag`.
+    NotInlineTag(String),
+    /// The linkage tree has no `<li>tags <ul>` list.
+    NoLinkageTagList,
+    /// The empty heading on this line is inside a quote or list.
+    NestedEmptyHeading {
+        /// 1-based line.
+        line: usize,
+    },
+    /// The fixed note would differ in more than the fix: in this part.
+    WouldChange(&'static str),
+    /// The fixed note would differ in this frontmatter field.
+    WouldChangeField(String),
+    /// The note was parsed without the parts fixes read (loaded to publish).
+    LoadedToPublish,
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Edits(e) => write!(f, "internal: {e}"),
+            Self::UpdatedNotFound => f.write_str("cannot find the date in `updated`"),
+            Self::NoList => f.write_str("there is no list to add the items to"),
+            Self::ItemsApart => f.write_str("the items are not next to each other"),
+            Self::NoKeywords => f.write_str(
+                "`keywords` is empty and an empty keyword row is malformed: add keywords, or remove the row",
+            ),
+            Self::MalformedKeywords => f.write_str(
+                "the keyword row holds malformed or empty `inline-keyword` spans; fix them by hand",
+            ),
+            Self::UnusualKeywordRow => f.write_str("the keyword row has unusual markup; fix it by hand"),
+            Self::NotInlineTag(tag) => write!(f, "tag `{tag}` cannot be written as an inline `#tag`"),
+            Self::NoLinkageTagList => {
+                f.write_str("the linkage tree has no `<li>tags <ul>` list to add the tags to")
+            }
+            Self::NestedEmptyHeading { line } => {
+                write!(f, "the empty heading on line {line} is inside a quote or list; remove it by hand")
+            }
+            Self::WouldChange(what) => write!(f, "the fix would change {what}; left as is"),
+            Self::WouldChangeField(key) => write!(f, "the fix would change frontmatter `{key}`; left as is"),
+            Self::LoadedToPublish => f.write_str("internal: the note was loaded to publish"),
+        }
+    }
+}
+
+impl std::error::Error for SkipReason {}
 
 /// The fixes of one note.
 #[derive(Debug, Clone)]
@@ -161,8 +229,8 @@ pub fn plan(vault: &Vault) -> Result<FixPlan, LoadedToPublish> {
 
 /// What a fix reads of a note's parse besides the typed parts; every note
 /// fixed here has it (parsed here, or from a vault checked to hold it).
-fn detail(note: &Note) -> Result<&NoteDetail, String> {
-    note.detail().ok_or_else(|| "internal: the note was loaded to publish".to_owned())
+fn detail(note: &Note) -> Result<&NoteDetail, SkipReason> {
+    note.detail().ok_or(SkipReason::LoadedToPublish)
 }
 
 /// Plan the fixes for one note's text. `kind_tags` are the vault's kind tags
@@ -207,9 +275,9 @@ fn try_apply(
     note: &Note,
     kind_tags: &[String],
     groups: &[(FixKind, Vec<Edit>)],
-) -> Result<String, String> {
+) -> Result<String, SkipReason> {
     let edits: Vec<Edit> = groups.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
-    let new = apply_edits(text, &edits).map_err(|e| format!("internal: {e}"))?;
+    let new = apply_edits(text, &edits).map_err(SkipReason::Edits)?;
     let kinds: Vec<FixKind> = groups.iter().map(|(k, _)| *k).collect();
     verify(note, &vellum_syntax::parse(&new), &kinds, kind_tags)?;
     Ok(new)
@@ -255,7 +323,7 @@ fn is_blank(s: &str) -> bool {
 
 // --- tag form ---------------------------------------------------------------
 
-fn tag_form(text: &str, note: &Note) -> Result<Vec<Edit>, String> {
+fn tag_form(text: &str, note: &Note) -> Result<Vec<Edit>, SkipReason> {
     let props = &note.properties;
     let string_form = detail(note)?.fields.get("tags").is_some_and(|f| f.value.is_string());
     let mut edits: Vec<Edit> = Vec::new();
@@ -279,7 +347,7 @@ fn tag_form(text: &str, note: &Note) -> Result<Vec<Edit>, String> {
 
 // --- updated ----------------------------------------------------------------
 
-fn updated(text: &str, note: &Note) -> Result<Vec<Edit>, String> {
+fn updated(text: &str, note: &Note) -> Result<Vec<Edit>, SkipReason> {
     let p = &note.properties;
     let (Some(created), Some(updated)) = (&p.created, &p.updated) else { return Ok(Vec::new()) };
     if updated.value >= created.value {
@@ -295,7 +363,7 @@ fn updated(text: &str, note: &Note) -> Result<Vec<Edit>, String> {
         Some(i) => {
             Ok(vec![Edit::replace(Span::new(updated.span.start + i, updated.span.start + i + 10), new)])
         }
-        None => Err("cannot find the date in `updated`".to_owned()),
+        None => Err(SkipReason::UpdatedNotFound),
     }
 }
 
@@ -339,14 +407,14 @@ fn separator(text: &str, items: &[Item], before_first: Option<usize>, fallback: 
 /// Edits that make the list hold the `wanted` (key, rendered value) pairs:
 /// items whose key is wanted stay; the others take the missing values in
 /// order, or are removed; missing values left over are appended.
-fn sync_list(text: &str, shape: &Shape, wanted: &[(String, String)]) -> Result<Vec<Edit>, String> {
+fn sync_list(text: &str, shape: &Shape, wanted: &[(String, String)]) -> Result<Vec<Edit>, SkipReason> {
     let items = &shape.items;
     let render = |v: &str| format!("{}{}{}{}", shape.sep, shape.prefix, v, shape.suffix);
     if items.is_empty() {
         if wanted.is_empty() {
             return Ok(Vec::new());
         }
-        let Some(at) = shape.anchor else { return Err("there is no list to add the items to".to_owned()) };
+        let Some(at) = shape.anchor else { return Err(SkipReason::NoList) };
         return Ok(vec![Edit::insert(at, wanted.iter().map(|w| render(&w.1)).collect::<String>())]);
     }
     let gap_ok = |a: usize, b: usize| is_blank(&text[a..b]);
@@ -372,7 +440,7 @@ fn sync_list(text: &str, shape: &Shape, wanted: &[(String, String)]) -> Result<V
         } else {
             let (first, last) = (items[0].outer, items[items.len() - 1].outer);
             if !items.windows(2).all(|w| gap_ok(w[0].outer.end, w[1].outer.start)) {
-                return Err("the items are not next to each other".to_owned());
+                return Err(SkipReason::ItemsApart);
             }
             edits.push(Edit::delete(Span::new(first.start, last.end)));
         }
@@ -381,14 +449,14 @@ fn sync_list(text: &str, shape: &Shape, wanted: &[(String, String)]) -> Result<V
     if first_kept > 0 {
         let span = Span::new(items[0].outer.start, items[first_kept].outer.start);
         if !items[..=first_kept].windows(2).all(|w| gap_ok(w[0].outer.end, w[1].outer.start)) {
-            return Err("the items are not next to each other".to_owned());
+            return Err(SkipReason::ItemsApart);
         }
         edits.push(Edit::delete(span));
     }
     for i in first_kept + 1..items.len() {
         if removed[i] {
             if !gap_ok(items[i - 1].outer.end, items[i].outer.start) {
-                return Err("the items are not next to each other".to_owned());
+                return Err(SkipReason::ItemsApart);
             }
             edits.push(Edit::delete(Span::new(items[i - 1].outer.end, items[i].outer.end)));
         }
@@ -423,7 +491,7 @@ fn start_tag_end(text: &str, start: usize, limit: usize) -> Option<usize> {
     text[start..limit].find('>').map(|i| start + i + 1)
 }
 
-fn keyword_row(text: &str, note: &Note) -> Result<Vec<Edit>, String> {
+fn keyword_row(text: &str, note: &Note) -> Result<Vec<Edit>, SkipReason> {
     let Some(row) = &note.journal.keyword_row else { return Ok(Vec::new()) };
     let wanted = dedup_wanted(
         note.properties.keywords.iter().map(|k| (norm(&k.value), html_escape(&collapse(k.value.trim())))),
@@ -434,17 +502,12 @@ fn keyword_row(text: &str, note: &Note) -> Result<Vec<Edit>, String> {
         return Ok(Vec::new());
     }
     if wanted.is_empty() {
-        return Err(
-            "`keywords` is empty and an empty keyword row is malformed: add keywords, or remove the row"
-                .into(),
-        );
+        return Err(SkipReason::NoKeywords);
     }
     let row_text = &text[row.span.range()];
     let lower = row_text.to_ascii_lowercase();
     if lower.matches("inline-keyword").count() != row.value.len() || !closed(row_text) {
-        return Err(
-            "the keyword row holds malformed or empty `inline-keyword` spans; fix them by hand".into()
-        );
+        return Err(SkipReason::MalformedKeywords);
     }
     let mut items = Vec::new();
     for kw in &row.value {
@@ -455,10 +518,10 @@ fn keyword_row(text: &str, note: &Note) -> Result<Vec<Edit>, String> {
             .then(|| text[inner.end..row.span.end].find('>').map(|i| inner.end + i + 1))
             .flatten();
         let (Some(start), Some(end)) = (start, end) else {
-            return Err("the keyword row has unusual markup; fix it by hand".into());
+            return Err(SkipReason::UnusualKeywordRow);
         };
         if !text[start..inner.start].contains("inline-keyword") {
-            return Err("the keyword row has unusual markup; fix it by hand".into());
+            return Err(SkipReason::UnusualKeywordRow);
         }
         items.push(Item { outer: Span::new(start, end), value: inner, key: norm(&kw.value) });
     }
@@ -490,7 +553,7 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn linkage_tags(text: &str, note: &Note, kind_tags: &[String]) -> Result<Vec<Edit>, String> {
+fn linkage_tags(text: &str, note: &Note, kind_tags: &[String]) -> Result<Vec<Edit>, SkipReason> {
     let Some(linkage) = &detail(note)?.linkage else { return Ok(Vec::new()) };
     let topical: Vec<&str> = note
         .properties
@@ -506,7 +569,7 @@ fn linkage_tags(text: &str, note: &Note, kind_tags: &[String]) -> Result<Vec<Edi
         return Ok(Vec::new());
     }
     if let Some(bad) = topical.iter().find(|t| !inline_tag_ok(t)) {
-        return Err(format!("tag `{bad}` cannot be written as an inline `#tag`"));
+        return Err(SkipReason::NotInlineTag((*bad).to_owned()));
     }
     let mut items = Vec::new();
     let mut all_lines = true;
@@ -542,7 +605,7 @@ fn linkage_tags(text: &str, note: &Note, kind_tags: &[String]) -> Result<Vec<Edi
     let (anchor, sep) = if items.is_empty() {
         match tags_list(text, linkage.span) {
             Some((at, indent)) => (Some(at), format!("{eol}{indent}  ")),
-            None => return Err("the linkage tree has no `<li>tags <ul>` list to add the tags to".into()),
+            None => return Err(SkipReason::NoLinkageTagList),
         }
     } else {
         (None, separator(text, &items, None, fallback))
@@ -591,16 +654,13 @@ fn tags_list(text: &str, span: Span) -> Option<(usize, String)> {
 
 // --- empty headings ---------------------------------------------------------
 
-fn empty_headings(text: &str, note: &Note) -> Result<Vec<Edit>, String> {
+fn empty_headings(text: &str, note: &Note) -> Result<Vec<Edit>, SkipReason> {
     let mut spans: Vec<Span> = Vec::new();
     for h in note.headings.iter().filter(|h| h.text.is_empty()) {
         let ls = line_start(text, h.span.start);
         let le = line_end(text, ls);
         if !empty_atx(&text[ls..le]) {
-            return Err(format!(
-                "the empty heading on line {} is inside a quote or list; remove it by hand",
-                detail(note)?.lines.line_col(text, ls).line
-            ));
+            return Err(SkipReason::NestedEmptyHeading { line: detail(note)?.lines.line_col(text, ls).line });
         }
         let mut start = ls;
         let mut end = next_line_start(text, ls);
@@ -642,9 +702,9 @@ fn empty_atx(line: &str) -> bool {
 // --- verification -----------------------------------------------------------
 
 /// Check that `new` (the fixed note) differs from `old` only by the fixes in `kinds`.
-fn verify(old: &Note, new: &Note, kinds: &[FixKind], kind_tags: &[String]) -> Result<(), String> {
+fn verify(old: &Note, new: &Note, kinds: &[FixKind], kind_tags: &[String]) -> Result<(), SkipReason> {
     let fixes = |k| kinds.contains(&k);
-    let fail = |what: &str| Err(format!("the fix would change {what}; left as is"));
+    let fail = |what: &'static str| Err(SkipReason::WouldChange(what));
     for kind in [
         ErrorKind::MalformedYaml,
         ErrorKind::WrongType,
@@ -665,7 +725,7 @@ fn verify(old: &Note, new: &Note, kinds: &[FixKind], kind_tags: &[String]) -> Re
         let touched = (k == "updated" && fixes(FixKind::UpdatedBeforeCreated))
             || (k == "tags" && fixes(FixKind::TagForm));
         if !touched && dnew.fields.get(k).is_none_or(|n| n.value != v.value) {
-            return fail(&format!("frontmatter `{k}`"));
+            return Err(SkipReason::WouldChangeField(k.clone()));
         }
     }
     if fixes(FixKind::UpdatedBeforeCreated)

@@ -36,7 +36,7 @@ pub mod write;
 mod yaml;
 
 pub use edit::{Edit, EditError, apply_edits};
-pub use fix::{FixKind, FixPlan, NoteFix};
+pub use fix::{FixKind, FixPlan, NoteFix, SkipReason};
 pub use new::{NewError, NewNote, NewPlan};
 pub use rename::{RenameError, RenamePlan};
 pub use write::{ApplyError, Change, Writer};

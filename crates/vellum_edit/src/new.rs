@@ -266,7 +266,7 @@ pub fn plan(vault: &Vault, req: &NewNote) -> Result<NewPlan, NewError> {
     };
     let name = template.clone().unwrap_or_else(|| "built-in".to_owned());
     let text = render(&source, &name, req, kind, &code, &note_id)
-        .map_err(|message| NewError::Template { template: name.clone(), message })?;
+        .map_err(|e| NewError::Template { template: name.clone(), message: e.to_string() })?;
     let parsed = vellum_syntax::parse(&text);
     if let Some(e) =
         parsed.errors.iter().find(|e| matches!(e.kind, ErrorKind::MalformedYaml | ErrorKind::WrongType))
@@ -316,12 +316,9 @@ fn render(
     kind: &str,
     code: &str,
     note_id: &str,
-) -> Result<String, String> {
+) -> Result<String, minijinja::Error> {
     let mut env = minijinja::Environment::new();
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .keep_trailing_newline(true)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let syntax = minijinja::syntax::SyntaxConfig::builder().keep_trailing_newline(true).build()?;
     env.set_syntax(syntax);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
@@ -337,7 +334,7 @@ fn render(
         code => code,
         year => d.year(),
     };
-    env.render_named_str(name, source, ctx).map_err(|e| e.to_string())
+    env.render_named_str(name, source, ctx)
 }
 
 #[cfg(test)]

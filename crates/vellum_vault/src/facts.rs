@@ -299,4 +299,15 @@ mod tests {
             assert_eq!(f.find_notes(q), vec![0], "facts, query {q}");
         }
     }
+
+    #[test]
+    fn a_path_spelled_as_on_disk_wins_over_one_in_another_case() {
+        let v = vault(&[("a/NOTE.md", ""), ("a/Note.md", ""), ("b.md", "---\naliases: [ΟΔΟΣ]\n---\n")]);
+        let f = VaultFacts::from_vault(&v, false).expect("kept");
+        for (q, want) in [("a/Note.md", 1), ("a/NOTE", 0), ("A/note.md", 0), ("οδοσ", 2), ("B", 2)] {
+            assert_eq!(v.find_notes(q), vec![want], "vault, query {q}");
+            assert_eq!(f.find_notes(q), vec![want], "facts, query {q}");
+        }
+        assert_eq!(v.find_notes("note"), vec![0, 1], "a name matches every note it names");
+    }
 }

@@ -104,33 +104,3 @@ impl FindNotes for VaultFacts {
         self.notes[i].aliases.iter().map(String::as_str)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Config;
-
-    fn vault(notes: &[(&str, &str)]) -> Vault {
-        let paths = notes.iter().map(|(p, _)| (*p).to_owned()).collect();
-        let texts = notes.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
-        Vault::from_texts("/v".into(), Config::default(), paths, texts)
-    }
-
-    #[test]
-    fn a_path_spelled_as_on_disk_wins_over_one_in_another_case() {
-        let v = vault(&[("a/NOTE.md", ""), ("a/Note.md", ""), ("b.md", "---\naliases: [ΟΔΟΣ]\n---\n")]);
-        let f = VaultFacts::from_vault(&v, false).expect("kept");
-        for (q, want) in [("a/Note.md", 1), ("a/NOTE", 0), ("A/note.md", 0), ("οδοσ", 2), ("B", 2)] {
-            assert_eq!(v.find_notes(q), vec![want], "vault, query {q}");
-            assert_eq!(f.find_notes(q), vec![want], "facts, query {q}");
-        }
-        assert_eq!(v.find_notes("note"), vec![0, 1], "a name matches every note it names");
-    }
-
-    #[test]
-    fn folding_is_per_character() {
-        assert!(same_folded("ΟΔΟΣ", "οδοσ"));
-        assert!(same_folded("Log", "lOG"));
-        assert!(!same_folded("ab", "abc"));
-    }
-}

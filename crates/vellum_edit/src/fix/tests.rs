@@ -86,7 +86,8 @@ fn linkage_tag_that_cannot_be_inline_is_skipped() {
     let f = fixed(&text);
     assert_eq!(f.text, f.original);
     assert_eq!(f.skipped[0].kind, FixKind::LinkageTags);
-    assert!(f.skipped[0].reason.contains("c++"), "{:?}", f.skipped);
+    assert_eq!(f.skipped[0].reason, SkipReason::NotInlineTag("c++".to_owned()), "{:?}", f.skipped);
+    assert_eq!(f.skipped[0].reason.to_string(), "tag `c++` cannot be written as an inline `#tag`");
 }
 
 #[test]
