@@ -19,6 +19,8 @@ mod http;
 mod update;
 mod watch;
 
+pub use update::UpdateError;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -67,7 +69,7 @@ pub enum ServeEvent {
     /// Some changed notes have errors (the text is `vellum check`'s), or `None` when all are fixed.
     Errors(Option<String>),
     /// An update failed (the previous site keeps being served).
-    Failed(String),
+    Failed(Arc<UpdateError>),
 }
 
 /// How to serve.
@@ -114,9 +116,28 @@ pub enum ServeError {
     /// The port is taken.
     PortInUse(SocketAddr),
     /// Binding or serving failed otherwise.
-    Io(String),
+    Io {
+        /// What vellum was doing.
+        doing: String,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// The vault folder cannot be opened.
+    Vault {
+        /// The folder as given.
+        root: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// The vault folder cannot be watched for changes.
+    Watch {
+        /// The vault folder.
+        root: PathBuf,
+        /// What went wrong.
+        source: notify::Error,
+    },
     /// The vault or the site could not be built.
-    Build(String),
+    Build(UpdateError),
 }
 
 impl std::fmt::Display for ServeError {
@@ -128,12 +149,30 @@ impl std::fmt::Display for ServeError {
                 a.port(),
                 a.ip()
             ),
-            Self::Io(m) | Self::Build(m) => f.write_str(m),
+            Self::Io { doing, source } => write!(f, "{doing}: {source}"),
+            Self::Vault { root, source } => write!(f, "cannot open vault `{}`: {source}", root.display()),
+            Self::Watch { root, source } => write!(f, "cannot watch `{}`: {source}", root.display()),
+            Self::Build(e) => e.fmt(f),
         }
     }
 }
 
-impl std::error::Error for ServeError {}
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::PortInUse(_) => None,
+            Self::Io { source, .. } | Self::Vault { source, .. } => Some(source),
+            Self::Watch { source, .. } => Some(source),
+            Self::Build(e) => Some(e),
+        }
+    }
+}
+
+/// [`ServeError::Io`] while `doing` something.
+fn io(doing: impl Into<String>) -> impl FnOnce(std::io::Error) -> ServeError {
+    let doing = doing.into();
+    move |source| ServeError::Io { doing, source }
+}
 
 /// Build the site, serve it and watch the vault until Ctrl-C (or until
 /// `stop` becomes true, for callers that embed the server).
@@ -146,23 +185,21 @@ pub fn run(opts: ServeOptions) -> Result<(), ServeError> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| ServeError::Io(format!("cannot start the server runtime: {e}")))?;
+        .map_err(io("cannot start the server runtime"))?;
     runtime.block_on(serve(opts))
 }
 
 async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let start = std::time::Instant::now();
-    let root = opts
-        .root
-        .canonicalize()
-        .map_err(|e| ServeError::Build(format!("cannot open vault `{}`: {e}", opts.root.display())))?;
+    let root =
+        opts.root.canonicalize().map_err(|source| ServeError::Vault { root: opts.root.clone(), source })?;
     // Bind first: a port in use should fail before a long build.
     let addr = SocketAddr::new(opts.bind, opts.port);
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => ServeError::PortInUse(addr),
-        _ => ServeError::Io(format!("cannot listen on {addr}: {e}")),
+        _ => io(format!("cannot listen on {addr}"))(e),
     })?;
-    let local = listener.local_addr().map_err(|e| ServeError::Io(e.to_string()))?;
+    let local = listener.local_addr().map_err(io("cannot read the listening address"))?;
 
     let mut updater = update::Updater::new(root.clone(), opts.drafts, opts.diagnostics.clone())
         .map_err(ServeError::Build)?;
@@ -178,8 +215,8 @@ async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         shutdown: stop_rx.clone(),
     });
 
-    let watcher = watch::VaultWatcher::new(&root)
-        .map_err(|e| ServeError::Io(format!("cannot watch `{}`: {e}", root.display())))?;
+    let watcher =
+        watch::VaultWatcher::new(&root).map_err(|source| ServeError::Watch { root: root.clone(), source })?;
     let on_event = opts.on_event.clone();
     let shared_upd = shared.clone();
     std::thread::Builder::new()
@@ -192,7 +229,7 @@ async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
                 updater.apply(&batch, &shared_upd, on_event.as_ref());
             }
         })
-        .map_err(|e| ServeError::Io(e.to_string()))?;
+        .map_err(io("cannot start the update thread"))?;
 
     let app = Router::new()
         .route(http::EVENTS, get(http::events))
@@ -211,9 +248,6 @@ async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         }
         let _ = stop_tx.send(true);
     };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServeError::Io(format!("server error: {e}")))?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(io("server error"))?;
     Ok(())
 }

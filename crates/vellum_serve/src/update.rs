@@ -2,11 +2,12 @@
 //! the browsers.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use vellum_check::{Code, Severity};
-use vellum_site::{BuildOptions, LiveSite, SiteConfig};
+use vellum_site::{BuildError, BuildOptions, LiveSite, SiteConfig};
 use vellum_vault::Vault;
 
 use crate::http::{Notice, Shared, to_served};
@@ -22,25 +23,64 @@ pub(crate) struct Updater {
     errors: BTreeMap<String, String>,
 }
 
+/// Why the site in memory could not be built or brought up to date.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum UpdateError {
+    /// The vault folder could not be read.
+    Load {
+        /// The vault folder.
+        root: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// The site could not be built (a template, an invalid `[site]` table…).
+    Site(BuildError),
+}
+
+impl fmt::Display for UpdateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Load { root, source } => write!(f, "cannot load vault `{}`: {source}", root.display()),
+            Self::Site(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for UpdateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Load { source, .. } => Some(source),
+            Self::Site(e) => Some(e),
+        }
+    }
+}
+
+impl From<BuildError> for UpdateError {
+    fn from(e: BuildError) -> Self {
+        Self::Site(e)
+    }
+}
+
 /// The `[site]` settings for the preview: the vault's, served from `/`.
-fn preview_config(vault: &Vault) -> Result<SiteConfig, String> {
-    let mut cfg = vault.config.site.clone().map_err(|e| e.to_string())?;
+fn preview_config(vault: &Vault) -> Result<SiteConfig, UpdateError> {
+    let mut cfg = vault.config.site.clone().map_err(BuildError::from)?;
     cfg.base_path = Some("/".to_owned());
     Ok(cfg)
 }
 
-fn load(root: &std::path::Path) -> Result<Vault, String> {
-    vellum_vault::load(root).map_err(|e| format!("cannot load vault `{}`: {e}", root.display()))
+fn load(root: &std::path::Path) -> Result<Vault, UpdateError> {
+    vellum_vault::load(root).map_err(|source| UpdateError::Load { root: root.to_path_buf(), source })
 }
 
 impl Updater {
-    pub(crate) fn new(root: PathBuf, drafts: bool, diagnostics: DiagnosticText) -> Result<Self, String> {
+    pub(crate) fn new(root: PathBuf, drafts: bool, diagnostics: DiagnosticText) -> Result<Self, UpdateError> {
         let vault = load(&root)?;
         let mut opts = BuildOptions::new(root.join("public"));
         opts.include_drafts = drafts;
         opts.preview = true;
         opts.site = Some(preview_config(&vault)?);
-        let site = LiveSite::build(vault, opts).map_err(|e| e.to_string())?;
+        let site = LiveSite::build(vault, opts)?;
         Ok(Self { root, site, diagnostics, errors: BTreeMap::new() })
     }
 
@@ -144,12 +184,12 @@ impl Updater {
             on_event(ServeEvent::Errors((!text.is_empty()).then_some(text)));
         }
 
-        let result = (|| -> Result<vellum_site::Update, String> {
+        let result = (|| -> Result<vellum_site::Update, UpdateError> {
             if in_place {
                 if edits.is_empty() {
                     return Ok(vellum_site::Update::default());
                 }
-                if let Some(u) = self.site.edit_notes(edits).map_err(|e| e.to_string())? {
+                if let Some(u) = self.site.edit_notes(edits)? {
                     return Ok(u);
                 }
             }
@@ -161,9 +201,9 @@ impl Updater {
                 if let Ok(cfg) = preview_config(&vault) {
                     self.site.set_site_config(cfg);
                 }
-                return self.site.reload_theme(vault).map_err(|e| e.to_string());
+                return Ok(self.site.reload_theme(vault)?);
             }
-            self.site.rebuild(vault).map_err(|e| e.to_string())
+            Ok(self.site.rebuild(vault)?)
         })();
         match result {
             Ok(update) => {
@@ -196,7 +236,7 @@ impl Updater {
                     steps,
                 });
             }
-            Err(e) => on_event(ServeEvent::Failed(e)),
+            Err(e) => on_event(ServeEvent::Failed(std::sync::Arc::new(e))),
         }
     }
 }
