@@ -2,7 +2,7 @@
 //! incremental update after editing one note.
 //!
 //! ```sh
-//! python3 ../shared/bench/gen_vault.py --notes 10000 --seed 1 /tmp/v10k
+//! cargo run --release -p vellum_gen -- --notes 10000 --seed 1 /tmp/v10k
 //! cargo run --release -p vellum_search --example search_bench -- /tmp/v10k [QUERY…]
 //! ```
 //!
