@@ -497,7 +497,7 @@ pub(crate) const SENTENCES: &[&str] = &[
     "The hard part of {o} is not the code; it is the review queue.",
     "A healthy ecosystem looks messy from outside.",
     "Incumbents can wait this out; challengers cannot.",
-    "Regulators will read this as a {k} story even if engineers do not.",
+    "Regulators will read this as a {k} story even if its builders do not.",
     "Think of a café menu: the {k} prices are visible, the kitchen is not.",
     "If {k} gets cheaper, the bottleneck moves to {j}, and so does the margin.",
     "The cost curve for {k} bends, but slower than the slides say.",

@@ -67,14 +67,19 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+/// `n` things, digits grouped: "1 note", "1,234 notes".
+fn counted(n: usize, thing: &str) -> String {
+    format!("{} {thing}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
 /// The one line a build prints: what it made, how long it took, where it
 /// is and what to open.
 fn summary(report: &BuildReport, output: &std::path::Path, drafts: bool, secs: f64) -> String {
-    let drafts = if drafts { format!(", {} drafts", thousands(report.drafts)) } else { String::new() };
+    let drafts = if drafts { format!(", {}", counted(report.drafts, "draft")) } else { String::new() };
     format!(
-        "built {} pages ({} notes{drafts}) in {secs:.2} s → {} — open {}",
-        thousands(report.pages),
-        thousands(report.notes),
+        "built {} ({}{drafts}) in {secs:.2} s → {} — open {}",
+        counted(report.pages, "page"),
+        counted(report.notes, "note"),
         output.display(),
         output.join("index.html").display()
     )
@@ -150,6 +155,12 @@ mod tests {
         assert_eq!(
             summary(&report, out, false, 0.4213),
             "built 1,234 pages (12 notes) in 0.42 s → public — open public/index.html"
+        );
+        report.notes = 1;
+        report.drafts = 1;
+        assert_eq!(
+            summary(&report, out, true, 1.0),
+            "built 1,234 pages (1 note, 1 draft) in 1.00 s → public — open public/index.html"
         );
     }
 }
