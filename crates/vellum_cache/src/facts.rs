@@ -19,7 +19,7 @@ use vellum_vault::facts::{Bodies, NoteFacts, VaultFacts};
 use crate::blob::{read_blob, write_blob};
 use crate::stamps::{fresh_key, now_ns};
 
-const FACTS_MAGIC: &[u8; 8] = b"VLMFCT01";
+const FACTS_MAGIC: &[u8; 8] = b"VLMFCT02";
 const BODIES_MAGIC: &[u8; 8] = b"VLMBDY01";
 
 /// The key of the vault's files as the facts were computed from them.

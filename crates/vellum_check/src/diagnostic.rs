@@ -81,6 +81,7 @@ codes! {
     MalformedNoteId = "V106", "malformed-note-id", Error, "`note_id` is not YYMMDD + kind code + two-digit sequence.";
     NoteIdDateMismatch = "V107", "note-id-date-mismatch", Error, "The date in `note_id` is not the `created` date.";
     DuplicateNoteId = "V108", "duplicate-note-id", Error, "Two notes share a `note_id`.";
+    UnquotedPropertyLink = "V109", "unquoted-property-link", Warning, "A wikilink in a property is not quoted, so YAML reads it as a nested list.";
     KeywordsMismatch = "V201", "keywords-mismatch", Warning, "Frontmatter `keywords` and the keyword row disagree.";
     TagsMismatch = "V202", "linkage-tags-mismatch", Warning, "Frontmatter `tags` and the linkage tree's tags disagree.";
     TitleMismatch = "V203", "title-mismatch", Warning, "The H1 heading differs from the `title`.";

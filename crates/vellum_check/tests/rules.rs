@@ -120,6 +120,7 @@ const CASES: &[(&str, Code)] = &[
     ("malformed_note_id", Code::MalformedNoteId),
     ("note_id_date_mismatch", Code::NoteIdDateMismatch),
     ("duplicate_note_id", Code::DuplicateNoteId),
+    ("unquoted_property_link", Code::UnquotedPropertyLink),
     ("keywords_mismatch", Code::KeywordsMismatch),
     ("linkage_tags_mismatch", Code::TagsMismatch),
     ("title_mismatch", Code::TitleMismatch),
@@ -439,6 +440,44 @@ fn v108_duplicate_note_id() {
     assert_eq!(d.len(), 1, "reported once, on the second note:\n{}", c.rendered);
     assert_eq!(d[0].file, "second.md");
     assert!(d[0].message.contains("`first.md`"));
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v109_unquoted_property_link() {
+    let c = check_case("unquoted_property_link");
+    let d = c.with_code(Code::UnquotedPropertyLink);
+    assert_eq!(d.len(), 2, "{}", c.rendered);
+    assert_eq!(c.line_col(d[0]), Some((3, 5)));
+    assert_eq!(c.line_col(d[1]), Some((5, 5)));
+    // Still links: `ok.md` is no orphan, nothing is unresolved.
+    assert!(c.with_code(Code::UnresolvedLink).iter().all(|d| d.file == "ok.md"), "{}", c.rendered);
+    insta::assert_snapshot!(c.rendered);
+}
+
+/// Links in properties go through the same rules as the body's, and their
+/// diagnostics point into the YAML.
+#[test]
+fn links_in_properties_are_checked_like_body_links() {
+    let c = check_case("property_links");
+    let found: Vec<(&str, Option<(usize, usize)>)> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == "props.md")
+        .map(|d| (d.code.as_str(), c.line_col(d)))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("V401", Some((3, 6))),
+            ("V403", Some((4, 10))),
+            ("V404", Some((5, 13))),
+            ("V405", Some((5, 26))),
+            ("V402", Some((6, 8))),
+        ],
+        "{}",
+        c.rendered
+    );
     insta::assert_snapshot!(c.rendered);
 }
 

@@ -7,6 +7,7 @@
 //! | [`FixKind::EmptyHeading`] | `V301` | removes the line of an empty heading (the seed's stray `#`), and the blank line it would leave doubled |
 //! | [`FixKind::UpdatedBeforeCreated`] | `V105` | sets the date of `updated` to `created` |
 //! | [`FixKind::TagForm`] | – | `'#tag'` in frontmatter `tags` becomes `'tag'` |
+//! | [`FixKind::QuotePropertyLink`] | `V109` | `up: [[Note]]` becomes `up: "[[Note]]"`, the form Obsidian reads as a link |
 //!
 //! How: each fix is a set of [`Edit`]s on the original text, at byte ranges
 //! taken from the parsed note; nothing is re-serialized, so every other byte
@@ -44,12 +45,20 @@ pub enum FixKind {
     LinkageTags,
     /// `V301`: empty headings removed.
     EmptyHeading,
+    /// `V109`: unquoted links in properties put in quotes.
+    QuotePropertyLink,
 }
 
 impl FixKind {
     /// Every fix, in the order they are listed.
-    pub const ALL: [FixKind; 5] =
-        [Self::TagForm, Self::UpdatedBeforeCreated, Self::KeywordRow, Self::LinkageTags, Self::EmptyHeading];
+    pub const ALL: [FixKind; 6] = [
+        Self::TagForm,
+        Self::UpdatedBeforeCreated,
+        Self::KeywordRow,
+        Self::LinkageTags,
+        Self::EmptyHeading,
+        Self::QuotePropertyLink,
+    ];
 
     /// The diagnostic the fix removes, if it has one.
     #[must_use]
@@ -60,6 +69,7 @@ impl FixKind {
             Self::KeywordRow => Some(Code::KeywordsMismatch),
             Self::LinkageTags => Some(Code::TagsMismatch),
             Self::EmptyHeading => Some(Code::EmptyHeading),
+            Self::QuotePropertyLink => Some(Code::UnquotedPropertyLink),
         }
     }
 
@@ -78,6 +88,7 @@ impl FixKind {
             Self::KeywordRow => "synced the keyword row with `keywords`",
             Self::LinkageTags => "synced the linkage tree's tags with `tags`",
             Self::EmptyHeading => "removed empty headings",
+            Self::QuotePropertyLink => "quoted links in properties",
         }
     }
 }
@@ -123,6 +134,8 @@ pub enum SkipReason {
     WouldChangeField(String),
     /// The note was parsed without the parts fixes read (loaded to publish).
     LoadedToPublish,
+    /// This unquoted link in a property holds a `"`, so quotes cannot be put around it as is.
+    QuoteInLink(String),
 }
 
 impl fmt::Display for SkipReason {
@@ -149,6 +162,7 @@ impl fmt::Display for SkipReason {
             Self::WouldChange(what) => write!(f, "the fix would change {what}; left as is"),
             Self::WouldChangeField(key) => write!(f, "the fix would change frontmatter `{key}`; left as is"),
             Self::LoadedToPublish => f.write_str("internal: the note was loaded to publish"),
+            Self::QuoteInLink(link) => write!(f, "the link `{link}` holds a `\"`; quote it by hand"),
         }
     }
 }
@@ -293,6 +307,7 @@ fn propose(text: &str, note: &Note, kind_tags: &[String]) -> (Vec<(FixKind, Vec<
         (FixKind::KeywordRow, keyword_row(text, note)),
         (FixKind::LinkageTags, linkage_tags(text, note, kind_tags)),
         (FixKind::EmptyHeading, empty_headings(text, note)),
+        (FixKind::QuotePropertyLink, quote_property_links(text, note)),
     ];
     for (kind, r) in results {
         match r {
@@ -365,6 +380,22 @@ fn updated(text: &str, note: &Note) -> Result<Vec<Edit>, SkipReason> {
         }
         None => Err(SkipReason::UpdatedNotFound),
     }
+}
+
+// --- unquoted links in properties --------------------------------------------
+
+/// `up: [[Note]]` → `up: "[[Note]]"`: quotes around each link the parser
+/// reported as unquoted, nothing else touched.
+fn quote_property_links(text: &str, note: &Note) -> Result<Vec<Edit>, SkipReason> {
+    let mut edits = Vec::new();
+    for e in note.errors.iter().filter(|e| e.kind == ErrorKind::UnquotedPropertyLink) {
+        let raw = &text[e.span.range()];
+        if raw.contains(['"', '\\']) {
+            return Err(SkipReason::QuoteInLink(raw.to_owned()));
+        }
+        edits.push(Edit::replace(e.span, format!("\"{raw}\"")));
+    }
+    Ok(edits)
 }
 
 // --- list sync (keyword row, linkage tags) -----------------------------------
@@ -710,6 +741,7 @@ fn verify(old: &Note, new: &Note, kinds: &[FixKind], kind_tags: &[String]) -> Re
         ErrorKind::WrongType,
         ErrorKind::InvalidDate,
         ErrorKind::MalformedComponent,
+        ErrorKind::UnquotedPropertyLink,
     ] {
         let count = |n: &Note| n.errors.iter().filter(|e| e.kind == kind).count();
         if count(new) > count(old) {
@@ -723,7 +755,8 @@ fn verify(old: &Note, new: &Note, kinds: &[FixKind], kind_tags: &[String]) -> Re
     }
     for (k, v) in &dold.fields {
         let touched = (k == "updated" && fixes(FixKind::UpdatedBeforeCreated))
-            || (k == "tags" && fixes(FixKind::TagForm));
+            || (k == "tags" && fixes(FixKind::TagForm))
+            || (fixes(FixKind::QuotePropertyLink) && quoted_here(old, k));
         if !touched && dnew.fields.get(k).is_none_or(|n| n.value != v.value) {
             return Err(SkipReason::WouldChangeField(k.clone()));
         }
@@ -813,6 +846,13 @@ fn verify(old: &Note, new: &Note, kinds: &[FixKind], kind_tags: &[String]) -> Re
         return fail("the frontmatter tags without removing their `#`");
     }
     Ok(())
+}
+
+/// Whether property `key` of `note` holds a link written without quotes.
+fn quoted_here(note: &Note, key: &str) -> bool {
+    let unquoted: Vec<Span> =
+        note.errors.iter().filter(|e| e.kind == ErrorKind::UnquotedPropertyLink).map(|e| e.span).collect();
+    note.links.iter().any(|l| l.property.as_deref() == Some(key) && unquoted.contains(&l.span))
 }
 
 fn has_hash_tag(fields: &vellum_syntax::Fields) -> bool {

@@ -355,6 +355,7 @@ fn retarget(
             best_form(index, link.kind, &decoded, from, target, aliases, &encode)?
         }
     };
+    let new = if link.in_property() { yaml::in_scalar(text, link.span.start, &new)? } else { new };
     Some((new != written).then(|| Edit::replace(link.target_span, new)))
 }
 
@@ -453,6 +454,8 @@ fn fragment_edit(text: &str, link: &Link, title: &str) -> Option<Edit> {
         return None;
     }
     let replacement = if encoded { names::percent_encode_path(&plain_new, false) } else { plain_new };
+    let replacement =
+        if link.in_property() { yaml::in_scalar(text, link.span.start, &replacement)? } else { replacement };
     let lead = last_piece.len() - last_piece.trim_start().len();
     let trail = last_piece.len() - last_piece.trim_end().len();
     let piece_start = frag_start + frag_len - last_piece.len();

@@ -55,6 +55,55 @@ pub(crate) fn scalar_like(old_raw: &str, old_value: &str, value: &str) -> String
     }
 }
 
+/// `piece` as it must be written at `at` inside a YAML scalar of the
+/// frontmatter (a link target in a property): escaped for the double- or
+/// single-quoted string it sits in, or as is in a plain scalar or an unquoted
+/// link when nothing in it would end the scalar there. `None` when it cannot be
+/// written in place.
+pub(crate) fn in_scalar(text: &str, at: usize, piece: &str) -> Option<String> {
+    match quote_at(text, at) {
+        Some('"') => {
+            let quoted = names::yaml_double_quoted(piece);
+            Some(quoted[1..quoted.len() - 1].to_owned())
+        }
+        Some(_) => {
+            let quoted = names::yaml_single_quoted(piece)?;
+            Some(quoted[1..quoted.len() - 1].to_owned())
+        }
+        None => {
+            let unsafe_plain = piece.contains([',', '[', ']', '{', '}', '"', '\\', '\n'])
+                || piece.contains(" #")
+                || piece.contains(": ");
+            (!unsafe_plain).then(|| piece.to_owned())
+        }
+    }
+}
+
+/// The quote (`"` or `'`) of the YAML string open at `at`, reading its line
+/// from the start; `None` outside quotes. A property link's line holds the
+/// key and one value or a flow list, so quotes pair up on it.
+fn quote_at(text: &str, at: usize) -> Option<char> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut open: Option<char> = None;
+    let mut chars = text[line_start..at].chars().peekable();
+    while let Some(c) = chars.next() {
+        match (open, c) {
+            (None, '"' | '\'') => open = Some(c),
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some('"'), '"') => open = None,
+            (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
+                chars.next();
+            }
+            (Some('\''), '\'') => open = None,
+            (None, '#') => return None,
+            _ => {}
+        }
+    }
+    open
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +113,16 @@ mod tests {
         let fm = note.frontmatter.expect("frontmatter");
         let field = note.detail().expect("parsed").fields.get(key).expect("field");
         value_region(text, fm, key, field.span).map(|s| text[s.range()].to_owned())
+    }
+
+    #[test]
+    fn pieces_in_scalars() {
+        let t = "k: \"a [[X]]\"\nl: ['it''s [[Y]]']\nm: [[Z]]\n";
+        let at = |needle: &str| t.find(needle).expect("needle");
+        assert_eq!(in_scalar(t, at("[[X"), "Say \"hi\"").as_deref(), Some("Say \\\"hi\\\""));
+        assert_eq!(in_scalar(t, at("[[Y"), "Ender's").as_deref(), Some("Ender''s"));
+        assert_eq!(in_scalar(t, at("[[Z"), "Ender's").as_deref(), Some("Ender's"));
+        assert_eq!(in_scalar(t, at("[[Z"), "a, b"), None);
     }
 
     #[test]

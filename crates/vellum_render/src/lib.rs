@@ -24,6 +24,7 @@
 
 mod highlight;
 mod inert;
+mod properties;
 mod safe;
 mod sanitize;
 mod transform;
@@ -55,11 +56,24 @@ pub trait Urls: Sync {
 pub struct RenderOptions {
     /// How deep `![[embeds]]` may nest before they render as links.
     pub max_embed_depth: usize,
+    /// Which frontmatter properties the properties table shows, in order
+    /// (`[site] properties`); `None`: every one outside the journal schema,
+    /// except Publish's `publish` and `permalink` and names starting with `_`.
+    pub properties: Option<Vec<String>>,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        Self { max_embed_depth: 3 }
+        Self { max_embed_depth: 3, properties: None }
+    }
+}
+
+impl RenderOptions {
+    /// The default options with the properties table set to `properties`.
+    #[must_use]
+    pub fn with_properties(mut self, properties: Option<Vec<String>>) -> Self {
+        self.properties = properties;
+        self
     }
 }
 
@@ -81,6 +95,9 @@ pub struct RenderedNote {
     pub html: String,
     /// Headings below the title, for a table of contents.
     pub toc: Vec<TocEntry>,
+    /// The properties table (a `<dl class="properties">`), empty when the
+    /// note shows no properties; its links are rendered like the body's.
+    pub properties: String,
 }
 
 /// Render the body of note `idx` (its text is [`Vault::text`]: in memory, or
@@ -102,7 +119,8 @@ pub fn render_note(
     let cx = transform::Context { vault, urls, opts };
     let mut stack = vec![idx];
     let (html, toc) = transform::render_markdown(&cx, idx, &text, body, Some(&n.title), &mut stack)?;
-    Ok(RenderedNote { html, toc })
+    let properties = properties::table(&cx, idx);
+    Ok(RenderedNote { html, toc, properties })
 }
 
 /// The anchor a heading gets in the output: the `id` of the heading and the

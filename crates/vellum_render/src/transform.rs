@@ -242,11 +242,12 @@ fn link_of(url: &str, embed: bool, display: Option<String>) -> Link {
         fragment,
         display,
         in_html: false,
+        property: None,
     }
 }
 
 /// The text Obsidian shows for a link without an alias: `Note`, `Note > Heading`.
-fn default_display(link: &Link) -> String {
+pub(crate) fn default_display(link: &Link) -> String {
     let base = link.target.rsplit('/').next().unwrap_or(&link.target);
     let base = base.strip_suffix(".md").unwrap_or(base);
     match &link.fragment {
@@ -260,7 +261,7 @@ fn default_display(link: &Link) -> String {
 }
 
 /// HTML for a (non-embed) link that resolved to `r`.
-fn link_html(cx: &Context<'_>, link: &Link, r: &ResolvedLink, display: &str) -> String {
+pub(crate) fn link_html(cx: &Context<'_>, link: &Link, r: &ResolvedLink, display: &str) -> String {
     let text = escape(display);
     match &r.target {
         Target::Note { note, anchor } => match cx.urls.note(*note) {
@@ -450,6 +451,7 @@ fn markdown_link<'a>(
         fragment,
         display: None,
         in_html: false,
+        property: None,
     };
     let r = cx.vault.resolve_link(idx, &link);
     let new_url = match &r.target {

@@ -56,7 +56,7 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const META_KEY: &str = "meta";
 
 /// Bumped when the layout of what is stored changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What the cache remembers of one note's body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,6 +25,8 @@ pub(crate) struct Site {
     pub(crate) language: String,
     /// Items per page of a list, never 0 (`usize::MAX`: one page).
     pub(crate) page_size: usize,
+    /// The properties a note's properties table shows (`[site] properties`).
+    pub(crate) properties: Option<Vec<String>>,
 }
 
 impl Site {
@@ -49,6 +51,7 @@ impl Site {
                 Some(0) => usize::MAX,
                 Some(n) => n,
             },
+            properties: cfg.properties.clone(),
         }
     }
 

@@ -28,8 +28,8 @@ pub(crate) struct Body {
 /// Where a body's HTML is.
 #[derive(Debug)]
 pub(crate) enum BodyHtml {
-    /// Rendered in this build: its HTML and table of contents.
-    Rendered { html: String, toc: Vec<TocEntry> },
+    /// Rendered in this build: its HTML, table of contents and properties table.
+    Rendered { html: String, toc: Vec<TocEntry>, properties: String },
     /// Rendered in this build and dropped once its page was written (a
     /// build to disk keeps only each body's text and what it asked for).
     Dropped,
@@ -42,11 +42,11 @@ pub(crate) enum BodyHtml {
 }
 
 impl BodyHtml {
-    /// The HTML and table of contents of the note's page; `None` when the
-    /// body has to be rendered again to fill it.
-    pub(crate) fn page(&self) -> Option<(&str, &[TocEntry])> {
+    /// The HTML, table of contents and properties table of the note's page;
+    /// `None` when the body has to be rendered again to fill it.
+    pub(crate) fn page(&self) -> Option<PageBody<'_>> {
         match self {
-            Self::Rendered { html, toc } => Some((html, toc)),
+            Self::Rendered { html, toc, properties } => Some((html, toc, properties)),
             Self::Dropped | Self::Cached { .. } => None,
         }
     }
@@ -59,6 +59,10 @@ impl BodyHtml {
         }
     }
 }
+
+/// What a note's page shows of its rendered body: the body's HTML, its table
+/// of contents and the properties table.
+pub(crate) type PageBody<'a> = (&'a str, &'a [TocEntry], &'a str);
 
 /// A name with the URL of its page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -224,6 +228,9 @@ struct NoteView<'a> {
     html: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     toc: Option<Vec<Toc<'a>>>,
+    /// The properties table's HTML (rendered with the body, and keyed with it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<&'a str>,
     claims: Vec<&'a str>,
     questions: Vec<&'a str>,
     backlinks: Vec<&'a Card>,
@@ -233,8 +240,9 @@ struct NoteView<'a> {
 
 impl<'a> NoteView<'a> {
     /// Put the body's HTML and table of contents in.
-    fn set_body(&mut self, (html, toc): (&'a str, &'a [TocEntry])) {
+    fn set_body(&mut self, (html, toc, properties): PageBody<'a>) {
         self.html = Some(html);
+        self.properties = Some(properties);
         self.toc = Some(toc.iter().map(|t| Toc { level: t.level, text: &t.text, id: &t.id }).collect());
     }
 }
@@ -528,7 +536,7 @@ impl Plan<'_> {
         idx: NoteIdx,
         cards: &[Option<Card>],
         text: &str,
-        html: (&str, &[TocEntry]),
+        html: PageBody<'_>,
     ) -> Option<Value> {
         let (meta, view) = self.note_view(idx, cards, text, Some(html))?;
         Some(g.context(&meta, vec![("note", ser(&view))]))
@@ -556,7 +564,7 @@ impl Plan<'_> {
         idx: NoteIdx,
         cards: &[Option<Card>],
         text: &str,
-        html: (&str, &[TocEntry]),
+        html: PageBody<'_>,
         parts: &[&[u8]],
     ) -> Option<(Value, crate::cache::Hash)> {
         let (meta, mut view) = self.note_view(idx, cards, text, None)?;
@@ -572,7 +580,7 @@ impl Plan<'_> {
         idx: NoteIdx,
         cards: &'s [Option<Card>],
         text: &str,
-        html: Option<(&'s str, &'s [TocEntry])>,
+        html: Option<PageBody<'s>>,
     ) -> Option<(PageMeta, NoteView<'s>)> {
         let n = &self.vault.notes[idx];
         let card = cards[idx].as_ref()?;
@@ -607,6 +615,7 @@ impl Plan<'_> {
             cssclasses: p.cssclasses.iter().map(|c| c.value.as_str()).collect(),
             html: None,
             toc: None,
+            properties: None,
             claims: j.claims.iter().map(|c| c.value.as_str()).collect(),
             questions: j.questions.iter().map(|q| q.value.as_str()).collect(),
             backlinks,

@@ -49,7 +49,7 @@ pub(crate) fn render_body(
     let r = render_note(vault, i, &urls, opts)?;
     let text = text::html_to_text(&r.html, budget);
     Ok(Body {
-        html: BodyHtml::Rendered { html: r.html, toc: r.toc },
+        html: BodyHtml::Rendered { html: r.html, toc: r.toc, properties: r.properties },
         text,
         asked: urls.into_asked(),
         key: None,
@@ -194,6 +194,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         setup: Setup<'r>,
     ) -> Self {
         let Setup { theme, drafts, preview, keep, cache, observer } = setup;
+        let render_opts = RenderOptions::default().with_properties(plan.site.properties.clone());
         let (cache, record) = match cache {
             Some(Cached { keys, cache, record }) => (Some((keys, cache)), Some(record)),
             None => (None, None),
@@ -221,7 +222,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             page_keys: Vec::new(),
             search_docs: Vec::new(),
             in_feed,
-            render_opts: RenderOptions::default(),
+            render_opts,
             budget,
             rendered: AtomicUsize::new(0),
             pages: 0,

@@ -88,6 +88,10 @@ pub struct Properties {
     pub note_id: Option<Spanned<String>>,
     /// `cssclasses`.
     pub cssclasses: Vec<Spanned<String>>,
+    /// Every other key, in file order, with its raw value: what a published
+    /// page shows in its properties table. (A note's
+    /// [`crate::NoteDetail::fields`] holds every key, these included.)
+    pub other: Fields,
 }
 
 /// Every key of a frontmatter, schema fields included, in file order, with
@@ -100,6 +104,7 @@ impl Properties {
         self.tags.shrink_to_fit();
         self.keywords.shrink_to_fit();
         self.cssclasses.shrink_to_fit();
+        self.other.shrink_to_fit();
     }
 
     /// Whether `draft` is set to true.
@@ -168,6 +173,11 @@ pub(crate) fn parse(
         fields.insert(key, Spanned::new(value.value, span));
     }
     read_schema(&mut props, &fields, errors);
+    props.other = fields
+        .iter()
+        .filter(|(k, _)| !SCHEMA_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     refine_item_spans(text, block.yaml, &fields, &mut props);
     fields.shrink_to_fit();
     (props, fields)
@@ -212,14 +222,9 @@ fn over_budget(mut err: &serde_saphyr::Error) -> bool {
 /// serde-saphyr gives positions per top-level value; point each list item at its
 /// own text by finding it, in order, within the field's lines.
 fn refine_item_spans(text: &str, yaml: Span, fields: &Fields, props: &mut Properties) {
-    let starts: Vec<usize> = fields.values().map(|f| f.span.start).collect();
-    let region_of = |span: Span| {
-        let end = starts.iter().copied().filter(|&s| s > span.start).min().unwrap_or(yaml.end);
-        Span::new(span.start, end)
-    };
     for list in [&mut props.aliases, &mut props.tags, &mut props.keywords, &mut props.cssclasses] {
         let Some(first) = list.first() else { continue };
-        let region = region_of(first.span);
+        let region = value_region(fields, yaml, first.span);
         let mut cursor = region.start;
         for item in list.iter_mut() {
             let hay = &text[cursor..region.end];
@@ -230,6 +235,15 @@ fn refine_item_spans(text: &str, yaml: Span, fields: &Fields, props: &mut Proper
             }
         }
     }
+}
+
+/// The YAML text a field's value is written in: from where serde-saphyr
+/// placed it (`at`, the value's own span) up to the next field's value, or the
+/// end of the YAML. serde-saphyr gives positions of top-level values only;
+/// what lies inside one (list items, links) is found within this region.
+pub(crate) fn value_region(fields: &Fields, yaml: Span, at: Span) -> Span {
+    let end = fields.values().map(|f| f.span.start).filter(|&s| s > at.start).min().unwrap_or(yaml.end);
+    Span::new(at.start, end.max(at.start))
 }
 
 /// serde-saphyr's message starts with `error: line L column C: ` and carries a

@@ -13,7 +13,8 @@
 //!    (keyword row, claims, brain dump, linkage tree);
 //! 5. scan for `[[wikilinks]]`, `![[embeds]]`, `#tags` and `^block-ids`
 //!    ([`scan`]), which therefore work the same inside HTML components;
-//! 6. derive the journal semantics ([`Journal`]): core claim, questions, sources,
+//! 6. read the links written in frontmatter properties ([`Link::property`]);
+//! 7. derive the journal semantics ([`Journal`]): core claim, questions, sources,
 //!    signals, my take.
 //!
 //! **Invariants.** Parsing never fails and never panics: problems are returned
@@ -26,6 +27,7 @@ mod html;
 pub mod html_text;
 mod journal;
 mod markdown;
+pub mod property_links;
 pub mod scan;
 pub mod text;
 
@@ -46,7 +48,9 @@ pub struct Note {
     pub body: Span,
     /// Headings in document order.
     pub headings: Vec<Heading>,
-    /// Wikilinks, embeds and internal Markdown links, in document order.
+    /// Wikilinks, embeds and internal Markdown links, in document order: those
+    /// written in frontmatter properties first ([`Link::property`]), then the
+    /// body's.
     pub links: Vec<Link>,
     /// Inline `#tags` in the body, in document order.
     pub tags: Vec<Tag>,
@@ -89,11 +93,6 @@ pub struct NoteDetail {
 }
 
 impl NoteDetail {
-    /// Frontmatter keys that are not part of the journal schema.
-    pub fn extra_fields(&self) -> impl Iterator<Item = (&String, &frontmatter::Field)> {
-        self.fields.iter().filter(|(k, _)| !SCHEMA_KEYS.contains(&k.as_str()))
-    }
-
     fn shrink_to_fit(&mut self) {
         self.callouts.shrink_to_fit();
         for c in &mut self.callouts {
@@ -305,6 +304,17 @@ pub struct Link {
     pub display: Option<String>,
     /// Whether the link sits inside raw HTML (a journal component).
     pub in_html: bool,
+    /// The frontmatter property the link is written in (`up` for
+    /// `up: "[[Parent]]"`), or `None` for a link in the body.
+    pub property: Option<Box<str>>,
+}
+
+impl Link {
+    /// Whether the link is written in a frontmatter property.
+    #[must_use]
+    pub fn in_property(&self) -> bool {
+        self.property.is_some()
+    }
 }
 
 /// An inline `#tag`.
@@ -418,6 +428,9 @@ pub enum ErrorKind {
     InvalidDate,
     /// A journal component's HTML is malformed (unclosed, or missing parts).
     MalformedComponent,
+    /// A wikilink in a property written without quotes (`up: [[Note]]`), which
+    /// YAML reads as a list inside a list.
+    UnquotedPropertyLink,
 }
 
 /// A problem found while parsing, with its place.
@@ -486,9 +499,12 @@ pub fn parse(text: &str) -> Note {
         link.in_html = html_regions.iter().any(|r| r.contains(link.span));
     }
     links.extend(md.links.iter().cloned());
+    if let Some(block) = block {
+        links.extend(property_links::links(text, block, &fields, &mut errors));
+    }
     links.sort_by_key(|l| l.span.start);
 
-    // Step 6: the journal.
+    // Step 7: the journal.
     let (parts, components) = journal::read(text, &md, tokens.as_ref(), &links, &tags, &mut errors);
     let words = count_words(&scan[body_start..]);
     let journal::Parts {

@@ -222,17 +222,29 @@ fn link(text: &str, span: Span, url: &str, embed: bool, md: &mut Markdown) {
         md.external_links.push(Spanned::new(url.to_owned(), span));
         return;
     }
+    md.links.extend(internal_link(text, span, url, embed));
+}
+
+/// The [`Link`] of the Markdown link or image written at `span` of `text`,
+/// whose destination reads `url` (still percent-encoded); `None` for an
+/// external URL or an empty destination.
+pub(crate) fn internal_link(text: &str, span: Span, url: &str, embed: bool) -> Option<Link> {
+    if is_external(url) {
+        return None;
+    }
+    let slice = &text[span.range()];
+    let dest_start = slice.rfind("](").map(|i| i + 2).or_else(|| slice.rfind("][").map(|i| i + 2));
     let (path, fragment) = match url.find('#') {
         Some(h) => (&url[..h], Some(scan::parse_fragment(&percent_decode(&url[h + 1..])))),
         None => (url, None),
     };
     if path.is_empty() && fragment.is_none() {
-        return;
+        return None;
     }
     let target_span = dest_start
         .and_then(|d| slice[d..].find(path).map(|i| span.start + d + i))
         .map_or(span, |s| Span::new(s, s + path.len()));
-    md.links.push(Link {
+    Some(Link {
         kind: if embed { LinkKind::MarkdownEmbed } else { LinkKind::Markdown },
         span,
         target: path.to_owned(),
@@ -240,7 +252,8 @@ fn link(text: &str, span: Span, url: &str, embed: bool, md: &mut Markdown) {
         fragment,
         display: Some(plain_text_of_slice(slice)),
         in_html: false,
-    });
+        property: None,
+    })
 }
 
 fn plain_text_of_slice(slice: &str) -> String {

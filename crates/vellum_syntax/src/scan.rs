@@ -59,7 +59,7 @@ pub(crate) fn wikilinks_in(text: &str, scan: &str, out: &mut Vec<Link>) {
 
 /// Split the inside of `[[…]]` into target, fragment and display text.
 /// The order is always `target#fragment|display`; `\|` (escaped for tables) is a pipe too.
-fn parse_wikilink(inner: &str, inner_start: usize, span: Span, embed: bool) -> Option<Link> {
+pub(crate) fn parse_wikilink(inner: &str, inner_start: usize, span: Span, embed: bool) -> Option<Link> {
     let (before_pipe, display) = match inner.find('|') {
         Some(p) => {
             let before = &inner[..p];
@@ -87,6 +87,7 @@ fn parse_wikilink(inner: &str, inner_start: usize, span: Span, embed: bool) -> O
         fragment,
         display: display.map(|d| d.trim().to_owned()),
         in_html: false,
+        property: None,
     })
 }
 

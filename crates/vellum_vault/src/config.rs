@@ -82,6 +82,7 @@ impl Default for JournalConfig {
 /// author = "Ada"
 /// language = "en"
 /// page_size = 200                    # items per page of a list; 0: every list on one page
+/// properties = ["up", "status"]      # the properties table; default: every property but the schema's
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -104,6 +105,12 @@ pub struct SiteConfig {
     /// tag, keyword and unwritten pages, the digests. Default: the site's;
     /// `0` puts every list on one page.
     pub page_size: Option<usize>,
+    /// Which frontmatter properties a note's page shows in its properties
+    /// table, in this order. Default: every one outside the journal schema
+    /// (which the theme shows in its own places) and Obsidian Publish's
+    /// `publish` and `permalink`, except those whose name starts with `_`.
+    /// An empty list shows none.
+    pub properties: Option<Vec<String>>,
 }
 
 impl SiteConfig {

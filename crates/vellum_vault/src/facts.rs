@@ -25,6 +25,18 @@ pub enum LinkFact {
     Unresolved(String),
 }
 
+/// One frontmatter property of a note, as `prop:` reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PropFact {
+    /// The property's name, lowercased.
+    pub name: String,
+    /// Its text values, lowercased: the value itself, or each item of a list
+    /// (numbers and booleans as written, nested lists and mappings left out).
+    pub values: Vec<String>,
+    /// Where the links written in it lead.
+    pub links: Vec<LinkFact>,
+}
+
 /// The journal elements a note has, for `has:`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[allow(clippy::struct_excessive_bools)] // one flag per `has:` value, read by name
@@ -89,8 +101,11 @@ pub struct NoteFacts {
     pub draft: bool,
     /// Journal elements present.
     pub has: HasFacts,
-    /// Distinct link destinations that `links-to:` can match.
+    /// Distinct link destinations that `links-to:` can match, from the body
+    /// and the properties.
     pub links: Vec<LinkFact>,
+    /// Every frontmatter property with a value, in file order.
+    pub props: Vec<PropFact>,
 }
 
 impl NoteFacts {
@@ -200,6 +215,15 @@ fn note_facts(vault: &Vault, i: NoteIdx, kept: Kept<'_>) -> NoteFacts {
     keywords.sort();
     keywords.dedup();
     let mut links: Vec<LinkFact> = Vec::new();
+    let mut props: Vec<PropFact> = kept
+        .detail
+        .fields
+        .iter()
+        .filter_map(|(name, field)| {
+            let values = text_values(&field.value);
+            (!values.is_empty()).then(|| PropFact { name: lower(name), values, links: Vec::new() })
+        })
+        .collect();
     for (r, l) in vault.resolved[i].iter().zip(&note.links) {
         let fact = if let Some(note) = r.target.note() {
             let Ok(n) = u32::try_from(note) else { continue };
@@ -209,6 +233,12 @@ fn note_facts(vault: &Vault, i: NoteIdx, kept: Kept<'_>) -> NoteFacts {
         } else {
             continue;
         };
+        if let Some(name) = &l.property
+            && let Some(prop) = props.iter_mut().find(|p| p.name == lower(name))
+            && !prop.links.contains(&fact)
+        {
+            prop.links.push(fact.clone());
+        }
         if !links.contains(&fact) {
             links.push(fact);
         }
@@ -235,6 +265,32 @@ fn note_facts(vault: &Vault, i: NoteIdx, kept: Kept<'_>) -> NoteFacts {
             linkage: kept.detail.linkage.is_some(),
         },
         links,
+        props,
+    }
+}
+
+/// The text values of a property, lowercased: see [`PropFact::values`].
+fn text_values(value: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    let one = |v: &Value| match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_lowercase()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                // The unquoted `[[Note]]`: a list holding one text.
+                Value::Array(inner) => match inner.as_slice() {
+                    [Value::String(s)] => Some(format!("[[{}]]", s.trim().to_lowercase())),
+                    _ => None,
+                },
+                v => one(v),
+            })
+            .collect(),
+        v => one(v).into_iter().collect(),
     }
 }
 

@@ -12,7 +12,8 @@
 //! Fields: `tag:` (nested tags match their parents: `tag:hardware` finds
 //! `#hardware/gpu`), `keyword:`, `created:`, `updated:`, `draft:true|false`,
 //! `has:claim|question|source|signals|take|brain-dump|linkage`, `links-to:`,
-//! `id:`, `kind:`, `title:`, `path:`. A bare word or phrase matches the title or
+//! `id:`, `kind:`, `title:`, `path:`, `prop:NAME` (has that property) and
+//! `prop:NAME:VALUE` (the property holds that text or links to that note). A bare word or phrase matches the title or
 //! body, case-insensitively. Operators are case-sensitive words (`AND`, `OR`,
 //! `NOT`) so that lowercase `and`/`or` stay searchable text.
 //!
@@ -44,8 +45,9 @@ impl QueryError {
 }
 
 /// Fields a query can name.
-pub const FIELDS: &[&str] =
-    &["tag", "keyword", "created", "updated", "draft", "has", "links-to", "id", "kind", "title", "path"];
+pub const FIELDS: &[&str] = &[
+    "tag", "keyword", "created", "updated", "draft", "has", "links-to", "id", "kind", "title", "path", "prop",
+];
 
 /// What `has:` accepts.
 pub const HAS_VALUES: &[&str] = &["claim", "question", "source", "signals", "take", "brain-dump", "linkage"];
@@ -94,6 +96,10 @@ pub enum Query {
     Title(String),
     /// `path:…` (substring of the vault path).
     Path(String),
+    /// `prop:NAME` (lowercased) or `prop:NAME:VALUE`: the note has that
+    /// property, or the property holds the text or links to the note `VALUE`
+    /// names (as `links-to:` does).
+    Prop(String, Option<String>),
     /// A bare word or phrase.
     Text(String),
 }
@@ -149,6 +155,14 @@ fn lex(q: &str) -> Result<Vec<(Tok, Span)>, QueryError> {
                     i = end;
                 } else {
                     while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'(' && b[i] != b')' {
+                        if b[i] == b':' && field.is_some() && b.get(i + 1) == Some(&b'"') {
+                            // `prop:name:"a value"`: the quoted part ends the value.
+                            let (v, end) = quoted_str(q, i + 1)?;
+                            value.push(':');
+                            value.push_str(&v);
+                            i = end;
+                            break;
+                        }
                         if b[i] == b':' && field.is_none() && !value.is_empty() {
                             field = Some(std::mem::take(&mut value));
                             i += 1;
@@ -350,6 +364,23 @@ fn term(field: &str, value: &str, span: Span) -> Result<Query, QueryError> {
         "kind" => Query::Kind(v),
         "title" => Query::Title(v),
         "path" => Query::Path(v),
+        "prop" => match value.split_once(':') {
+            Some((name, wanted)) if !name.is_empty() && !wanted.is_empty() => {
+                let wanted = wanted.trim();
+                let bare = wanted.strip_prefix("[[").and_then(|w| w.strip_suffix("]]")).unwrap_or(wanted);
+                Query::Prop(name.to_lowercase(), Some(bare.to_owned()))
+            }
+            Some(_) => {
+                return Err(QueryError {
+                    message: format!("`prop:{value}` needs a name and a value"),
+                    span: value_span,
+                    help: Some(
+                        "write `prop:NAME` or `prop:NAME:VALUE`, e.g. `prop:up:\"Parent Note\"`".to_owned(),
+                    ),
+                });
+            }
+            None => Query::Prop(v, None),
+        },
         _ => {
             return Err(QueryError {
                 message: format!("unknown field `{field}`"),
@@ -422,7 +453,7 @@ impl Query {
                 b.link_targets(out);
             }
             Query::Not(a) => a.link_targets(out),
-            Query::LinksTo(t) => out.push(t),
+            Query::LinksTo(t) | Query::Prop(_, Some(t)) => out.push(t),
             _ => {}
         }
     }
@@ -441,6 +472,20 @@ impl<'q> Prepared<'q> {
         targets.dedup();
         let wanted = targets.into_iter().map(|t| (t, t.to_lowercase(), facts.find_notes(t))).collect();
         Self { wanted }
+    }
+}
+
+impl Prepared<'_> {
+    /// Whether one of `links` leads to what `target` (a `links-to:` or
+    /// `prop:` value) names.
+    fn links_to(&self, target: &str, links: &[LinkFact]) -> bool {
+        let Some((_, lower, wanted)) = self.wanted.iter().find(|(t, ..)| *t == target) else {
+            return false;
+        };
+        links.iter().any(|l| match l {
+            LinkFact::Note(i) => usize::try_from(*i).is_ok_and(|i| wanted.contains(&i)),
+            LinkFact::Unresolved(t) => t == lower,
+        })
     }
 }
 
@@ -466,15 +511,16 @@ fn eval(facts: &VaultFacts, prep: &Prepared<'_>, idx: NoteIdx, query: &Query) ->
         }
         Query::Draft(want) => n.draft == *want,
         Query::Has(what) => n.has.get(what),
-        Query::LinksTo(target) => {
-            let Some((_, lower, wanted)) = prep.wanted.iter().find(|(t, ..)| *t == target.as_str()) else {
-                return false;
-            };
-            n.links.iter().any(|l| match l {
-                LinkFact::Note(i) => usize::try_from(*i).is_ok_and(|i| wanted.contains(&i)),
-                LinkFact::Unresolved(t) => t == lower,
-            })
-        }
+        Query::LinksTo(target) => prep.links_to(target, &n.links),
+        Query::Prop(name, wanted) => n.props.iter().filter(|p| p.name == *name).any(|p| match wanted {
+            None => true,
+            Some(w) => {
+                let lower = w.to_lowercase();
+                p.values.iter().any(|v| {
+                    *v == lower || v.strip_prefix("[[").and_then(|v| v.strip_suffix("]]")) == Some(&lower)
+                }) || prep.links_to(w, &p.links)
+            }
+        }),
         Query::Id(id) => n.note_id.as_ref().is_some_and(|x| x.to_lowercase() == *id),
         Query::Kind(k) => n.kinds.iter().any(|t| t == k),
         Query::Title(t) => n.title.to_lowercase().contains(t.as_str()),

@@ -43,6 +43,20 @@ pub(crate) fn run(args: &ExplainArgs) -> Result<ExitCode, String> {
     if let Some(d) = &link.display {
         let _ = writeln!(s, "display:   {d:?}");
     }
+    // Where the note writes this link: in its body, in properties, or both.
+    let mut places: Vec<String> = Vec::new();
+    for l in &vault.notes[from_idx].note.links {
+        if (l.kind, &l.target, &l.fragment) == (link.kind, &link.target, &link.fragment) {
+            let place =
+                l.property.as_deref().map_or_else(|| "the body".to_owned(), |p| format!("property `{p}`"));
+            if !places.contains(&place) {
+                places.push(place);
+            }
+        }
+    }
+    if !places.is_empty() {
+        let _ = writeln!(s, "written:   in {}", places.join(", "));
+    }
     let res = &resolved.resolution;
     if res.candidates.is_empty() {
         let _ = writeln!(s, "candidates: none");

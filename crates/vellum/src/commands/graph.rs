@@ -43,9 +43,27 @@ fn describe_target(vault: &Vault, note: NoteIdx, link: usize) -> (String, &'stat
 struct LinkRow {
     source: String,
     line: usize,
+    /// The frontmatter property the link is written in, if any.
+    property: Option<String>,
     link: String,
     target: String,
     status: &'static str,
+}
+
+impl LinkRow {
+    /// The row of link `li` of note `src`.
+    fn new(vault: &Vault, kept: &[Kept<'_>], src: NoteIdx, li: usize) -> Self {
+        let l = &vault.notes[src].note.links[li];
+        let (target, status) = describe_target(vault, src, li);
+        LinkRow {
+            source: vault.notes[src].path.clone(),
+            line: line_of(kept, src, l.span.start),
+            property: l.property.as_deref().map(str::to_owned),
+            link: kept[src].text[l.span.range()].to_owned(),
+            target,
+            status,
+        }
+    }
 }
 
 fn print_rows(rows: &[LinkRow], format: TableFormat, headers: [&str; 4]) {
@@ -57,7 +75,10 @@ fn print_rows(rows: &[LinkRow], format: TableFormat, headers: [&str; 4]) {
                 .map(|r| {
                     [
                         format!("{}:{}", r.source, r.line),
-                        r.link.clone(),
+                        match &r.property {
+                            Some(p) => format!("{p}: {}", r.link),
+                            None => r.link.clone(),
+                        },
                         r.target.clone(),
                         r.status.to_owned(),
                     ]
@@ -73,23 +94,8 @@ pub(crate) fn links(args: &NoteArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
     let kept = vault.kept().map_err(|e| e.to_string())?;
     let idx = super::one_note(&vault, &args.note)?;
-    let n = &vault.notes[idx];
-    let rows: Vec<LinkRow> = n
-        .note
-        .links
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let (target, status) = describe_target(&vault, idx, i);
-            LinkRow {
-                source: n.path.clone(),
-                line: line_of(&kept, idx, l.span.start),
-                link: kept[idx].text[l.span.range()].to_owned(),
-                target,
-                status,
-            }
-        })
-        .collect();
+    let rows: Vec<LinkRow> =
+        (0..vault.notes[idx].note.links.len()).map(|li| LinkRow::new(&vault, &kept, idx, li)).collect();
     print_rows(&rows, args.output.format, ["at", "link", "target", "status"]);
     Ok(ExitCode::SUCCESS)
 }
@@ -99,22 +105,8 @@ pub(crate) fn backlinks(args: &NoteArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.output.vault.as_deref())?;
     let kept = vault.kept().map_err(|e| e.to_string())?;
     let idx = super::one_note(&vault, &args.note)?;
-    let rows: Vec<LinkRow> = vault
-        .backlinks(idx)
-        .iter()
-        .map(|&(src, li)| {
-            let s = &vault.notes[src];
-            let l = &s.note.links[li];
-            let (target, status) = describe_target(&vault, src, li);
-            LinkRow {
-                source: s.path.clone(),
-                line: line_of(&kept, src, l.span.start),
-                link: kept[src].text[l.span.range()].to_owned(),
-                target,
-                status,
-            }
-        })
-        .collect();
+    let rows: Vec<LinkRow> =
+        vault.backlinks(idx).iter().map(|&(src, li)| LinkRow::new(&vault, &kept, src, li)).collect();
     print_rows(&rows, args.output.format, ["from", "link", "target", "status"]);
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,8 @@
 //! - `V106 malformed-note-id`: `YYMMDD` + kind code (capital letters) + two digits.
 //! - `V107 note-id-date-mismatch`: the `YYMMDD` must be the `created` date.
 //! - `V108 duplicate-note-id`: across the whole vault.
+//! - `V109 unquoted-property-link`: `up: [[Note]]` is YAML for a nested list;
+//!   Obsidian needs `up: "[[Note]]"` to show a link (vellum counts it either way).
 
 use rustc_hash::FxHashMap;
 use vellum_syntax::{ErrorKind, Span};
@@ -23,6 +25,7 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
             ErrorKind::MalformedYaml => Code::MalformedYaml,
             ErrorKind::WrongType => Code::WrongType,
             ErrorKind::InvalidDate => Code::InvalidDate,
+            ErrorKind::UnquotedPropertyLink => Code::UnquotedPropertyLink,
             ErrorKind::MalformedComponent => continue,
         };
         let mut d = Diagnostic::new(code, path, Some(e.span), e.message.clone());
@@ -30,6 +33,8 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
             d = d.with_help(
                 "fix the YAML between the `---` lines; until then the note's properties are ignored",
             );
+        } else if code == Code::UnquotedPropertyLink {
+            d = d.with_help("put the link in quotes, as Obsidian writes it: `\"[[Note]]\"`");
         }
         out.push(d);
     }

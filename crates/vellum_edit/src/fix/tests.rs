@@ -145,3 +145,32 @@ fn malformed_rows_are_left_alone() {
     let f = fixed(text);
     assert_eq!(f.text, f.original);
 }
+
+#[test]
+fn unquoted_property_links_are_quoted_and_nothing_else_moves() {
+    let text = "---\nup: [[Parent]] # the parent\nflow: [[[A|a]], [[B#H]]]\nlist:\n  - [[C]]\n  - \"[[D]]\"\n---\nBody [[E]].\n";
+    let f = fixed(text);
+    assert_eq!(f.kinds(), [FixKind::QuotePropertyLink]);
+    assert_eq!(
+        f.text,
+        "---\nup: \"[[Parent]]\" # the parent\nflow: [\"[[A|a]]\", \"[[B#H]]\"]\nlist:\n  - \"[[C]]\"\n  - \"[[D]]\"\n---\nBody [[E]].\n"
+    );
+    let after = vellum_syntax::parse(&f.text);
+    assert!(after.errors.is_empty(), "{:?}", after.errors);
+    let targets: Vec<_> = after.links.iter().map(|l| (l.property.as_deref(), l.target.as_str())).collect();
+    assert_eq!(
+        targets,
+        [
+            (Some("up"), "Parent"),
+            (Some("flow"), "A"),
+            (Some("flow"), "B"),
+            (Some("list"), "C"),
+            (Some("list"), "D"),
+            (None, "E")
+        ]
+    );
+    // A link holding a quote is left to the writer.
+    let f = fixed("---\nup: [[Say \"hi\"]]\n---\n");
+    assert_eq!(f.skipped.len(), 1, "{:?}", f.skipped);
+    assert_eq!(f.skipped[0].kind, FixKind::QuotePropertyLink);
+}

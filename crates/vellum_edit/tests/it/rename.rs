@@ -192,3 +192,68 @@ fn crlf_bom_and_quoting_survive_a_rename() {
     );
     assert_eq!(std::fs::read_to_string(dir.path().join("x.md")).expect("x"), "[[It's new]]\r\n");
 }
+
+/// Every way a link is written in a property: double- and single-quoted,
+/// unquoted in a flow list, in a block list, and inside a longer text, with
+/// comments, key order and quoting around it.
+const PROPS: &str = "---\n\
+title: Props # the title\n\
+up: \"[[Old Name]]\"\n\
+single: '[[Old Name#Section|s]]'\n\
+flow: [[[Old Name]], [[Other]]]\n\
+list:\n  - \"[[Old Name]]\"\n  - plain item\n  - '[[Old Name|named]]'\n\
+source: see [[Old Name]] and [[Other]] for more   # trailing comment\n\
+cover: \"![[Old Name]]\"\n\
+md: \"[text](Old%20Name.md)\"\n\
+---\n\
+Body [[Old Name]].\n";
+
+#[test]
+fn links_in_properties_follow_byte_for_byte() {
+    let dir = vault_with(&[("p.md", PROPS), ("notes/Old Name.md", OLD), ("Other.md", "# Other\n")]);
+    let before = snapshot(dir.path());
+    let plan = rename_in(dir.path(), "Old Name", "New Name");
+    assert_eq!(plan.rewritten.iter().filter(|r| r.file == "p.md").count(), 9, "{:?}", plan.rewritten);
+    let p = std::fs::read_to_string(dir.path().join("p.md")).expect("p");
+    let expected = PROPS.replace("[[Old Name", "[[New Name").replace("(Old%20Name.md)", "(New%20Name.md)");
+    assert_eq!(p, expected);
+    // Outside the links nothing moved: the same text once the links are cut out.
+    let cut = |t: &str| {
+        let note = vellum_syntax::parse(t);
+        let mut out = String::new();
+        let mut last = 0;
+        for l in &note.links {
+            out.push_str(&t[last..l.span.start]);
+            last = l.span.end;
+        }
+        out.push_str(&t[last..]);
+        out
+    };
+    assert_eq!(cut(&p), cut(PROPS));
+    // The vault agrees: the same property links, now to the moved note.
+    let vault = load(dir.path());
+    let moved = note(&vault, "notes/New Name.md");
+    let from_props =
+        vault.backlinks(moved).iter().filter(|&&(s, l)| vault.notes[s].note.links[l].in_property());
+    assert_eq!(from_props.count(), 8);
+    // And back again: every byte as it was.
+    rename_in(dir.path(), "notes/New Name.md", "Old Name");
+    common::assert_same(&snapshot(dir.path()), &before, "renaming back restores every byte");
+}
+
+#[test]
+fn a_property_link_that_cannot_be_written_in_its_yaml_is_refused() {
+    // In an unquoted flow list, a name with a comma would split the item.
+    let dir = vault_with(&[("p.md", "---\nflow: [[[Old Name]]]\n---\n"), ("Old Name.md", "# Old Name\n")]);
+    let vault = load(dir.path());
+    let err = rename::plan(&vault, note(&vault, "Old Name"), "Old, Name").expect_err("refused");
+    assert!(matches!(err, RenameError::WouldBreak(_)), "{err}");
+    assert!(err.to_string().contains("p.md:2: cannot rewrite `[[Old Name]]`"), "{err}");
+    // Quoted, it can: escaped for its quotes.
+    let dir = vault_with(&[("p.md", "---\nq: '[[Old Name]]'\n---\n"), ("Old Name.md", "# Old Name\n")]);
+    rename_in(dir.path(), "Old Name", "Ender's Name");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("p.md")).expect("p"),
+        "---\nq: '[[Ender''s Name]]'\n---\n"
+    );
+}

@@ -731,3 +731,84 @@ fn the_site_takes_vellum_toml_as_the_vault_read_it() {
     let index = read(&out, "index.html");
     assert!(index.contains("Read") && !index.contains("Changed since"));
 }
+
+/// A note with properties of every kind, the notes they link to, and a cover.
+fn library(dir: &Path) -> Vault {
+    std::fs::create_dir_all(dir).expect("mkdir");
+    std::fs::write(dir.join("cover.png"), b"\x89PNG\r\n\x1a\n").expect("cover");
+    temp_vault(
+        dir,
+        &[
+            (
+                "Dune.md",
+                "---\ntitle: Dune\ntags: [books]\ncategories: [\"[[Books]]\", classic]\nauthor: \"[[Frank Herbert]]\"\n\
+                 status: reading\nrating: 4.5\nread: false\nstarted: 2024-03-01\nwebsite: https://dune.example.org/\n\
+                 see_also: \"[[Secret Draft]]\"\ncover: \"[[cover.png]]\"\nnote: see [[Books#Shelf|the shelf]] <b>now</b>\n\
+                 _private: hidden value\npublish: true\n---\n# Dune\n\nA novel.\n",
+            ),
+            ("Books.md", "---\ntitle: Books\n---\n# Books\n\n## Shelf\n\nEvery book.\n"),
+            ("Secret Draft.md", "---\ntitle: Secret Draft\ndraft: true\n---\nNot published.\n"),
+        ],
+    )
+}
+
+/// The `<dl class="properties">` of a page, if it has one.
+fn properties_table(page: &str) -> Option<&str> {
+    let start = page.find("<dl class=\"properties\">")?;
+    let end = page[start..].find("</dl>")? + start + "</dl>".len();
+    Some(&page[start..end])
+}
+
+#[test]
+fn properties_table_shows_links_lists_dates_and_hides_what_it_should() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let vault = library(&tmp.path().join("vault"));
+    let out = tmp.path().join("out");
+    build(&vault, &opts(&out)).expect("build");
+    let page = read(&out, "dune/index.html");
+    let table = properties_table(&page).expect("a properties table");
+    insta::assert_snapshot!(table);
+    assert!(
+        !table.contains("hidden value") && !table.contains(">publish<"),
+        "`_` names and Publish settings"
+    );
+    assert!(
+        !table.contains(">tags<") && !table.contains(">title<"),
+        "the schema's fields stay where they are"
+    );
+    assert!(!table.contains("secret-draft"), "a draft linked from a property is text");
+    assert!(table.contains("&lt;b&gt;now&lt;/b&gt;") && !page.contains("<b>now</b>"), "values are escaped");
+    // Property links feed the linked note's backlinks and the unwritten pages,
+    // and the cover they link to is copied.
+    assert!(read(&out, "books/index.html").contains("href=\"/dune/\""), "Books lists Dune as a backlink");
+    assert!(read(&out, "unwritten/frank-herbert/index.html").contains("href=\"/dune/\""));
+    assert!(out.join("cover.png").is_file() || files(&out).iter().any(|(p, _)| p.ends_with("cover.png")));
+    assert!(
+        !files(&out).iter().any(|(_, b)| normalise(&String::from_utf8_lossy(b)).contains("Not published."))
+    );
+    assert!(check_links(&out, "/") > 5);
+    // No properties table where a note has no other properties.
+    assert!(properties_table(&read(&out, "books/index.html")).is_none());
+}
+
+#[test]
+fn site_properties_choose_the_rows() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let vault = library(&tmp.path().join("vault"));
+    for (setting, rows) in [
+        ("properties = [\"status\", \"author\"]", vec!["status", "author"]),
+        ("properties = [\"_private\"]", vec!["_private"]),
+        ("properties = []", vec![]),
+    ] {
+        let out = tmp.path().join("out");
+        let mut o = opts(&out);
+        o.force = true;
+        o.site = Some(vellum_site::SiteConfig::from_toml(&format!("[site]\n{setting}\n")).expect("config"));
+        build(&vault, &o).expect("build");
+        let page = read(&out, "dune/index.html");
+        let names: Vec<&str> = properties_table(&page)
+            .map(|t| t.split("<dt>").skip(1).filter_map(|s| s.split("</dt>").next()).collect())
+            .unwrap_or_default();
+        assert_eq!(names, rows, "{setting}");
+    }
+}

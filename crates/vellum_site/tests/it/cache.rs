@@ -164,6 +164,22 @@ fn every_kind_of_change_builds_the_same_bytes_as_no_cache() {
     )
     .expect("write");
     b.both("embedding note added");
+    // Links in properties: to the linked note (its backlinks), to an unwritten
+    // note (a new unwritten page), in a list and inside text.
+    rewrite(&b.path("Embedder.md"), |t| {
+        t.replacen("title: Embedder\n", &format!("title: Embedder\nup: \"[[{stem}]]\"\n"), 1)
+    });
+    b.both("property link added");
+    rewrite(&b.path("Embedder.md"), |t| {
+        t.replacen(
+            "up: ",
+            "related: [\"[[Nobody Wrote This]]\", plain]\nsource: see [[Nor This]] too\nup: ",
+            1,
+        )
+    });
+    b.both("property links to unwritten notes added");
+    rewrite(&b.path("Embedder.md"), |t| t.replacen(&format!("up: \"[[{stem}]]\"\n"), "", 1));
+    b.both("property link removed");
     // The embedded text changes.
     rewrite(&b.path(&linked), |t| t.replacen("\n## ", "\nA paragraph only the embed shows.\n\n## ", 1));
     b.both("embedded text changed");
@@ -186,6 +202,12 @@ fn every_kind_of_change_builds_the_same_bytes_as_no_cache() {
     let other = published.iter().find(|p| **p != linked).expect("another note").clone();
     rewrite(&b.path(&other), |t| t.replacen("---\n", "---\ndraft: true\n", 1));
     b.both("note made a draft");
+    // A property link to the draft: its text only, on the published page.
+    let draft_stem = other.trim_end_matches(".md").rsplit('/').next().expect("stem").to_owned();
+    rewrite(&b.path("Embedder.md"), |t| {
+        t.replacen("title: Embedder\n", &format!("title: Embedder\nsee_also: \"[[{draft_stem}]]\"\n"), 1)
+    });
+    b.both("property link to a draft added");
     // The theme and the settings.
     std::fs::create_dir_all(b.path("_theme")).expect("mkdir");
     std::fs::write(b.path("_theme/custom.css"), "body { color: teal; }\n").expect("write");
@@ -194,6 +216,10 @@ fn every_kind_of_change_builds_the_same_bytes_as_no_cache() {
     let settings = std::fs::read_to_string(&toml).unwrap_or_default();
     std::fs::write(&toml, settings.replace("title = \"", "title = \"Renamed ")).expect("write");
     b.both("site settings changed");
+    let settings = std::fs::read_to_string(&toml).unwrap_or_default();
+    std::fs::write(&toml, settings.replace("[site]\n", "[site]\nproperties = [\"source\"]\n"))
+        .expect("write");
+    b.both("properties table settings changed");
     // Pages deleted from the output by hand are written again.
     let index = b.cached.join("index.html");
     std::fs::remove_file(&index).expect("remove");

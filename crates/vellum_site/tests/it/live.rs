@@ -154,6 +154,36 @@ fn incremental_edits_equal_a_fresh_build() {
                 "2024/CrowdStrike Outage.md",
                 Box::new(|t: &str| t.replacen("\nAlso [[QUIC Goes Standard]].\n", "\n", 1)),
             ),
+            // Links in properties: added (backlinks, graph, the properties
+            // table), pointed at an unwritten note and at a draft, listed, and removed.
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| t.replacen("\ntitle: ", "\nup: \"[[QUIC Goes Standard]]\"\ntitle: ", 1)),
+            ),
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| t.replacen("[[QUIC Goes Standard]]", "[[Someone Not Yet Written]]", 1)),
+            ),
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| {
+                    t.replacen(
+                        "\nup: ",
+                        "\nrelated: [\"[[Rust in the Linux Kernel]]\", \"[[CUDA Moat]]\"]\nup: ",
+                        1,
+                    )
+                }),
+            ),
+            (
+                "2024/CrowdStrike Outage.md",
+                Box::new(|t: &str| {
+                    t.replacen("up: \"[[Someone Not Yet Written]]\"\n", "", 1).replacen(
+                        "[\"[[Rust in the Linux Kernel]]\", ",
+                        "[",
+                        1,
+                    )
+                }),
+            ),
             // Enough words for another minute of reading (the card's reading time).
             ("2024/CrowdStrike Outage.md", Box::new(|t: &str| format!("{t}\n{}\n", "word ".repeat(300)))),
             // A keyword and a tag removed (their pages go).
