@@ -104,3 +104,54 @@ fn unknown_note_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no note matches `No Such Note`"));
 }
+
+/// Run `vellum ARGS --vault ROOT` and return stdout (it must succeed).
+fn stdout_in(root: &std::path::Path, args: &[&str]) -> String {
+    let out = Command::cargo_bin("vellum")
+        .expect("binary")
+        .args(args)
+        .arg("--vault")
+        .arg(root)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn links_in_properties_show_in_every_graph_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir(root.join(".obsidian")).expect("mkdir");
+    std::fs::write(
+        root.join("Dune.md"),
+        "---\ncategories: [\"[[Books]]\"]\nauthor: \"[[Frank Herbert]]\"\n---\n# Dune\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("Books.md"), "# Books\n").expect("write");
+    let rows: Value =
+        serde_json::from_str(&stdout_in(root, &["backlinks", "Books", "--format", "json"])).expect("json");
+    assert_eq!(rows[0]["source"], "Dune.md");
+    assert_eq!(rows[0]["property"], "categories");
+    assert_eq!(rows[0]["line"], 2);
+    let table = stdout_in(root, &["links", "Dune"]);
+    assert!(table.contains("author: [[Frank Herbert]]"), "{table}");
+    let graph: Value = serde_json::from_str(&stdout_in(root, &["graph", "--format", "json"])).expect("json");
+    let edges: Vec<(&str, &str)> = graph["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| (e["source"].as_str().unwrap_or(""), e["target"].as_str().unwrap_or("")))
+        .collect();
+    assert!(edges.contains(&("Dune.md", "Books.md")), "{edges:?}");
+    assert!(edges.contains(&("Dune.md", "unwritten:frank herbert")), "{edges:?}");
+    assert!(stdout_in(root, &["graph", "--format", "dot"]).contains("Books.md"));
+    let unwritten = stdout_in(root, &["unwritten"]);
+    assert!(unwritten.contains("Frank Herbert"), "{unwritten}");
+    let orphans = stdout_in(root, &["orphans"]);
+    assert!(!orphans.contains("Books"), "{orphans}");
+    let explained = stdout_in(root, &["explain", "[[Books]]", "--from", "Dune.md"]);
+    assert!(explained.contains("written:   in property `categories`"), "{explained}");
+    let queried = stdout_in(root, &["query", "prop:categories:Books", "--format", "json"]);
+    assert!(queried.contains("Dune.md"), "{queried}");
+}
