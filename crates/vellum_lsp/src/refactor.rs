@@ -1,0 +1,376 @@
+//! Changing notes from the editor: rename and code actions.
+//!
+//! The plans come from `vellum_edit`, exactly as the CLI makes them (`vellum
+//! rename`, `vellum check --fix`, `vellum new`); this module only turns their
+//! file changes into a `WorkspaceEdit` and lets the editor apply it (so the
+//! edits land in open buffers and the editor's undo). Nothing here writes a
+//! file.
+
+use lsp_types as lsp;
+use rustc_hash::FxHashMap;
+use vellum_edit::rename::RenameError;
+use vellum_edit::{Change, Edit, FixKind};
+use vellum_syntax::{LinkKind, Span};
+use vellum_vault::{Anchor, NoteIdx, Rule, Target};
+
+use crate::navigate::{heading_at, link_at, offset_of};
+use crate::position::LineMap;
+use crate::server::{Answer, Failure, Server};
+use crate::state::{DocRef, VaultState};
+
+/// What a rename at the cursor renames.
+enum Renamed {
+    /// A note (from a link to it, or its H1): the file moves, links follow.
+    Note { note: NoteIdx, span: Span },
+}
+
+fn renamed(state: &VaultState, doc: DocRef, offset: usize) -> Option<Renamed> {
+    if let Some(li) = link_at(state, doc.note, offset) {
+        let link = &state.vault.notes[doc.note].note.links[li];
+        let r = &state.vault.resolved[doc.note][li];
+        if let Target::Note { note, .. } | Target::MissingFragment { note } = r.target
+            && !link.target_span.is_empty()
+        {
+            return Some(Renamed::Note { note, span: link.target_span });
+        }
+        return None;
+    }
+    let h = heading_at(state, doc.note, offset)?;
+    let heading = &state.vault.notes[doc.note].note.headings[h];
+    if heading.level == 1 {
+        return Some(Renamed::Note {
+            note: doc.note,
+            span: heading_text(state.text(doc.note), heading.span),
+        });
+    }
+    None
+}
+
+/// The text of an ATX heading without its `#`s and spaces.
+fn heading_text(text: &str, span: Span) -> Span {
+    let line = text.get(span.range()).unwrap_or("");
+    let after_marks = line.trim_start().trim_start_matches('#');
+    let content = after_marks.trim_start();
+    let start = span.start + (line.len() - content.len());
+    let end = start + content.trim_end().trim_end_matches('#').trim_end().len();
+    Span::new(start, end)
+}
+
+/// `textDocument/prepareRename`: what would be renamed, and its name now.
+pub(crate) fn prepare_rename(
+    server: &mut Server,
+    p: &lsp::TextDocumentPositionParams,
+) -> Answer<Option<lsp::PrepareRenameResponse>> {
+    let doc = server.doc(&p.text_document.uri)?;
+    let state = &server.ws.vaults[doc.vault];
+    let offset = offset_of(state, doc.note, p.position)?;
+    let text = state.text(doc.note);
+    match renamed(state, doc, offset) {
+        Some(Renamed::Note { note, span }) => Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder {
+            range: LineMap::new(text).range(text, span),
+            placeholder: state.vault.notes[note].title.clone(),
+        })),
+        None => Err(Failure::failed(
+            "only a note can be renamed here: put the cursor on a link to it or on its H1",
+        )),
+    }
+}
+
+/// `textDocument/rename`: a note from a link or its H1, as `vellum rename` does.
+pub(crate) fn rename(server: &mut Server, p: &lsp::RenameParams) -> Answer<Option<lsp::WorkspaceEdit>> {
+    let doc = server.doc(&p.text_document_position.text_document.uri)?;
+    let state = &server.ws.vaults[doc.vault];
+    let offset = offset_of(state, doc.note, p.text_document_position.position)?;
+    let Some(Renamed::Note { note, .. }) = renamed(state, doc, offset) else {
+        return Err(Failure::failed(
+            "only a note can be renamed here: put the cursor on a link to it or on its H1",
+        ));
+    };
+    let plan = match vellum_edit::rename::plan(&state.vault, note, &p.new_name) {
+        Ok(plan) => plan,
+        Err(RenameError::NothingToDo) => return Ok(None),
+        Err(e) => return Err(Failure::failed(e.to_string())),
+    };
+    workspace_edit(server, state, &plan.changes).map(Some)
+}
+
+/// The edits that turn `original` into `new`, one per changed run of lines.
+pub(crate) fn diff_edits(original: &str, new: &str) -> Vec<Edit> {
+    let diff = similar::TextDiff::from_lines(original, new);
+    let old_lines = diff.old_slices();
+    let new_lines = diff.new_slices();
+    let mut offsets = Vec::with_capacity(old_lines.len() + 1);
+    offsets.push(0);
+    for l in old_lines {
+        offsets.push(offsets.last().copied().unwrap_or(0) + l.len());
+    }
+    diff.ops()
+        .iter()
+        .filter(|op| op.tag() != similar::DiffTag::Equal)
+        .map(|op| {
+            let (o, n) = (op.old_range(), op.new_range());
+            let span = Span::new(offsets[o.start], offsets[o.end]);
+            Edit::replace(span, new_lines[n].concat())
+        })
+        .collect()
+}
+
+fn text_edits(text: &str, edits: &[Edit]) -> Vec<lsp::TextEdit> {
+    let map = LineMap::new(text);
+    edits.iter().map(|e| lsp::TextEdit::new(map.range(text, e.span), e.text.clone())).collect()
+}
+
+/// A `WorkspaceEdit` doing `changes`: text edits per file (against the text
+/// the server holds, with the open buffer's version), file moves and creations
+/// as resource operations when the editor supports them.
+#[allow(
+    clippy::mutable_key_type,
+    reason = "the protocol's `WorkspaceEdit::changes` is keyed by `Uri`, whose lazily parsed parts clippy sees as mutable; they never change its hash"
+)]
+fn workspace_edit(server: &Server, state: &VaultState, changes: &[Change]) -> Answer<lsp::WorkspaceEdit> {
+    let we = server.caps.workspace.as_ref().and_then(|w| w.workspace_edit.as_ref());
+    let document_changes = we.and_then(|w| w.document_changes).unwrap_or(false);
+    let ops = we.and_then(|w| w.resource_operations.clone()).unwrap_or_default();
+    let uri =
+        |path: &str| state.uri_of(path).ok_or_else(|| Failure::failed(format!("`{path}` has no file URI")));
+    let versioned = |path: &str| -> Answer<lsp::OptionalVersionedTextDocumentIdentifier> {
+        Ok(lsp::OptionalVersionedTextDocumentIdentifier {
+            uri: uri(path)?,
+            version: state.open.get(path).copied(),
+        })
+    };
+    let needs = |op: lsp::ResourceOperationKind, what: &str| -> Answer<()> {
+        if document_changes && ops.contains(&op) {
+            Ok(())
+        } else {
+            Err(Failure::failed(format!(
+                "this editor cannot {what} through the language server; use the vellum command line"
+            )))
+        }
+    };
+    let mut out: Vec<lsp::DocumentChangeOperation> = Vec::new();
+    let mut plain: std::collections::HashMap<lsp::Uri, Vec<lsp::TextEdit>> = std::collections::HashMap::new();
+    for c in changes {
+        match c {
+            Change::Modify { path, original, text } => {
+                let edits = text_edits(original, &diff_edits(original, text));
+                if document_changes {
+                    out.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                        text_document: versioned(path)?,
+                        edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+                    }));
+                } else {
+                    plain.insert(uri(path)?, edits);
+                }
+            }
+            Change::Move { from, to, original, text } => {
+                needs(lsp::ResourceOperationKind::Rename, "rename files")?;
+                let edits = text_edits(original, &diff_edits(original, text));
+                out.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: versioned(from)?,
+                    edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+                }));
+                out.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Rename(lsp::RenameFile {
+                    old_uri: uri(from)?,
+                    new_uri: uri(to)?,
+                    options: Some(lsp::RenameFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(false),
+                    }),
+                    annotation_id: None,
+                })));
+            }
+            Change::Create { path, text } => {
+                needs(lsp::ResourceOperationKind::Create, "create files")?;
+                let new_uri = uri(path)?;
+                out.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                    uri: new_uri.clone(),
+                    options: Some(lsp::CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(false),
+                    }),
+                    annotation_id: None,
+                })));
+                out.push(lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+                    text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                        uri: new_uri,
+                        version: None,
+                    },
+                    edits: vec![lsp::OneOf::Left(lsp::TextEdit::new(lsp::Range::default(), text.clone()))],
+                }));
+            }
+        }
+    }
+    Ok(if document_changes {
+        lsp::WorkspaceEdit {
+            document_changes: Some(lsp::DocumentChanges::Operations(out)),
+            ..lsp::WorkspaceEdit::default()
+        }
+    } else {
+        lsp::WorkspaceEdit { changes: Some(plain), ..lsp::WorkspaceEdit::default() }
+    })
+}
+
+/// `textDocument/codeAction`: each `check --fix` fix of this note whose
+/// diagnostic is in the request (all of them as `source.fixAll`), creating an
+/// unwritten note a link under the cursor names, and `[[Alias]]` →
+/// `[[Note|Alias]]`.
+#[allow(
+    clippy::mutable_key_type,
+    reason = "the protocol's `WorkspaceEdit::changes` is keyed by `Uri`, whose lazily parsed parts clippy sees as mutable; they never change its hash"
+)]
+pub(crate) fn code_actions(
+    server: &mut Server,
+    p: &lsp::CodeActionParams,
+) -> Answer<Option<lsp::CodeActionResponse>> {
+    let doc = server.doc(&p.text_document.uri)?;
+    let state = &server.ws.vaults[doc.vault];
+    let text = state.text(doc.note);
+    let map = LineMap::new(text);
+    let span = map
+        .span(text, p.range)
+        .ok_or_else(|| Failure::invalid("the range is past the end of the document"))?;
+    let path = &state.vault.notes[doc.note].path;
+    let uri = p.text_document.uri.clone();
+    let codes: Vec<&str> = p
+        .context
+        .diagnostics
+        .iter()
+        .filter_map(|d| match &d.code {
+            Some(lsp::NumberOrString::String(c)) => Some(c.as_str()),
+            _ => None,
+        })
+        .collect();
+    let wants = |kind: lsp::CodeActionKind| {
+        p.context.only.as_ref().is_none_or(|only| only.iter().any(|o| kind.as_str().starts_with(o.as_str())))
+    };
+    let mut out: Vec<lsp::CodeActionOrCommand> = Vec::new();
+    let edit_of = |edits: Vec<lsp::TextEdit>| {
+        let mut changes = std::collections::HashMap::new();
+        changes.insert(uri.clone(), edits);
+        lsp::WorkspaceEdit { changes: Some(changes), ..lsp::WorkspaceEdit::default() }
+    };
+
+    let fix = vellum_edit::fix::fix_text(path, text, &state.vault.config.journal.kind_tags);
+    let mut by_kind: FxHashMap<FixKind, Vec<Edit>> = FxHashMap::default();
+    for (k, e) in &fix.edits {
+        by_kind.entry(*k).or_default().push(e.clone());
+    }
+    if wants(lsp::CodeActionKind::QUICKFIX) {
+        for k in fix.kinds() {
+            let edits = by_kind.remove(&k).unwrap_or_default();
+            let asked = match k.code() {
+                Some(code) => codes.contains(&code.as_str()),
+                None => edits.iter().any(|e| e.span.start <= span.end && span.start <= e.span.end),
+            };
+            if asked {
+                out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: format!("vellum: {}", k.describe()),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(
+                        p.context
+                            .diagnostics
+                            .iter()
+                            .filter(|d| {
+                                k.code().is_some_and(|c| {
+                                    d.code == Some(lsp::NumberOrString::String(c.as_str().to_owned()))
+                                })
+                            })
+                            .cloned()
+                            .collect(),
+                    ),
+                    edit: Some(edit_of(text_edits(text, &edits))),
+                    is_preferred: Some(true),
+                    ..lsp::CodeAction::default()
+                }));
+            }
+        }
+    }
+    if wants(lsp::CodeActionKind::SOURCE_FIX_ALL) && fix.changes_text() {
+        out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+            title: "vellum: apply every safe fix (check --fix)".to_owned(),
+            kind: Some(lsp::CodeActionKind::SOURCE_FIX_ALL),
+            edit: Some(edit_of(text_edits(text, &diff_edits(text, &fix.text)))),
+            ..lsp::CodeAction::default()
+        }));
+    }
+    if wants(lsp::CodeActionKind::QUICKFIX)
+        && let Some(li) = link_at(state, doc.note, span.start)
+    {
+        let link = &state.vault.notes[doc.note].note.links[li];
+        let r = &state.vault.resolved[doc.note][li];
+        if r.target == Target::Unresolved
+            && matches!(link.kind, LinkKind::Wiki | LinkKind::Embed)
+            && let Some(action) = create_note(server, state, &link.target)
+        {
+            out.push(action);
+        }
+        if r.resolution.rule == Rule::Alias
+            && link.display.is_none()
+            && link.fragment.is_none()
+            && let Target::Note { note, anchor: Anchor::Note } = r.target
+        {
+            let name = state.link_name(note);
+            let new_text = format!("{name}|{}", link.target);
+            out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: format!("vellum: link to the note itself: [[{new_text}]]"),
+                kind: Some(lsp::CodeActionKind::QUICKFIX),
+                edit: Some(edit_of(vec![lsp::TextEdit::new(map.range(text, link.target_span), new_text)])),
+                ..lsp::CodeAction::default()
+            }));
+        }
+    }
+    Ok(Some(out))
+}
+
+/// "Create the note `title`" from the vault's template for its first kind,
+/// as `vellum new` would.
+fn create_note(server: &Server, state: &VaultState, title: &str) -> Option<lsp::CodeActionOrCommand> {
+    let kind =
+        state.vault.config.journal.kind_tags.first().cloned().unwrap_or_else(|| "tech-journal".to_owned());
+    let req = vellum_edit::NewNote {
+        title: title.to_owned(),
+        date: jiff::ZonedDateTime::now().date(),
+        kind,
+        code: None,
+        dir: None,
+    };
+    let plan = vellum_edit::new::plan(&state.vault, &req).ok()?;
+    let edit = workspace_edit(server, state, &[plan.change()]).ok()?;
+    Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+        title: format!("vellum: create the note `{}`", plan.path),
+        kind: Some(lsp::CodeActionKind::QUICKFIX),
+        edit: Some(edit),
+        ..lsp::CodeAction::default()
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_edits_rebuild_the_new_text() {
+        let cases = [
+            ("a\nb\nc\n", "a\nB\nc\n"),
+            ("a\nb\nc", "a\nb\nc\nd\n"),
+            ("x [[Old]]\ny\nz [[Old|o]]\n", "x [[New]]\ny\nz [[New|o]]\n"),
+            ("same\n", "same\n"),
+            ("", "new\n"),
+            ("gone\n", ""),
+        ];
+        for (old, new) in cases {
+            let edits = diff_edits(old, new);
+            assert_eq!(vellum_edit::apply_edits(old, &edits).expect("applies"), new, "{old:?} -> {new:?}");
+        }
+        assert_eq!(diff_edits("a\nb\nc\n", "a\nB\nc\n"), vec![Edit::replace(Span::new(2, 4), "B\n")]);
+    }
+
+    #[test]
+    fn heading_text_skips_the_marks() {
+        let t = "## Intro  ##\n";
+        assert_eq!(&t[heading_text(t, Span::new(0, 12)).range()], "Intro");
+        let t = "# Title";
+        assert_eq!(&t[heading_text(t, Span::new(0, 7)).range()], "Title");
+    }
+}
