@@ -279,8 +279,13 @@ pub(crate) fn completion(
                 }
             }
         }
-        Want::Tag { .. } => {
+        Want::Tag { typed } => {
+            let typed = typed.to_lowercase();
             for (tag, count) in state.tags() {
+                // The tag being typed counts as a tag of this note: not a suggestion.
+                if *count == 1 && tag.to_lowercase() == typed {
+                    continue;
+                }
                 let detail = Some(format!("{count} note{}", if *count == 1 { "" } else { "s" }));
                 items.offer(tag, tag.clone(), lsp::CompletionItemKind::KEYWORD, detail, tag.clone());
             }

@@ -1,0 +1,102 @@
+//! Rename and code actions: workspace edits as `vellum rename` and
+//! `vellum check --fix` plan them.
+
+use serde_json::{Value, json};
+
+use crate::client::{Client, at, editor_caps};
+
+fn ops(edit: &Value) -> &Vec<Value> {
+    edit["documentChanges"].as_array().expect("documentChanges")
+}
+
+#[test]
+fn renaming_a_note_from_a_link_moves_it_and_rewrites_links() {
+    let mut files: Vec<(String, String)> = vec![("Old Name.md".into(), "# Old Name\n\ntext\n".into())];
+    for i in 0..5 {
+        files.push((format!("n{i}.md"), format!("# N{i}\n\nsee [[Old Name]] and [[Old Name#Old Name|x]]\n")));
+    }
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let mut c = Client::start(&refs);
+    let prep = c.request("textDocument/prepareRename", at(&c, "n0.md", 2, 8)).expect("prepare");
+    assert_eq!(prep["placeholder"], "Old Name");
+    assert_eq!(prep["range"]["start"], json!({"line": 2, "character": 6}));
+    let mut p = at(&c, "n0.md", 2, 8);
+    p["newName"] = json!("New Name");
+    let edit = c.request("textDocument/rename", p).expect("rename");
+    let ops = ops(&edit);
+    let rename = ops.iter().find(|o| o["kind"] == "rename").expect("a file rename");
+    assert_eq!(rename["oldUri"], c.uri("Old Name.md"));
+    assert_eq!(rename["newUri"], c.uri("New Name.md"));
+    let edited: Vec<&Value> = ops.iter().filter(|o| o.get("edits").is_some()).collect();
+    assert_eq!(edited.len(), 6, "the note and five linking notes: {edit:#}");
+    let n0 = edited.iter().find(|o| o["textDocument"]["uri"] == c.uri("n0.md")).expect("n0 edited");
+    assert_eq!(n0["edits"][0]["newText"], "see [[New Name]] and [[New Name#New Name|x]]\n");
+    // The move comes after the edits of the moved note.
+    let move_at = ops.iter().position(|o| o["kind"] == "rename").expect("rename op");
+    let note_at =
+        ops.iter().position(|o| o["textDocument"]["uri"] == c.uri("Old Name.md")).expect("note edit");
+    assert!(note_at < move_at);
+
+    // From the H1, too.
+    let prep = c.request("textDocument/prepareRename", at(&c, "Old Name.md", 0, 4)).expect("prepare from H1");
+    assert_eq!(prep["range"]["start"], json!({"line": 0, "character": 2}));
+    // Nothing renamable: a protocol error, and the server goes on.
+    let err = c.request("textDocument/prepareRename", at(&c, "n0.md", 2, 1)).expect_err("nothing to rename");
+    assert_eq!(err.code, -32803);
+    c.shutdown();
+}
+
+#[test]
+fn a_client_that_cannot_move_files_gets_an_error() {
+    let mut c = Client::start_with(&[("Old.md", "# Old\n"), ("b.md", "[[Old]]\n")], json!({}));
+    let mut p = at(&c, "b.md", 0, 3);
+    p["newName"] = json!("New");
+    let err = c.request("textDocument/rename", p).expect_err("no resource operations");
+    assert!(err.message.contains("cannot rename files"), "{}", err.message);
+    c.shutdown();
+}
+
+#[test]
+fn fixes_are_quick_fixes() {
+    let text = "---\ncreated: 2024-05-02\nupdated: 2024-05-01\n---\n# A\n\n#\n\n[[Unwritten Idea]]\n";
+    let mut c = Client::start_with(&[("a.md", text)], editor_caps());
+    let d = c.diagnostics_until("a.md", |d| d.len() >= 3);
+    let v105: Vec<Value> = d.iter().filter(|d| d["code"] == "V105").cloned().collect();
+    assert_eq!(v105.len(), 1, "{d:#?}");
+    let r = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+            "textDocument": {"uri": c.uri("a.md")}, "range": v105[0]["range"],
+            "context": {"diagnostics": v105}}),
+        )
+        .expect("actions");
+    let actions = r.as_array().expect("list");
+    let fix = actions.iter().find(|a| a["kind"] == "quickfix").expect("quick fix");
+    assert!(fix["title"].as_str().unwrap_or("").contains("`updated`"), "{fix}");
+    let edits = &fix["edit"]["changes"][c.uri("a.md")];
+    assert_eq!(edits[0]["newText"], "2024-05-02");
+    assert!(actions.iter().any(|a| a["kind"] == "source.fixAll"));
+
+    // On the unwritten link: create it from the template.
+    let v403: Vec<Value> = d.iter().filter(|d| d["code"] == "V403").cloned().collect();
+    let r = c
+        .request(
+            "textDocument/codeAction",
+            json!({
+            "textDocument": {"uri": c.uri("a.md")}, "range": v403[0]["range"],
+            "context": {"diagnostics": v403}}),
+        )
+        .expect("actions");
+    let create = r
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|a| a["title"].as_str().unwrap_or("").contains("create the note"))
+        .expect("create action");
+    let ops = ops(&create["edit"]);
+    assert_eq!(ops[0]["kind"], "create");
+    assert_eq!(ops[0]["uri"], c.uri("Unwritten Idea.md"));
+    assert!(ops[1]["edits"][0]["newText"].as_str().unwrap_or("").contains("Unwritten Idea"));
+    c.shutdown();
+}
