@@ -29,6 +29,8 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;
 pub struct IoThreads {
     reader: thread::JoinHandle<()>,
     writer: thread::JoinHandle<io::Result<()>>,
+    /// Why the reader stopped, when stdin failed (not at its end).
+    read_error: Arc<Mutex<Option<io::Error>>>,
 }
 
 impl IoThreads {
@@ -36,10 +38,14 @@ impl IoThreads {
     /// on stdin, so it is left to end with the process.
     ///
     /// # Errors
-    /// When writing to stdout failed.
+    /// When reading stdin or writing stdout failed.
     pub fn join(self) -> io::Result<()> {
         drop(self.reader);
-        self.writer.join().unwrap_or_else(|_| Err(io::Error::other("the writer thread panicked")))
+        self.writer.join().unwrap_or_else(|_| Err(io::Error::other("the writer thread panicked")))?;
+        match self.read_error.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 }
 
@@ -47,8 +53,10 @@ impl IoThreads {
 #[must_use]
 pub fn stdio() -> (Connection, IoThreads) {
     let out: Arc<Mutex<Box<dyn Write + Send>>> = Arc::new(Mutex::new(Box::new(io::stdout())));
-    let (conn, reader, writer) = over(Box::new(io::BufReader::new(io::stdin())), out);
-    (conn, IoThreads { reader, writer })
+    let read_error = Arc::new(Mutex::new(None));
+    let (conn, reader, writer) =
+        over(Box::new(io::BufReader::new(io::stdin())), out, Arc::clone(&read_error));
+    (conn, IoThreads { reader, writer, read_error })
 }
 
 type Shared = Arc<Mutex<Box<dyn Write + Send>>>;
@@ -57,13 +65,18 @@ type Shared = Arc<Mutex<Box<dyn Write + Send>>>;
 fn over(
     input: Box<dyn BufRead + Send>,
     out: Shared,
+    read_error: Arc<Mutex<Option<io::Error>>>,
 ) -> (Connection, thread::JoinHandle<()>, thread::JoinHandle<io::Result<()>>) {
     let (to_server, from_client) = bounded::<Message>(0);
     let (to_client, outgoing) = unbounded::<Message>();
     let raw = Arc::clone(&out);
     let writer = thread::spawn(move || write_loop(&outgoing, &out));
     let notes = to_client.clone();
-    let reader = thread::spawn(move || read_loop(input, &to_server, &notes, &raw));
+    let reader = thread::spawn(move || {
+        if let Err(e) = read_loop(input, &to_server, &notes, &raw) {
+            *read_error.lock().unwrap_or_else(PoisonError::into_inner) = Some(e);
+        }
+    });
     (Connection { sender: to_client, receiver: from_client }, reader, writer)
 }
 
@@ -93,21 +106,19 @@ fn warn(to_client: &Sender<Message>, message: String) {
     let _ = to_client.send(Message::Notification(Notification::new("window/logMessage".to_owned(), params)));
 }
 
+/// Read frames until the end of input (`Ok`), a failing stdin (`Err`) or
+/// `exit`.
 fn read_loop(
     mut input: Box<dyn BufRead + Send>,
     to_server: &Sender<Message>,
     to_client: &Sender<Message>,
     out: &Shared,
-) {
+) -> io::Result<()> {
     loop {
         let frame = match read_frame(&mut input) {
             Ok(Some(f)) => f,
-            Ok(None) => return,
-            Err(FrameError::Io(e)) => {
-                // stderr is the editor's log; stdout belongs to the protocol.
-                eprintln!("vellum lsp: cannot read stdin: {e}");
-                return;
-            }
+            Ok(None) => return Ok(()),
+            Err(FrameError::Io(e)) => return Err(e),
             Err(FrameError::Header(m)) => {
                 parse_error(out, &m);
                 continue;
@@ -136,7 +147,7 @@ fn read_loop(
         };
         let is_exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
         if to_server.send(msg).is_err() || is_exit {
-            return;
+            return Ok(());
         }
     }
 }
@@ -230,7 +241,7 @@ mod tests {
         input.extend(frame(br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#));
         let sink = Sink::default();
         let out: Shared = Arc::new(Mutex::new(Box::new(sink.clone())));
-        let (conn, reader, writer) = over(Box::new(io::Cursor::new(input)), out);
+        let (conn, reader, writer) = over(Box::new(io::Cursor::new(input)), out, Arc::default());
         let first = conn.receiver.recv().expect("the didChange");
         match first {
             Message::Notification(n) => {
