@@ -427,8 +427,14 @@ fn relative(from_dir: &str, target: &str) -> String {
     if ups == 0 { format!("./{rest}") } else { format!("{}{rest}", "../".repeat(ups)) }
 }
 
-/// The edit that makes a heading link's last heading the new title.
-fn fragment_edit(text: &str, link: &Link, title: &str) -> Option<Edit> {
+/// The edit that makes a heading link's last heading `title`: only the last
+/// heading of the link's fragment changes, in the link's own form (plain in a
+/// wikilink, percent-encoded in a Markdown link); characters a heading link
+/// cannot hold are left out. `None` when `link` (in `text`) has no heading
+/// fragment or its last heading is not where the parse says. Renaming a
+/// heading rewrites every link into it with this.
+#[must_use]
+pub fn fragment_edit(text: &str, link: &Link, title: &str) -> Option<Edit> {
     let Some(Fragment::Heading(chain)) = &link.fragment else { return None };
     let last = chain.last()?;
     let after_target = &text[link.target_span.end..link.span.end];

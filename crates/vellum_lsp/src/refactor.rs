@@ -22,12 +22,23 @@ use crate::state::{DocRef, VaultState};
 enum Renamed {
     /// A note (from a link to it, or its H1): the file moves, links follow.
     Note { note: NoteIdx, span: Span },
+    /// A heading below the H1 (from the heading, or a link to it): the heading
+    /// text changes, and every link into it.
+    Heading { note: NoteIdx, heading: usize, span: Span },
 }
 
 fn renamed(state: &VaultState, doc: DocRef, offset: usize) -> Option<Renamed> {
     if let Some(li) = link_at(state, doc.note, offset) {
         let link = &state.vault.notes[doc.note].note.links[li];
         let r = &state.vault.resolved[doc.note][li];
+        // On the fragment of a link to a heading below the H1: the heading.
+        if let Target::Note { note, anchor: Anchor::Heading(h) } = r.target
+            && offset > link.target_span.end
+            && state.vault.notes[note].note.headings[h].level > 1
+        {
+            let span = heading_text(state.text(note), state.vault.notes[note].note.headings[h].span);
+            return Some(Renamed::Heading { note, heading: h, span });
+        }
         if let Target::Note { note, .. } | Target::MissingFragment { note } = r.target
             && !link.target_span.is_empty()
         {
@@ -37,13 +48,12 @@ fn renamed(state: &VaultState, doc: DocRef, offset: usize) -> Option<Renamed> {
     }
     let h = heading_at(state, doc.note, offset)?;
     let heading = &state.vault.notes[doc.note].note.headings[h];
+    let span = heading_text(state.text(doc.note), heading.span);
     if heading.level == 1 {
-        return Some(Renamed::Note {
-            note: doc.note,
-            span: heading_text(state.text(doc.note), heading.span),
-        });
+        Some(Renamed::Note { note: doc.note, span })
+    } else {
+        Some(Renamed::Heading { note: doc.note, heading: h, span })
     }
-    None
 }
 
 /// The text of an ATX heading without its `#`s and spaces.
@@ -65,26 +75,44 @@ pub(crate) fn prepare_rename(
     let state = &server.ws.vaults[doc.vault];
     let offset = offset_of(state, doc.note, p.position)?;
     let text = state.text(doc.note);
+    let map = LineMap::new(text);
     match renamed(state, doc, offset) {
         Some(Renamed::Note { note, span }) => Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder {
-            range: LineMap::new(text).range(text, span),
+            range: map.range(text, span),
             placeholder: state.vault.notes[note].title.clone(),
         })),
-        None => Err(Failure::failed(
-            "only a note can be renamed here: put the cursor on a link to it or on its H1",
-        )),
+        Some(Renamed::Heading { note, heading, span }) => {
+            let placeholder = state.vault.notes[note].note.headings[heading].text.clone();
+            // From a link, the range is the link's fragment; the heading itself is elsewhere.
+            let range = match link_at(state, doc.note, offset) {
+                Some(li) => {
+                    let link = &state.vault.notes[doc.note].note.links[li];
+                    map.range(text, Span::new(link.target_span.end, link.span.end))
+                }
+                None => map.range(text, span),
+            };
+            Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder { range, placeholder }))
+        }
+        None => Err(Failure::failed(NOTHING_TO_RENAME)),
     }
 }
 
-/// `textDocument/rename`: a note from a link or its H1, as `vellum rename` does.
+/// `textDocument/rename`: a note from a link or its H1, as `vellum rename`
+/// does; a heading from itself or from a link's fragment.
 pub(crate) fn rename(server: &mut Server, p: &lsp::RenameParams) -> Answer<Option<lsp::WorkspaceEdit>> {
     let doc = server.doc(&p.text_document_position.text_document.uri)?;
     let state = &server.ws.vaults[doc.vault];
     let offset = offset_of(state, doc.note, p.text_document_position.position)?;
-    let Some(Renamed::Note { note, .. }) = renamed(state, doc, offset) else {
-        return Err(Failure::failed(
-            "only a note can be renamed here: put the cursor on a link to it or on its H1",
-        ));
+    let note = match renamed(state, doc, offset) {
+        Some(Renamed::Note { note, .. }) => note,
+        Some(Renamed::Heading { note, heading, .. }) => {
+            let changes = rename_heading(state, note, heading, &p.new_name)?;
+            if changes.is_empty() {
+                return Ok(None);
+            }
+            return workspace_edit(server, state, &changes).map(Some);
+        }
+        None => return Err(Failure::failed(NOTHING_TO_RENAME)),
     };
     let plan = match vellum_edit::rename::plan(&state.vault, note, &p.new_name) {
         Ok(plan) => plan,
@@ -92,6 +120,79 @@ pub(crate) fn rename(server: &mut Server, p: &lsp::RenameParams) -> Answer<Optio
         Err(e) => return Err(Failure::failed(e.to_string())),
     };
     workspace_edit(server, state, &plan.changes).map(Some)
+}
+
+const NOTHING_TO_RENAME: &str =
+    "nothing to rename here: put the cursor on a heading, or on a link to a note or a heading";
+
+/// Rename heading `h` of `note` to `new` and rewrite every link into it
+/// (`vellum_edit::rename::fragment_edit`, as a note rename rewrites links to
+/// its H1). Refused when the note already has a heading of that name (links
+/// would lead to the first) or a link names the heading as a parent in a
+/// chain (`[[Note#Renamed#Child]]`), which cannot be rewritten safely.
+fn rename_heading(state: &VaultState, note: NoteIdx, h: usize, new: &str) -> Answer<Vec<Change>> {
+    let new = new.trim();
+    if new.is_empty() || new.contains(['\n', '\r']) {
+        return Err(Failure::invalid("a heading is one non-empty line"));
+    }
+    let n = &state.vault.notes[note].note;
+    let old = &n.headings[h];
+    let new_key = vellum_syntax::heading_key(new);
+    if old.text == new {
+        return Ok(Vec::new());
+    }
+    if n.headings.iter().enumerate().any(|(i, o)| i != h && o.key() == new_key) {
+        return Err(Failure::failed(format!(
+            "this note already has a heading `{new}`; links would lead there"
+        )));
+    }
+    let old_key = old.key();
+    let mut edits: FxHashMap<NoteIdx, Vec<Edit>> = FxHashMap::default();
+    edits.entry(note).or_default().push(Edit::replace(
+        heading_text(state.text(note), old.span),
+        vellum_edit::names::markdown_escape(new),
+    ));
+    let mut cannot = Vec::new();
+    for &(src, li) in state.vault.backlinks(note) {
+        let link = &state.vault.notes[src].note.links[li];
+        let text = state.text(src);
+        let Target::Note { anchor: Anchor::Heading(a), .. } = state.vault.resolved[src][li].target else {
+            continue;
+        };
+        let parent_named = match &link.fragment {
+            Some(vellum_syntax::Fragment::Heading(chain)) => chain
+                .split_last()
+                .is_some_and(|(_, parents)| parents.iter().any(|p| vellum_syntax::heading_key(p) == old_key)),
+            _ => false,
+        };
+        if a == h || parent_named {
+            match vellum_edit::rename::fragment_edit(text, link, new).filter(|_| a == h && !parent_named) {
+                Some(e) => edits.entry(src).or_default().push(e),
+                None => cannot.push(format!(
+                    "{}: `{}`",
+                    state.vault.notes[src].path,
+                    text.get(link.span.range()).unwrap_or("")
+                )),
+            }
+        }
+    }
+    if !cannot.is_empty() {
+        return Err(Failure::failed(format!(
+            "these links cannot be rewritten; nothing was changed: {}",
+            cannot.join(", ")
+        )));
+    }
+    let mut notes: Vec<NoteIdx> = edits.keys().copied().collect();
+    notes.sort_unstable();
+    notes
+        .into_iter()
+        .map(|i| {
+            let original = state.text(i).to_owned();
+            let text = vellum_edit::apply_edits(&original, &edits[&i])
+                .map_err(|e| Failure::failed(e.to_string()))?;
+            Ok(Change::Modify { path: state.vault.notes[i].path.clone(), original, text })
+        })
+        .collect()
 }
 
 /// The edits that turn `original` into `new`, one per changed run of lines.

@@ -100,3 +100,42 @@ fn fixes_are_quick_fixes() {
     assert!(ops[1]["edits"][0]["newText"].as_str().unwrap_or("").contains("Unwritten Idea"));
     c.shutdown();
 }
+
+#[test]
+fn renaming_a_heading_rewrites_the_links_into_it() {
+    let mut c = Client::start(&[
+        ("Note.md", "# Note\n\n## Old Part\n\ntext [[#Old Part]]\n\n## Other\n"),
+        ("a.md", "[[Note#Old Part|see]] [[Note#Other]] [x](Note.md#Old%20Part)\n"),
+    ]);
+    let prep = c.request("textDocument/prepareRename", at(&c, "Note.md", 2, 5)).expect("prepare");
+    assert_eq!(prep["placeholder"], "Old Part");
+    assert_eq!(prep["range"]["start"], json!({"line": 2, "character": 3}));
+    // From a link's fragment, too.
+    let mut p = at(&c, "a.md", 0, 9);
+    p["newName"] = json!("New Part");
+    let edit = c.request("textDocument/rename", p).expect("rename");
+    let ops = ops(&edit);
+    assert!(ops.iter().all(|o| o.get("kind").is_none()), "no file operation: {edit:#}");
+    let text_of = |uri: String| {
+        ops.iter()
+            .find(|o| o["textDocument"]["uri"] == uri)
+            .map(|o| {
+                o["edits"]
+                    .as_array()
+                    .expect("edits")
+                    .iter()
+                    .map(|e| e["newText"].as_str().unwrap_or(""))
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .expect("edited")
+    };
+    assert_eq!(text_of(c.uri("a.md")), "[[Note#New Part|see]] [[Note#Other]] [x](Note.md#New%20Part)\n");
+    assert_eq!(text_of(c.uri("Note.md")), "## New Part\n|text [[#New Part]]\n", "one edit per changed line");
+    // A name another heading has would send links there: refused.
+    let mut p = at(&c, "Note.md", 2, 5);
+    p["newName"] = json!("Other");
+    let err = c.request("textDocument/rename", p).expect_err("taken");
+    assert!(err.message.contains("already has a heading"), "{}", err.message);
+    c.shutdown();
+}
