@@ -25,6 +25,9 @@ enum Renamed {
     /// A heading below the H1 (from the heading, or a link to it): the heading
     /// text changes, and every link into it.
     Heading { note: NoteIdx, heading: usize, span: Span },
+    /// A tag (from `#tag` in the text or a frontmatter `tags` entry): every
+    /// use of it and of its nested tags (`tag/sub`) in the vault.
+    Tag { name: String, span: Span },
 }
 
 fn renamed(state: &VaultState, doc: DocRef, offset: usize) -> Option<Renamed> {
@@ -45,6 +48,9 @@ fn renamed(state: &VaultState, doc: DocRef, offset: usize) -> Option<Renamed> {
             return Some(Renamed::Note { note, span: link.target_span });
         }
         return None;
+    }
+    if let Some((name, span)) = tag_at(state, doc.note, offset) {
+        return Some(Renamed::Tag { name, span });
     }
     let h = heading_at(state, doc.note, offset)?;
     let heading = &state.vault.notes[doc.note].note.headings[h];
@@ -93,6 +99,10 @@ pub(crate) fn prepare_rename(
             };
             Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder { range, placeholder }))
         }
+        Some(Renamed::Tag { name, span }) => Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder {
+            range: map.range(text, span),
+            placeholder: name,
+        })),
         None => Err(Failure::failed(NOTHING_TO_RENAME)),
     }
 }
@@ -112,6 +122,10 @@ pub(crate) fn rename(server: &mut Server, p: &lsp::RenameParams) -> Answer<Optio
             }
             return workspace_edit(server, state, &changes).map(Some);
         }
+        Some(Renamed::Tag { name, .. }) => {
+            let changes = rename_tag(state, &name, &p.new_name)?;
+            return workspace_edit(server, state, &changes).map(Some);
+        }
         None => return Err(Failure::failed(NOTHING_TO_RENAME)),
     };
     let plan = match vellum_edit::rename::plan(&state.vault, note, &p.new_name) {
@@ -123,7 +137,89 @@ pub(crate) fn rename(server: &mut Server, p: &lsp::RenameParams) -> Answer<Optio
 }
 
 const NOTHING_TO_RENAME: &str =
-    "nothing to rename here: put the cursor on a heading, or on a link to a note or a heading";
+    "nothing to rename here: put the cursor on a heading, a tag, or a link to a note or a heading";
+
+/// The tag at `offset`: an inline `#tag` (the span without `#`), or a
+/// frontmatter `tags` entry (the span of its name as written).
+fn tag_at(state: &VaultState, note: NoteIdx, offset: usize) -> Option<(String, Span)> {
+    let n = &state.vault.notes[note].note;
+    let text = state.text(note);
+    if let Some(t) = n.tags.iter().find(|t| t.span.start <= offset && offset <= t.span.end) {
+        return Some((t.name.clone(), Span::new(t.span.start + 1, t.span.end)));
+    }
+    n.properties.tags.iter().find_map(|t| {
+        let at = written_in(text, t.span, &t.value)?;
+        (at.start <= offset && offset <= at.end).then(|| (t.value.clone(), at))
+    })
+}
+
+/// Where `name` is written, once and as a whole tag, inside `span` of `text`.
+fn written_in(text: &str, span: Span, name: &str) -> Option<Span> {
+    let region = text.get(span.range())?;
+    let bounded = |i: usize| {
+        let before = region[..i].chars().next_back();
+        let after = region[i + name.len()..].chars().next();
+        before.is_none_or(|c| !vellum_syntax::scan::is_tag_char(c))
+            && after.is_none_or(|c| !vellum_syntax::scan::is_tag_char(c))
+    };
+    let mut found = region.match_indices(name).map(|(i, _)| i).filter(|&i| bounded(i));
+    let first = found.next()?;
+    found.next().is_none().then(|| Span::new(span.start + first, span.start + first + name.len()))
+}
+
+/// How many bytes of `name` are the tag `old` when `name` is `old` or nested
+/// under it (`old/sub`), any case.
+fn tag_prefix(name: &str, old: &str) -> Option<usize> {
+    let head = name.get(..old.len())?;
+    let rest = &name[old.len()..];
+    (head.to_lowercase() == old.to_lowercase() && (rest.is_empty() || rest.starts_with('/')))
+        .then_some(old.len())
+}
+
+/// Rename tag `old` to `new` across the vault: inline `#tags` (in prose and in
+/// the journal's components) and frontmatter `tags`, nested tags included.
+/// Refused when a frontmatter entry's text cannot be found where the parse
+/// says (nothing is then changed).
+fn rename_tag(state: &VaultState, old: &str, new: &str) -> Answer<Vec<Change>> {
+    let new = new.trim().trim_start_matches('#');
+    if new.is_empty()
+        || !new.chars().all(vellum_syntax::scan::is_tag_char)
+        || new.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(Failure::invalid(format!("`{new}` is not a tag name")));
+    }
+    let mut changes = Vec::new();
+    let mut cannot = Vec::new();
+    for (i, n) in state.vault.notes.iter().enumerate() {
+        let text = state.text(i);
+        let mut edits = Vec::new();
+        for t in &n.note.tags {
+            if let Some(len) = tag_prefix(&t.name, old) {
+                edits.push(Edit::replace(Span::new(t.span.start + 1, t.span.start + 1 + len), new));
+            }
+        }
+        for t in &n.note.properties.tags {
+            if let Some(len) = tag_prefix(&t.value, old) {
+                match written_in(text, t.span, &t.value) {
+                    Some(at) => edits.push(Edit::replace(Span::new(at.start, at.start + len), new)),
+                    None => cannot.push(format!("{}: frontmatter tag `{}`", n.path, t.value)),
+                }
+            }
+        }
+        if !edits.is_empty() {
+            let changed =
+                vellum_edit::apply_edits(text, &edits).map_err(|e| Failure::failed(e.to_string()))?;
+            changes.push(Change::Modify { path: n.path.clone(), original: text.to_owned(), text: changed });
+        }
+    }
+    if !cannot.is_empty() {
+        return Err(Failure::failed(format!(
+            "these tags cannot be rewritten; nothing was changed: {}",
+            cannot.join(", ")
+        )));
+    }
+    Ok(changes)
+}
 
 /// Rename heading `h` of `note` to `new` and rewrite every link into it
 /// (`vellum_edit::rename::fragment_edit`, as a note rename rewrites links to
@@ -465,6 +561,19 @@ mod tests {
             assert_eq!(vellum_edit::apply_edits(old, &edits).expect("applies"), new, "{old:?} -> {new:?}");
         }
         assert_eq!(diff_edits("a\nb\nc\n", "a\nB\nc\n"), vec![Edit::replace(Span::new(2, 4), "B\n")]);
+    }
+
+    #[test]
+    fn tags_are_found_whole_and_nested() {
+        assert_eq!(tag_prefix("hw", "HW"), Some(2));
+        assert_eq!(tag_prefix("hw/cpu", "hw"), Some(2));
+        assert_eq!(tag_prefix("hwx", "hw"), None);
+        assert_eq!(tag_prefix("h", "hw"), None);
+        let t = "tags: [hw, '#hw/cpu', hwx]";
+        let at = |name| written_in(t, Span::new(6, t.len()), name).map(|s| &t[s.range()]);
+        assert_eq!(at("hw"), Some("hw"), "the whole tag, not inside hw/cpu or hwx");
+        assert_eq!(at("hw/cpu"), Some("hw/cpu"));
+        assert_eq!(written_in("a a", Span::new(0, 3), "a"), None, "twice: not sure which");
     }
 
     #[test]

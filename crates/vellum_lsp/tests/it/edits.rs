@@ -139,3 +139,39 @@ fn renaming_a_heading_rewrites_the_links_into_it() {
     assert!(err.message.contains("already has a heading"), "{}", err.message);
     c.shutdown();
 }
+
+#[test]
+fn renaming_a_tag_rewrites_it_everywhere() {
+    let mut c = Client::start(&[
+        (
+            "a.md",
+            "---\ntags: [hardware, '#hardware/cpu', hw]\n---\n# A\n\ntext #hardware and #hardware/gpu #hardwarex\n",
+        ),
+        ("b.md", "# B\n\n#Hardware\n"),
+    ]);
+    let prep = c.request("textDocument/prepareRename", at(&c, "b.md", 2, 3)).expect("prepare");
+    assert_eq!(prep["placeholder"], "Hardware");
+    assert_eq!(prep["range"]["start"], json!({"line": 2, "character": 1}));
+    let mut p = at(&c, "a.md", 1, 8);
+    p["newName"] = json!("hw-gear");
+    let edit = c.request("textDocument/rename", p).expect("rename");
+    let ops = ops(&edit);
+    let texts: Vec<String> = ops
+        .iter()
+        .flat_map(|o| o["edits"].as_array().cloned().unwrap_or_default())
+        .map(|e| e["newText"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "tags: [hw-gear, '#hw-gear/cpu', hw]\n",
+            "text #hw-gear and #hw-gear/gpu #hardwarex\n",
+            "#hw-gear\n"
+        ],
+        "{edit:#}"
+    );
+    let mut p = at(&c, "b.md", 2, 3);
+    p["newName"] = json!("not a tag");
+    assert_eq!(c.request("textDocument/rename", p).expect_err("invalid").code, -32602);
+    c.shutdown();
+}
