@@ -8,7 +8,7 @@
 //! | `[[Note#^bl` | the block ids of the target |
 //! | `#ta` | the vault's tags, most used first |
 //! | `> [!ty` | callout types (Obsidian's, their aliases, `ref` and `[journal] custom_callouts`) |
-//! | frontmatter `ke` / `tags: ` / `- ` | schema keys; tags, keywords, `true`/`false` for their keys |
+//! | frontmatter `ke` / `tags: ` / `- ` | schema keys; tags, keywords, `true`/`false`, the next free `note_id` for their keys |
 //!
 //! Lists are filtered by what was typed (case-insensitive, prefix matches
 //! first) and cut at [`LIMIT`] items, marked incomplete so that the editor
@@ -301,7 +301,7 @@ pub(crate) fn completion(
                 items.offer(k, (*k).to_owned(), lsp::CompletionItemKind::PROPERTY, None, format!("{k}: "));
             }
         }
-        Want::Value { key, .. } => values(state, key, &mut items),
+        Want::Value { key, .. } => values(state, doc.note, key, &mut items),
     }
     Ok(Some(lsp::CompletionResponse::List(items.finish())))
 }
@@ -352,8 +352,33 @@ fn notes(state: &VaultState, from: NoteIdx, embed: bool, items: &mut Items) {
     }
 }
 
-fn values(state: &mut VaultState, key: &str, items: &mut Items) {
+fn values(state: &mut VaultState, note: NoteIdx, key: &str, items: &mut Items) {
     match key {
+        "note_id" => {
+            // The next free id for the note's `created` date (else today) and its kind.
+            let v = &state.vault;
+            let p = &v.notes[note].note.properties;
+            let date = p.created.as_ref().map_or_else(|| jiff::ZonedDateTime::now().date(), |c| c.value);
+            let kinds = &v.config.journal.kind_tags;
+            let kind = p
+                .tags
+                .iter()
+                .chain(&p.cssclasses)
+                .map(|t| t.value.as_str())
+                .find(|t| kinds.iter().any(|k| k.eq_ignore_ascii_case(t)))
+                .or_else(|| kinds.first().map(String::as_str));
+            if let Some(code) = kind.and_then(vellum_edit::new::kind_code)
+                && let Ok(id) = vellum_edit::new::next_note_id(v, date, &code)
+            {
+                items.offer(
+                    &id,
+                    id.clone(),
+                    lsp::CompletionItemKind::VALUE,
+                    Some("the next free note_id".to_owned()),
+                    id.clone(),
+                );
+            }
+        }
         "tags" => {
             for (tag, count) in state.tags() {
                 items.offer(

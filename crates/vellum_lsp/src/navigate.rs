@@ -317,3 +317,48 @@ pub(crate) fn document_links(
         .collect();
     Ok(Some(out))
 }
+
+/// `textDocument/inlayHint`: after a link, what its text does not say: the
+/// target's title when the link names the note otherwise (a file name, a
+/// path) and shows no text of its own, and `draft` when the target is a
+/// draft (it will not be published).
+pub(crate) fn inlay_hints(
+    server: &mut Server,
+    p: &lsp::InlayHintParams,
+) -> Answer<Option<Vec<lsp::InlayHint>>> {
+    let doc = server.doc(&p.text_document.uri)?;
+    let state = &server.ws.vaults[doc.vault];
+    let text = state.text(doc.note);
+    let map = LineMap::new(text);
+    let within = map.span(text, p.range).unwrap_or(Span::new(0, text.len()));
+    let n = &state.vault.notes[doc.note].note;
+    let hints = n
+        .links
+        .iter()
+        .zip(&state.vault.resolved[doc.note])
+        .filter(|(l, _)| within.start <= l.span.start && l.span.end <= within.end)
+        .filter_map(|(l, r)| {
+            let t = &state.vault.notes[r.target.note()?];
+            let written = l.target.rsplit('/').next().unwrap_or(&l.target);
+            let written = written.strip_suffix(".md").unwrap_or(written);
+            let mut parts = Vec::new();
+            if l.display.is_none() && !written.is_empty() && !t.title.eq_ignore_ascii_case(written) {
+                parts.push(t.title.clone());
+            }
+            if t.is_draft() {
+                parts.push("draft".to_owned());
+            }
+            (!parts.is_empty()).then(|| lsp::InlayHint {
+                position: map.position(text, l.span.end),
+                label: lsp::InlayHintLabel::String(parts.join(" · ")),
+                kind: None,
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+        })
+        .collect();
+    Ok(Some(hints))
+}

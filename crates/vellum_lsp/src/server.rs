@@ -137,6 +137,7 @@ fn capabilities() -> Value {
         "documentSymbolProvider": true,
         "workspaceSymbolProvider": true,
         "documentLinkProvider": {"resolveProvider": false},
+        "inlayHintProvider": true,
         "renameProvider": {"prepareProvider": true},
         "codeActionProvider": {"codeActionKinds": ["quickfix", "source.fixAll"]},
         "diagnosticProvider": {"identifier": "vellum", "interFileDependencies": true, "workspaceDiagnostics": false},
@@ -205,6 +206,7 @@ impl Server {
             }
             "workspace/symbol" => out(params(p).and_then(|p| navigate::workspace_symbols(self, &p))),
             "textDocument/documentLink" => out(params(p).and_then(|p| navigate::document_links(self, &p))),
+            "textDocument/inlayHint" => out(params(p).and_then(|p| navigate::inlay_hints(self, &p))),
             "textDocument/prepareRename" => out(params(p).and_then(|p| refactor::prepare_rename(self, &p))),
             "textDocument/rename" => out(params(p).and_then(|p| refactor::rename(self, &p))),
             "textDocument/codeAction" => out(params(p).and_then(|p| refactor::code_actions(self, &p))),

@@ -136,3 +136,32 @@ fn symbols_and_links() {
     assert!(links.iter().all(|l| l["target"] == c.uri("Kernel Notes.md")));
     c.shutdown();
 }
+
+#[test]
+fn completes_the_next_note_id_and_hints_titles_and_drafts() {
+    let mut c = Client::start(&[
+        (
+            "old.md",
+            "---\ntitle: Old\nnote_id: 240501TJ01\ncreated: 2024-05-01\ntags: [tech-journal]\n---\n# Old\n",
+        ),
+        ("kern-notes.md", "---\ntitle: Kernel Notes\ndraft: true\n---\n# Kernel Notes\n"),
+        (
+            "w.md",
+            "---\ncreated: 2024-05-01\ntags: [tech-journal]\nnote_id: \n---\n# W\n\n[[kern-notes]] [[kern-notes|shown]] [[old]]\n",
+        ),
+    ]);
+    let r = c.request("textDocument/completion", at(&c, "w.md", 3, 9)).expect("note_id");
+    assert_eq!(labels(&r), ["240501TJ02"]);
+    let hints = c
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": c.uri("w.md")},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}}),
+        )
+        .expect("hints");
+    let labels: Vec<&str> =
+        hints.as_array().expect("list").iter().map(|h| h["label"].as_str().unwrap_or("")).collect();
+    assert_eq!(labels, ["Kernel Notes · draft", "draft"]);
+    assert_eq!(hints[0]["position"], json!({"line": 7, "character": 14}));
+    c.shutdown();
+}
