@@ -241,9 +241,19 @@ impl Server {
             }
             "workspace/didChangeWorkspaceFolders" => {
                 let p: lsp::DidChangeWorkspaceFoldersParams = params(p)?;
+                let before = self.ws.vaults.len();
                 for f in &p.event.removed {
                     if let Some(path) = uri::to_path(&f.uri) {
-                        self.ws.vaults.retain(|v| v.root != path);
+                        let root = vellum_vault::find_root(&path).unwrap_or(path);
+                        self.ws.vaults.retain(|v| v.root != root);
+                    }
+                }
+                if self.ws.vaults.len() != before {
+                    // Vault indices moved: queue the remaining vaults' diagnostics afresh.
+                    self.queue.clear();
+                    self.queued.clear();
+                    for v in 0..self.ws.vaults.len() {
+                        self.queue_vault(v);
                     }
                 }
                 for f in &p.event.added {
@@ -394,9 +404,12 @@ impl Server {
     // ---- documents -------------------------------------------------------
 
     fn did_open(&mut self, uri: &lsp::Uri, version: i32, text: String) -> Answer<()> {
+        // A note outside every workspace folder: its vault, when a folder above
+        // it is marked as one (a lone Markdown file loads nothing).
         let located = self.ws.locate(uri).or_else(|| {
             let path = uri::to_path(uri)?;
-            let v = self.open_vault_at(path.parent()?)?;
+            let root = vellum_vault::find_root(path.parent()?)?;
+            let v = self.open_vault_at(&root)?;
             Some((v, self.ws.vaults[v].relative(&path)?))
         });
         let Some((v, rel)) = located else { return Ok(()) };
@@ -530,7 +543,7 @@ impl Server {
 
     /// Publish one file's diagnostics unless they are what was last published.
     fn publish_file(&mut self, v: usize, file: &str, found: &[vellum_check::Diagnostic]) {
-        let state = &self.ws.vaults[v];
+        let Some(state) = self.ws.vaults.get(v) else { return };
         let converted = diagnostics::to_lsp(state, file, found);
         if state.published.get(file).map_or(converted.is_empty(), |p| *p == converted) {
             return;

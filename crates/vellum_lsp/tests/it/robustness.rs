@@ -82,3 +82,27 @@ fn a_huge_line_is_checked_without_trouble() {
     assert!(h["contents"]["value"].as_str().unwrap_or("").contains("Far"), "{h}");
     c.shutdown();
 }
+
+#[test]
+fn a_lone_file_outside_any_vault_loads_nothing() {
+    let mut c = Client::start(&[("a.md", "# A\n")]);
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let file = elsewhere.path().join("loose.md");
+    std::fs::write(&file, "[[x]]\n").expect("write");
+    let uri = vellum_lsp::uri::from_path(&file).expect("uri").as_str().to_owned();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": "[[x]]\n"}}),
+    );
+    let err = c
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 2}}),
+        )
+        .expect_err("not a note of an open vault");
+    assert_eq!(err.code, -32602);
+    // An `untitled:` buffer is no note either.
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": "untitled:Untitled-1", "languageId": "markdown", "version": 1, "text": "x"}}));
+    assert!(c.request("workspace/symbol", json!({"query": "a"})).is_ok());
+    c.shutdown();
+}
