@@ -79,9 +79,10 @@ for i in range(1, int(runs) + 1):
     for line in open(f"{work}/run-{i}.txt"):
         key, _, value = line.strip().partition(" ")
         try:
-            figures.setdefault(key, []).append(float(value))
+            number = float(value)
         except ValueError:
-            pass
+            continue
+        figures.setdefault(key, []).append(number)
 med = {k: statistics.median(v) for k, v in figures.items()}
 check_mb = int(rss_kb) / 1024
 print(f"\nvault {notes} notes (seed {seed}), load {load}, medians of {runs} runs")

@@ -192,3 +192,20 @@ fn crlf_bom_and_quoting_survive_a_rename() {
     );
     assert_eq!(std::fs::read_to_string(dir.path().join("x.md")).expect("x"), "[[It's new]]\r\n");
 }
+
+#[test]
+fn an_unwritten_link_the_new_name_answers_is_a_notice_and_fragments_follow() {
+    let dir = vault_with(&[
+        ("Old.md", "# Old\n\n## Part\n\ntext ^b\n"),
+        ("src.md", "[[New]] [[Old#Part]] [[Old#Gone]] [[Old#^b]]\n"),
+    ]);
+    let vault = load(dir.path());
+    let plan = rename::plan(&vault, note(&vault, "Old.md"), "New").expect("plan");
+    assert!(
+        plan.notices.iter().any(|n| n.contains("src.md:1: [[New]] was unwritten and now leads to `New.md`")),
+        "{:?}",
+        plan.notices
+    );
+    let src = plan.changes.iter().find(|c| c.path() == "src.md").expect("src rewritten");
+    assert_eq!(src.text(), "[[New]] [[New#Part]] [[New#Gone]] [[New#^b]]\n");
+}
