@@ -169,6 +169,11 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
             if to_renamed && matches!(r.resolution.rule, Rule::Alias | Rule::Empty) {
                 continue;
             }
+            // Only links to the note, and the note's own links, can need an edit
+            // (whether any other link still leads home is for `verify`).
+            if !to_renamed && i != idx {
+                continue;
+            }
             let target_after = moved(vault.files.path(target_file));
             let leads_now =
                 links::target_path(&index, link, &src_after, aliases) == Some(target_after.as_str());

@@ -176,6 +176,8 @@ struct Items {
     edit_range: lsp::Range,
     typed: String,
     found: Vec<(u8, lsp::CompletionItem)>,
+    /// Matches left out before they were made into items.
+    dropped: usize,
 }
 
 impl Items {
@@ -202,7 +204,7 @@ impl Items {
     }
 
     fn finish(mut self) -> lsp::CompletionList {
-        let total = self.found.len();
+        let total = self.found.len() + self.dropped;
         self.found.sort_by(|a, b| {
             a.0.cmp(&b.0)
                 .then_with(|| a.1.label.len().cmp(&b.1.label.len()))
@@ -244,6 +246,7 @@ pub(crate) fn completion(
         edit_range: lsp::Range::new(map.position(&text, start), map.position(&text, offset)),
         typed: typed.to_lowercase(),
         found: Vec::new(),
+        dropped: 0,
     };
     match want {
         Want::Note { embed, .. } => notes(state, doc.note, embed, &mut items),
@@ -318,22 +321,49 @@ fn target_note(state: &VaultState, from: NoteIdx, target: &str) -> Option<NoteId
 
 fn notes(state: &VaultState, from: NoteIdx, embed: bool, items: &mut Items) {
     let v = &state.vault;
+    // Rank every name cheaply first; full items only for the best `LIMIT`.
+    let mut found: Vec<(u8, String, NoteIdx, Option<usize>)> = Vec::new();
     for (i, n) in v.notes.iter().enumerate() {
         if i == from {
             continue;
         }
         let name = state.link_name(i);
-        let detail = if n.title == n.stem() { n.path.clone() } else { format!("{} ({})", n.title, n.path) };
-        items.offer(&name, name.clone(), lsp::CompletionItemKind::FILE, Some(detail), name.clone());
-        for a in &n.note.properties.aliases {
-            let a = &a.value;
-            items.offer(
-                a,
-                a.clone(),
-                lsp::CompletionItemKind::REFERENCE,
-                Some(format!("alias of {}", n.title)),
-                format!("{name}|{a}"),
-            );
+        if let Some(r) = rank(&name, &items.typed) {
+            found.push((r, name, i, None));
+        }
+        for (a, alias) in n.note.properties.aliases.iter().enumerate() {
+            if let Some(r) = rank(&alias.value, &items.typed) {
+                found.push((r, alias.value.clone(), i, Some(a)));
+            }
+        }
+    }
+    let best = |a: &(u8, String, NoteIdx, Option<usize>), b: &(u8, String, NoteIdx, Option<usize>)| {
+        a.0.cmp(&b.0).then_with(|| a.1.len().cmp(&b.1.len())).then_with(|| a.1.cmp(&b.1))
+    };
+    if found.len() > LIMIT {
+        found.select_nth_unstable_by(LIMIT, best);
+        items.dropped += found.len() - LIMIT;
+        found.truncate(LIMIT);
+    }
+    for (_, label, i, alias) in found {
+        let n = &v.notes[i];
+        match alias {
+            None => {
+                let detail =
+                    if n.title == n.stem() { n.path.clone() } else { format!("{} ({})", n.title, n.path) };
+                items.offer(
+                    &label,
+                    label.clone(),
+                    lsp::CompletionItemKind::FILE,
+                    Some(detail),
+                    label.clone(),
+                );
+            }
+            Some(_) => {
+                let insert = format!("{}|{label}", state.link_name(i));
+                let detail = Some(format!("alias of {}", n.title));
+                items.offer(&label, label.clone(), lsp::CompletionItemKind::REFERENCE, detail, insert);
+            }
         }
     }
     if embed {
