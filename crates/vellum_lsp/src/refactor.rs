@@ -25,6 +25,8 @@ enum Renamed {
     /// A heading below the H1 (from the heading, or a link to it): the heading
     /// text changes, and every link into it.
     Heading { note: NoteIdx, heading: usize, span: Span },
+    /// A block id (from `^id` or a link's `#^id`): the id and every link to it.
+    Block { note: NoteIdx, id: String, span: Span },
     /// A tag (from `#tag` in the text or a frontmatter `tags` entry): every
     /// use of it and of its nested tags (`tag/sub`) in the vault.
     Tag { name: String, span: Span },
@@ -34,6 +36,17 @@ fn renamed(state: &VaultState, doc: DocRef, offset: usize) -> Option<Renamed> {
     if let Some(li) = link_at(state, doc.note, offset) {
         let link = &state.vault.notes[doc.note].note.links[li];
         let r = &state.vault.resolved[doc.note][li];
+        // On the fragment of a link to a block: the block id.
+        if let Target::Note { note, anchor: Anchor::Block(id) } = &r.target
+            && offset > link.target_span.end
+        {
+            let b = state.vault.notes[*note].note.block_ids.iter().find(|b| b.id == *id)?;
+            return Some(Renamed::Block {
+                note: *note,
+                id: id.clone(),
+                span: Span::new(b.span.start + 1, b.span.end),
+            });
+        }
         // On the fragment of a link to a heading below the H1: the heading.
         if let Target::Note { note, anchor: Anchor::Heading(h) } = r.target
             && offset > link.target_span.end
@@ -48,6 +61,14 @@ fn renamed(state: &VaultState, doc: DocRef, offset: usize) -> Option<Renamed> {
             return Some(Renamed::Note { note, span: link.target_span });
         }
         return None;
+    }
+    let n = &state.vault.notes[doc.note].note;
+    if let Some(b) = n.block_ids.iter().find(|b| b.span.start <= offset && offset <= b.span.end) {
+        return Some(Renamed::Block {
+            note: doc.note,
+            id: b.id.clone(),
+            span: Span::new(b.span.start + 1, b.span.end),
+        });
     }
     if let Some((name, span)) = tag_at(state, doc.note, offset) {
         return Some(Renamed::Tag { name, span });
@@ -99,6 +120,18 @@ pub(crate) fn prepare_rename(
             };
             Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder { range, placeholder }))
         }
+        Some(Renamed::Block { id, span, note }) => {
+            let range = match link_at(state, doc.note, offset) {
+                Some(li) => {
+                    let link = &state.vault.notes[doc.note].note.links[li];
+                    let at = block_in_link(text, link.span, &id).unwrap_or(link.span);
+                    map.range(text, at)
+                }
+                None if note == doc.note => map.range(text, span),
+                None => lsp::Range::default(),
+            };
+            Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder { range, placeholder: id }))
+        }
         Some(Renamed::Tag { name, span }) => Ok(Some(lsp::PrepareRenameResponse::RangeWithPlaceholder {
             range: map.range(text, span),
             placeholder: name,
@@ -122,6 +155,13 @@ pub(crate) fn rename(server: &mut Server, p: &lsp::RenameParams) -> Answer<Optio
             }
             return workspace_edit(server, state, &changes).map(Some);
         }
+        Some(Renamed::Block { note, id, span }) => {
+            let changes = rename_block(state, note, &id, span, &p.new_name)?;
+            if changes.is_empty() {
+                return Ok(None);
+            }
+            return workspace_edit(server, state, &changes).map(Some);
+        }
         Some(Renamed::Tag { name, .. }) => {
             let changes = rename_tag(state, &name, &p.new_name)?;
             return workspace_edit(server, state, &changes).map(Some);
@@ -136,8 +176,70 @@ pub(crate) fn rename(server: &mut Server, p: &lsp::RenameParams) -> Answer<Optio
     workspace_edit(server, state, &plan.changes).map(Some)
 }
 
-const NOTHING_TO_RENAME: &str =
-    "nothing to rename here: put the cursor on a heading, a tag, or a link to a note or a heading";
+const NOTHING_TO_RENAME: &str = "nothing to rename here: put the cursor on a heading, a block id, a tag, or a link to a note, heading or block";
+
+/// Where the block id `id` is written after `#^` inside a link's text.
+fn block_in_link(text: &str, link: Span, id: &str) -> Option<Span> {
+    let region = text.get(link.range())?;
+    let at = region.find("#^")? + 2;
+    let len = region[at..].bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'-').count();
+    region[at..at + len].eq_ignore_ascii_case(id).then(|| Span::new(link.start + at, link.start + at + len))
+}
+
+/// Rename block id `id` (at `span`, without `^`) of `note` to `new`, and
+/// every link to it. Refused when the note has another block with that id,
+/// or a link's id cannot be found in its text.
+fn rename_block(state: &VaultState, note: NoteIdx, id: &str, span: Span, new: &str) -> Answer<Vec<Change>> {
+    let new = new.trim().trim_start_matches('^');
+    if new.is_empty() || !new.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(Failure::invalid(format!("`{new}` is not a block id (letters, digits and `-`)")));
+    }
+    if new == id {
+        return Ok(Vec::new());
+    }
+    let n = &state.vault.notes[note].note;
+    if n.block_ids.iter().any(|b| b.id != id && b.id.eq_ignore_ascii_case(new)) {
+        return Err(Failure::failed(format!("this note already has a block `^{new}`")));
+    }
+    let mut edits: FxHashMap<NoteIdx, Vec<Edit>> = FxHashMap::default();
+    edits.entry(note).or_default().push(Edit::replace(span, new));
+    let mut cannot = Vec::new();
+    for &(src, li) in state.vault.backlinks(note) {
+        let Target::Note { anchor: Anchor::Block(b), .. } = &state.vault.resolved[src][li].target else {
+            continue;
+        };
+        if b != id {
+            continue;
+        }
+        let link = &state.vault.notes[src].note.links[li];
+        let text = state.text(src);
+        match block_in_link(text, link.span, id) {
+            Some(at) => edits.entry(src).or_default().push(Edit::replace(at, new)),
+            None => cannot.push(format!(
+                "{}: `{}`",
+                state.vault.notes[src].path,
+                text.get(link.span.range()).unwrap_or("")
+            )),
+        }
+    }
+    if !cannot.is_empty() {
+        return Err(Failure::failed(format!(
+            "these links cannot be rewritten; nothing was changed: {}",
+            cannot.join(", ")
+        )));
+    }
+    let mut notes: Vec<NoteIdx> = edits.keys().copied().collect();
+    notes.sort_unstable();
+    notes
+        .into_iter()
+        .map(|i| {
+            let original = state.text(i).to_owned();
+            let text = vellum_edit::apply_edits(&original, &edits[&i])
+                .map_err(|e| Failure::failed(e.to_string()))?;
+            Ok(Change::Modify { path: state.vault.notes[i].path.clone(), original, text })
+        })
+        .collect()
+}
 
 /// The tag at `offset`: an inline `#tag` (the span without `#`), or a
 /// frontmatter `tags` entry (the span of its name as written).

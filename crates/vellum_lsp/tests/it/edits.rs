@@ -175,3 +175,31 @@ fn renaming_a_tag_rewrites_it_everywhere() {
     assert_eq!(c.request("textDocument/rename", p).expect_err("invalid").code, -32602);
     c.shutdown();
 }
+
+#[test]
+fn renaming_a_block_id_rewrites_the_links_to_it() {
+    let mut c = Client::start(&[
+        ("Note.md", "# Note\n\nA claim. ^old-id\n\nOther. ^keep\n"),
+        ("a.md", "[[Note#^old-id|the claim]] [[Note#^keep]] [c](Note.md#^old-id)\n"),
+    ]);
+    let prep = c.request("textDocument/prepareRename", at(&c, "a.md", 0, 9)).expect("prepare from a link");
+    assert_eq!(prep["placeholder"], "old-id");
+    assert_eq!(prep["range"]["start"], json!({"line": 0, "character": 8}));
+    let mut p = at(&c, "Note.md", 2, 11);
+    p["newName"] = json!("^new-id");
+    let edit = c.request("textDocument/rename", p).expect("rename");
+    let texts: Vec<String> = ops(&edit)
+        .iter()
+        .flat_map(|o| o["edits"].as_array().cloned().unwrap_or_default())
+        .map(|e| e["newText"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        texts,
+        ["A claim. ^new-id\n", "[[Note#^new-id|the claim]] [[Note#^keep]] [c](Note.md#^new-id)\n"],
+        "{edit:#}"
+    );
+    let mut p = at(&c, "Note.md", 2, 11);
+    p["newName"] = json!("keep");
+    assert!(c.request("textDocument/rename", p).is_err(), "an id the note already has");
+    c.shutdown();
+}
