@@ -83,6 +83,7 @@ pub fn serve(connection: &Connection) -> Result<(), ProtocolError> {
     for folder in workspace_folders(&params) {
         server.open_vault_at(&folder);
     }
+    server.watch_files();
     loop {
         let msg = match connection.receiver.try_recv() {
             Ok(m) => m,
@@ -278,6 +279,29 @@ impl Server {
     }
 
     // ---- vaults ----------------------------------------------------------
+
+    /// Ask the editor to report file changes in the workspace (saves from
+    /// other programs, `git pull`, files added or removed), when it can watch
+    /// files for its servers; the answer needs no handling.
+    fn watch_files(&self) {
+        let dynamic = self
+            .caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        if !dynamic {
+            return;
+        }
+        let params = json!({"registrations": [{
+            "id": "vellum-watch",
+            "method": "workspace/didChangeWatchedFiles",
+            "registerOptions": {"watchers": [{"globPattern": "**/*"}]},
+        }]});
+        let id = lsp_server::RequestId::from("vellum-watch".to_owned());
+        self.send(Message::Request(Request::new(id, "client/registerCapability".to_owned(), params)));
+    }
 
     /// Load the vault holding `folder` (found upward as the CLI finds it; the
     /// folder itself when nothing above is marked as a vault) unless loaded.

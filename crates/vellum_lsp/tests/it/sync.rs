@@ -79,3 +79,20 @@ fn a_note_created_after_start_is_found_when_opened() {
     assert!(c.published("a.md").last().is_none_or(|d| d.as_array().is_some_and(Vec::is_empty)));
     c.shutdown();
 }
+
+#[test]
+fn files_changed_on_disk_are_read_again_when_the_editor_reports_them() {
+    let caps = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let mut c = Client::start_with(&[("a.md", "# A\n"), ("b.md", "# B\n\n[[a#Part]]\n")], caps);
+    assert_eq!(codes(&c.diagnostics_until("b.md", |d| !d.is_empty())), ["V401"]);
+    // Another program adds the heading b links to, and a new note.
+    std::fs::write(c.path("a.md"), "# A\n\n## Part\n").expect("write");
+    std::fs::write(c.path("c.md"), "# C\n\n[[nowhere]]\n").expect("write");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri("a.md"), "type": 2}, {"uri": c.uri("c.md"), "type": 1}]}),
+    );
+    c.diagnostics_until("b.md", <[_]>::is_empty);
+    assert_eq!(codes(&c.diagnostics_until("c.md", |d| !d.is_empty())), ["V403"]);
+    c.shutdown();
+}
