@@ -51,6 +51,9 @@ pub(crate) enum Command {
     Serve(crate::commands::serve::ServeArgs),
     /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(crate::commands::completions::CompletionsArgs),
+    /// Run the language server on stdin/stdout, for editors (diagnostics,
+    /// completion, navigation, rename, fixes).
+    Lsp(crate::commands::lsp::LspArgs),
 }
 
 /// Sort order for note lists.

@@ -42,6 +42,7 @@ fn main() -> ExitCode {
         args::Command::Rename(a) => commands::rename::run(&a),
         args::Command::Serve(a) => commands::serve::run(&a),
         args::Command::Completions(a) => commands::completions::run(&a),
+        args::Command::Lsp(a) => commands::lsp::run(&a),
     };
     match result {
         Ok(code) => code,

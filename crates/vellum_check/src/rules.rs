@@ -48,19 +48,36 @@ pub(crate) fn run(vault: &Vault) -> Result<Vec<Diagnostic>, LoadedToPublish> {
     let kept = vault.kept()?;
     let mut out = load::check(vault);
     out.extend(frontmatter::check_vault(vault));
-    let per_note: Vec<Vec<Diagnostic>> = (0..vault.notes.len())
-        .into_par_iter()
-        .map(|idx| {
-            let k = kept[idx];
-            let cx = NoteContext { vault, idx, note: &vault.notes[idx], text: k.text, detail: k.detail };
-            let mut d = Vec::new();
-            frontmatter::check(&cx, &mut d);
-            journal::check(&cx, &mut d);
-            markdown::check(&cx, &mut d);
-            links::check(&cx, &mut d);
-            d
-        })
-        .collect();
+    let per_note: Vec<Vec<Diagnostic>> =
+        (0..vault.notes.len()).into_par_iter().map(|idx| note_rules(vault, idx, kept[idx])).collect();
     out.extend(per_note.into_iter().flatten());
     Ok(out)
+}
+
+/// Run every rule over some notes of the vault: what [`run`] reports for
+/// their files, without checking the others (an editor re-checking the notes
+/// being typed). Indices out of range are skipped.
+pub(crate) fn run_notes(vault: &Vault, notes: &[NoteIdx]) -> Result<Vec<Diagnostic>, LoadedToPublish> {
+    let notes: Vec<NoteIdx> = notes.iter().copied().filter(|&i| i < vault.notes.len()).collect();
+    let kept = notes.iter().map(|&i| vault.notes[i].kept()).collect::<Result<Vec<_>, _>>()?;
+    let wanted: rustc_hash::FxHashSet<&str> = notes.iter().map(|&i| vault.notes[i].path.as_str()).collect();
+    let mut out: Vec<Diagnostic> = load::check(vault);
+    // `V108` compares every note's `note_id`: one pass over the vault, kept to the wanted files.
+    out.extend(frontmatter::check_vault(vault));
+    out.retain(|d| wanted.contains(d.file.as_str()));
+    let per_note: Vec<Vec<Diagnostic>> =
+        notes.par_iter().zip(kept).map(|(&idx, k)| note_rules(vault, idx, k)).collect();
+    out.extend(per_note.into_iter().flatten());
+    Ok(out)
+}
+
+/// The per-note rules over note `idx`.
+fn note_rules(vault: &Vault, idx: NoteIdx, k: vellum_vault::Kept<'_>) -> Vec<Diagnostic> {
+    let cx = NoteContext { vault, idx, note: &vault.notes[idx], text: k.text, detail: k.detail };
+    let mut d = Vec::new();
+    frontmatter::check(&cx, &mut d);
+    journal::check(&cx, &mut d);
+    markdown::check(&cx, &mut d);
+    links::check(&cx, &mut d);
+    d
 }

@@ -24,8 +24,9 @@
 
 use std::fmt;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use vellum_syntax::{Fragment, Link, LinkKind, Span, heading_key};
+use vellum_syntax::{Fragment, Link, LinkKind, Note, Span, heading_key};
 use vellum_vault::{Anchor, FileIndex, Kept, LoadedToPublish, NoteIdx, Rule, Target, Vault};
 
 use crate::edit::{Edit, apply_edits};
@@ -168,6 +169,11 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
             if to_renamed && matches!(r.resolution.rule, Rule::Alias | Rule::Empty) {
                 continue;
             }
+            // Only links to the note, and the note's own links, can need an edit
+            // (whether any other link still leads home is for `verify`).
+            if !to_renamed && i != idx {
+                continue;
+            }
             let target_after = moved(vault.files.path(target_file));
             let leads_now =
                 links::target_path(&index, link, &src_after, aliases) == Some(target_after.as_str());
@@ -204,25 +210,30 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
         return Err(RenameError::WouldBreak(cannot));
     }
 
-    // The texts after the rename, and the vault they make.
-    let mut texts: Vec<(String, String)> = Vec::with_capacity(vault.notes.len());
-    let mut changed: Vec<NoteIdx> = Vec::new();
-    for (i, n) in vault.notes.iter().enumerate() {
-        let was = kept[i].text;
-        let text = match edits.get(&i) {
-            Some(es) if !es.is_empty() => {
-                apply_edits(was, es).map_err(|e| RenameError::WouldBreak(vec![format!("{}: {e}", n.path)]))?
-            }
-            _ => was.to_owned(),
-        };
-        if text != was {
-            changed.push(i);
+    // The texts after the rename: only the notes that change are parsed again.
+    let mut changed: Vec<(NoteIdx, String)> = Vec::new();
+    for (&i, es) in &edits {
+        if es.is_empty() {
+            continue;
         }
-        texts.push((moved(&n.path), text));
+        let was = kept[i].text;
+        let text = apply_edits(was, es)
+            .map_err(|e| RenameError::WouldBreak(vec![format!("{}: {e}", vault.notes[i].path)]))?;
+        if text != was {
+            changed.push((i, text));
+        }
     }
-    let paths: Vec<String> = vault.files.iter().map(|(_, p)| moved(p)).collect();
-    let after = Vault::from_texts(vault.root.clone(), vault.config.clone(), paths, texts.clone());
-    let mut notices = verify(vault, &kept, &after, idx, &from, &to, &title, h1.is_some())?;
+    changed.sort_unstable_by_key(|(i, _)| *i);
+    let reparsed: FxHashMap<NoteIdx, (String, Note)> = changed
+        .into_par_iter()
+        .map(|(i, text)| {
+            let note = vellum_syntax::parse(&text);
+            (i, (text, note))
+        })
+        .collect();
+    let after =
+        After { vault, kept: &kept, index: &index, reparsed: &reparsed, from: &from, to: &to, aliases };
+    let mut notices = verify(vault, &kept, &after, idx, &title, h1.is_some())?;
     for p in vault.problems.iter().filter(|p| p.path.to_ascii_lowercase().ends_with(".md")) {
         notices
             .push(format!("{}: could not be read, so its links were not rewritten: {}", p.path, p.message));
@@ -232,15 +243,12 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
         .iter()
         .map(|&(i, li)| {
             let n = &vault.notes[i];
-            let path = moved(&n.path);
-            let new_idx = after.note_by_path(&path).unwrap_or(i);
-            let nn = &after.notes[new_idx];
-            let new_text = &texts[i].1;
+            let new_text = after.text(i);
             let new_link =
-                nn.note.links.get(li).map_or(String::new(), |l| new_text[l.span.range()].to_owned());
+                after.note(i).links.get(li).map_or(String::new(), |l| new_text[l.span.range()].to_owned());
             let (text, detail) = (kept[i].text, kept[i].detail);
             Rewrite {
-                file: path,
+                file: moved(&n.path),
                 line: detail.lines.line_col(text, n.note.links[li].span.start).line,
                 before: text[n.note.links[li].span.range()].to_owned(),
                 after: new_link,
@@ -249,27 +257,29 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
         .collect();
 
     let mut changes = Vec::new();
-    let (_, note_text) = &texts[idx];
+    let note_text = after.text(idx);
     if to != from {
         changes.push(Change::Move {
             from: from.clone(),
             to: to.clone(),
             original: note_was.to_owned(),
-            text: note_text.clone(),
+            text: note_text.to_owned(),
         });
     } else if note_text != note_was {
         changes.push(Change::Modify {
             path: from.clone(),
             original: note_was.to_owned(),
-            text: note_text.clone(),
+            text: note_text.to_owned(),
         });
     }
-    for &i in changed.iter().filter(|&&i| i != idx) {
+    let mut others: Vec<NoteIdx> = reparsed.keys().copied().filter(|&i| i != idx).collect();
+    others.sort_unstable();
+    for i in others {
         let n = &vault.notes[i];
         changes.push(Change::Modify {
             path: n.path.clone(),
             original: kept[i].text.to_owned(),
-            text: texts[i].1.clone(),
+            text: after.text(i).to_owned(),
         });
     }
     Ok(RenamePlan { from, to, title, changes, rewritten, notices })
@@ -428,8 +438,14 @@ fn relative(from_dir: &str, target: &str) -> String {
     if ups == 0 { format!("./{rest}") } else { format!("{}{rest}", "../".repeat(ups)) }
 }
 
-/// The edit that makes a heading link's last heading the new title.
-fn fragment_edit(text: &str, link: &Link, title: &str) -> Option<Edit> {
+/// The edit that makes a heading link's last heading `title`: only the last
+/// heading of the link's fragment changes, in the link's own form (plain in a
+/// wikilink, percent-encoded in a Markdown link); characters a heading link
+/// cannot hold are left out. `None` when `link` (in `text`) has no heading
+/// fragment or its last heading is not where the parse says. Renaming a
+/// heading rewrites every link into it with this.
+#[must_use]
+pub fn fragment_edit(text: &str, link: &Link, title: &str) -> Option<Edit> {
     let Some(Fragment::Heading(chain)) = &link.fragment else { return None };
     let last = chain.last()?;
     let after_target = &text[link.target_span.end..link.span.end];
@@ -489,61 +505,122 @@ fn dest(vault: &Vault, t: &Target, moved: &dyn Fn(&str) -> String) -> Dest {
     }
 }
 
+/// The vault as the rename leaves it, without building it: the file index
+/// after the move, the notes that change parsed again, every other note's
+/// parse as it is (the same text parses the same). Links resolve here exactly
+/// as [`Vault::resolve_link`] resolves them in a vault loaded from the
+/// renamed files, for a small part of the time and memory.
+struct After<'a> {
+    vault: &'a Vault,
+    kept: &'a [Kept<'a>],
+    index: &'a FileIndex,
+    reparsed: &'a FxHashMap<NoteIdx, (String, Note)>,
+    from: &'a str,
+    to: &'a str,
+    aliases: bool,
+}
+
+impl After<'_> {
+    /// Note `i`'s parse after the rename.
+    fn note(&self, i: NoteIdx) -> &Note {
+        self.reparsed.get(&i).map_or(&self.vault.notes[i].note, |(_, n)| n)
+    }
+
+    /// Note `i`'s text after the rename.
+    fn text(&self, i: NoteIdx) -> &str {
+        self.reparsed.get(&i).map_or(self.kept[i].text, |(t, _)| t.as_str())
+    }
+
+    /// A path before the rename → after.
+    fn moved(&self, p: &str) -> String {
+        if p == self.from { self.to.to_owned() } else { p.to_owned() }
+    }
+
+    /// Where `link`, written in note `i`, leads after the rename.
+    fn dest(&self, i: NoteIdx, link: &Link) -> Dest {
+        let src = self.moved(&self.vault.notes[i].path);
+        let r = links::resolve(self.index, link, &src, self.aliases);
+        if r.rule == Rule::EscapesVault {
+            return Dest::Escapes;
+        }
+        let Some(file) = r.target else { return Dest::Unresolved };
+        let path = self.index.path(file);
+        let before = if path == self.to { self.from } else { path };
+        let Some(j) = self.vault.note_by_path(before) else { return Dest::Attachment(path.to_owned()) };
+        let n = self.note(j);
+        let path = path.to_owned();
+        match &link.fragment {
+            None => Dest::Note(path, None, None),
+            Some(f) if f.is_empty() => Dest::Note(path, None, None),
+            Some(Fragment::Block(id)) => match n.block_ids.iter().find(|b| b.id.eq_ignore_ascii_case(id)) {
+                Some(b) => Dest::Note(path, None, Some(b.id.to_lowercase())),
+                None => Dest::Missing(path),
+            },
+            Some(Fragment::Heading(chain)) => match vellum_vault::find_heading_chain(&n.headings, chain) {
+                Some(h) => Dest::Note(path, Some(h), None),
+                None => Dest::Missing(path),
+            },
+        }
+    }
+}
+
 /// Every link of the vault leads where it led before.
-#[allow(clippy::too_many_arguments)]
 fn verify(
     before: &Vault,
     kept: &[Kept<'_>],
-    after: &Vault,
+    after: &After<'_>,
     idx: NoteIdx,
-    from: &str,
-    to: &str,
     title: &str,
     h1_renamed: bool,
 ) -> Result<Vec<String>, RenameError> {
-    let moved = |p: &str| if p == from { to.to_owned() } else { p.to_owned() };
-    let mut broken = Vec::new();
-    let mut notices = Vec::new();
-    for (i, n) in before.notes.iter().enumerate() {
-        let Some(j) = after.note_by_path(&moved(&n.path)) else {
-            broken.push(format!("{}: missing after the rename", n.path));
-            continue;
-        };
-        let m = &after.notes[j];
-        if m.note.links.len() != n.note.links.len() {
-            broken.push(format!("{}: the number of links would change", n.path));
-            continue;
-        }
-        for (li, link) in n.note.links.iter().enumerate() {
-            let was = dest(before, &before.resolved[i][li].target, &moved);
-            let now = dest(after, &after.resolved[j][li].target, &|p| p.to_owned());
-            if was == now {
-                continue;
+    let moved = |p: &str| after.moved(p);
+    let per_note: Vec<(Vec<String>, Vec<String>)> = (0..before.notes.len())
+        .into_par_iter()
+        .map(|i| {
+            let n = &before.notes[i];
+            let (mut broken, mut notices) = (Vec::new(), Vec::new());
+            if after.note(i).links.len() != n.note.links.len() {
+                broken.push(format!("{}: the number of links would change", n.path));
+                return (broken, notices);
             }
-            let line = kept[i].detail.lines.line_col(kept[i].text, link.span.start).line;
-            let written = &kept[i].text[link.span.range()];
-            if was == Dest::Unresolved && matches!(&now, Dest::Note(p, ..) if p == to) {
-                notices.push(format!("{}:{line}: {written} was unwritten and now leads to `{to}`", n.path));
-            } else {
-                broken.push(format!(
-                    "{}:{line}: {written} leads to {} but would lead to {}",
-                    n.path,
-                    show(&was),
-                    show(&now)
-                ));
+            for (li, (link, now_link)) in n.note.links.iter().zip(&after.note(i).links).enumerate() {
+                let was = dest(before, &before.resolved[i][li].target, &moved);
+                let now = after.dest(i, now_link);
+                if was == now {
+                    continue;
+                }
+                let line = kept[i].detail.lines.line_col(kept[i].text, link.span.start).line;
+                let written = &kept[i].text[link.span.range()];
+                if was == Dest::Unresolved && matches!(&now, Dest::Note(p, ..) if p == after.to) {
+                    notices.push(format!(
+                        "{}:{line}: {written} was unwritten and now leads to `{}`",
+                        n.path, after.to
+                    ));
+                } else {
+                    broken.push(format!(
+                        "{}:{line}: {written} leads to {} but would lead to {}",
+                        n.path,
+                        show(&was),
+                        show(&now)
+                    ));
+                }
             }
-        }
+            (broken, notices)
+        })
+        .collect();
+    let (mut broken, mut notices) = (Vec::new(), Vec::new());
+    for (b, n) in per_note {
+        broken.extend(b);
+        notices.extend(n);
     }
-    if let Some(j) = after.note_by_path(to) {
-        let n = &after.notes[j];
-        if before.notes[idx].note.properties.title.is_some()
-            && n.note.properties.title.as_ref().map(|t| t.value.as_str()) != Some(title)
-        {
-            broken.push(format!("{to}: `title` would not read back as `{title}`"));
-        }
-        if h1_renamed && n.note.h1().map(|h| h.text.as_str()) != Some(title.trim()) {
-            broken.push(format!("{to}: the H1 would not read back as `{title}`"));
-        }
+    let n = after.note(idx);
+    if before.notes[idx].note.properties.title.is_some()
+        && n.properties.title.as_ref().map(|t| t.value.as_str()) != Some(title)
+    {
+        broken.push(format!("{}: `title` would not read back as `{title}`", after.to));
+    }
+    if h1_renamed && n.h1().map(|h| h.text.as_str()) != Some(title.trim()) {
+        broken.push(format!("{}: the H1 would not read back as `{title}`", after.to));
     }
     if broken.is_empty() { Ok(notices) } else { Err(RenameError::WouldBreak(broken)) }
 }

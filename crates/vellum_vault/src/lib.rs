@@ -317,6 +317,17 @@ pub struct Vault {
     pub timings: load::LoadTimings,
 }
 
+/// The vault holding `start`: the nearest folder from `start` upward that
+/// holds `.obsidian/` or `vellum.toml` (how Obsidian and vellum mark a vault
+/// root), or `None` when no folder above does.
+#[must_use]
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|d| d.join(".obsidian").is_dir() || d.join(config::CONFIG_FILE).is_file())
+        .map(Path::to_path_buf)
+}
+
 /// Load the vault at `root`: read `vellum.toml`, walk, parse and resolve.
 ///
 /// # Errors

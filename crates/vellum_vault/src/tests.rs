@@ -131,3 +131,16 @@ fn a_target_names_its_note_with_or_without_the_fragment() {
     assert_eq!(notes, [Some(n), Some(n), None, None, None]);
     assert_eq!(target_of(&v, "a.md", 4), Target::EscapesVault);
 }
+
+#[test]
+fn find_root_walks_up_to_a_marker() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vault = dir.path().join("journal");
+    let deep = vault.join("2024/notes");
+    std::fs::create_dir_all(&deep).expect("mkdir");
+    assert_eq!(find_root(&deep), None, "no marker anywhere above (in a fresh temp dir)");
+    std::fs::create_dir(vault.join(".obsidian")).expect("mkdir");
+    assert_eq!(find_root(&deep), Some(vault.clone()));
+    std::fs::write(deep.join("vellum.toml"), "").expect("write");
+    assert_eq!(find_root(&deep), Some(deep.clone()), "the nearest marker wins");
+}

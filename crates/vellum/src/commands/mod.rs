@@ -6,6 +6,7 @@ pub(crate) mod completions;
 pub(crate) mod explain;
 pub(crate) mod fix;
 pub(crate) mod graph;
+pub(crate) mod lsp;
 pub(crate) mod new;
 pub(crate) mod query;
 pub(crate) mod rename;
@@ -41,8 +42,7 @@ pub(crate) fn find_root(dir: Option<&Path>) -> Result<PathBuf, String> {
         return Ok(d.to_path_buf());
     }
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let found = cwd.ancestors().find(|d| d.join(".obsidian").is_dir() || d.join("vellum.toml").is_file());
-    Ok(found.unwrap_or(&cwd).to_path_buf())
+    Ok(vellum_vault::find_root(&cwd).unwrap_or(cwd))
 }
 
 /// Today's file stamps of the vault at `root` (for the caches in `.vellum/`).

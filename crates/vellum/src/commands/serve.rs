@@ -2,7 +2,7 @@
 
 use std::io::Write as _;
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -29,16 +29,6 @@ pub(crate) struct ServeArgs {
     pub open: bool,
 }
 
-/// The vault folder, found the way the other commands find it.
-fn vault_root(dir: Option<&Path>) -> Result<PathBuf, String> {
-    if let Some(d) = dir {
-        return Ok(d.to_path_buf());
-    }
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-    let found = cwd.ancestors().find(|d| d.join(".obsidian").is_dir() || d.join("vellum.toml").is_file());
-    Ok(found.unwrap_or(&cwd).to_path_buf())
-}
-
 fn open_browser(url: &str) {
     let cmd = if cfg!(target_os = "macos") {
         "open"
@@ -53,7 +43,7 @@ fn open_browser(url: &str) {
 }
 
 pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, String> {
-    let root = vault_root(args.vault.as_deref())?;
+    let root = super::find_root(args.vault.as_deref())?;
     if !args.bind.is_loopback() {
         eprintln!(
             "warning: listening on {}: anyone on your network can read this preview, drafts included",

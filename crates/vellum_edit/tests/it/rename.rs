@@ -257,3 +257,20 @@ fn a_property_link_that_cannot_be_written_in_its_yaml_is_refused() {
         "---\nq: '[[Ender''s Name]]'\n---\n"
     );
 }
+
+#[test]
+fn an_unwritten_link_the_new_name_answers_is_a_notice_and_fragments_follow() {
+    let dir = vault_with(&[
+        ("Old.md", "# Old\n\n## Part\n\ntext ^b\n"),
+        ("src.md", "[[New]] [[Old#Part]] [[Old#Gone]] [[Old#^b]]\n"),
+    ]);
+    let vault = load(dir.path());
+    let plan = rename::plan(&vault, note(&vault, "Old.md"), "New").expect("plan");
+    assert!(
+        plan.notices.iter().any(|n| n.contains("src.md:1: [[New]] was unwritten and now leads to `New.md`")),
+        "{:?}",
+        plan.notices
+    );
+    let src = plan.changes.iter().find(|c| c.path() == "src.md").expect("src rewritten");
+    assert_eq!(src.text(), "[[New]] [[New#Part]] [[New#Gone]] [[New#^b]]\n");
+}
