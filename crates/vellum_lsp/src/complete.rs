@@ -8,7 +8,7 @@
 //! | `[[Note#^bl` | the block ids of the target |
 //! | `#ta` | the vault's tags, most used first |
 //! | `> [!ty` | callout types (Obsidian's, their aliases, `ref` and `[journal] custom_callouts`) |
-//! | frontmatter `ke` / `tags: ` / `- ` | schema keys; tags, keywords, `true`/`false`, the next free `note_id` for their keys |
+//! | frontmatter `ke` / `tags: ` / `- ` | schema keys, `.obsidian/types.json`'s and the vault's other properties; tags, keywords, `true`/`false` (`draft`, checkboxes), the next free `note_id`, and the values other notes give a property |
 //!
 //! Lists are filtered by what was typed (case-insensitive, prefix matches
 //! first) and cut at [`LIMIT`] items, marked incomplete so that the editor
@@ -303,6 +303,18 @@ pub(crate) fn completion(
             for k in SCHEMA_KEYS {
                 items.offer(k, (*k).to_owned(), lsp::CompletionItemKind::PROPERTY, None, format!("{k}: "));
             }
+            // Obsidian's property types (`.obsidian/types.json`), then the
+            // other properties the vault's notes use.
+            let types = property_types(&state.root);
+            let mut seen: rustc_hash::FxHashSet<String> =
+                SCHEMA_KEYS.iter().map(|k| (*k).to_owned()).collect();
+            let used = state.vault.notes.iter().flat_map(|n| n.note.properties.other.keys());
+            for k in types.keys().chain(used) {
+                if seen.insert(k.clone()) {
+                    let detail = types.get(k).cloned();
+                    items.offer(k, k.clone(), lsp::CompletionItemKind::PROPERTY, detail, format!("{k}: "));
+                }
+            }
         }
         Want::Value { key, .. } => values(state, doc.note, key, &mut items),
     }
@@ -440,8 +452,52 @@ fn values(state: &mut VaultState, note: NoteIdx, key: &str, items: &mut Items) {
                 items.offer(b, b.to_owned(), lsp::CompletionItemKind::VALUE, None, b.to_owned());
             }
         }
-        _ => {}
+        key if property_types(&state.root).get(key).map(String::as_str) == Some("checkbox") => {
+            for b in ["true", "false"] {
+                items.offer(b, b.to_owned(), lsp::CompletionItemKind::VALUE, None, b.to_owned());
+            }
+        }
+        key => {
+            // The values other notes give this property.
+            let mut seen = rustc_hash::FxHashSet::default();
+            let fields = state.vault.notes.iter().filter_map(|n| n.note.properties.other.get(key));
+            for value in fields.flat_map(|f| text_values(&f.value)) {
+                if seen.insert(value.to_lowercase()) {
+                    items.offer(&value, value.clone(), lsp::CompletionItemKind::VALUE, None, value.clone());
+                }
+            }
+        }
     }
+}
+
+/// The text values of a property: the value itself or each item of a list.
+fn text_values(value: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    let one = |v: &Value| match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    match value {
+        Value::Array(items) => items.iter().filter_map(one).collect(),
+        v => one(v).into_iter().collect(),
+    }
+}
+
+/// Obsidian's property types, `.obsidian/types.json` of the vault at `root`:
+/// property name → type (`text`, `multitext`, `number`, `checkbox`, `date`,
+/// `datetime`, `aliases`, `tags`). Empty when the file is missing or unreadable.
+fn property_types(root: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Types {
+        #[serde(default)]
+        types: std::collections::BTreeMap<String, String>,
+    }
+    std::fs::read_to_string(root.join(".obsidian/types.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Types>(&t).ok())
+        .map(|t| t.types)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

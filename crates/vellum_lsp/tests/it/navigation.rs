@@ -69,6 +69,26 @@ fn completes_frontmatter_keys_and_values() {
 }
 
 #[test]
+fn completes_obsidian_property_types_and_the_values_notes_use() {
+    let mut c = Client::start(&[
+        (".obsidian/types.json", "{\"types\": {\"reviewed\": \"checkbox\", \"status\": \"text\"}}"),
+        ("Done.md", "---\nstatus: done\nsource: \"[[Paper]]\"\n---\n# Done\n"),
+        ("Todo.md", "# Todo\n"),
+    ]);
+    c.open("Todo.md", "---\nrev\nreviewed: t\nstatus: d\nsou\n---\n# Todo\n");
+    let r = c.request("textDocument/completion", at(&c, "Todo.md", 1, 3)).expect("keys from types.json");
+    assert_eq!(labels(&r), ["reviewed"]);
+    assert_eq!(r["items"][0]["detail"], "checkbox");
+    let r = c.request("textDocument/completion", at(&c, "Todo.md", 2, 11)).expect("a checkbox's values");
+    assert_eq!(labels(&r), ["true"]);
+    let r = c.request("textDocument/completion", at(&c, "Todo.md", 3, 9)).expect("values other notes use");
+    assert_eq!(labels(&r), ["done"]);
+    let r = c.request("textDocument/completion", at(&c, "Todo.md", 4, 3)).expect("keys the vault uses");
+    assert_eq!(labels(&r), ["source"]);
+    c.shutdown();
+}
+
+#[test]
 fn definition_references_hover() {
     let mut c = vault();
     // `[[Kernel Notes#Scheduler]]` on line 2 of Writer.md.
