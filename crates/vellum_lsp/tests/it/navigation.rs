@@ -89,6 +89,16 @@ fn completes_obsidian_property_types_and_the_values_notes_use() {
 }
 
 #[test]
+fn links_in_properties_go_to_their_note() {
+    let mut c = vault();
+    c.open("Writer.md", "---\nup: \"[[Kernel Notes#Memory]]\"\n---\n# Writer\n");
+    let d = c.request("textDocument/definition", at(&c, "Writer.md", 1, 8)).expect("definition");
+    assert_eq!(d["uri"], c.uri("Kernel Notes.md"));
+    assert_eq!(d["range"]["start"], json!({"line": 12, "character": 0}));
+    c.shutdown();
+}
+
+#[test]
 fn definition_references_hover() {
     let mut c = vault();
     // `[[Kernel Notes#Scheduler]]` on line 2 of Writer.md.
