@@ -50,6 +50,22 @@ pub trait Urls: Sync {
     fn keyword(&self, keyword: &str) -> String;
 }
 
+/// English month names, January first: how dates read on pages.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// Rendering settings.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

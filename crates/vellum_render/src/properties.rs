@@ -16,27 +16,11 @@ use vellum_syntax::property_links::links_in_value;
 use vellum_vault::NoteIdx;
 
 use crate::transform::{Context, default_display, link_html};
-use crate::{RenderOptions, escape};
+use crate::{MONTHS, RenderOptions, escape};
 
 /// Properties Obsidian Publish reads as settings rather than content: no row
 /// unless [`RenderOptions::properties`] names them.
 const SETTINGS: &[&str] = &["publish", "permalink"];
-
-/// Month names for dates.
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// The names of the properties of note `idx` that get a row, in order.
 fn shown<'a>(cx: &Context<'a>, idx: NoteIdx, opts: &'a RenderOptions) -> Vec<(&'a str, &'a Value)> {

@@ -440,21 +440,6 @@ pub(crate) fn page_count(total: usize, size: usize) -> usize {
     total.div_ceil(size.max(1)).max(1)
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 /// Reading time in minutes: words / 220, rounded, at least 1.
 #[must_use]
 pub(crate) fn reading_minutes(words: usize) -> usize {
@@ -1043,7 +1028,8 @@ impl Plan<'_> {
                 }
                 let Some(y) = timeline.last_mut() else { continue };
                 if y.months.last().is_none_or(|m| m.month != month) {
-                    let name = MONTHS.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("");
+                    let name =
+                        vellum_render::MONTHS.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("");
                     y.months.push(Month { month, name, notes: Vec::new() });
                 }
                 if let Some(m) = y.months.last_mut() {
