@@ -9,12 +9,15 @@
 //! - [`blob`]: checksummed, versioned blobs, written atomically; a damaged or
 //!   older blob reads as absent.
 //! - [`facts`]: the query facts cache in `<vault>/.vellum/query/`.
+//! - [`parsed`]: the parse cache in `<vault>/.vellum/parse/`: the notes as the
+//!   last build parsed them, reused by the next one for unchanged files.
 //!
 //! Every cache lives in `<vault>/.vellum/` ([`CACHE_DIR`]), is never trusted
 //! beyond what these checks vouch for, and can be deleted at any time.
 
 pub mod blob;
 pub mod facts;
+pub mod parsed;
 pub mod stamps;
 
 use std::path::Path;

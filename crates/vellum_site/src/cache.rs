@@ -122,19 +122,8 @@ fn hasher() -> blake3::Hasher {
     let mut h = blake3::Hasher::new();
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
     h.update(&FORMAT.to_le_bytes());
-    h.update(&exe_identity());
+    h.update(&stamps::exe_identity());
     h
-}
-
-/// Size and mtime of the running executable: a rebuilt vellum of the same
-/// version is a different vellum.
-fn exe_identity() -> [u8; 24] {
-    let mut out = [0u8; 24];
-    if let Some(meta) = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok()) {
-        out[..8].copy_from_slice(&meta.len().to_le_bytes());
-        out[8..].copy_from_slice(&stamps::mtime_ns(&meta).to_le_bytes());
-    }
-    out
 }
 
 /// Feed a length-prefixed string (so `("ab","c")` and `("a","bc")` differ).

@@ -2,7 +2,7 @@
 //! journal's own `ref` type for sources.
 
 /// A canonical callout type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CalloutKind {
     /// `note`.
     Note,

@@ -18,7 +18,7 @@ use crate::text::{LineIndex, Span, Spanned, ceil_char_boundary};
 use crate::{ErrorKind, SyntaxError};
 
 /// Where the frontmatter block sits in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FrontmatterBlock {
     /// The whole block, from the opening `---` to the end of the closing line.
     pub span: Span,
@@ -65,7 +65,7 @@ pub type Field = Spanned<Value>;
 
 /// The typed view of a note's frontmatter. Missing fields are `None`/empty; fields
 /// of the wrong type are reported and left out.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Properties {
     /// `title`.
     pub title: Option<Spanned<String>>,
@@ -91,12 +91,40 @@ pub struct Properties {
     /// Every other key, in file order, with its raw value: what a published
     /// page shows in its properties table. (A note's
     /// [`crate::NoteDetail::fields`] holds every key, these included.)
+    #[serde(with = "fields_serde")]
     pub other: Fields,
 }
 
 /// Every key of a frontmatter, schema fields included, in file order, with
 /// its raw value.
 pub type Fields = IndexMap<String, Field>;
+
+/// [`Fields`] through serde: each value as its JSON text, because a YAML
+/// value's shape is only known when it is read back (self-describing), and
+/// the compact formats vellum's caches use (postcard) are not self-describing.
+pub(crate) mod fields_serde {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Fields;
+    use crate::text::{Span, Spanned};
+
+    pub(crate) fn serialize<S: Serializer>(fields: &Fields, s: S) -> Result<S::Ok, S::Error> {
+        let rows: Vec<(&str, Span, String)> =
+            fields.iter().map(|(k, f)| (k.as_str(), f.span, f.value.to_string())).collect();
+        rows.serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
+        let rows = Vec::<(String, Span, String)>::deserialize(d)?;
+        rows.into_iter()
+            .map(|(k, span, json)| {
+                let value = serde_json::from_str(&json).map_err(D::Error::custom)?;
+                Ok((k, Spanned::new(value, span)))
+            })
+            .collect()
+    }
+}
 
 impl Properties {
     pub(crate) fn shrink_to_fit(&mut self) {

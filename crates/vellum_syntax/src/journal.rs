@@ -10,7 +10,7 @@ use crate::{CalloutKind, Component, ComponentKind, ErrorKind, Link, SyntaxError,
 
 /// The journal's view of a note that publishing reads too; the signals,
 /// brain dump and linkage tree are in the note's [`crate::NoteDetail`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Journal {
     /// The `keyword-row` component, if present: its span and keywords.
     pub keyword_row: Option<Spanned<Vec<Spanned<String>>>>,
@@ -64,7 +64,7 @@ impl Journal {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     /// The callout title, usually `Publisher - Title`.
     pub title: Option<String>,
@@ -77,7 +77,7 @@ pub struct Source {
 }
 
 /// A brain-dump item, `<li><strong>Label:</strong> text</li>`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BrainItem {
     /// The label without its colon.
     pub label: String,
@@ -88,7 +88,7 @@ pub struct BrainItem {
 }
 
 /// The `linkage-tree` component.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Linkage {
     /// The whole component.
     pub span: Span,

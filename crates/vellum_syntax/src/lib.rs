@@ -38,7 +38,7 @@ pub use markdown::{is_external, options as markdown_options, percent_decode};
 pub use text::{LineCol, LineIndex, Span, Spanned};
 
 /// Everything vellum knows about one note after parsing it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Note {
     /// The frontmatter block, if the note has one.
     pub frontmatter: Option<FrontmatterBlock>,
@@ -73,10 +73,11 @@ pub struct Note {
 /// publishing does not: a note loaded to publish has none
 /// ([`Note::keep_for_publishing`]), so whatever needs them asks for them
 /// ([`Note::detail`]) and gets an answer it cannot mistake for an empty note.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct NoteDetail {
     /// Every frontmatter key, schema fields included, in file order, with its
     /// raw value.
+    #[serde(with = "frontmatter::fields_serde")]
     pub fields: Fields,
     /// Callouts, outer before inner.
     pub callouts: Vec<Callout>,
@@ -205,7 +206,7 @@ impl Note {
 }
 
 /// A heading.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     /// 1 to 6.
     pub level: u8,
@@ -246,7 +247,7 @@ pub fn heading_key(text: &str) -> String {
 }
 
 /// What kind of reference a [`Link`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LinkKind {
     /// `[[Target]]`.
     Wiki,
@@ -267,7 +268,7 @@ impl LinkKind {
 }
 
 /// The part of a link after `#`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Fragment {
     /// `#H1#H2`: a chain of headings, outermost first.
     Heading(Vec<String>),
@@ -287,7 +288,7 @@ impl Fragment {
 }
 
 /// A reference from this note to a note, heading, block or file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Link {
     /// Syntax used.
     pub kind: LinkKind,
@@ -318,7 +319,7 @@ impl Link {
 }
 
 /// An inline `#tag`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tag {
     /// The tag without `#`, as written.
     pub name: String,
@@ -327,7 +328,7 @@ pub struct Tag {
 }
 
 /// A `^block-id`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BlockId {
     /// The id without `^`.
     pub id: String,
@@ -338,7 +339,7 @@ pub struct BlockId {
 }
 
 /// Whether a callout starts folded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Fold {
     /// No fold marker: always open.
     #[default]
@@ -350,7 +351,7 @@ pub enum Fold {
 }
 
 /// A callout, `> [!type]± Title`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Callout {
     /// The type as written, lowercased (`faq`, `ref`, `note`).
     pub kind: String,
@@ -383,7 +384,7 @@ impl Callout {
 }
 
 /// Which journal component an HTML element is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ComponentKind {
     /// `<div class="keyword-row">` of `inline-keyword` spans.
     KeywordRow,
@@ -409,7 +410,7 @@ impl ComponentKind {
 }
 
 /// A journal component found in the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Component {
     /// Which component.
     pub kind: ComponentKind,
@@ -418,7 +419,7 @@ pub struct Component {
 }
 
 /// What went wrong while parsing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ErrorKind {
     /// The frontmatter is not valid YAML.
     MalformedYaml,
@@ -434,7 +435,7 @@ pub enum ErrorKind {
 }
 
 /// A problem found while parsing, with its place.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SyntaxError {
     /// What kind of problem.
     pub kind: ErrorKind,

@@ -7,7 +7,9 @@
 use std::ops::Range;
 
 /// A half-open byte range `start..end` into the original text of a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct Span {
     /// Offset of the first byte.
     pub start: usize,
@@ -60,7 +62,7 @@ impl Span {
 }
 
 /// A value together with the span it was read from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Spanned<T> {
     /// The value.
     pub value: T,
@@ -77,7 +79,7 @@ impl<T> Spanned<T> {
 
 /// A 1-based line and column; the column counts characters (Unicode scalar values),
 /// not bytes, so editors and terminals agree with it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct LineCol {
     /// 1-based line number.
     pub line: usize,
@@ -90,7 +92,7 @@ pub struct LineCol {
 /// Line starts are kept as `u32` (every loaded note is far below 4 GiB; see
 /// `vellum_vault::load::MAX_NOTE_BYTES`): the index of every note of a vault
 /// stays in memory, and this halves it. Offsets past `u32::MAX` clamp there.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
     len: usize,

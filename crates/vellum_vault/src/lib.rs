@@ -49,7 +49,7 @@ pub struct NoteFile {
 /// A note's text as the vault holds it: in memory, or released after
 /// parsing (a vault loaded with [`Texts::Release`]) and known again by its
 /// length and BLAKE3 hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NoteText {
     /// The text itself.
     Kept(String),
@@ -171,8 +171,8 @@ impl std::fmt::Display for TextError {
 impl std::error::Error for TextError {}
 
 /// What [`load_with`] keeps of the notes' texts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Texts {
+#[derive(Clone, Copy, Default)]
+pub enum Texts<'a> {
     /// Every text stays in memory (check, query, edit, serve).
     #[default]
     Keep,
@@ -187,6 +187,26 @@ pub enum Texts {
     /// [`Resolution::candidates`]. Checking, querying and editing refuse it
     /// ([`LoadedToPublish`]): they load with [`Texts::Keep`].
     Release,
+    /// [`Texts::Release`], taking each note whose file is unchanged from an
+    /// earlier load's parse instead of reading and parsing it again.
+    ReleaseReusing(&'a dyn ParseStore),
+}
+
+/// Parses recorded by an earlier load, which [`Texts::ReleaseReusing`]
+/// offers each note to (a cache of them lives in `vellum_cache`).
+///
+/// **Contract:** [`ParseStore::reuse`] answers only when the note's file
+/// is provably the one that was parsed (same stamp, and a stamp it can
+/// trust); a wrong answer would publish an old text.
+pub trait ParseStore: Sync {
+    /// The recorded text identity and parse (kept for publishing) of the note
+    /// whose file has `stamp` now (taken before the file is read), or `None`
+    /// to have it read and parsed.
+    fn reuse(&self, stamp: &FileStamp) -> Option<(NoteText, Note)>;
+
+    /// A note this load read and parsed (the vault holds its text identity
+    /// and parse): its stamp, taken before it was read, for the store to record.
+    fn parsed(&self, stamp: FileStamp);
 }
 
 impl NoteFile {
@@ -371,25 +391,46 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
     let (found, walk_problems) = load::walk(root, &config.exclude);
     problems.extend(walk_problems);
     let walked = started.elapsed();
-    if texts_kept == Texts::Release {
+    if let Texts::Release | Texts::ReleaseReusing(_) = texts_kept {
+        let store = match texts_kept {
+            Texts::ReleaseReusing(store) => Some(store),
+            _ => None,
+        };
         // Read and parse in one pass, so the texts are never all in memory.
-        let parsed: Vec<Option<Result<Parsed, LoadProblem>>> = found
+        let parsed: Vec<Option<Result<(Parsed, bool), LoadProblem>>> = found
             .par_iter()
             .map(|f| {
                 f.is_note.then(|| {
+                    // Stamped before it is read: a recorded stamp never describes a newer text.
+                    if let Some(store) = store {
+                        let stamp = load::stamp(&f.abs, f.rel.clone());
+                        if let Some((text, note)) = store.reuse(&stamp) {
+                            return Ok(((f.rel.clone(), text, note), false));
+                        }
+                        return load::read_note(f).map(|text| {
+                            let mut note = vellum_syntax::parse(&text);
+                            note.keep_for_publishing();
+                            store.parsed(stamp);
+                            ((f.rel.clone(), NoteText::released(&text), note), true)
+                        });
+                    }
                     load::read_note(f).map(|text| {
                         let mut note = vellum_syntax::parse(&text);
                         note.keep_for_publishing();
-                        (f.rel.clone(), NoteText::released(&text), note)
+                        ((f.rel.clone(), NoteText::released(&text), note), true)
                     })
                 })
             })
             .collect();
         let (walked, read_and_parsed) = (walked, started.elapsed());
         let mut notes = Vec::new();
+        let mut fresh = 0;
         for content in parsed {
             match content {
-                Some(Ok(p)) => notes.push(p),
+                Some(Ok((p, parsed))) => {
+                    fresh += usize::from(parsed);
+                    notes.push(p);
+                }
                 Some(Err(problem)) => problems.push(problem),
                 None => {}
             }
@@ -405,6 +446,7 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
         // Reading and parsing overlapped: `read` is the walk alone.
         vault.timings.read = walked;
         vault.timings.parse += read_and_parsed.saturating_sub(walked);
+        vault.timings.parsed = fresh;
         return Ok(vault);
     }
     let contents = load::read_all(&found);

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use vellum_cache::parsed::ParseCache;
 use vellum_site::{BuildOptions, BuildReport, Fresh, build_with, up_to_date};
+use vellum_vault::Texts;
 
 use crate::args::BuildArgs;
 use crate::progress::Progress;
@@ -34,7 +36,11 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     }
     // The site needs each text only while its note renders: parse and drop
     // them at load, and read each again then (a third of the memory at scale).
-    let vault = super::load_vault_with(Some(&root), vellum_vault::Texts::Release)?;
+    // With the cache, a note whose file did not change is taken as the last
+    // build parsed it.
+    let parses = opts.cache.then(|| ParseCache::open(&root));
+    let texts = parses.as_ref().map_or(Texts::Release, |p| Texts::ReleaseReusing(p));
+    let vault = super::load_vault_with(Some(&root), texts)?;
     // Notes that could not be loaded (or whose frontmatter is broken: they might be
     // drafts) are left out; say so, and exit 1 so CI notices.
     let mut failed = 0;
@@ -51,6 +57,11 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     // Only a clean vault may be recorded as up to date (its problems are reported again).
     opts.fresh = if failed == 0 { fresh } else { None };
     let report = build_with(&vault, &opts, &Progress::new(!args.quiet)).map_err(|e| e.to_string())?;
+    // Recorded after a successful build only: a build that failed on a note
+    // that changed under it leaves the last good record.
+    if let Some(p) = &parses {
+        p.save(&vault);
+    }
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
@@ -59,7 +70,7 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     }
     if args.verbose {
         let l = vault.timings;
-        details(&report, [l.read, l.parse, l.resolve], opts.cache);
+        details(&report, [l.read, l.parse, l.resolve], opts.cache.then_some(l.parsed));
     }
     // The process ends here: freeing the vault model (hundreds of MB in
     // small allocations) would only delay the exit.
@@ -86,7 +97,7 @@ fn summary(report: &BuildReport, output: &std::path::Path, drafts: bool, secs: f
 }
 
 /// `--verbose`: every count, the build cache's work and each phase's time.
-fn details(report: &BuildReport, [walk, parse, resolve]: [std::time::Duration; 3], cache: bool) {
+fn details(report: &BuildReport, [walk, parse, resolve]: [std::time::Duration; 3], parsed: Option<usize>) {
     eprintln!(
         "  {} pages: {} notes ({} drafts), {} tags, {} keywords, {} unwritten; {} attachments; {} files, {:.1} MB in {}",
         report.pages,
@@ -100,9 +111,9 @@ fn details(report: &BuildReport, [walk, parse, resolve]: [std::time::Duration; 3
         report.bytes as f64 / 1_048_576.0,
         report.output.display(),
     );
-    if cache {
+    if let Some(parsed) = parsed {
         eprintln!(
-            "  cache: {} of {} note bodies rendered, {} of {} pages unchanged (linked from the previous output)",
+            "  cache: {parsed} notes parsed, {} of {} note bodies rendered, {} of {} pages unchanged (linked from the previous output)",
             report.rendered, report.notes, report.reused, report.pages
         );
     }
