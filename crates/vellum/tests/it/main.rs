@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod graph;
 mod hostile;
+mod kill;
 mod lsp;
 mod query;
 mod serve;

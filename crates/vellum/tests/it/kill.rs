@@ -1,0 +1,128 @@
+//! A `vellum build` killed at any moment leaves the published folder whole
+//! (the last site or the next one, never a mix) and caches that do not lie:
+//! the next build publishes exactly what a build without caches does.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant, SystemTime};
+
+use assert_cmd::cargo::CommandCargoExt as _;
+
+use crate::common;
+
+/// Every file under `dir` by relative path, with its bytes (the folder as a reader sees it).
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).expect("inside").to_path_buf();
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn vellum(args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::cargo_bin("vellum").expect("binary");
+    cmd.args(args).stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd
+}
+
+fn build(root: &Path, extra: &[&str]) {
+    let root = root.to_str().expect("utf-8");
+    let run = vellum(&["build", root, "--quiet"]).args(extra).output().expect("runs");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+}
+
+/// Write the two versions of the vault's edited notes: `a` is the generated
+/// text, `b` adds a paragraph to one note, retitles another and adds a note.
+/// Each write gets its own old modification time, so every cache sees it.
+fn set_state(root: &Path, notes: &[(PathBuf, String)], b: bool, tick: &mut u64) {
+    let base = SystemTime::now() - Duration::from_secs(7200);
+    let mut write = |path: &Path, text: &str| {
+        std::fs::write(path, text).expect("write");
+        *tick += 1;
+        let f = std::fs::File::options().append(true).open(path).expect("open");
+        f.set_modified(base + Duration::from_secs(*tick)).expect("mtime");
+    };
+    let (first, second) = (&notes[0], &notes[1]);
+    if b {
+        write(&first.0, &format!("{}\nA paragraph added by the edit, with [[Unwritten Topic]].\n", first.1));
+        write(&second.0, &second.1.replacen("title: ", "title: Retitled ", 1));
+        write(&root.join("Added Note.md"), "# Added Note\n\nIt links to [[Unwritten Topic]].\n");
+    } else {
+        write(&first.0, &first.1);
+        write(&second.0, &second.1);
+        let _ = std::fs::remove_file(root.join("Added Note.md"));
+    }
+}
+
+#[test]
+fn a_killed_build_leaves_a_whole_site_and_the_next_build_is_right() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let generated = tmp.path().join("generated");
+    vellum_gen::write_vault(&generated, vellum_gen::Params::new(300, 11), false).expect("generate");
+    let root = tmp.path().join("v");
+    common::copy_vault(&generated, &root, Some(SystemTime::now() - Duration::from_secs(36_000)));
+    let mut notes: Vec<(PathBuf, String)> = std::fs::read_dir(&root)
+        .expect("read dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read");
+            (p, text)
+        })
+        .filter(|(_, t)| t.contains("title: ") && !t.contains("draft: true"))
+        .collect();
+    notes.sort();
+    notes.truncate(2);
+
+    // The two sites a reader may see, each built without any cache.
+    let mut tick = 0;
+    let mut expected = Vec::new();
+    for b in [false, true] {
+        set_state(&root, &notes, b, &mut tick);
+        let out = tmp.path().join(format!("expected-{b}"));
+        build(&root, &["--no-cache", "--output", out.to_str().expect("utf-8")]);
+        expected.push(tree(&out));
+    }
+    assert_ne!(expected[0], expected[1], "the edit changes the site");
+
+    set_state(&root, &notes, false, &mut tick);
+    let started = Instant::now();
+    build(&root, &[]);
+    let full = started.elapsed();
+    let public = root.join("public");
+    assert!(tree(&public) == expected[0]);
+
+    // Kill builds of alternating states at points spread over a build's length.
+    let points = 12u32;
+    for k in 0..points {
+        let b = k % 2 == 0;
+        set_state(&root, &notes, b, &mut tick);
+        let mut child = vellum(&["build", root.to_str().expect("utf-8"), "--quiet"]).spawn().expect("spawn");
+        std::thread::sleep(full * k / points);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = tree(&public);
+        assert!(
+            now == expected[0] || now == expected[1],
+            "killed after {:?} (point {k}): the published folder is neither site",
+            full * k / points
+        );
+    }
+    // The caches survived the kills without lying, whatever they hold.
+    for b in [true, false, true] {
+        set_state(&root, &notes, b, &mut tick);
+        build(&root, &[]);
+        assert!(tree(&public) == expected[usize::from(b)], "a build after the kills (state {b}) is wrong");
+    }
+}
