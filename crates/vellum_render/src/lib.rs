@@ -24,6 +24,7 @@
 
 mod highlight;
 mod inert;
+mod media;
 mod properties;
 mod safe;
 mod sanitize;

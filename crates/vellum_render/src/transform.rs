@@ -8,6 +8,7 @@ use comrak::{Arena, parse_document};
 use vellum_syntax::{Fragment, Link, LinkKind, heading_key};
 use vellum_vault::{Anchor, NoteIdx, ResolvedLink, Target, TextError, Vault};
 
+use crate::media::{self, Media, Written};
 use crate::{RenderOptions, TocEntry, Urls, escape, heading_ids, safe};
 
 /// Everything rendering needs besides the text.
@@ -16,8 +17,6 @@ pub(crate) struct Context<'a> {
     pub urls: &'a dyn Urls,
     pub opts: &'a RenderOptions,
 }
-
-const IMAGE_EXTS: &[&str] = &["avif", "bmp", "gif", "jpeg", "jpg", "png", "svg", "webp"];
 
 /// `rel` of every link vellum writes (ammonia adds the same to links in raw HTML).
 const REL: &str = " rel=\"noopener noreferrer\"";
@@ -343,27 +342,20 @@ fn embed_html(
     Ok(match &r.target {
         Target::Attachment(f) => {
             let path = cx.vault.files.path(*f);
-            let url = escape(&cx.urls.attachment(*f));
-            let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-            if IMAGE_EXTS.contains(&ext.as_str()) {
-                // `|300` or `|640x480` after the name is a size, not a caption.
-                let (mut alt, mut size) = (display.to_owned(), String::new());
-                if let Some(d) = &link.display {
-                    let dims: Vec<&str> = d.split('x').collect();
-                    if dims.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
-                        alt = path.rsplit('/').next().unwrap_or(path).to_owned();
-                        let _ = write!(size, " width=\"{}\"", dims[0]);
-                        if let Some(h) = dims.get(1) {
-                            let _ = write!(size, " height=\"{h}\"");
-                        }
-                    }
+            let url = cx.urls.attachment(*f);
+            match Media::of(path) {
+                Some(media) => {
+                    let name = path.rsplit('/').next().unwrap_or(path);
+                    let written = Written {
+                        display: link.display.as_deref(),
+                        fragment: link.fragment.as_ref(),
+                        shown: display,
+                    };
+                    media::attachment(media, &url, name, &written)
                 }
-                format!(
-                    "<img class=\"embed-image\" src=\"{url}\" alt=\"{}\" loading=\"lazy\"{size}>",
-                    escape(&alt)
-                )
-            } else {
-                format!("<a class=\"embed-file\" href=\"{url}\"{REL}>{}</a>", escape(display))
+                None => {
+                    format!("<a class=\"embed-file\" href=\"{}\"{REL}>{}</a>", escape(&url), escape(display))
+                }
             }
         }
         Target::Note { note, anchor } => {
@@ -430,6 +422,13 @@ fn markdown_link<'a>(
     url: &str,
     image: bool,
 ) {
+    if image
+        && vellum_syntax::is_external(url)
+        && let Some(html) = media::web_embed(url, &plain_text(node))
+    {
+        replace(node, html_inline(arena, html));
+        return;
+    }
     if url.is_empty()
         || vellum_syntax::is_external(url)
         || url.starts_with('#') && !url.contains('/') && url.len() == 1

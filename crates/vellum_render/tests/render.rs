@@ -461,3 +461,29 @@ fn inertness_check_catches_live_markup() {
     }
     assert_markup_is_inert("<p><a href=\"/n/Note/\" rel=\"noopener noreferrer\">javascript:alert(1)</a></p>");
 }
+
+/// Every kind of embedded file and web media, as Obsidian shows them.
+#[test]
+fn media_embeds_become_players_and_viewers() {
+    let note = "# Media\n\n\
+        ![[Excerpt (1968).ogg]]\n\n\
+        ![[clip.mp4|320x180]]\n\n\
+        ![[Doc.pdf#page=3]]\n\n\
+        ![[Doc.pdf#height=400]]\n\n\
+        ![[photo.png|300]]\n\n\
+        Inline ![[Excerpt (1968).ogg]] in a sentence.\n\n\
+        ![[archive.zip]]\n\n\
+        ![](https://www.youtube.com/watch?v=NnTvZWp5Q7o)\n\n\
+        ![Engelbart|100x145](https://example.com/e.jpg)\n\n\
+        ![A plain web image](https://example.com/p.jpg)\n";
+    let v = vault(&[
+        ("Media.md", note),
+        ("Excerpt (1968).ogg", ""),
+        ("media/clip.mp4", ""),
+        ("Doc.pdf", ""),
+        ("photo.png", ""),
+        ("archive.zip", ""),
+    ]);
+    let html = render(&v, "Media.md");
+    insta::assert_snapshot!(html);
+}
