@@ -74,7 +74,7 @@ say "vellum's phases (one more run)"
 say "the build cache: empty cache, then no change, then one edited note"
 CACHED="$VELLUM build $VAULT --output $SITES/vellum-cached --force --verbose"
 timed() { /usr/bin/time -o "$SITES/time.txt" -f '%e %M' "$@" > /dev/null 2> "$SITES/log.txt"; cat "$SITES/time.txt"; }
-rm -rf "$VAULT/.vellum/build" "$SITES/vellum-cached"
+rm -rf "$VAULT/.vellum/build" "$VAULT/.vellum/parse" "$SITES/vellum-cached"
 read -r c1 c1_rss < <(timed $CACHED)
 sleep 2.1 # stamps younger than 2 s are never trusted
 read -r c2 c2_rss < <(timed $CACHED) # records the vault's stamps

@@ -128,6 +128,7 @@ const CASES: &[(&str, Code)] = &[
     ("source_without_url", Code::SourceWithoutUrl),
     ("empty_heading", Code::EmptyHeading),
     ("unknown_callout", Code::UnknownCallout),
+    ("plugin_only", Code::PluginOnly),
     ("missing_heading_or_block", Code::BrokenFragment),
     ("ambiguous_link", Code::AmbiguousLink),
     ("unresolved_link", Code::UnresolvedLink),
@@ -703,4 +704,16 @@ fn catalogue_rows_reads_code_name_and_severity() {
         "| code | name | severity | what |\n|---|---|---|---|\n| V105 | updated-before-created | warning | `a\\|b` |\n| V1 | x | y |\ntext\n",
     );
     assert_eq!(rows, [("V105".to_owned(), "updated-before-created".to_owned(), "warning".to_owned())]);
+}
+
+#[test]
+fn v303_plugin_only_content() {
+    let c = check_case("plugin_only");
+    let d = c.with_code(Code::PluginOnly);
+    // dataview, dataviewjs, tasks and query blocks; not a plain code block,
+    // an indented one, or a `dataview` word in prose.
+    assert_eq!(d.len(), 4, "{}", c.rendered);
+    assert!(d[0].message.starts_with("`dataview` block: a Dataview query"), "{}", d[0].message);
+    assert_eq!(c.line_col(d[0]), Some((5, 1)));
+    c.assert_ok_note_checked();
 }

@@ -81,6 +81,9 @@ pub struct NoteDetail {
     pub fields: Fields,
     /// Callouts, outer before inner.
     pub callouts: Vec<Callout>,
+    /// Fenced code blocks only a plugin renders ([`markdown::PLUGIN_BLOCKS`]):
+    /// their language and span.
+    pub plugin_blocks: Vec<Spanned<String>>,
     /// External URLs of Markdown links and autolinks.
     pub external_links: Vec<Spanned<String>>,
     /// Items of the list under the journal's `signals` heading.
@@ -535,6 +538,7 @@ pub fn parse(text: &str) -> Note {
         detail: Some(Box::new(NoteDetail {
             fields,
             callouts: md.callouts,
+            plugin_blocks: md.plugin_blocks,
             external_links: md.external_links,
             signals,
             brain_dump,

@@ -48,6 +48,8 @@ pub(crate) enum BlockKind {
 pub(crate) struct Markdown {
     pub headings: Vec<Heading>,
     pub callouts: Vec<Callout>,
+    /// Fenced code blocks that only a plugin renders ([`PLUGIN_BLOCKS`]): language and span.
+    pub plugin_blocks: Vec<Spanned<String>>,
     /// Regions where links, tags and components do not count.
     pub masks: Vec<Span>,
     pub links: Vec<Link>,
@@ -59,6 +61,12 @@ pub(crate) struct Markdown {
     /// Items of top-level lists: span and plain text (nested lists left out).
     pub top_items: Vec<Spanned<String>>,
 }
+
+/// Languages of fenced code blocks that Obsidian shows as something else
+/// only through a plugin (Dataview, Tasks) or its search (`query`, which
+/// Obsidian Publish does not render either): a published page can only show
+/// their source.
+pub const PLUGIN_BLOCKS: &[&str] = &["dataview", "dataviewjs", "tasks", "query"];
 
 struct Pos<'t> {
     text: &'t str,
@@ -93,8 +101,14 @@ pub(crate) fn walk(text: &str, body_start: usize, lines: &LineIndex) -> Markdown
                 text: plain_text(node).trim().to_owned(),
                 span: lines.line_span(text, lines.line_col(text, span.start).line),
             }),
-            NodeValue::CodeBlock(_)
-            | NodeValue::Code(_)
+            NodeValue::CodeBlock(cb) => {
+                md.masks.push(span);
+                let lang = cb.info.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
+                if cb.fenced && PLUGIN_BLOCKS.contains(&lang.as_str()) {
+                    md.plugin_blocks.push(Spanned::new(lang, span));
+                }
+            }
+            NodeValue::Code(_)
             | NodeValue::Math(_)
             | NodeValue::CommentInline(_)
             | NodeValue::MultilineComment(_) => md.masks.push(span),

@@ -1,4 +1,4 @@
-//! `V301 empty-heading` and `V302 unknown-callout`.
+//! `V301 empty-heading`, `V302 unknown-callout` and `V303 plugin-only-content`.
 
 use super::NoteContext;
 use crate::{Code, Diagnostic};
@@ -28,5 +28,24 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help("use a built-in type (note, tip, question, warning, …) or list it in `[journal] custom_callouts` in vellum.toml"),
             );
         }
+    }
+    for b in &cx.detail.plugin_blocks {
+        let (what, by) = match b.value.as_str() {
+            "dataview" | "dataviewjs" => ("a Dataview query", "the Dataview plugin"),
+            "tasks" => ("a Tasks query", "the Tasks plugin"),
+            _ => ("an embedded search", "Obsidian's search"),
+        };
+        out.push(
+            Diagnostic::new(
+                Code::PluginOnly,
+                path,
+                Some(b.span),
+                format!(
+                    "`{}` block: {what}, which only {by} shows; the published page shows its source",
+                    b.value
+                ),
+            )
+            .with_help("write the result into the note (or link the notes it lists) to publish it"),
+        );
     }
 }
