@@ -81,7 +81,7 @@ pub struct NoteDetail {
     pub fields: Fields,
     /// Callouts, outer before inner.
     pub callouts: Vec<Callout>,
-    /// Fenced code blocks only a plugin renders ([`markdown::PLUGIN_BLOCKS`]):
+    /// Fenced code blocks only a plugin renders (`dataview`, `dataviewjs`, `tasks`, `query`):
     /// their language and span.
     pub plugin_blocks: Vec<Spanned<String>>,
     /// External URLs of Markdown links and autolinks.

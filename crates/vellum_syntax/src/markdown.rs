@@ -66,7 +66,7 @@ pub(crate) struct Markdown {
 /// only through a plugin (Dataview, Tasks) or its search (`query`, which
 /// Obsidian Publish does not render either): a published page can only show
 /// their source.
-pub const PLUGIN_BLOCKS: &[&str] = &["dataview", "dataviewjs", "tasks", "query"];
+pub(crate) const PLUGIN_BLOCKS: &[&str] = &["dataview", "dataviewjs", "tasks", "query"];
 
 struct Pos<'t> {
     text: &'t str,
