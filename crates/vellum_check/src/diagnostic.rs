@@ -73,6 +73,7 @@ codes! {
     BadConfig = "V006", "invalid-config", Error, "`vellum.toml` is invalid.";
     SymlinkOutsideVault = "V007", "symlink-outside-vault", Warning, "A symbolic link leads out of the vault; it is not followed.";
     InvalidFileName = "V008", "invalid-file-name", Error, "A file name is not valid UTF-8 or holds a control character.";
+    InvalidObsidianSetting = "V009", "invalid-obsidian-setting", Warning, "A setting in `.obsidian/` cannot be read as Obsidian writes it; vellum ignores it.";
     MalformedYaml = "V101", "malformed-yaml", Error, "The frontmatter is not valid YAML.";
     MissingField = "V102", "missing-field", Error, "A required frontmatter field is missing.";
     WrongType = "V103", "wrong-type", Error, "A frontmatter field has the wrong type.";
@@ -82,6 +83,7 @@ codes! {
     NoteIdDateMismatch = "V107", "note-id-date-mismatch", Error, "The date in `note_id` is not the `created` date.";
     DuplicateNoteId = "V108", "duplicate-note-id", Error, "Two notes share a `note_id`.";
     UnquotedPropertyLink = "V109", "unquoted-property-link", Warning, "A wikilink in a property is not quoted, so YAML reads it as a nested list.";
+    PropertyTypeMismatch = "V110", "property-type-mismatch", Warning, "A property's value does not fit the type `.obsidian/types.json` gives it.";
     KeywordsMismatch = "V201", "keywords-mismatch", Warning, "Frontmatter `keywords` and the keyword row disagree.";
     TagsMismatch = "V202", "linkage-tags-mismatch", Warning, "Frontmatter `tags` and the linkage tree's tags disagree.";
     TitleMismatch = "V203", "title-mismatch", Warning, "The H1 heading differs from the `title`.";

@@ -121,6 +121,8 @@ const CASES: &[(&str, Code)] = &[
     ("note_id_date_mismatch", Code::NoteIdDateMismatch),
     ("duplicate_note_id", Code::DuplicateNoteId),
     ("unquoted_property_link", Code::UnquotedPropertyLink),
+    ("property_types", Code::PropertyTypeMismatch),
+    ("obsidian_setting", Code::InvalidObsidianSetting),
     ("keywords_mismatch", Code::KeywordsMismatch),
     ("linkage_tags_mismatch", Code::TagsMismatch),
     ("title_mismatch", Code::TitleMismatch),
@@ -716,4 +718,29 @@ fn v303_plugin_only_content() {
     assert!(d[0].message.starts_with("`dataview` block: a Dataview query"), "{}", d[0].message);
     assert_eq!(c.line_col(d[0]), Some((5, 1)));
     c.assert_ok_note_checked();
+}
+
+#[test]
+fn v110_property_type_mismatch() {
+    let c = check_case("property_types");
+    let d = c.with_code(Code::PropertyTypeMismatch);
+    // `rating: high`, `reviewed: yes`, `due: next week`; the list, and `status`
+    // (typed `Status`: names match without case), fit.
+    assert_eq!(d.len(), 3, "{}", c.rendered);
+    assert_eq!(d[0].message, "`rating` is a number property, and `high` is not one");
+    assert_eq!(c.line_col(d[0]), Some((2, 9)));
+    assert!(d[1].message.starts_with("`reviewed` is a checkbox property"), "{}", d[1].message);
+    assert!(d[2].message.starts_with("`due` is a date property"), "{}", d[2].message);
+    assert!(c.vault.problems.is_empty(), "{:?}", c.vault.problems);
+}
+
+#[test]
+fn v009_invalid_obsidian_setting() {
+    let c = check_case("obsidian_setting");
+    let d = c.with_code(Code::InvalidObsidianSetting);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(d[0].file, ".obsidian/types.json");
+    assert!(d[0].message.starts_with("not valid JSON"), "{}", d[0].message);
+    assert_eq!(c.line_col(d[0]), Some((5, 3)), "at the brace after the trailing comma");
+    assert!(c.vault.config.property_types.is_empty());
 }

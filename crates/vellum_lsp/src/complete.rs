@@ -305,14 +305,15 @@ pub(crate) fn completion(
             }
             // Obsidian's property types (`.obsidian/types.json`), then the
             // other properties the vault's notes use.
-            let types = property_types(&state.root);
+            let types = &state.vault.config.property_types;
             let mut seen: rustc_hash::FxHashSet<String> =
                 SCHEMA_KEYS.iter().map(|k| (*k).to_owned()).collect();
-            let used = state.vault.notes.iter().flat_map(|n| n.note.properties.other.keys());
-            for k in types.keys().chain(used) {
-                if seen.insert(k.clone()) {
-                    let detail = types.get(k).cloned();
-                    items.offer(k, k.clone(), lsp::CompletionItemKind::PROPERTY, detail, format!("{k}: "));
+            let used =
+                state.vault.notes.iter().flat_map(|n| n.note.properties.other.keys().map(String::as_str));
+            for k in types.iter().map(|(k, _)| k).chain(used) {
+                if seen.insert(k.to_owned()) {
+                    let detail = types.get(k).map(|t| t.name().to_owned());
+                    items.offer(k, k.to_owned(), lsp::CompletionItemKind::PROPERTY, detail, format!("{k}: "));
                 }
             }
         }
@@ -452,7 +453,7 @@ fn values(state: &mut VaultState, note: NoteIdx, key: &str, items: &mut Items) {
                 items.offer(b, b.to_owned(), lsp::CompletionItemKind::VALUE, None, b.to_owned());
             }
         }
-        key if property_types(&state.root).get(key).map(String::as_str) == Some("checkbox") => {
+        key if state.vault.config.property_types.get(key) == Some(vellum_vault::PropertyType::Checkbox) => {
             for b in ["true", "false"] {
                 items.offer(b, b.to_owned(), lsp::CompletionItemKind::VALUE, None, b.to_owned());
             }
@@ -482,22 +483,6 @@ fn text_values(value: &serde_json::Value) -> Vec<String> {
         Value::Array(items) => items.iter().filter_map(one).collect(),
         v => one(v).into_iter().collect(),
     }
-}
-
-/// Obsidian's property types, `.obsidian/types.json` of the vault at `root`:
-/// property name → type (`text`, `multitext`, `number`, `checkbox`, `date`,
-/// `datetime`, `aliases`, `tags`). Empty when the file is missing or unreadable.
-fn property_types(root: &std::path::Path) -> std::collections::BTreeMap<String, String> {
-    #[derive(serde::Deserialize)]
-    struct Types {
-        #[serde(default)]
-        types: std::collections::BTreeMap<String, String>,
-    }
-    std::fs::read_to_string(root.join(".obsidian/types.json"))
-        .ok()
-        .and_then(|t| serde_json::from_str::<Types>(&t).ok())
-        .map(|t| t.types)
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -29,6 +29,9 @@ pub struct Config {
     /// (read by `vellum_site`, which refuses to build with an invalid one).
     #[serde(skip)]
     pub site: Result<SiteConfig, ConfigError>,
+    /// Obsidian's property types (`.obsidian/types.json`), read when the vault loads.
+    #[serde(skip)]
+    pub property_types: crate::PropertyTypes,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
             journal: JournalConfig::default(),
             exclude: Vec::new(),
             site: Ok(SiteConfig::default()),
+            property_types: crate::PropertyTypes::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod config;
 pub mod facts;
 mod find;
 pub mod load;
+pub mod obsidian;
 pub mod query;
 pub mod resolve;
 mod update;
@@ -28,6 +29,7 @@ use vellum_syntax::{Fragment, Link, LinkKind, Note, NoteDetail, heading_key};
 pub use config::{Config, ConfigError, SiteConfig};
 pub use find::FindNotes;
 pub use load::{FileStamp, LoadProblem, LoadProblemKind};
+pub use obsidian::{PropertyType, PropertyTypes};
 pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
 
 /// A parsed note and where it lives.
@@ -387,6 +389,9 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
         }),
         Err(_) => Config::default(),
     };
+    let (property_types, settings_problems) = obsidian::read_types(root);
+    let config = Config { property_types, ..config };
+    problems.extend(settings_problems);
     let started = std::time::Instant::now();
     let (found, walk_problems) = load::walk(root, &config.exclude);
     problems.extend(walk_problems);

@@ -35,6 +35,9 @@ pub enum LoadProblemKind {
     Walk,
     /// `vellum.toml` is invalid.
     Config,
+    /// A setting of Obsidian's in `.obsidian/` that cannot be read as the app
+    /// writes it: ignored, with a warning.
+    ObsidianSetting,
     /// A symbolic link whose target is outside the vault folder: never
     /// followed, so nothing outside the vault is read or published.
     OutsideVault,

@@ -8,6 +8,9 @@
 //! - `V108 duplicate-note-id`: across the whole vault.
 //! - `V109 unquoted-property-link`: `up: [[Note]]` is YAML for a nested list;
 //!   Obsidian needs `up: "[[Note]]"` to show a link (vellum counts it either way).
+//! - `V110 property-type-mismatch`: a value that does not fit the type
+//!   `.obsidian/types.json` gives its property (`rating: high` for a number).
+//!   The schema fields have their own checks (`V103`, `V104`) and are left to them.
 
 use rustc_hash::FxHashMap;
 use vellum_syntax::{ErrorKind, Span};
@@ -18,6 +21,7 @@ use crate::{Code, Diagnostic};
 
 /// Per-note frontmatter rules.
 pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
+    property_types(cx, out);
     let path = cx.note.path.as_str();
     let note = &cx.note.note;
     for e in &note.errors {
@@ -160,6 +164,36 @@ pub(crate) fn check_vault(vault: &Vault) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// `V110`: values that do not fit their property's type.
+fn property_types(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
+    let types = &cx.vault.config.property_types;
+    if types.is_empty() {
+        return;
+    }
+    for (key, field) in &cx.detail.fields {
+        if vellum_syntax::SCHEMA_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        let Some(ty) = types.get(key) else { continue };
+        if !ty.fits(&field.value) {
+            let shown =
+                field.value.as_str().map_or_else(|| format!("`{}`", field.value), |s| format!("`{s}`"));
+            out.push(
+                Diagnostic::new(
+                    Code::PropertyTypeMismatch,
+                    cx.note.path.as_str(),
+                    Some(field.span),
+                    format!("`{key}` is a {} property, and {shown} is not one", ty.name()),
+                )
+                .with_help(format!(
+                    "write a {} value, or change the type of `{key}` in Obsidian (.obsidian/types.json)",
+                    ty.name()
+                )),
+            );
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! `V001`–`V008`: files that could not be loaded. Each problem is one
+//! `V001`–`V009`: files (and Obsidian settings) that could not be loaded. Each problem is one
 //! diagnostic naming the file; the rest of the vault is still checked.
 
 use vellum_vault::{LoadProblemKind, Vault};
@@ -20,6 +20,7 @@ pub(crate) fn check(vault: &Vault) -> Vec<Diagnostic> {
                 LoadProblemKind::Config => Code::BadConfig,
                 LoadProblemKind::OutsideVault => Code::SymlinkOutsideVault,
                 LoadProblemKind::BadName => Code::InvalidFileName,
+                LoadProblemKind::ObsidianSetting => Code::InvalidObsidianSetting,
             };
             Diagnostic::new(code, &p.path, p.span, p.message.clone())
         })
