@@ -453,7 +453,27 @@ fn markdown_link<'a>(
         property: None,
     };
     let r = cx.vault.resolve_link(idx, &link);
-    let new_url = match &r.target {
+    let new_url = published_url(cx, &r, path);
+    match new_url {
+        Some(u) => {
+            if let NodeValue::Link(l) | NodeValue::Image(l) = &mut node.data.borrow_mut().value {
+                l.url = u;
+            }
+        }
+        None => {
+            // Not published (or outside the vault): keep the words, drop the link.
+            let text = plain_text(node);
+            replace(node, html_inline(arena, format!("<span class=\"draft-link\">{}</span>", escape(&text))));
+        }
+    }
+}
+
+/// Where a Markdown-style link (written `path`, resolved to `r`) points on
+/// the site: the note's page (with the heading's or block's anchor), the
+/// attachment's copy, or the unwritten note's page; `None` for a note that
+/// is not published or a path that leaves the vault.
+fn published_url(cx: &Context<'_>, r: &ResolvedLink, path: &str) -> Option<String> {
+    match &r.target {
         Target::Attachment(f) => Some(cx.urls.attachment(*f)),
         Target::Note { note, anchor } => cx.urls.note(*note).map(|u| match anchor {
             Anchor::Heading(h) => {
@@ -466,18 +486,6 @@ fn markdown_link<'a>(
         Target::MissingFragment { note } => cx.urls.note(*note),
         Target::Unresolved => Some(cx.urls.unwritten(&vellum_syntax::percent_decode(path))),
         Target::EscapesVault => None,
-    };
-    match new_url {
-        Some(u) => {
-            if let NodeValue::Link(l) | NodeValue::Image(l) = &mut node.data.borrow_mut().value {
-                l.url = u;
-            }
-        }
-        None => {
-            // Not published (or outside the vault): keep the words, drop the link.
-            let text = plain_text(node);
-            replace(node, html_inline(arena, format!("<span class=\"draft-link\">{}</span>", escape(&text))));
-        }
     }
 }
 
@@ -684,7 +692,12 @@ impl<'v> Origin<'v> {
 /// note's own parse says what it holds; otherwise the piece is scanned on
 /// its own.
 fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str, at: Option<(&str, usize)>) -> Option<String> {
-    if !html.contains("[[") && !html.contains('#') && !html.contains("inline-keyword") {
+    if !html.contains("[[")
+        && !html.contains('#')
+        && !html.contains("inline-keyword")
+        && !html.contains("src")
+        && !html.contains("href")
+    {
         return None;
     }
     let n = &cx.vault.notes[idx];
@@ -700,10 +713,15 @@ fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str, at: Option<(&str, us
         None => vellum_syntax::parse_html_fragment(html),
     };
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    for l in sub.links.iter().filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Embed)) {
+    for l in &sub.links {
         let r = cx.vault.resolve_link(idx, l);
-        let display = l.display.clone().unwrap_or_else(|| default_display(l));
-        edits.push((l.span.start, l.span.end, link_html(cx, l, &r, &display)));
+        if matches!(l.kind, LinkKind::Wiki | LinkKind::Embed) {
+            let display = l.display.clone().unwrap_or_else(|| default_display(l));
+            edits.push((l.span.start, l.span.end, link_html(cx, l, &r, &display)));
+        } else if let Some(url) = published_url(cx, &r, &l.target) {
+            // A `src` or `href` value: the file or page it names, as published.
+            edits.push((l.span.start, l.span.end, escape(&url)));
+        }
     }
     for t in &sub.tags {
         edits.push((

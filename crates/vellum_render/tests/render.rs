@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use vellum_render::{RenderOptions, Urls, render_note};
+use vellum_syntax::LinkKind;
 use vellum_vault::{Config, FileId, NoteIdx, Vault};
 
 /// Test URLs: `/n/<path>/`, drafts unpublished.
@@ -485,5 +486,30 @@ fn media_embeds_become_players_and_viewers() {
         ("archive.zip", ""),
     ]);
     let html = render(&v, "Media.md");
+    insta::assert_snapshot!(html);
+}
+
+/// Local `src` and `href` values in a note's raw HTML point where Markdown
+/// links would: relative to the note, then vault-wide; web addresses, site
+/// paths and anchors stay as written.
+#[test]
+fn raw_html_src_and_href_resolve_like_markdown_links() {
+    let note = "# Raw\n\n\
+        <figure><img src=\"pics/a%20b.png\" alt=\"A\"><figcaption>A</figcaption></figure>\n\n\
+        <p><a href=\"Other.md#Part\">other</a> <a href='Missing.md'>gone</a> <a href=\"https://example.com/x.png\">web</a> <a href=\"#top\">top</a> <a href=\"/abs\">abs</a></p>\n\n\
+        <p><a href=\"clip.mp4\">the clip</a></p>\n";
+    let v = vault(&[
+        ("notes/Raw.md", note),
+        ("notes/pics/a b.png", ""),
+        ("media/clip.mp4", ""),
+        ("Other.md", "# Other\n\n## Part\n"),
+    ]);
+    let raw = v.note_by_path("notes/Raw.md").expect("note");
+    let targets: Vec<&str> =
+        v.notes[raw].note.links.iter().filter(|l| l.in_html).map(|l| l.target.as_str()).collect();
+    assert_eq!(targets, ["pics/a%20b.png", "Other.md", "Missing.md", "clip.mp4"]);
+    let kinds: Vec<LinkKind> = v.notes[raw].note.links.iter().filter(|l| l.in_html).map(|l| l.kind).collect();
+    assert_eq!(kinds, [LinkKind::MarkdownEmbed, LinkKind::Markdown, LinkKind::Markdown, LinkKind::Markdown]);
+    let html = render(&v, "notes/Raw.md");
     insta::assert_snapshot!(html);
 }

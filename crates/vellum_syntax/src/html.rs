@@ -39,6 +39,60 @@ impl Element {
     }
 }
 
+/// The `src` and `href` attributes of a start tag (`tag` is its raw text,
+/// `<img src="a.png">`): for each, whether it is `src`, and the byte range of
+/// its value inside `tag` (without quotes). A hand-written scan, because the
+/// tokenizer gives attribute values but not where they are.
+pub(crate) fn url_attributes(tag: &str) -> Vec<(bool, std::ops::Range<usize>)> {
+    let b = tag.as_bytes();
+    let mut out = Vec::new();
+    // Past `<` and the tag name.
+    let mut i = b.iter().position(|c| c.is_ascii_whitespace() || *c == b'>' || *c == b'/').unwrap_or(b.len());
+    while i < b.len() && b[i] != b'>' {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        let name_start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let name = &tag[name_start..i];
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= b.len() || b[i] != b'=' {
+            if i == name_start && i < b.len() && b[i] != b'>' {
+                i += 1; // a stray character: step over it
+            }
+            continue;
+        }
+        i += 1;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let value = match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let start = i + 1;
+                let end = b[start..].iter().position(|c| *c == q).map_or(b.len(), |p| start + p);
+                i = (end + 1).min(b.len());
+                start..end
+            }
+            _ => {
+                let start = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                start..i
+            }
+        };
+        let src = name.eq_ignore_ascii_case("src");
+        if src || name.eq_ignore_ascii_case("href") {
+            out.push((src, value));
+        }
+    }
+    out
+}
+
 /// Tokens of the HTML in a text, in document order.
 #[derive(Debug, Default)]
 pub(crate) struct HtmlTokens {
@@ -337,5 +391,26 @@ mod tests {
         let t = tokenize("<div class=\"keyword-row\"><span>a</span>", 0).expect("tokens");
         assert!(t.elements[0].end_tag.is_none());
         assert!(t.elements[1].end_tag.is_some());
+    }
+
+    #[test]
+    fn url_attributes_are_found_with_their_places() {
+        let tag = r#"<img alt="a > b" src="pics/A%20b.png" data-src='x'>"#;
+        let found = url_attributes(tag);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&tag[found[0].1.clone()], "pics/A%20b.png");
+        let tag = "<a class=x href=Note.md#Intro title='t'>";
+        let found = url_attributes(tag);
+        assert_eq!(
+            found.iter().map(|(s, r)| (*s, &tag[r.clone()])).collect::<Vec<_>>(),
+            [(false, "Note.md#Intro")]
+        );
+        let tag = "<video controls src=\"clip.mp4\" poster=p.png/>";
+        assert_eq!(url_attributes(tag).len(), 1);
+        for odd in ["<a", "<a href", "<a href=", "<a href=\"unclosed", "<a =x href='y'>", "<a ==== >"] {
+            let _ = url_attributes(odd);
+        }
+        let tag = "<a href=\"unclosed";
+        assert_eq!(&tag[url_attributes(tag)[0].1.clone()], "unclosed");
     }
 }

@@ -168,7 +168,9 @@ impl Note {
         let links = self.links[from..]
             .iter()
             .take_while(|l| l.span.start < span.end)
-            .filter(|l| matches!(l.kind, LinkKind::Wiki | LinkKind::Embed) && span.contains(l.span))
+            .filter(|l| {
+                (matches!(l.kind, LinkKind::Wiki | LinkKind::Embed) || l.in_html) && span.contains(l.span)
+            })
             .map(|l| Link {
                 span: shift(l.span),
                 target_span: shift(l.target_span),
@@ -306,7 +308,9 @@ pub struct Link {
     pub fragment: Option<Fragment>,
     /// Display text after `|` (for embeds, often a size like `300`).
     pub display: Option<String>,
-    /// Whether the link sits inside raw HTML (a journal component).
+    /// Whether the link sits inside raw HTML (a journal component). A
+    /// Markdown-kind link in raw HTML is the local URL of a `src` (embed) or
+    /// `href` attribute, spanning the attribute's value.
     pub in_html: bool,
     /// The frontmatter property the link is written in (`up` for
     /// `up: "[[Parent]]"`), or `None` for a link in the body.
@@ -503,6 +507,9 @@ pub fn parse(text: &str) -> Note {
         link.in_html = html_regions.iter().any(|r| r.contains(link.span));
     }
     links.extend(md.links.iter().cloned());
+    if let Some(tokens) = &tokens {
+        links.extend(html_url_links(text, tokens));
+    }
     if let Some(block) = block {
         links.extend(property_links::links(text, block, &fields, &mut errors));
     }
@@ -550,6 +557,51 @@ pub fn parse(text: &str) -> Note {
     note
 }
 
+/// Elements whose `src`/`href` is not a link a reader follows or a file a
+/// page shows (and that the sanitizer drops anyway).
+const NOT_LINKING: &[&str] = &["script", "link", "style", "base", "meta"];
+
+/// The local files and notes that raw HTML points to with `src` (an embed:
+/// `<img>`, `<audio>`, `<video>`, `<source>`, `<iframe>`) or `href` (a link):
+/// links like Markdown ones ([`LinkKind::MarkdownEmbed`] / [`LinkKind::Markdown`],
+/// [`Link::in_html`] set), spanning the attribute's value. Web addresses,
+/// site-absolute paths (`/x`) and in-page anchors (`#x`) are not links to the vault.
+fn html_url_links(text: &str, tokens: &html::HtmlTokens) -> Vec<Link> {
+    let mut out = Vec::new();
+    for el in tokens.elements.iter().filter(|e| !NOT_LINKING.contains(&e.name.as_str())) {
+        let Some(tag) = text.get(el.start_tag.range()) else { continue };
+        for (src, range) in html::url_attributes(tag) {
+            let start = el.start_tag.start + range.start;
+            let raw = &tag[range];
+            let url = raw.trim();
+            if url.is_empty() || url.starts_with(['#', '/', '?']) || markdown::is_external(url) {
+                continue;
+            }
+            let lead = raw.len() - raw.trim_start().len();
+            let path_end = url.find(['#', '?']).unwrap_or(url.len());
+            let path = &url[..path_end];
+            if path.is_empty() {
+                continue;
+            }
+            let fragment = url[path_end..]
+                .strip_prefix('#')
+                .map(|f| scan::parse_fragment(&markdown::percent_decode(&f.replace("&amp;", "&"))));
+            let path_span = Span::new(start + lead, start + lead + path.len());
+            out.push(Link {
+                kind: if src { LinkKind::MarkdownEmbed } else { LinkKind::Markdown },
+                span: Span::new(start + lead, start + lead + url.len()),
+                target: path.replace("&amp;", "&"),
+                target_span: path_span,
+                fragment,
+                display: None,
+                in_html: true,
+                property: None,
+            });
+        }
+    }
+    out
+}
+
 /// What the scan text hides of HTML: tags, comments, and the insides of
 /// elements whose content is not prose (`code`, `pre`, `script`, …).
 fn html_masks(tokens: &html::HtmlTokens) -> Vec<Span> {
@@ -576,7 +628,8 @@ fn html_masks(tokens: &html::HtmlTokens) -> Vec<Span> {
 /// run for every component of every rendered note.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HtmlFragment {
-    /// Wikilinks and embeds, in order.
+    /// Wikilinks and embeds, and the local `src`/`href` values of its
+    /// elements (the Markdown kinds, see [`Link::in_html`]), in order.
     pub links: Vec<Link>,
     /// `#tags`, in order.
     pub tags: Vec<Tag>,
@@ -594,6 +647,8 @@ pub fn parse_html_fragment(html: &str) -> HtmlFragment {
     blank_in_place(&mut scan, &html_masks(&tokens));
     let mut links = Vec::new();
     scan::wikilinks_in(html, &scan, &mut links);
+    links.extend(html_url_links(html, &tokens));
+    links.sort_by_key(|l| l.span.start);
     let mut tags = Vec::new();
     scan::tags(&scan, &mut tags);
     let keywords = journal::keyword_row(html, &tokens, html.len()).unwrap_or_default();
