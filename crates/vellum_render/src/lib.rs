@@ -51,7 +51,8 @@ pub trait Urls: Sync {
     fn keyword(&self, keyword: &str) -> String;
 }
 
-/// English month names, January first: how dates read on pages.
+/// English month names, January first: the months of [`Locale::default`].
+/// A site in another language takes its names from its catalogue.
 pub const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -67,6 +68,74 @@ pub const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// The words the renderer writes itself, in the site's language: how a date
+/// reads (the properties table) and the label of a source card's "why it
+/// matters" line. The site fills it from its catalogue; the default is
+/// English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locale {
+    /// Month names, January first, as they stand inside a date (`März`,
+    /// `mars`, `3月`).
+    pub months: [String; 12],
+    /// How a date reads: `{day}`, `{month}` (a name from `months`) and
+    /// `{year}` in the language's order (`{day} {month} {year}`,
+    /// `{year}年{month}{day}日`).
+    pub date: String,
+    /// The label before a source card's "why it matters" text, with its
+    /// punctuation (`Why it matters:`).
+    pub source_why: String,
+}
+
+impl Default for Locale {
+    fn default() -> Self {
+        Self {
+            months: MONTHS.map(str::to_owned),
+            date: "{day} {month} {year}".to_owned(),
+            source_why: "Why it matters:".to_owned(),
+        }
+    }
+}
+
+impl Locale {
+    /// `date` as the language writes it: `1 March 2024`, `1. März 2024`,
+    /// `2024年3月1日`. The one place a date becomes words (see [`fill`]).
+    #[must_use]
+    pub fn format_date(&self, date: jiff::civil::Date) -> String {
+        let month = usize::try_from(date.month() - 1).ok().and_then(|m| self.months.get(m));
+        fill(
+            &self.date,
+            &[("day", &date.day()), ("month", &month.map_or("", String::as_str)), ("year", &date.year())],
+        )
+    }
+}
+
+/// `text` with each `{name}` replaced by the value `values` gives for
+/// `name`; unknown placeholders and lone braces stay as they are. How every
+/// string of a site's catalogue gets its numbers and names (`{count} notes`).
+#[must_use]
+pub fn fill(text: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let Some(close) = after.find('}') else {
+            rest = after;
+            break;
+        };
+        match values.iter().find(|(name, _)| *name == &after[1..close]) {
+            Some((_, value)) => {
+                let _ = write!(out, "{value}");
+            }
+            None => out.push_str(&after[..=close]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Rendering settings.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -77,11 +146,13 @@ pub struct RenderOptions {
     /// (`[site] properties`); `None`: every one outside the journal schema,
     /// except Publish's `publish` and `permalink` and names starting with `_`.
     pub properties: Option<Vec<String>>,
+    /// Dates and labels in the site's language.
+    pub locale: Locale,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        Self { max_embed_depth: 3, properties: None }
+        Self { max_embed_depth: 3, properties: None, locale: Locale::default() }
     }
 }
 
@@ -90,6 +161,13 @@ impl RenderOptions {
     #[must_use]
     pub fn with_properties(mut self, properties: Option<Vec<String>>) -> Self {
         self.properties = properties;
+        self
+    }
+
+    /// The default options with dates and labels in `locale`'s language.
+    #[must_use]
+    pub fn with_locale(mut self, locale: Locale) -> Self {
+        self.locale = locale;
         self
     }
 }
@@ -223,6 +301,20 @@ pub fn write_replacing<W: std::fmt::Write + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_follow_the_locale_pattern() {
+        let d = jiff::civil::date(2024, 3, 1);
+        assert_eq!(Locale::default().format_date(d), "1 March 2024");
+        let mut zh = Locale {
+            months: std::array::from_fn(|m| format!("{}月", m + 1)),
+            date: "{year}年{month}{day}日".to_owned(),
+            ..Locale::default()
+        };
+        assert_eq!(zh.format_date(d), "2024年3月1日");
+        zh.date = "{day}. {unknown} {year".to_owned();
+        assert_eq!(zh.format_date(d), "1. {unknown} {year");
+    }
 
     struct Plain;
 

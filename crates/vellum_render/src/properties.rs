@@ -16,7 +16,7 @@ use vellum_syntax::property_links::links_in_value;
 use vellum_vault::NoteIdx;
 
 use crate::transform::{Context, default_display, link_html};
-use crate::{MONTHS, RenderOptions, escape};
+use crate::{RenderOptions, escape};
 
 /// Properties Obsidian Publish reads as settings rather than content: no row
 /// unless [`RenderOptions::properties`] names them.
@@ -97,12 +97,12 @@ fn scalar(cx: &Context<'_>, idx: NoteIdx, v: &Value) -> (&'static str, String) {
 /// A text value: a date, a URL, or text whose links become links.
 fn string(cx: &Context<'_>, idx: NoteIdx, s: &str) -> (&'static str, String) {
     if let Some(d) = parse_date(s) {
-        let month = MONTHS.get(usize::try_from(d.month() - 1).unwrap_or(0)).copied().unwrap_or("");
-        let time = s.get(10..).map(|t| t.trim_start_matches(['T', 't', ' '])).filter(|t| !t.is_empty());
-        let shown = match time {
-            Some(t) => format!("{} {month} {} {}", d.day(), d.year(), t),
-            None => format!("{} {month} {}", d.day(), d.year()),
-        };
+        let mut shown = cx.opts.locale.format_date(d);
+        if let Some(t) = s.get(10..).map(|t| t.trim_start_matches(['T', 't', ' '])).filter(|t| !t.is_empty())
+        {
+            shown.push(' ');
+            shown.push_str(t);
+        }
         return ("date", format!("<time datetime=\"{}\">{}</time>", escape(s), escape(&shown)));
     }
     if (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace) {

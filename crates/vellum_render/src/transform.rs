@@ -144,7 +144,7 @@ pub(crate) fn render_markdown(
             NodeValue::WikiLink(w) => wikilink(cx, idx, &arena, node, &w.url, w.embed, stack)?,
             NodeValue::Link(l) => markdown_link(cx, idx, &arena, node, &l.url, false),
             NodeValue::Image(l) => markdown_link(cx, idx, &arena, node, &l.url, true),
-            NodeValue::Callout(c) => callout(&arena, node, &c.callout_type, c.fold),
+            NodeValue::Callout(c) => callout(cx, &arena, node, &c.callout_type, c.fold),
             NodeValue::CodeBlock(cb) => {
                 let lang = cb.info.split_whitespace().next().unwrap_or("").to_lowercase();
                 let html = if lang == "mermaid" {
@@ -505,7 +505,7 @@ fn lines_of<'a>(node: &'a AstNode<'a>) -> String {
 }
 
 /// A `[!ref]` source as a card: title, the link, and "Why it matters".
-fn source_card<'a>(arena: &'a Arena<'a>, node: &'a AstNode<'a>, title: &str) {
+fn source_card<'a>(arena: &'a Arena<'a>, node: &'a AstNode<'a>, title: &str, why_label: &str) {
     let body = lines_of(node);
     let mut url = None;
     let mut why = None;
@@ -534,7 +534,8 @@ fn source_card<'a>(arena: &'a Arena<'a>, node: &'a AstNode<'a>, title: &str) {
         );
     }
     if let Some(w) = &why {
-        let _ = write!(html, "<p class=\"source-why\"><strong>Why it matters:</strong> {}</p>", escape(w));
+        let _ =
+            write!(html, "<p class=\"source-why\"><strong>{}</strong> {}</p>", escape(why_label), escape(w));
     }
     if !rest.is_empty() {
         let _ = write!(html, "<p>{}</p>", rest.join("<br>"));
@@ -543,7 +544,13 @@ fn source_card<'a>(arena: &'a Arena<'a>, node: &'a AstNode<'a>, title: &str) {
     replace(node, html_block(arena, html));
 }
 
-fn callout<'a>(arena: &'a Arena<'a>, node: &'a AstNode<'a>, kind: &str, fold: comrak::nodes::CalloutFold) {
+fn callout<'a>(
+    cx: &Context<'_>,
+    arena: &'a Arena<'a>,
+    node: &'a AstNode<'a>,
+    kind: &str,
+    fold: comrak::nodes::CalloutFold,
+) {
     let kind = kind.to_lowercase();
     let mut title = None;
     let children: Vec<_> = node.children().collect();
@@ -558,7 +565,7 @@ fn callout<'a>(arena: &'a Arena<'a>, node: &'a AstNode<'a>, kind: &str, fold: co
     }
     let title = title.unwrap_or_else(|| vellum_syntax::callout::default_title(&kind));
     if kind == "ref" && fold == comrak::nodes::CalloutFold::None {
-        source_card(arena, node, &title);
+        source_card(arena, node, &title, &cx.opts.locale.source_why);
         return;
     }
     let title = escape(&title);

@@ -19,7 +19,10 @@
 //! | `hash`    | blake3 of the note's whole text, hex (stored)           | –            |
 //!
 //! Text is tokenized on non-alphanumerics, lowercased, ASCII-folded and
-//! stemmed for English, so `kernels` finds `kernel` and `naïve` finds `naive`.
+//! stemmed for English, so `kernels` finds `kernel` and `naïve` finds `naive`;
+//! a run of Chinese, Japanese or Korean characters becomes its overlapping
+//! pairs of characters (see `cjk.rs`), at index and query time, so
+//! `数据库` finds a note saying `分布式数据库系统`.
 //! Ranking is BM25, summed over the fields with the weights above.
 //!
 //! # Invalidation rules
@@ -71,6 +74,7 @@
 //! that was interrupted is detected (no `VERSION`) and redone. The vault loader
 //! skips `.vellum/`, so the index never indexes itself.
 
+mod cjk;
 mod dir;
 mod plain;
 
@@ -88,9 +92,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::{Snippet, SnippetGenerator};
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-};
+use tantivy::tokenizer::{AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use vellum_cache::{CACHE_DIR, prepare_cache_dir};
 use vellum_cache::{blob, stamps};
@@ -100,9 +102,10 @@ use crate::dir::CacheDirectory;
 
 /// The index format. Bump it whenever the schema, the tokenizer or what goes
 /// into a field changes: every existing index is then rebuilt on next open.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
-/// Name of the tokenizer registered on every index (stemmed English).
+/// Name of the tokenizer registered on every index (stemmed English, CJK
+/// runs as pairs of characters).
 const TOKENIZER: &str = "vellum_en";
 
 /// Characters of a snippet around the best match.
@@ -367,7 +370,7 @@ fn schema() -> (Schema, Fields) {
 }
 
 fn register_tokenizer(index: &Index) {
-    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+    let analyzer = TextAnalyzer::builder(cjk::WordsAndPairs::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)

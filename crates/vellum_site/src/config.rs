@@ -1,10 +1,14 @@
 //! The `[site]` table of `vellum.toml`, with defaults applied: title,
-//! description, where the site is served from, author and language.
+//! description, where the site is served from, author and language (with
+//! the catalogue of the theme's words it picks).
 //!
 //! The vault reads the file once, when it loads; its `[site]` table
 //! ([`SiteConfig`]) is in [`vellum_vault::Config::site`].
 
 use std::path::Path;
+use std::sync::Arc;
+
+use crate::i18n::Catalogue;
 
 pub use vellum_vault::SiteConfig;
 
@@ -22,7 +26,13 @@ pub(crate) struct Site {
     /// Starts and ends with `/`.
     pub(crate) base_path: String,
     pub(crate) author: String,
+    /// As written in `[site] language` (`pt-BR`), for `<html lang>` and the feed.
     pub(crate) language: String,
+    /// The theme's words in that language (with the theme's overrides).
+    pub(crate) catalogue: Arc<Catalogue>,
+    /// What resolving the settings found wrong (a language without a
+    /// catalogue), for the build to report.
+    pub(crate) warnings: Vec<String>,
     /// Items per page of a list, never 0 (`usize::MAX`: one page).
     pub(crate) page_size: usize,
     /// The properties a note's properties table shows (`[site] properties`).
@@ -39,13 +49,17 @@ impl Site {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "vellum".to_owned());
         let nonempty = |s: &Option<String>| s.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let language = nonempty(&cfg.language).unwrap_or_else(|| "en".to_owned());
+        let (catalogue, warnings) = Catalogue::resolve(&language, vault_root);
         Self {
             title: nonempty(&cfg.title).unwrap_or(folder),
             description: nonempty(&cfg.description).unwrap_or_default(),
             origin: origin.to_owned(),
             base_path,
             author: nonempty(&cfg.author).unwrap_or_default(),
-            language: nonempty(&cfg.language).unwrap_or_else(|| "en".to_owned()),
+            language,
+            catalogue: Arc::new(catalogue),
+            warnings,
             page_size: match cfg.page_size {
                 None => DEFAULT_PAGE_SIZE,
                 Some(0) => usize::MAX,

@@ -31,6 +31,7 @@ mod cache;
 pub mod config;
 mod feeds;
 mod graph;
+mod i18n;
 pub mod live;
 mod observe;
 mod output;
@@ -299,6 +300,7 @@ pub fn build_with(
                 .to_owned(),
         );
     }
+    report.warnings.extend(site.warnings.iter().cloned());
     if staging.inside_vault {
         report.warnings.push(format!(
             "the output `{}` is inside the vault: the next load will index its files; prefer `public/`",

@@ -11,6 +11,7 @@ use vellum_vault::NoteIdx;
 
 use crate::plan::{Neighbour, Plan};
 use crate::text::truncate_words;
+use vellum_render::fill;
 
 /// A note body between rendering and the pages that show it.
 #[derive(Debug)]
@@ -155,6 +156,8 @@ const CARD_FIELDS: &[&str] = &[
     "core_claim",
     "created",
     "updated",
+    "created_text",
+    "updated_text",
     "reading_minutes",
     "draft",
     "tags",
@@ -178,6 +181,8 @@ impl minijinja::value::Object for CardData {
             "core_claim" => opt(&self.core_claim),
             "created" => opt(&self.created),
             "updated" => opt(&self.updated),
+            "created_text" => opt(&self.created_text),
+            "updated_text" => opt(&self.updated_text),
             "reading_minutes" => Value::from(self.reading_minutes),
             "draft" => Value::from(self.draft),
             "tags" => ser(&self.tags),
@@ -200,6 +205,10 @@ pub(crate) struct CardData {
     pub(crate) core_claim: Option<String>,
     pub(crate) created: Option<String>,
     pub(crate) updated: Option<String>,
+    /// `created` as the site's language writes it (`1. März 2024`): made
+    /// once per build, however many pages list the card.
+    pub(crate) created_text: Option<String>,
+    pub(crate) updated_text: Option<String>,
     pub(crate) reading_minutes: usize,
     pub(crate) draft: bool,
     pub(crate) tags: Vec<Named>,
@@ -269,6 +278,8 @@ struct SiteView<'a> {
     base_url: String,
     author: &'a str,
     language: &'a str,
+    /// `ltr`, or `rtl` for a language written right to left.
+    dir: &'a str,
 }
 
 #[derive(Serialize)]
@@ -304,6 +315,10 @@ pub(crate) struct Globals {
     site: Value,
     urls: Value,
     build: Value,
+    /// The catalogue's strings (`t`), made into a template value once.
+    strings: Value,
+    /// The strings the script shows, as JSON (`strings_json`).
+    strings_json: Value,
     /// Whether pages need build-cache keys (a cached or incremental build);
     /// without, [`Globals::keyed`] and [`Globals::keyed_context`] give an
     /// all-zero key and skip the hashing.
@@ -322,6 +337,7 @@ impl Globals {
             base_url: if s.origin.is_empty() { String::new() } else { s.absolute(&s.base_path) },
             author: &s.author,
             language: &s.language,
+            dir: s.catalogue.dir,
         };
         let u = |rel: &str| plan.url(rel);
         let urls = UrlsView {
@@ -347,6 +363,8 @@ impl Globals {
             site: Value::from(Serde(&site)),
             urls: Value::from(Serde(&urls)),
             build: Value::from(Serde(&build)),
+            strings: Value::from(Serde(&s.catalogue.strings)),
+            strings_json: Value::from_safe_string(s.catalogue.script_json.clone()),
             keys: true,
         }
     }
@@ -384,6 +402,8 @@ impl Globals {
             ("site", self.site.clone()),
             ("urls", self.urls.clone()),
             ("build", self.build.clone()),
+            ("t", self.strings.clone()),
+            ("strings_json", self.strings_json.clone()),
             ("page", Value::from(Serde(page))),
         ];
         pairs.extend(extra);
@@ -440,6 +460,13 @@ pub(crate) fn page_count(total: usize, size: usize) -> usize {
     total.div_ceil(size.max(1)).max(1)
 }
 
+/// `word` with its first letter upper case: a month name as a heading
+/// (`mars` → `Mars`; `3月` stays as it is).
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
 /// Reading time in minutes: words / 220, rounded, at least 1.
 #[must_use]
 pub(crate) fn reading_minutes(words: usize) -> usize {
@@ -481,6 +508,7 @@ impl Plan<'_> {
         }
         let n = &self.vault.notes[i];
         let p = &n.note.properties;
+        let words = &self.site.catalogue;
         let description = p.description.as_ref().map(|d| d.value.trim().to_owned()).filter(|d| !d.is_empty());
         let tags = self
             .note_tags(i)
@@ -495,6 +523,8 @@ impl Plan<'_> {
             core_claim: n.note.journal.core_claim.as_ref().map(|c| c.value.clone()),
             created: p.created.as_ref().map(|d| d.value.to_string()),
             updated: p.updated.as_ref().map(|d| d.value.to_string()),
+            created_text: p.created.as_ref().map(|d| words.locale.format_date(d.value)),
+            updated_text: p.updated.as_ref().map(|d| words.locale.format_date(d.value)),
             reading_minutes: reading_minutes(n.note.words),
             draft: n.is_draft(),
             tags,
@@ -690,7 +720,10 @@ impl Plan<'_> {
         if pager.number == 1 {
             return self.meta(rel, title, description, kind);
         }
-        let title = format!("{title} · page {} of {}", pager.number, pager.count);
+        let title = fill(
+            &self.site.catalogue.strings.title_page_of,
+            &[("title", &title), ("number", &pager.number), ("count", &pager.count)],
+        );
         self.meta(rel, &title, description, kind)
     }
 
@@ -761,19 +794,31 @@ impl Plan<'_> {
             let mut tags = Vec::new();
             if (want.single)("tags/index.html") {
                 let list = self.tags.values().map(|t| counted(&t.name, &t.rel, t.notes.len())).collect();
-                tags.push(self.counted_index(g, "tags", "Tags", "tags.html", list));
+                let t = &self.site.catalogue.strings;
+                tags.push(self.counted_index(g, "tags", &t.tags, "tags.html", &t.tags_description, list));
             }
             let wanted: Vec<_> = self.tags.values().filter(|t| keep(&t.rel, &t.notes)).collect();
             tags.par_extend(wanted.into_par_iter().flat_map_iter(|t| self.tag_page(g, cards, t, &counted)));
             let mut keywords = Vec::new();
             if (want.single)("keywords/index.html") {
                 let list = self.keywords.values().map(|k| counted(&k.name, &k.rel, k.notes.len())).collect();
-                keywords.push(self.counted_index(g, "keywords", "Keywords", "keywords.html", list));
+                let t = &self.site.catalogue.strings;
+                keywords.push(self.counted_index(
+                    g,
+                    "keywords",
+                    &t.keywords,
+                    "keywords.html",
+                    &t.keywords_description,
+                    list,
+                ));
             }
             let wanted: Vec<_> = self.keywords.values().filter(|k| keep(&k.rel, &k.notes)).collect();
             keywords.par_extend(wanted.into_par_iter().flat_map_iter(|k| {
                 let view = g.keyed(&counted(&k.name, &k.rel, k.notes.len()));
-                let desc = format!("{} notes with the keyword {}.", k.notes.len(), k.name);
+                let desc = fill(
+                    &self.site.catalogue.strings.keyword_description,
+                    &[("count", &k.notes.len()), ("keyword", &k.name)],
+                );
                 let all = self.card_list(&k.notes, cards);
                 self.list_pages(
                     g,
@@ -834,7 +879,10 @@ impl Plan<'_> {
             parent,
             children,
         };
-        let desc = format!("{} notes tagged #{}.", t.notes.len(), t.name);
+        let desc = fill(
+            &self.site.catalogue.strings.tag_description,
+            &[("count", &t.notes.len()), ("tag", &t.name)],
+        );
         let title = format!("#{}", t.name);
         let (view, all) = (g.keyed(&view), self.card_list(&t.notes, cards));
         self.list_pages(
@@ -881,21 +929,22 @@ impl Plan<'_> {
         pages: &mut Vec<OtherPage<'a>>,
     ) {
         let s = &self.site;
+        let t = &s.catalogue.strings;
         let (want_claims, want_questions) =
             ((want.single)("claims/index.html"), (want.single)("questions/index.html"));
         let (claims, questions) =
             if want_claims || want_questions { self.digest_lists(cards) } else { (Vec::new(), Vec::new()) };
         if want_claims {
-            let desc = format!("Every core claim of {}.", s.title);
-            pages.extend(self.digest(g, "claims/", "claims.html", "Claims", desc, claims));
+            let desc = fill(&t.claims_description, &[("site", &s.title)]);
+            pages.extend(self.digest(g, "claims/", "claims.html", &t.claims, desc, claims));
         }
         if want_questions {
-            let desc = format!("Every reflective question of {}.", s.title);
-            pages.extend(self.digest(g, "questions/", "questions.html", "Questions", desc, questions));
+            let desc = fill(&t.questions_description, &[("site", &s.title)]);
+            pages.extend(self.digest(g, "questions/", "questions.html", &t.questions, desc, questions));
         }
         if (want.single)("sources/index.html") {
-            let desc = format!("Every source cited in {}.", s.title);
-            pages.extend(self.digest(g, "sources/", "sources.html", "Sources", desc, self.sources(cards)));
+            let desc = fill(&t.sources_description, &[("site", &s.title)]);
+            pages.extend(self.digest(g, "sources/", "sources.html", &t.sources, desc, self.sources(cards)));
         }
     }
 
@@ -907,7 +956,7 @@ impl Plan<'_> {
         g: &'a Globals,
         rel: &'static str,
         template: &'static str,
-        title: &'static str,
+        title: &'a str,
         desc: String,
         items: Vec<T>,
     ) -> Vec<OtherPage<'a>> {
@@ -930,12 +979,13 @@ impl Plan<'_> {
         pages: &mut Vec<OtherPage<'a>>,
     ) {
         let s = &self.site;
+        let t = &s.catalogue.strings;
         let keep = want.list;
 
         // Unwritten notes.
         for u in self.unwritten.iter().filter(|u| keep(&u.rel, &u.notes)) {
             let view = g.keyed(&Named { name: u.name.clone(), url: self.url(&u.rel) });
-            let desc = format!("“{}” is not written yet.", u.name);
+            let desc = fill(&t.unwritten_description, &[("name", &u.name)]);
             let all = self.card_list(&u.notes, cards);
             pages.extend(self.list_pages(
                 g,
@@ -953,8 +1003,8 @@ impl Plan<'_> {
 
         // Graph, search, 404.
         if (want.single)("graph/index.html") {
-            let desc = format!("How the notes of {} link together.", s.title);
-            let meta = self.meta("graph/", "Graph", &desc, "graph");
+            let desc = fill(&t.graph_description, &[("site", &s.title)]);
+            let meta = self.meta("graph/", &t.graph, &desc, "graph");
             pages.push(OtherPage::ready(
                 "graph/index.html".to_owned(),
                 "graph.html",
@@ -962,7 +1012,8 @@ impl Plan<'_> {
             ));
         }
         if (want.single)("search/index.html") {
-            let mut meta = self.meta("search/", "Search", &format!("Search {}.", s.title), "search");
+            let desc = fill(&t.search_description, &[("site", &s.title)]);
+            let mut meta = self.meta("search/", &t.search, &desc, "search");
             meta.noindex = true;
             pages.push(OtherPage::ready(
                 "search/index.html".to_owned(),
@@ -971,7 +1022,7 @@ impl Plan<'_> {
             ));
         }
         if (want.single)("404.html") {
-            let mut meta = self.meta("404.html", "Page not found", "", "404");
+            let mut meta = self.meta("404.html", &t.not_found, "", "404");
             meta.noindex = true;
             pages.push(OtherPage::ready(
                 "404.html".to_owned(),
@@ -988,9 +1039,10 @@ impl Plan<'_> {
         kind: &'static str,
         title: &str,
         template: &'static str,
+        description: &str,
         list: Vec<Counted>,
     ) -> OtherPage<'static> {
-        let desc = format!("All {} {kind} of {}.", list.len(), self.site.title);
+        let desc = fill(description, &[("count", &list.len()), ("site", &self.site.title)]);
         let meta = self.meta(&format!("{kind}/"), title, &desc, kind);
         OtherPage::ready(
             format!("{kind}/index.html"),
@@ -1005,7 +1057,7 @@ impl Plan<'_> {
         #[derive(Serialize)]
         struct Month<'c> {
             month: u8,
-            name: &'static str,
+            name: String,
             notes: Vec<&'c Card>,
         }
         #[derive(Serialize)]
@@ -1021,15 +1073,20 @@ impl Plan<'_> {
                 let date = self.vault.notes[i].note.properties.created.as_ref().map(|d| d.value);
                 let (year, month) = match date {
                     Some(d) => (d.year().to_string(), u8::try_from(d.month()).unwrap_or(1)),
-                    None => ("Undated".to_owned(), 0),
+                    None => (s.catalogue.strings.undated.clone(), 0),
                 };
                 if timeline.last().is_none_or(|y| y.year != year) {
                     timeline.push(Year { year: year.clone(), months: Vec::new() });
                 }
                 let Some(y) = timeline.last_mut() else { continue };
                 if y.months.last().is_none_or(|m| m.month != month) {
-                    let name =
-                        vellum_render::MONTHS.get(usize::from(month).wrapping_sub(1)).copied().unwrap_or("");
+                    let name = s
+                        .catalogue
+                        .strings
+                        .months
+                        .get(usize::from(month).wrapping_sub(1))
+                        .map(|m| capitalized(m))
+                        .unwrap_or_default();
                     y.months.push(Month { month, name, notes: Vec::new() });
                 }
                 if let Some(m) = y.months.last_mut() {
@@ -1204,6 +1261,8 @@ mod tests {
             core_claim: None,
             created: Some("2024-01-02".to_owned()),
             updated: None,
+            created_text: Some("2 January 2024".to_owned()),
+            updated_text: None,
             reading_minutes: 3,
             draft: true,
             tags: vec![Named { name: "t/x".to_owned(), url: "/tags/t/x/".to_owned() }],

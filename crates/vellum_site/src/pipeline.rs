@@ -194,7 +194,9 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         setup: Setup<'r>,
     ) -> Self {
         let Setup { theme, drafts, preview, keep, cache, observer } = setup;
-        let render_opts = RenderOptions::default().with_properties(plan.site.properties.clone());
+        let render_opts = RenderOptions::default()
+            .with_properties(plan.site.properties.clone())
+            .with_locale(plan.site.catalogue.locale.clone());
         let (cache, record) = match cache {
             Some(Cached { keys, cache, record }) => (Some((keys, cache)), Some(record)),
             None => (None, None),

@@ -1,7 +1,8 @@
 //! Plain text from rendered HTML, for the search index and fallback
 //! descriptions: tags go (block tags become spaces, inline tags vanish),
 //! `<script>`/`<style>` content goes, common entities are decoded and
-//! whitespace collapses.
+//! whitespace collapses. Text is cut at a space, or inside a run of CJK
+//! text, which has none.
 
 use vellum_syntax::html_text::{decode_entities, is_inline_element};
 
@@ -44,9 +45,17 @@ pub(crate) fn html_to_text(html: &str, max_chars: usize) -> String {
     let mut count = 0;
     for word in decoded.split_whitespace() {
         let n = word.chars().count();
-        if count + n + usize::from(count > 0) > max_chars {
-            if count == 0 {
-                out.extend(word.chars().take(max_chars));
+        let room = max_chars.saturating_sub(count + usize::from(count > 0));
+        if n > room {
+            // A first word longer than the budget is cut; so is a run of
+            // Chinese, Japanese or Korean text, which has no spaces to cut
+            // at (a whole paragraph can be one "word").
+            let cut_inside = count == 0 || word.starts_with(vellum_syntax::script::is_cjk);
+            if cut_inside && room > 0 {
+                if count > 0 {
+                    out.push(' ');
+                }
+                out.extend(word.chars().take(room));
             }
             break;
         }
@@ -86,6 +95,8 @@ mod tests {
         assert_eq!(html_to_text(html, 1000), "Head A bc & d's e tail");
         assert_eq!(html_to_text(html, 8), "Head A");
         assert_eq!(html_to_text("<p>abcdefghij</p>", 4), "abcd");
+        // A CJK sentence has no spaces: it is cut inside, not dropped.
+        assert_eq!(html_to_text("<h2>标题</h2><p>分布式数据库系统的设计</p>", 8), "标题 分布式数据");
         // A no-break space separates words like any other space.
         assert_eq!(html_to_text("<p>a&nbsp;b &nbsp; c\u{a0}d</p>", 100), "a b c d");
     }

@@ -4,11 +4,13 @@
 //! Templates end in `.html`, so minijinja escapes every value; the note body
 //! from the renderer is the one thing inserted with `|safe`. A vault may also
 //! add templates of its own (for `{% include %}`) and a `custom.css`, linked
-//! after `style.css`.
+//! after `style.css`. The theme's words come from a catalogue per language
+//! (see [`crate::i18n`]); `_theme/i18n/<lang>.toml` overrides some of them.
 
 use std::path::Path;
 
 use minijinja::syntax::SyntaxConfig;
+use minijinja::value::{Kwargs, Value};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 use crate::BuildError;
@@ -62,6 +64,7 @@ impl Theme {
             }
             _ => minijinja::escape_formatter(out, state, value),
         });
+        env.add_filter("fill", fill);
         if let Ok(syntax) = SyntaxConfig::builder().trim_blocks(true).lstrip_blocks(true).build() {
             env.set_syntax(syntax);
         }
@@ -118,6 +121,35 @@ impl Theme {
     /// Render template `name` with `ctx`.
     pub(crate) fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, BuildError> {
         self.env.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| template_error(name, &e))
+    }
+}
+
+/// The `fill` filter: a catalogue string with its `{placeholders}` filled
+/// from the keyword arguments (`{{ t.min_read|fill(minutes=3) }}`). The
+/// result is escaped like any value printed.
+fn fill(text: &str, values: Kwargs) -> Result<String, minijinja::Error> {
+    let names: Vec<&str> = values.args().collect();
+    let got: Vec<Value> = names.iter().map(|n| values.get::<Value>(n)).collect::<Result<_, _>>()?;
+    let pairs: Vec<(&str, &dyn std::fmt::Display)> =
+        names.iter().zip(&got).map(|(n, v)| (*n, v as &dyn std::fmt::Display)).collect();
+    Ok(vellum_render::fill(text, &pairs))
+}
+
+/// The theme's overrides of the strings of language `code`:
+/// `<vault>/_theme/i18n/<code>.toml` with its path, `None` when there is
+/// none, or a warning when it cannot be read.
+pub(crate) fn strings_override(
+    vault_root: &Path,
+    code: &str,
+) -> Result<Option<(std::path::PathBuf, String)>, String> {
+    if code.is_empty() || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Ok(None);
+    }
+    let path = vault_root.join(THEME_DIR).join("i18n").join(format!("{code}.toml"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some((path, text))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("`{}` could not be read and was ignored: {e}", path.display())),
     }
 }
 

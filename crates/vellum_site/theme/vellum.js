@@ -17,6 +17,19 @@
     return (v && v.trim()) || fallback;
   }
 
+  /* The words the script shows, in the site's language: the build writes
+     them into <script id="vellum-strings"> (JSON) on every page. `{name}`
+     placeholders are filled from `values`. */
+  var strings = null;
+  function str(key, values) {
+    if (!strings) {
+      var el = document.getElementById("vellum-strings");
+      try { strings = JSON.parse(el ? el.textContent : "{}"); } catch (e) { strings = {}; }
+    }
+    var s = typeof strings[key] === "string" ? strings[key] : key;
+    return s.replace(/\{(\w+)\}/g, function (m, k) { return values && k in values ? String(values[k]) : m; });
+  }
+
   var jsonCache = {};
   function fetchJson(url) {
     if (!jsonCache[url]) {
@@ -31,8 +44,38 @@
   /* ---------------------------------------------------------------- search */
 
   var TOKEN_SPLIT = /[^\p{L}\p{N}]+/u;
+  /* Runs of Han, Hiragana, Katakana and Hangul: scripts written without
+     spaces between words (Korean puts particles on its words). The ranges
+     are `vellum_syntax::script::is_cjk`'s, so the page and
+     `vellum search` find the same words. */
+  var CJK_RUN = /[\u1100-\u11FF\u2E80-\u2FDF\u3005\u3007\u3021-\u3029\u3038-\u303B\u3041-\u309F\u30A0-\u30FA\u30FC-\u30FF\u3130-\u318F\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uA960-\uA97F\uAC00-\uD7FF\uF900-\uFAFF\uFF66-\uFF9F\u{20000}-\u{323AF}]+/gu;
+
+  /* The query's words, lowercased: split on non-letters; inside a word, a
+     CJK run becomes its overlapping pairs of characters (a lone character
+     stays itself), so "数据库" looks for "数据" and "据库" and finds the
+     word inside any sentence. Each token must occur in a note. */
   function tokenize(q) {
-    return q.toLowerCase().split(TOKEN_SPLIT).filter(function (t) { return t.length > 0; });
+    var out = [];
+    function add(t) { if (t && out.indexOf(t) === -1) out.push(t); }
+    q.toLowerCase().split(TOKEN_SPLIT).forEach(function (word) {
+      var last = 0, m;
+      CJK_RUN.lastIndex = 0;
+      while ((m = CJK_RUN.exec(word)) !== null) {
+        add(word.slice(last, m.index));
+        var chars = Array.from(m[0]);
+        if (chars.length === 1) add(chars[0]);
+        for (var i = 0; i + 1 < chars.length; i++) add(chars[i] + chars[i + 1]);
+        last = m.index + m[0].length;
+      }
+      add(word.slice(last));
+    });
+    return out;
+  }
+
+  /* The query's words joined by single spaces: a title holding them all in
+     a row ranks first. */
+  function phraseOf(q) {
+    return q.toLowerCase().split(TOKEN_SPLIT).filter(function (t) { return t.length > 0; }).join(" ");
   }
 
   var searchDocs = null;
@@ -74,7 +117,7 @@
 
   /* Every token must match somewhere; title hits weigh most, then tags,
      then the description, then the body. */
-  function score(doc, tokens) {
+  function score(doc, tokens, phrase) {
     var total = 0;
     for (var k = 0; k < tokens.length; k++) {
       var t = tokens[k], s = 0;
@@ -85,17 +128,18 @@
       if (s === 0) return 0;
       total += s;
     }
-    if (doc.lt.indexOf(tokens.join(" ")) !== -1) total += 10;
+    if (doc.lt.indexOf(phrase) !== -1) total += 10;
     return total;
   }
 
   function search(q, limit) {
     var tokens = tokenize(q);
     if (!tokens.length) return Promise.resolve({ tokens: tokens, hits: [] });
+    var phrase = phraseOf(q);
     return loadIndex().then(function (docs) {
       var hits = [];
       for (var i = 0; i < docs.length; i++) {
-        var s = score(docs[i], tokens);
+        var s = score(docs[i], tokens, phrase);
         if (s > 0) hits.push({ doc: docs[i], score: s });
       }
       hits.sort(function (a, b) { return b.score - a.score || a.doc.title.localeCompare(b.doc.title); });
@@ -105,15 +149,25 @@
 
   function regexEscape(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
+  /* `text` escaped, every occurrence of a token in <mark>. Tokens may
+     overlap (the pairs of a CJK word do): the matches are looked for at
+     every position and joined into one mark per stretch. */
   function highlight(text, tokens) {
     if (!tokens.length) return escapeHtml(text);
-    var re = new RegExp(tokens.slice().sort(function (a, b) { return b.length - a.length; }).map(regexEscape).join("|"), "giu");
-    var out = "", last = 0, m;
+    var re = new RegExp("(?=(" + tokens.slice().sort(function (a, b) { return b.length - a.length; }).map(regexEscape).join("|") + "))", "giu");
+    var spans = [], m;
     while ((m = re.exec(text)) !== null) {
-      if (m[0].length === 0) { re.lastIndex++; continue; }
-      out += escapeHtml(text.slice(last, m.index)) + "<mark>" + escapeHtml(m[0]) + "</mark>";
-      last = m.index + m[0].length;
+      var end = m.index + m[1].length;
+      var prev = spans[spans.length - 1];
+      if (prev && m.index <= prev[1]) prev[1] = Math.max(prev[1], end);
+      else spans.push([m.index, end]);
+      re.lastIndex = m.index + 1;
     }
+    var out = "", last = 0;
+    spans.forEach(function (sp) {
+      out += escapeHtml(text.slice(last, sp[0])) + "<mark>" + escapeHtml(text.slice(sp[0], sp[1])) + "</mark>";
+      last = sp[1];
+    });
     return out + escapeHtml(text.slice(last));
   }
 
@@ -135,7 +189,7 @@
   function hitHtml(hit, tokens) {
     var d = hit.doc;
     return '<li class="search-hit"><a href="' + escapeHtml(d.url) + '">' + highlight(d.title, tokens) + "</a>" +
-      (d.draft ? ' <span class="badge badge-draft">draft</span>' : "") +
+      (d.draft ? ' <span class="badge badge-draft">' + escapeHtml(str("draft")) + "</span>" : "") +
       "<p>" + snippet(d, tokens) + "</p></li>";
   }
 
@@ -165,7 +219,7 @@
         if (input.value !== q) return;
         drop.innerHTML = res.hits.length
           ? "<ol>" + res.hits.map(function (h) { return hitHtml(h, res.tokens); }).join("") + "</ol>"
-          : '<p class="search-empty">No notes match.</p>';
+          : '<p class="search-empty">' + escapeHtml(str("search_none")) + "</p>";
         active = -1;
         drop.hidden = false;
       }).catch(close);
@@ -194,8 +248,9 @@
       if (!q.trim()) { list.innerHTML = ""; if (status) status.textContent = ""; return; }
       search(q, 50).then(function (res) {
         list.innerHTML = res.hits.map(function (h) { return hitHtml(h, res.tokens); }).join("");
-        if (status) status.textContent = res.hits.length ? res.hits.length + (res.hits.length === 1 ? " note" : " notes") + " found." : "No notes match.";
-      }).catch(function () { if (status) status.textContent = "The search index could not be loaded."; });
+        var n = res.hits.length;
+        if (status) status.textContent = n ? str(n === 1 ? "search_found_one" : "search_found", { count: n }) : str("search_none");
+      }).catch(function () { if (status) status.textContent = str("search_failed"); });
     }
     var q = new URLSearchParams(window.location.search).get("q") || "";
     input.value = q;
@@ -239,7 +294,7 @@
 
   function previewFor(a) {
     if (a.classList.contains("unwritten")) {
-      return Promise.resolve("<strong>" + escapeHtml(a.textContent) + "</strong><p>Not written yet.</p>");
+      return Promise.resolve("<strong>" + escapeHtml(a.textContent) + "</strong><p>" + escapeHtml(str("preview_not_written")) + "</p>");
     }
     var url;
     try { url = new URL(a.href, window.location.href); } catch (e) { return Promise.resolve(null); }
@@ -248,7 +303,7 @@
     return fetchJson(body.getAttribute("data-previews")).then(function (map) {
       var p = map[url.pathname] || map[decodeURI(url.pathname)];
       if (!p) return null;
-      return "<strong>" + escapeHtml(p.title) + (p.draft ? ' <span class="badge badge-draft">draft</span>' : "") + "</strong>" +
+      return "<strong>" + escapeHtml(p.title) + (p.draft ? ' <span class="badge badge-draft">' + escapeHtml(str("draft")) + "</span>" : "") + "</strong>" +
         (p.description ? "<p>" + escapeHtml(p.description) + "</p>" : "") +
         (p.core_claim ? '<p class="preview-claim">' + escapeHtml(p.core_claim) + "</p>" : "");
     });
@@ -289,7 +344,7 @@
     if (nodes.length > MAX_NODES) {
       var keep = nodes.slice().sort(function (a, b) { return b.degree - a.degree; }).slice(0, MAX_NODES);
       var kept = new Set(keep);
-      note = "Showing the " + MAX_NODES + " most linked of " + nodes.length + " notes.";
+      note = str("graph_shows", { shown: MAX_NODES, count: nodes.length });
       nodes = keep;
       edges = edges.filter(function (e) { return kept.has(e.s) && kept.has(e.t); });
     }

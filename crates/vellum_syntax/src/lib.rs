@@ -29,6 +29,7 @@ mod journal;
 mod markdown;
 pub mod property_links;
 pub mod scan;
+pub mod script;
 pub mod text;
 
 pub use callout::{CalloutKind, canonical_callout};

@@ -1,4 +1,5 @@
 //! Integration tests of `vellum_e2e`, one module per area, linked into one test binary.
 
+mod cjk;
 mod serve;
 mod site;

@@ -2,4 +2,5 @@
 
 mod build;
 mod cache;
+mod i18n;
 mod live;
