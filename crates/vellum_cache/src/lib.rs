@@ -9,11 +9,14 @@
 //! - [`blob`]: checksummed, versioned blobs, written atomically; a damaged or
 //!   older blob reads as absent.
 //! - [`facts`]: the query facts cache in `<vault>/.vellum/query/`.
+//! - [`check`](mod@check): the check cache in `<vault>/.vellum/check/`: every note's
+//!   diagnostics, reused while what they depend on is unchanged.
 //!
 //! Every cache lives in `<vault>/.vellum/` ([`CACHE_DIR`]), is never trusted
 //! beyond what these checks vouch for, and can be deleted at any time.
 
 pub mod blob;
+pub mod check;
 pub mod facts;
 pub mod stamps;
 

@@ -39,6 +39,19 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
         .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
 }
 
+/// Size and modification time of the running executable: a rebuilt vellum
+/// of the same version is another vellum, whose rules may differ, so caches
+/// of what the rules found feed this into their keys.
+#[must_use]
+pub fn exe_identity() -> [u8; 24] {
+    let mut out = [0u8; 24];
+    if let Some(meta) = std::env::current_exe().ok().and_then(|p| std::fs::metadata(p).ok()) {
+        out[..8].copy_from_slice(&meta.len().to_le_bytes());
+        out[8..].copy_from_slice(&mtime_ns(&meta).to_le_bytes());
+    }
+    out
+}
+
 /// Whether `stamp`, taken at time `now` (ns), can be trusted: it has a time,
 /// and that time is more than [`RACY_NS`] before `now` (a time in the future
 /// is not trusted either).
