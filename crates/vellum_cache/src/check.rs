@@ -626,3 +626,70 @@ fn save(root: &Path, record: &Record) {
         let _ = write_blob(&record_path(root), MAGIC, record);
     }
 }
+
+const TEXT_MAGIC: &[u8; 8] = b"VLMCTX01";
+
+/// The rendered texts of the last check, by the content they render.
+#[derive(Serialize, Deserialize)]
+struct Texts {
+    /// The executable that rendered them.
+    exe: [u8; 24],
+    keys: Vec<[u8; 16]>,
+    texts: Vec<String>,
+}
+
+/// `render` applied to each of `located`, remembered between checks in
+/// `.vellum/check/text.bin`: a text is a pure function of the diagnostic, the
+/// `variant` (say, colour or not) and the executable, so it is kept under a
+/// hash of those and rendered again only for diagnostics not rendered by the
+/// last check (printing a snippet costs far more than reading it back). The
+/// memo is rewritten when something was rendered, holding this check's texts
+/// only.
+pub fn render_memo<F>(root: &Path, located: &[&Located], variant: &[u8], render: F) -> Vec<String>
+where
+    F: Fn(&Located) -> String + Sync,
+{
+    let path = check_dir(root).join("text.bin");
+    let exe = exe_identity();
+    let mut memo: FxHashMap<[u8; 16], String> = read_blob::<Texts>(&path, TEXT_MAGIC)
+        .filter(|t| t.exe == exe && t.keys.len() == t.texts.len())
+        .map(|t| t.keys.into_iter().zip(t.texts).collect())
+        .unwrap_or_default();
+    let keys: Vec<[u8; 16]> = located
+        .par_iter()
+        .map_init(Vec::new, |buf, l| {
+            buf.clear();
+            let mut h = blake3::Hasher::new();
+            h.update(&(variant.len() as u64).to_le_bytes());
+            h.update(variant);
+            if let Ok(bytes) = postcard::to_extend(*l, std::mem::take(buf)) {
+                h.update(&bytes);
+                *buf = bytes;
+            }
+            let mut key = [0u8; 16];
+            key.copy_from_slice(&h.finalize().as_bytes()[..16]);
+            key
+        })
+        .collect();
+    let known: Vec<Option<String>> = keys.iter().map(|k| memo.remove(k)).collect();
+    let missing = known.iter().filter(|t| t.is_none()).count();
+    let texts: Vec<String> = known
+        .into_par_iter()
+        .zip(located.par_iter())
+        .map(|(text, l)| text.unwrap_or_else(|| render(l)))
+        .collect();
+    if missing > 0 || !memo.is_empty() {
+        /// [`Texts`] borrowed: the same encoding.
+        #[derive(Serialize)]
+        struct TextsRef<'a> {
+            exe: [u8; 24],
+            keys: &'a [[u8; 16]],
+            texts: &'a [String],
+        }
+        let dir = check_dir(root);
+        if crate::prepare_cache_dir(root, &dir).is_ok() {
+            let _ = write_blob(&path, TEXT_MAGIC, &TextsRef { exe, keys: &keys, texts: &texts });
+        }
+    }
+    texts
+}

@@ -67,7 +67,8 @@ fn text(s: &Spec) -> String {
         t.push_str("A paragraph. ^blk\n\n");
     }
     for (target, frag) in &s.links {
-        // Target NOTES is never written: an unresolved link (or an alias).
+        // Notes from NOTES on are never written: unresolved links (NOTES
+        // itself names an alias).
         let name = if usize::from(*target) == NOTES { "Other 1".to_owned() } else { format!("n{target}") };
         let frag = match frag {
             0 => String::new(),
@@ -203,4 +204,57 @@ fn an_edit_checks_the_note_and_the_notes_linking_to_it() {
     clock.age(&root.join("n5.md"));
     assert_eq!(check(root).expect("check").work, Work::Unchanged { read: 1 });
     assert_eq!(check(root).expect("check").work, Work::Unchanged { read: 0 });
+}
+
+/// Rendered texts are remembered by what they render: a second rendering of
+/// the same diagnostics renders nothing, an edit renders only what is new,
+/// and another variant renders everything.
+#[test]
+fn rendered_texts_are_reused_by_content() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use vellum_cache::check::render_memo;
+
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let mut clock = Clock(0);
+    let linking = Spec {
+        draft: false,
+        note_id: None,
+        alias: None,
+        headings: vec![],
+        block: false,
+        links: vec![(7, 0), (8, 0)],
+        filler: 0,
+    };
+    for i in 0..3 {
+        let p = root.join(format!("n{i}.md"));
+        fs::write(&p, text(&linking)).expect("write");
+        clock.age(&p);
+    }
+    let calls = AtomicUsize::new(0);
+    let render = |l: &Located| {
+        calls.fetch_add(1, Ordering::Relaxed);
+        format!("{}: {}", l.diagnostic.file, l.diagnostic.message)
+    };
+    let diagnostics = check(root).expect("check").diagnostics;
+    let shown: Vec<&Located> = diagnostics.iter().collect();
+    assert_eq!(shown.len(), 6, "two unresolved links in each note");
+    let first = render_memo(root, &shown, b"plain", render);
+    assert_eq!(calls.load(Ordering::Relaxed), 6);
+    assert_eq!(render_memo(root, &shown, b"plain", render), first);
+    assert_eq!(calls.load(Ordering::Relaxed), 6, "nothing rendered again");
+
+    let p = root.join("n1.md");
+    fs::write(&p, text(&Spec { links: vec![(7, 0), (9, 0)], ..linking.clone() })).expect("write");
+    clock.age(&p);
+    let diagnostics = check(root).expect("check").diagnostics;
+    let shown: Vec<&Located> = diagnostics.iter().collect();
+    let texts = render_memo(root, &shown, b"plain", render);
+    assert_eq!(
+        texts,
+        shown.iter().map(|l| format!("{}: {}", l.diagnostic.file, l.diagnostic.message)).collect::<Vec<_>>()
+    );
+    assert_eq!(calls.load(Ordering::Relaxed), 7, "only the new diagnostic rendered");
+    render_memo(root, &shown, b"colour", render);
+    assert_eq!(calls.load(Ordering::Relaxed), 13, "another variant renders everything");
 }
