@@ -212,6 +212,13 @@ pub(crate) struct CheckArgs {
     /// With --fix: print the fixes as a unified diff and write nothing.
     #[arg(long, requires = "fix")]
     pub dry_run: bool,
+    /// Check every note, without reading or writing the check cache
+    /// (`.vellum/check/` in the vault).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// After the summary, what the check cache did.
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]

@@ -11,11 +11,14 @@
 //! - [`facts`]: the query facts cache in `<vault>/.vellum/query/`.
 //! - [`parsed`]: the parse cache in `<vault>/.vellum/parse/`: the notes as the
 //!   last build parsed them, reused by the next one for unchanged files.
+//! - [`check`](mod@check): the check cache in `<vault>/.vellum/check/`: every note's
+//!   diagnostics, reused while what they depend on is unchanged.
 //!
 //! Every cache lives in `<vault>/.vellum/` ([`CACHE_DIR`]), is never trusted
 //! beyond what these checks vouch for, and can be deleted at any time.
 
 pub mod blob;
+pub mod check;
 pub mod facts;
 pub mod parsed;
 pub mod stamps;

@@ -39,9 +39,9 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
         .map_or(0, |d| i128::try_from(d.as_nanos()).unwrap_or(i128::MAX))
 }
 
-/// Size and modification time of the running executable: what a cache
-/// salts its key with, because a rebuilt vellum of the same version is a
-/// different vellum (its parser or renderer may differ).
+/// Size and modification time of the running executable: a rebuilt vellum
+/// of the same version is another vellum, whose rules may differ, so caches
+/// of what the rules found feed this into their keys.
 #[must_use]
 pub fn exe_identity() -> [u8; 24] {
     let mut out = [0u8; 24];

@@ -1,9 +1,10 @@
 //! The diagnostic type and the catalogue of codes.
 
+use serde::{Deserialize, Serialize};
 use vellum_syntax::Span;
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
     /// Worth knowing, not a problem (an unwritten note).
     Note,
@@ -28,7 +29,7 @@ impl Severity {
 macro_rules! codes {
     ($($variant:ident = $code:literal, $name:literal, $sev:ident, $doc:literal;)*) => {
         /// Every diagnostic vellum can report. Codes are stable.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         pub enum Code {
             $(#[doc = $doc] $variant,)*
         }
@@ -100,7 +101,7 @@ codes! {
 }
 
 /// One finding: where, what, and how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Which rule.
     pub code: Code,
@@ -109,6 +110,7 @@ pub struct Diagnostic {
     /// Vault-relative path of the file.
     pub file: String,
     /// The place in the file, if there is one.
+    #[serde(with = "crate::located::span_serde")]
     pub span: Option<Span>,
     /// What is wrong.
     pub message: String,

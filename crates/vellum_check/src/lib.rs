@@ -6,9 +6,11 @@
 //! until the CLI renders them as text or JSON.
 
 pub mod diagnostic;
+pub mod located;
 pub mod rules;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
+pub use located::{Located, Place, locate, locate_all};
 
 use vellum_vault::{LoadedToPublish, NoteIdx, Vault};
 
@@ -33,19 +35,41 @@ pub fn check(vault: &Vault) -> Result<Vec<Diagnostic>, LoadedToPublish> {
 /// # Errors
 /// As [`check`], when a note was loaded to publish.
 pub fn check_notes(vault: &Vault, notes: &[NoteIdx]) -> Result<Vec<Diagnostic>, LoadedToPublish> {
-    let mut out = rules::run_notes(vault, notes)?;
+    let mut out = rules::run_notes(vault, notes, None)?;
     sort(&mut out);
     Ok(out)
 }
 
-/// By file, then position, then code.
+/// [`check_notes`] over a vault that holds only some of the notes of a
+/// larger one (`vellum_vault::load_partial`): `note_ids` is every note of the
+/// whole vault as `(path, note_id)`, in path order, so that `V108` (a
+/// `note_id` used twice) sees them all. The diagnostics of `notes` are then
+/// those a full check of the whole vault reports for them, as long as the
+/// partial vault resolves their links as the whole one does.
+///
+/// # Errors
+/// As [`check`], when a note was loaded to publish.
+pub fn check_notes_among(
+    vault: &Vault,
+    notes: &[NoteIdx],
+    note_ids: &[(&str, Option<&str>)],
+) -> Result<Vec<Diagnostic>, LoadedToPublish> {
+    let mut out = rules::run_notes(vault, notes, Some(note_ids))?;
+    sort(&mut out);
+    Ok(out)
+}
+
+/// By file, then position, then code (stable: ties keep their order).
 fn sort(out: &mut [Diagnostic]) {
-    out.sort_by(|a, b| {
-        a.file
-            .cmp(&b.file)
-            .then(a.span.map(|s| s.start).cmp(&b.span.map(|s| s.start)))
-            .then(a.code.as_str().cmp(b.code.as_str()))
-    });
+    out.sort_by(order);
+}
+
+/// The order of diagnostics in a report: by file, then position, then code.
+fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    a.file
+        .cmp(&b.file)
+        .then(a.span.map(|s| s.start).cmp(&b.span.map(|s| s.start)))
+        .then(a.code.as_str().cmp(b.code.as_str()))
 }
 
 #[cfg(test)]

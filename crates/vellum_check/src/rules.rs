@@ -56,14 +56,26 @@ pub(crate) fn run(vault: &Vault) -> Result<Vec<Diagnostic>, LoadedToPublish> {
 
 /// Run every rule over some notes of the vault: what [`run`] reports for
 /// their files, without checking the others (an editor re-checking the notes
-/// being typed). Indices out of range are skipped.
-pub(crate) fn run_notes(vault: &Vault, notes: &[NoteIdx]) -> Result<Vec<Diagnostic>, LoadedToPublish> {
+/// being typed). Indices out of range are skipped. `note_ids` is every
+/// note's `(path, note_id)` in path order, for `V108`, when `vault` does not
+/// hold every note (a partial vault); `None` reads them from `vault`.
+pub(crate) fn run_notes(
+    vault: &Vault,
+    notes: &[NoteIdx],
+    note_ids: Option<&[(&str, Option<&str>)]>,
+) -> Result<Vec<Diagnostic>, LoadedToPublish> {
     let notes: Vec<NoteIdx> = notes.iter().copied().filter(|&i| i < vault.notes.len()).collect();
     let kept = notes.iter().map(|&i| vault.notes[i].kept()).collect::<Result<Vec<_>, _>>()?;
     let wanted: rustc_hash::FxHashSet<&str> = notes.iter().map(|&i| vault.notes[i].path.as_str()).collect();
     let mut out: Vec<Diagnostic> = load::check(vault);
     // `V108` compares every note's `note_id`: one pass over the vault, kept to the wanted files.
-    out.extend(frontmatter::check_vault(vault));
+    match note_ids {
+        None => out.extend(frontmatter::check_vault(vault)),
+        Some(ids) => out.extend(frontmatter::duplicate_note_ids(
+            vault,
+            ids.iter().map(|&(path, id)| (path, id, vault.note_by_path(path))),
+        )),
+    }
     out.retain(|d| wanted.contains(d.file.as_str()));
     let per_note: Vec<Vec<Diagnostic>> =
         notes.par_iter().zip(kept).map(|(&idx, k)| note_rules(vault, idx, k)).collect();

@@ -28,7 +28,7 @@ use vellum_syntax::{Fragment, Link, LinkKind, Note, NoteDetail, heading_key};
 
 pub use config::{Config, ConfigError, SiteConfig};
 pub use find::FindNotes;
-pub use load::{FileStamp, LoadProblem, LoadProblemKind};
+pub use load::{FileStamp, LoadProblem, LoadProblemKind, is_note_path};
 pub use obsidian::{PropertyType, PropertyTypes};
 pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
 
@@ -481,6 +481,20 @@ fn loaded_paths<'a>(found: &[load::Found], loaded: impl Iterator<Item = &'a str>
     found.iter().filter(|f| !f.is_note || loaded.contains(f.rel.as_str())).map(|f| f.rel.clone()).collect()
 }
 
+/// What [`load()`] would see of the vault's files without reading any of
+/// them: the stamps and the problems of the walk.
+#[derive(Debug, Clone)]
+pub struct Walked {
+    /// The [`FileStamp`] of every file the walk finds (notes and attachments)
+    /// and of `vellum.toml`, sorted by path.
+    pub stamps: Vec<FileStamp>,
+    /// The problems the walk met (symbolic link loops, links out of the
+    /// vault, names vellum cannot use): the same as [`load()`] reports, in
+    /// the same order. They can change while no stamp does (a symlink
+    /// retargeted), so a cache compares them too.
+    pub problems: Vec<LoadProblem>,
+}
+
 /// The [`FileStamp`] of every file [`load()`] would read (notes and
 /// attachments, with the same walk and exclusions) and of `vellum.toml`,
 /// sorted by path, without reading any content: what caches compare to know
@@ -489,6 +503,14 @@ fn loaded_paths<'a>(found: &[load::Found], loaded: impl Iterator<Item = &'a str>
 /// # Errors
 /// Only when `root` is not a readable folder.
 pub fn file_stamps(root: &Path) -> std::io::Result<Vec<FileStamp>> {
+    walk_stamps(root).map(|w| w.stamps)
+}
+
+/// [`file_stamps`] and the problems of the same walk ([`Walked`]).
+///
+/// # Errors
+/// Only when `root` is not a readable folder.
+pub fn walk_stamps(root: &Path) -> std::io::Result<Walked> {
     let meta = std::fs::metadata(root)?;
     if !meta.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"));
@@ -499,13 +521,144 @@ pub fn file_stamps(root: &Path) -> std::io::Result<Vec<FileStamp>> {
         .and_then(|text| Config::from_toml(&text).ok())
         .map(|c| c.exclude)
         .unwrap_or_default();
-    let (found, _problems) = load::walk(root, &excludes);
+    let (found, problems) = load::walk(root, &excludes);
     let mut stamps = load::stamp_all(&found);
     if config_path.is_file() {
         stamps.push(load::stamp(&config_path, "vellum.toml".to_owned()));
         stamps.sort_by(|a, b| a.path.cmp(&b.path));
     }
-    Ok(stamps)
+    Ok(Walked { stamps, problems })
+}
+
+/// A note of the vault as a partial vault ([`load_partial`]) knows it
+/// without parsing it: its path and its `aliases`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownNote {
+    /// Vault-relative path.
+    pub path: String,
+    /// Its frontmatter `aliases`, as written.
+    pub aliases: Vec<String>,
+}
+
+/// Load the notes at `check` so that their links resolve exactly as in the
+/// whole vault, parsing only what that needs: a *partial* vault, what the
+/// check cache uses to check again a few notes of a large vault.
+///
+/// `paths` is every file of the whole vault's [`FileIndex`] (the walk's files
+/// less the notes that failed to load) and `known` every note that loaded,
+/// in path order, with its aliases. Resolution reads the file index (and the
+/// aliases when `resolve_aliases` is on), which are whole; what a link into
+/// a note reads of it (its headings, block ids, draft flag) comes from
+/// parsing that note, so the notes the checked ones link to are read and
+/// parsed too, and so are the notes owning an alias that an unresolved link
+/// names (the help of `V403` names them). [`Vault::notes`] holds exactly
+/// those notes, sorted by path; only the checked ones' resolved links and
+/// diagnostics mean what they mean in the whole vault. Notes that cannot be
+/// read are in [`Vault::problems`].
+#[must_use]
+pub fn load_partial(
+    root: &Path,
+    config: Config,
+    paths: Vec<String>,
+    known: &[KnownNote],
+    check: &[String],
+) -> Vault {
+    let use_aliases = config.links.resolve_aliases;
+    let mut files = FileIndex::new(paths);
+    if use_aliases {
+        for k in known {
+            if let Some(f) = files.lookup_path(&k.path) {
+                for alias in &k.aliases {
+                    files.add_alias(alias, f);
+                }
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    let mut parsed = read_and_parse(root, check, &mut problems);
+    let is_note: rustc_hash::FxHashSet<&str> = known.iter().map(|k| k.path.as_str()).collect();
+    let mut owners: FxHashMap<String, Vec<&str>> = FxHashMap::default();
+    for k in known {
+        for alias in &k.aliases {
+            owners.entry(alias.to_lowercase()).or_default().push(&k.path);
+        }
+    }
+    let mut loaded: rustc_hash::FxHashSet<&str> = check.iter().map(String::as_str).collect();
+    let mut more: Vec<String> = Vec::new();
+    for (path, _, note) in &parsed {
+        for link in &note.links {
+            let r = resolution(&files, use_aliases, path, link);
+            let wanted: Vec<&str> = match (r.target, r.rule) {
+                (_, Rule::EscapesVault) => Vec::new(),
+                (Some(f), _) => vec![files.path(f)],
+                (None, _) => owners.get(&link.target.to_lowercase()).cloned().unwrap_or_default(),
+            };
+            for p in wanted {
+                if let Some(&p) = is_note.get(p)
+                    && loaded.insert(p)
+                {
+                    more.push(p.to_owned());
+                }
+            }
+        }
+    }
+    parsed.extend(read_and_parse(root, &more, &mut problems));
+    let mut vault = Vault::assemble(root.to_path_buf(), config, files, parsed, false);
+    vault.problems = problems;
+    vault
+}
+
+/// Read and parse the notes at `paths` (vault-relative), keeping their texts;
+/// the ones that cannot be loaded go to `problems`.
+fn read_and_parse(root: &Path, paths: &[String], problems: &mut Vec<LoadProblem>) -> Vec<Parsed> {
+    let found: Vec<load::Found> = paths
+        .iter()
+        .map(|rel| load::Found { rel: rel.clone(), abs: root.join(rel), is_note: true })
+        .collect();
+    let read: Vec<Result<Parsed, LoadProblem>> = found
+        .par_iter()
+        .map(|f| {
+            load::read_note(f).map(|text| {
+                let note = vellum_syntax::parse(&text);
+                (f.rel.clone(), NoteText::Kept(text), note)
+            })
+        })
+        .collect();
+    let mut out = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(p) => out.push(p),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    out
+}
+
+/// Which file `link`, written in the note at `from`, names: Obsidian's rules
+/// over the file index (and the aliases when `use_aliases`).
+fn resolution(files: &FileIndex, use_aliases: bool, from: &str, link: &Link) -> Resolution {
+    match link.kind {
+        LinkKind::Wiki | LinkKind::Embed => files.resolve_wikilink(&link.target, from, use_aliases),
+        LinkKind::Markdown | LinkKind::MarkdownEmbed => {
+            if link.target.is_empty() {
+                files.resolve_wikilink("", from, use_aliases)
+            } else {
+                files.resolve_markdown(&link.target, from, use_aliases)
+            }
+        }
+    }
+}
+
+/// Read the notes at `paths` (vault-relative) as [`load()`] reads them,
+/// without parsing: each one's text, or the problem that keeps it from
+/// loading. In the order of `paths`, in parallel.
+#[must_use]
+pub fn read_notes(root: &Path, paths: &[String]) -> Vec<Result<String, LoadProblem>> {
+    let found: Vec<load::Found> = paths
+        .iter()
+        .map(|rel| load::Found { rel: rel.clone(), abs: root.join(rel), is_note: true })
+        .collect();
+    load::read_all(&found).into_iter().flatten().collect()
 }
 
 /// Load only the notes at `paths` (vault-relative, `/`-separated) as a vault
@@ -572,8 +725,21 @@ impl Vault {
 
     /// [`Vault::from_texts`] from notes already parsed.
     fn from_parsed(root: PathBuf, config: Config, paths: Vec<String>, parsed: Vec<Parsed>) -> Self {
+        Self::assemble(root, config, FileIndex::new(paths), parsed, true)
+    }
+
+    /// The vault of `parsed` notes over the file index `files`; the notes'
+    /// aliases are added to the index when `add_aliases` (and the
+    /// configuration resolves aliases): a partial vault's index has them
+    /// already, for every note of the whole vault.
+    fn assemble(
+        root: PathBuf,
+        config: Config,
+        mut files: FileIndex,
+        parsed: Vec<Parsed>,
+        add_aliases: bool,
+    ) -> Self {
         let started = std::time::Instant::now();
-        let mut files = FileIndex::new(paths);
         let mut notes = Vec::with_capacity(parsed.len());
         for (path, text, note) in parsed {
             let Some(file) = files.lookup_path(&path) else { continue };
@@ -585,7 +751,7 @@ impl Vault {
         let started = std::time::Instant::now();
         let note_of_file: FxHashMap<FileId, NoteIdx> =
             notes.iter().enumerate().map(|(i, n)| (n.file, i)).collect();
-        if config.links.resolve_aliases {
+        if add_aliases && config.links.resolve_aliases {
             for n in &notes {
                 for alias in &n.note.properties.aliases {
                     files.add_alias(&alias.value, n.file);
@@ -681,17 +847,7 @@ impl Vault {
     #[must_use]
     pub fn resolve_link(&self, from: NoteIdx, link: &Link) -> ResolvedLink {
         let src = &self.notes[from];
-        let aliases = self.config.links.resolve_aliases;
-        let resolution = match link.kind {
-            LinkKind::Wiki | LinkKind::Embed => self.files.resolve_wikilink(&link.target, &src.path, aliases),
-            LinkKind::Markdown | LinkKind::MarkdownEmbed => {
-                if link.target.is_empty() {
-                    self.files.resolve_wikilink("", &src.path, aliases)
-                } else {
-                    self.files.resolve_markdown(&link.target, &src.path, aliases)
-                }
-            }
-        };
+        let resolution = resolution(&self.files, self.config.links.resolve_aliases, &src.path, link);
         let target = match (resolution.target, resolution.rule) {
             (_, Rule::EscapesVault) => Target::EscapesVault,
             (None, _) => Target::Unresolved,

@@ -137,7 +137,7 @@ pub(crate) fn walk(root: &Path, extra_excludes: &[String]) -> (Vec<Found>, Vec<L
                 if rel == "vellum.toml" {
                     continue;
                 }
-                let is_note = Path::new(&rel).extension().is_some_and(|e| e.eq_ignore_ascii_case("md"));
+                let is_note = is_note_path(&rel);
                 found.push(Found { rel, abs: entry.into_path(), is_note });
             }
             Err(err) => problems.push(walk_problem(root, &err)),
@@ -148,6 +148,13 @@ pub(crate) fn walk(root: &Path, extra_excludes: &[String]) -> (Vec<Found>, Vec<L
     problems.append(&mut skipped.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
     problems.sort_by(|a, b| a.path.cmp(&b.path));
     (found, problems)
+}
+
+/// Whether the file at vault path `rel` is a note (a `.md` file, any case):
+/// what the walk reads and parses; every other file is an attachment.
+#[must_use]
+pub fn is_note_path(rel: &str) -> bool {
+    Path::new(rel).extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
 }
 
 /// Whether the walk must not enter `entry` (or list it): a name vellum cannot

@@ -131,8 +131,10 @@ impl PropertyTypes {
 
 /// Read `.obsidian/types.json` of the vault at `root`: the types, and a
 /// problem for a file that is not Obsidian's JSON or names an unknown type.
-/// No file: no types and no problem.
-pub(crate) fn read_types(root: &Path) -> (PropertyTypes, Vec<LoadProblem>) {
+/// No file: no types and no problem. (A vault's load reads it; a cache that
+/// rebuilds part of a vault reads it the same way.)
+#[must_use]
+pub fn read_types(root: &Path) -> (PropertyTypes, Vec<LoadProblem>) {
     let Ok(text) = std::fs::read_to_string(root.join(TYPES_FILE)) else {
         return (PropertyTypes::default(), Vec::new());
     };

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use clap::Args;
 use vellum_serve::{ServeEvent, ServeOptions};
 
-use crate::printer::{Sources, human};
+use crate::printer::human;
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
@@ -55,8 +55,8 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, String> {
     opts.port = args.port;
     opts.drafts = !args.no_drafts;
     opts.diagnostics = Arc::new(|vault, diags| {
-        let sources = Sources::new(vault);
-        diags.iter().map(|d| human(&sources, d, false)).collect::<Vec<_>>().join("\n")
+        let located = vellum_check::locate_all(vault, diags.to_vec());
+        located.iter().map(|l| human(l, false)).collect::<Vec<_>>().join("\n")
     });
     let open = args.open;
     opts.on_event = Arc::new(move |ev| match ev {

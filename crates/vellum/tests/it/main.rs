@@ -2,6 +2,7 @@
 
 mod authoring;
 mod build;
+mod check_cache;
 mod cli;
 mod common;
 mod graph;

@@ -14,7 +14,7 @@
 
 use rustc_hash::FxHashMap;
 use vellum_syntax::{ErrorKind, Span};
-use vellum_vault::Vault;
+use vellum_vault::{NoteIdx, Vault};
 
 use super::NoteContext;
 use crate::{Code, Diagnostic};
@@ -142,25 +142,48 @@ pub fn parse_note_id(id: &str) -> Option<NoteId<'_>> {
     Some(NoteId { date, kind, seq })
 }
 
-/// `V108`: a `note_id` used by more than one note.
+/// `V108`: a `note_id` used by more than one note, over the whole vault.
 pub(crate) fn check_vault(vault: &Vault) -> Vec<Diagnostic> {
-    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+    duplicate_note_ids(
+        vault,
+        vault.notes.iter().enumerate().map(|(i, n)| (n.path.as_str(), note_id(n), Some(i))),
+    )
+}
+
+/// The `note_id` of a note, if it has one.
+pub(crate) fn note_id(n: &vellum_vault::NoteFile) -> Option<&str> {
+    n.note.properties.note_id.as_ref().map(|id| id.value.as_str())
+}
+
+/// `V108` over `ids`: every note of the vault as `(path, note_id, index in
+/// vault)`, in path order. A note whose id an earlier note holds is reported
+/// when it has an index (it is parsed in `vault`, which gives the id's span);
+/// the others only take part by holding ids.
+pub(crate) fn duplicate_note_ids<'a>(
+    vault: &Vault,
+    ids: impl Iterator<Item = (&'a str, Option<&'a str>, Option<NoteIdx>)>,
+) -> Vec<Diagnostic> {
+    let mut seen: FxHashMap<&str, &str> = FxHashMap::default();
     let mut out = Vec::new();
-    for (i, n) in vault.notes.iter().enumerate() {
-        let Some(id) = &n.note.properties.note_id else { continue };
-        match seen.get(id.value.as_str()) {
+    for (path, id, idx) in ids {
+        let Some(id) = id else { continue };
+        match seen.get(id) {
             None => {
-                seen.insert(&id.value, i);
+                seen.insert(id, path);
             }
-            Some(&first) => out.push(
-                Diagnostic::new(
-                    Code::DuplicateNoteId,
-                    &n.path,
-                    Some(id.span),
-                    format!("`note_id` `{}` is already used by `{}`", id.value, vault.notes[first].path),
-                )
-                .with_help("give this note the next free sequence number for its date"),
-            ),
+            Some(&first) => {
+                let Some(n) = idx.and_then(|i| vault.notes.get(i)) else { continue };
+                let Some(id) = &n.note.properties.note_id else { continue };
+                out.push(
+                    Diagnostic::new(
+                        Code::DuplicateNoteId,
+                        &n.path,
+                        Some(id.span),
+                        format!("`note_id` `{}` is already used by `{first}`", id.value),
+                    )
+                    .with_help("give this note the next free sequence number for its date"),
+                );
+            }
         }
     }
     out
