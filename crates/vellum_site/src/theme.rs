@@ -5,7 +5,7 @@
 //! from the renderer is the one thing inserted with `|safe`. A vault may also
 //! add templates of its own (for `{% include %}`) and a `custom.css`, linked
 //! after `style.css`. The theme's words come from a catalogue per language
-//! (see [`crate::i18n`]); `_theme/i18n/<lang>.toml` overrides some of them.
+//! (see the `i18n` module); `_theme/i18n/<lang>.toml` overrides some of them.
 
 use std::path::Path;
 
