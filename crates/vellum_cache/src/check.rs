@@ -21,7 +21,7 @@
 //!
 //! # How the cache uses it
 //!
-//! One blob (see [`blob`](crate::blob)) holds a [`Record`]: a salt (vellum,
+//! One blob (see [`blob`](crate::blob)) holds a `Record`: a salt (vellum,
 //! its executable, the text of `vellum.toml`), the stamp of `vellum.toml`,
 //! a hash of the walk's problems, every file of the walk with its stamp, and
 //! per note: text hash, facet hash, aliases, `note_id`, the notes its links
