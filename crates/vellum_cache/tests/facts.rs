@@ -1,9 +1,13 @@
 //! The query facts cache: used only while no file of the vault changed, never
 //! when a stamp was too young to trust or the blob is damaged.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+
+use common::set_age;
 
 use vellum_cache::facts::{cached_facts, facts_dir, save_facts};
 use vellum_vault::facts::VaultFacts;
@@ -15,23 +19,12 @@ const NOTES: &[(&str, &str)] = &[
     ("drafts/Idea.md", "---\ndraft: true\n---\n# Idea\n\nAn unfinished thought.\n"),
 ];
 
-/// Date `path` `ago` before now.
-fn set_age(path: &Path, ago: Duration) {
-    let f = fs::File::options().append(true).open(path).expect("open");
-    f.set_modified(SystemTime::now() - ago).expect("set mtime");
-}
-
 /// A small vault (three notes and an image) whose files all look an hour old.
 fn vault() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("vault");
-    fs::create_dir_all(root.join("drafts")).expect("mkdir");
-    for (rel, text) in NOTES {
-        fs::write(root.join(rel), text).expect("write");
-    }
-    fs::write(root.join("diagram.png"), [0x89, b'P', b'N', b'G']).expect("write");
-    age(&root);
-    (tmp, root)
+    let image: (&str, &[u8]) = ("diagram.png", &[0x89, b'P', b'N', b'G']);
+    let files: Vec<(&str, &[u8])> =
+        NOTES.iter().map(|(p, t)| (*p, t.as_bytes())).chain(std::iter::once(image)).collect();
+    common::vault_of(&files)
 }
 
 fn age(root: &Path) {

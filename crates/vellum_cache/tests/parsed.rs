@@ -2,9 +2,13 @@
 //! after every kind of change; a note is reused only when its file provably
 //! did not change.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+
+use common::set_age;
 
 use vellum_cache::parsed::{ParseCache, parse_dir};
 use vellum_vault::{Texts, Vault, load_with};
@@ -18,23 +22,12 @@ const NOTES: &[(&str, &str)] = &[
     ("drafts/Idea.md", "---\ndraft: true\n---\n# Idea\n\nAn unfinished thought with [[Nowhere]].\n"),
 ];
 
-/// Date `path` `ago` before now.
-fn set_age(path: &Path, ago: Duration) {
-    let f = fs::File::options().append(true).open(path).expect("open");
-    f.set_modified(SystemTime::now() - ago).expect("set mtime");
-}
-
 /// A small vault whose files all look an hour old.
 fn vault() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("vault");
-    fs::create_dir_all(root.join("drafts")).expect("mkdir");
-    for (rel, text) in NOTES {
-        fs::write(root.join(rel), text).expect("write");
-        set_age(&root.join(rel), Duration::from_secs(3600));
-    }
-    fs::write(root.join("diagram.png"), [0x89, b'P', b'N', b'G']).expect("write");
-    (tmp, root)
+    let image: (&str, &[u8]) = ("diagram.png", &[0x89, b'P', b'N', b'G']);
+    let files: Vec<(&str, &[u8])> =
+        NOTES.iter().map(|(p, t)| (*p, t.as_bytes())).chain(std::iter::once(image)).collect();
+    common::vault_of(&files)
 }
 
 /// Load through the parse cache, save it, and return the vault.

@@ -7,7 +7,7 @@
 //! notification that names an unknown document, a position out of range or
 //! malformed parameters gets an error in the protocol's terms (or, for a
 //! notification, a log message) and the server goes on; a handler that
-//! panics answers `InternalError` instead of ending the session.
+//! panics answers `InternalError` and the server keeps serving the editor.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};

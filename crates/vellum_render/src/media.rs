@@ -28,8 +28,8 @@ const VIDEO: &[&str] = &["mkv", "mov", "mp4", "ogv", "webm"];
 
 impl Media {
     /// The kind of the file at `path`; `None` for a file Obsidian shows as a link.
-    /// (`.webm` is audio for Obsidian too: a `<audio>` element plays video files' sound,
-    /// and Obsidian lists it under both; vellum shows it as video, which plays either.)
+    /// Obsidian lists `.webm` as both audio and video; it is shown as video,
+    /// whose player plays either.
     pub(crate) fn of(path: &str) -> Option<Self> {
         let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())?;
         let ext = ext.as_str();

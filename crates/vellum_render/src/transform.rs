@@ -725,8 +725,11 @@ fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str, at: Option<(&str, us
         if matches!(l.kind, LinkKind::Wiki | LinkKind::Embed) {
             let display = l.display.clone().unwrap_or_else(|| default_display(l));
             edits.push((l.span.start, l.span.end, link_html(cx, l, &r, &display)));
-        } else if let Some(url) = published_url(cx, &r, &l.target) {
-            // A `src` or `href` value: the file or page it names, as published.
+        } else {
+            // A `src` or `href` value: the file or page it names, as published;
+            // emptied when that is a draft or outside the vault, so the page
+            // neither names the draft nor points above the site.
+            let url = published_url(cx, &r, &l.target).unwrap_or_default();
             edits.push((l.span.start, l.span.end, escape(&url)));
         }
     }

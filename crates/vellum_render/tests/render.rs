@@ -497,19 +497,24 @@ fn raw_html_src_and_href_resolve_like_markdown_links() {
     let note = "# Raw\n\n\
         <figure><img src=\"pics/a%20b.png\" alt=\"A\"><figcaption>A</figcaption></figure>\n\n\
         <p><a href=\"Other.md#Part\">other</a> <a href='Missing.md'>gone</a> <a href=\"https://example.com/x.png\">web</a> <a href=\"#top\">top</a> <a href=\"/abs\">abs</a></p>\n\n\
-        <p><a href=\"clip.mp4\">the clip</a></p>\n";
+        <p><a href=\"clip.mp4\">the clip</a> <a href=\"Secret.md\">draft</a> <img src=\"../../etc/passwd\"></p>\n";
     let v = vault(&[
         ("notes/Raw.md", note),
         ("notes/pics/a b.png", ""),
         ("media/clip.mp4", ""),
         ("Other.md", "# Other\n\n## Part\n"),
+        ("Secret.md", "---\ndraft: true\n---\n# Secret\n"),
     ]);
     let raw = v.note_by_path("notes/Raw.md").expect("note");
     let targets: Vec<&str> =
         v.notes[raw].note.links.iter().filter(|l| l.in_html).map(|l| l.target.as_str()).collect();
-    assert_eq!(targets, ["pics/a%20b.png", "Other.md", "Missing.md", "clip.mp4"]);
+    assert_eq!(
+        targets,
+        ["pics/a%20b.png", "Other.md", "Missing.md", "clip.mp4", "Secret.md", "../../etc/passwd"]
+    );
     let kinds: Vec<LinkKind> = v.notes[raw].note.links.iter().filter(|l| l.in_html).map(|l| l.kind).collect();
-    assert_eq!(kinds, [LinkKind::MarkdownEmbed, LinkKind::Markdown, LinkKind::Markdown, LinkKind::Markdown]);
+    use LinkKind::{Markdown, MarkdownEmbed};
+    assert_eq!(kinds, [MarkdownEmbed, Markdown, Markdown, Markdown, Markdown, MarkdownEmbed]);
     let html = render(&v, "notes/Raw.md");
     insta::assert_snapshot!(html);
 }

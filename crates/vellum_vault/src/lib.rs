@@ -407,21 +407,16 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
             .map(|f| {
                 f.is_note.then(|| {
                     // Stamped before it is read: a recorded stamp never describes a newer text.
-                    if let Some(store) = store {
-                        let stamp = load::stamp(&f.abs, f.rel.clone());
-                        if let Some((text, note)) = store.reuse(&stamp) {
-                            return Ok(((f.rel.clone(), text, note), false));
-                        }
-                        return load::read_note(f).map(|text| {
-                            let mut note = vellum_syntax::parse(&text);
-                            note.keep_for_publishing();
-                            store.parsed(stamp);
-                            ((f.rel.clone(), NoteText::released(&text), note), true)
-                        });
+                    let stamp = store.map(|s| (s, load::stamp(&f.abs, f.rel.clone())));
+                    if let Some((text, note)) = stamp.as_ref().and_then(|(s, stamp)| s.reuse(stamp)) {
+                        return Ok(((f.rel.clone(), text, note), false));
                     }
                     load::read_note(f).map(|text| {
                         let mut note = vellum_syntax::parse(&text);
                         note.keep_for_publishing();
+                        if let Some((s, stamp)) = stamp {
+                            s.parsed(stamp);
+                        }
                         ((f.rel.clone(), NoteText::released(&text), note), true)
                     })
                 })

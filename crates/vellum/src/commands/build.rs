@@ -45,8 +45,13 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     // drafts) are left out; say so, and exit 1 so CI notices.
     let mut failed = 0;
     for p in &vault.problems {
-        eprintln!("error: {}: {}", p.path, p.message);
-        failed += 1;
+        // An Obsidian setting vellum cannot read is ignored: it never stops a build.
+        if p.kind == vellum_vault::LoadProblemKind::ObsidianSetting {
+            eprintln!("warning: {}: {}", p.path, p.message);
+        } else {
+            eprintln!("error: {}: {}", p.path, p.message);
+            failed += 1;
+        }
     }
     for n in &vault.notes {
         if n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml) {

@@ -84,17 +84,7 @@ fn an_unchanged_vault_is_up_to_date() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("v");
     common::copy_vault(&example(), &root, Some(SystemTime::now() - Duration::from_secs(3600)));
-    let build = |extra: &[&str]| {
-        let run = Command::cargo_bin("vellum")
-            .expect("binary")
-            .arg("build")
-            .arg(&root)
-            .args(extra)
-            .output()
-            .expect("runs");
-        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        String::from_utf8_lossy(&run.stderr).into_owned()
-    };
+    let build = |extra: &[&str]| common::build(&root, extra);
     let first = build(&["--verbose"]);
     assert!(first.contains("built ") && first.contains("note bodies rendered"), "{first}");
     assert!(first.contains("phases: render"), "{first}");
@@ -122,14 +112,6 @@ fn an_unchanged_vault_is_up_to_date() {
     assert!(verbose.contains("built ") && !verbose.contains("cache: 0 of "), "{verbose}");
 }
 
-/// Every file under `dir`, by relative path, with its bytes.
-fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
-    walk(dir)
-        .into_iter()
-        .map(|p| (p.strip_prefix(dir).expect("inside").to_path_buf(), std::fs::read(&p).expect("read")))
-        .collect()
-}
-
 /// Builds that take unchanged notes from the parse cache publish exactly what
 /// a build that parses every note does, edit after edit, and parse only the
 /// edited notes.
@@ -140,17 +122,7 @@ fn cached_builds_match_uncached_ones_edit_after_edit() {
     let root = tmp.path().join("v");
     let hour_ago = SystemTime::now() - Duration::from_secs(3600);
     common::copy_vault(&example(), &root, Some(hour_ago));
-    let build = |extra: &[&str]| {
-        let run = Command::cargo_bin("vellum")
-            .expect("binary")
-            .arg("build")
-            .arg(&root)
-            .args(extra)
-            .output()
-            .expect("runs");
-        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        String::from_utf8_lossy(&run.stderr).into_owned()
-    };
+    let build = |extra: &[&str]| common::build(&root, extra);
     build(&[]);
     let note = root.join("hardware/CUDA Moat.md");
     let text = std::fs::read_to_string(&note).expect("note");
@@ -168,6 +140,24 @@ fn cached_builds_match_uncached_ones_edit_after_edit() {
         assert!(cached.contains("cache: 1 notes parsed"), "edit {i}: {cached}");
         let fresh = tmp.path().join(format!("fresh{i}"));
         build(&["--no-cache", "--output", fresh.to_str().expect("utf-8")]);
-        assert!(tree(&root.join("public")) == tree(&fresh), "edit {i}: cached and uncached sites differ");
+        assert!(
+            common::tree(&root.join("public")) == common::tree(&fresh),
+            "edit {i}: cached and uncached sites differ"
+        );
     }
+}
+
+/// An Obsidian setting vellum cannot read is a warning naming the file; the
+/// build goes on and succeeds.
+#[test]
+fn an_unreadable_obsidian_setting_never_stops_a_build() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("v");
+    common::copy_vault(&example(), &root, None);
+    std::fs::create_dir_all(root.join(".obsidian")).expect("mkdir");
+    std::fs::write(root.join(".obsidian/types.json"), "{\"types\": {\"rating\": \"number\",}")
+        .expect("write");
+    let stderr = common::build(&root, &["--no-cache"]);
+    assert!(stderr.contains("warning: .obsidian/types.json: not valid JSON"), "{stderr}");
+    assert!(root.join("public/index.html").is_file());
 }

@@ -2,7 +2,6 @@
 //! (the last site or the next one, never a mix) and caches that do not lie:
 //! the next build publishes exactly what a build without caches does.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime};
@@ -10,24 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use assert_cmd::cargo::CommandCargoExt as _;
 
 use crate::common;
-
-/// Every file under `dir` by relative path, with its bytes (the folder as a reader sees it).
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).expect("read dir").flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p.strip_prefix(root).expect("inside").to_path_buf();
-                out.insert(rel, std::fs::read(&p).expect("read"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
+use common::tree;
 
 fn vellum(args: &[&str]) -> std::process::Command {
     let mut cmd = std::process::Command::cargo_bin("vellum").expect("binary");
@@ -36,9 +18,9 @@ fn vellum(args: &[&str]) -> std::process::Command {
 }
 
 fn build(root: &Path, extra: &[&str]) {
-    let root = root.to_str().expect("utf-8");
-    let run = vellum(&["build", root, "--quiet"]).args(extra).output().expect("runs");
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let mut args = vec!["--quiet"];
+    args.extend_from_slice(extra);
+    common::build(root, &args);
 }
 
 /// Write the two versions of the vault's edited notes: `a` is the generated

@@ -39,3 +39,34 @@ pub(crate) fn example_copy() -> tempfile::TempDir {
     copy_vault(&example(), dir.path(), None);
     dir
 }
+
+/// `vellum build ROOT EXTRA…`, which must succeed; its stderr.
+pub(crate) fn build(root: &Path, extra: &[&str]) -> String {
+    let run = assert_cmd::Command::cargo_bin("vellum")
+        .expect("binary")
+        .arg("build")
+        .arg(root)
+        .args(extra)
+        .output()
+        .expect("runs");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    String::from_utf8_lossy(&run.stderr).into_owned()
+}
+
+/// Every file under `dir` by relative path, with its bytes: a folder as a reader sees it.
+pub(crate) fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<PathBuf, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).expect("inside").to_path_buf();
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
