@@ -4,7 +4,7 @@
 //! `lsp_server` has a stdio transport of its own, but its reader stops for
 //! good at the first frame that is not UTF-8 or not JSON, and the server then
 //! exits. An editor can send such a frame (a buffer holding invalid UTF-8, a
-//! plugin with a bug), and one bad message must not end the session: here a
+//! plugin with a bug), and one bad message must not end the connection: here a
 //! body that is not UTF-8 is read with U+FFFD in place of the bad bytes (the
 //! document stays usable, and a warning says what happened), a body that is
 //! not a JSON-RPC message is answered with a JSON-RPC parse error
