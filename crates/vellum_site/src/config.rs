@@ -37,6 +37,8 @@ pub(crate) struct Site {
     pub(crate) page_size: usize,
     /// The properties a note's properties table shows (`[site] properties`).
     pub(crate) properties: Option<Vec<String>>,
+    /// The front page's note, as `[site] home` names it.
+    pub(crate) home: Option<String>,
 }
 
 impl Site {
@@ -66,6 +68,7 @@ impl Site {
                 Some(n) => n,
             },
             properties: cfg.properties.clone(),
+            home: cfg.home.clone(),
         }
     }
 

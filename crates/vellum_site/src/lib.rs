@@ -30,6 +30,7 @@
 mod cache;
 pub mod config;
 mod feeds;
+mod folders;
 mod graph;
 mod i18n;
 pub mod live;

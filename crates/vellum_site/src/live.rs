@@ -709,6 +709,8 @@ fn note_pages_to_fill(
     for &c in &changes.changed {
         pages.insert(c);
         pages.extend(plan.backlinks(c));
+        // A folder note's page lists the notes of its folder.
+        pages.extend(plan.listing_note(c));
         pages.extend(linked(vault, c));
     }
     if !changes.links.is_empty() || old_plan.is_some() {
@@ -742,7 +744,7 @@ fn counts_changed(old: &Plan<'_>, new: &Plan<'_>) -> (bool, bool) {
 /// when their names, URLs or counts did (`counts`).
 fn single_changed(rel: &str, cards: bool, digests: bool, (tags, keywords): (bool, bool)) -> bool {
     match rel {
-        "index.html" => cards,
+        "index.html" | "timeline/index.html" => cards,
         "claims/index.html" | "questions/index.html" | "sources/index.html" => cards || digests,
         "tags/index.html" => tags,
         "keywords/index.html" => keywords,
@@ -768,6 +770,7 @@ fn site_files(p: &mut Pipeline<'_, '_>, kept: bool, changes: &CardChanges, touch
         feed: !kept || in_feed,
         sitemap: !kept || !changes.changed.is_empty(),
         robots: false,
+        explorer: !kept,
     }
 }
 
@@ -783,11 +786,18 @@ fn listed_files(
     let plan = &p.plan;
     let mut listed: FxHashSet<String> = p.page_keys.iter().map(|(rel, _)| rel.clone()).collect();
     listed.extend(plan.lists().keys().map(|rel| format!("{rel}index.html")));
-    for rel in ["search-index.json", "previews.json", "graph.json", "feed.xml", "sitemap.xml"] {
+    for rel in [
+        "search-index.json",
+        "previews.json",
+        "graph.json",
+        "feed.xml",
+        "sitemap.xml",
+        crate::folders::EXPLORER,
+    ] {
         listed.insert(rel.to_owned());
     }
     listed.extend((0..plan.published.len().div_ceil(feeds::SHARD)).map(feeds::shard_rel));
-    listed.extend(crate::pages::SINGLE_PAGES.iter().map(|&rel| rel.to_owned()));
+    listed.extend(plan.single_pages());
     listed.extend(later.iter().cloned());
     for (name, _) in &theme.assets {
         if files.contains_key(name) {

@@ -90,12 +90,22 @@ pub(crate) struct SiteFiles {
     pub(crate) sitemap: bool,
     /// `robots.txt`.
     pub(crate) robots: bool,
+    /// `explorer.html`: the folder tree every page loads.
+    pub(crate) explorer: bool,
 }
 
 impl SiteFiles {
     /// Every one of them.
     pub(crate) fn all() -> Self {
-        Self { search: Search::All, previews: true, graph: true, feed: true, sitemap: true, robots: true }
+        Self {
+            search: Search::All,
+            previews: true,
+            graph: true,
+            feed: true,
+            sitemap: true,
+            robots: true,
+            explorer: true,
+        }
     }
 }
 
@@ -555,6 +565,9 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         if files.previews {
             self.sink.add("previews.json".to_owned(), feeds::previews(&self.plan, &self.cards))?;
         }
+        if files.explorer {
+            self.sink.add(crate::folders::EXPLORER.to_owned(), self.plan.explorer(&self.cards))?;
+        }
         self.timings.search = self.since(t, w);
 
         self.observer.phase(Phase::Graph);
@@ -672,6 +685,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         report.tags = plan.tags.len();
         report.keywords = plan.keywords.len();
         report.unwritten = plan.unwritten.len();
+        report.warnings.extend(plan.warnings.iter().cloned());
         report.rendered = self.rendered();
         let t = &mut report.timings;
         (t.render, t.pages, t.search, t.graph, t.feed) = (

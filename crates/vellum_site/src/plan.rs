@@ -15,11 +15,23 @@ use vellum_render::Urls;
 use vellum_vault::{FileId, NoteIdx, Target, Vault};
 
 use crate::config::Site;
+use crate::folders::{Folders, home_note};
 use crate::slug::{Slugs, note_slug, url_slug};
 
 /// The site's own top-level sections; notes cannot take these slugs.
-pub(crate) const RESERVED: &[&str] =
-    &["tags", "keywords", "claims", "questions", "sources", "unwritten", "graph", "search", "search-index"];
+pub(crate) const RESERVED: &[&str] = &[
+    "tags",
+    "keywords",
+    "claims",
+    "questions",
+    "sources",
+    "unwritten",
+    "graph",
+    "search",
+    "search-index",
+    "folders",
+    "timeline",
+];
 
 /// Characters left as they are in URL paths.
 const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
@@ -76,6 +88,12 @@ pub(crate) struct Layout {
     /// Unwritten-note pages, most wanted first.
     pub(crate) unwritten: Vec<NamedPage>,
     unwritten_by_key: FxHashMap<String, usize>,
+    /// The folders of the published notes (see `crate::folders`).
+    pub(crate) folders: Folders,
+    /// The note that is the front page, at the site's root (see `crate::folders`).
+    pub(crate) home: Option<NoteIdx>,
+    /// What planning found wrong (a `[site] home` naming no published note).
+    pub(crate) warnings: Vec<String>,
     slugs: Slugs,
 }
 
@@ -202,6 +220,9 @@ impl<'v> Plan<'v> {
             keywords: BTreeMap::new(),
             unwritten: Vec::new(),
             unwritten_by_key: FxHashMap::default(),
+            folders: Folders::default(),
+            home: None,
+            warnings: Vec::new(),
             slugs,
         };
         let mut plan = Plan { vault, layout };
@@ -209,9 +230,23 @@ impl<'v> Plan<'v> {
         plan.collect_keywords();
         plan.collect_unwritten();
         let l = &mut plan.layout;
+        l.folders = Folders::plan(vault, &l.published, &l.rel, &mut l.slugs);
         for &i in l.published.iter().filter(|&&i| vault.notes[i].is_draft()) {
             l.rel[i] = Some(format!("{}/", l.slugs.claim(&note_slug(&vault.notes[i].path))));
         }
+        l.folders.claim_rest(&mut l.slugs);
+        // The front page's note lives at the root (its slug stays claimed,
+        // so that choosing a front page moves no other page).
+        let (home, warning) = home_note(vault, l.site.home.as_deref(), &l.published);
+        if let Some(h) = home {
+            l.rel[h] = Some(String::new());
+            // A folder whose note is the front page gets its own page at that slug.
+            for f in l.folders.list.iter_mut().filter(|f| f.note == Some(h)) {
+                f.note = None;
+            }
+        }
+        l.home = home;
+        l.warnings.extend(warning);
         plan
     }
 

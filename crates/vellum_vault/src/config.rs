@@ -87,6 +87,7 @@ impl Default for JournalConfig {
 /// language = "en"
 /// page_size = 200                    # items per page of a list; 0: every list on one page
 /// properties = ["up", "status"]      # the properties table; default: every property but the schema's
+/// home = "Start here"                # the front page's note; default: a root index.md or Home.md
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -115,6 +116,11 @@ pub struct SiteConfig {
     /// `publish` and `permalink`, except those whose name starts with `_`.
     /// An empty list shows none.
     pub properties: Option<Vec<String>>,
+    /// The note shown as the site's front page, resolved as a wikilink
+    /// written at the vault's root (`"Start here"`, `"docs/Welcome"`). Default: a
+    /// root `index.md`, else a root `Home.md`; without one the timeline is
+    /// the front page.
+    pub home: Option<String>,
 }
 
 impl SiteConfig {

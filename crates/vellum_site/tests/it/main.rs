@@ -2,5 +2,6 @@
 
 mod build;
 mod cache;
+mod folders;
 mod i18n;
 mod live;
