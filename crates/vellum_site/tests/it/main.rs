@@ -2,5 +2,6 @@
 
 mod build;
 mod cache;
+mod callouts;
 mod i18n;
 mod live;
