@@ -164,7 +164,7 @@ pub enum Work {
 pub enum Why {
     /// No readable cache (none yet, damaged, another vellum).
     NoCache,
-    /// vellum, its executable, `vellum.toml` or `.obsidian/types.json` changed.
+    /// vellum, its executable, `vellum.toml` or Obsidian's settings changed.
     Settings,
     /// A file was added, removed or renamed, or a note started or stopped
     /// loading.
@@ -213,9 +213,12 @@ impl std::fmt::Display for Work {
 pub fn check(root: &Path) -> std::io::Result<Report> {
     let now = now_ns();
     let walked = vellum_vault::walk_stamps(root)?;
-    let config_text = std::fs::read(root.join(CONFIG)).ok();
-    let types_text = std::fs::read(root.join(vellum_vault::obsidian::TYPES_FILE)).ok();
-    let salt = salt(&[config_text.as_deref(), types_text.as_deref()]);
+    let mut settings = vec![std::fs::read(root.join(CONFIG)).ok()];
+    for rel in vellum_vault::snippets::settings_paths(root) {
+        settings.push(std::fs::read(root.join(&rel)).ok());
+        settings.push(Some(rel.into_bytes()));
+    }
+    let salt = salt(&settings.iter().map(Option::as_deref).collect::<Vec<_>>());
     match read_blob::<Record>(&record_path(root), MAGIC) {
         None => full(root, &walked, salt, now, Why::NoCache),
         Some(record) => match quick(root, &walked, salt, now, record) {
@@ -225,8 +228,8 @@ pub fn check(root: &Path) -> std::io::Result<Report> {
     }
 }
 
-/// vellum itself and the settings' texts (`vellum.toml`, then Obsidian's
-/// property types), each present or not.
+/// vellum itself and the settings' texts (`vellum.toml`, then each of
+/// Obsidian's settings that the model reads and its path), each present or not.
 fn salt(settings: &[Option<&[u8]>]) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
     h.update(MAGIC);
@@ -425,6 +428,7 @@ fn recheck(root: &Path, record: &mut Record, changed: Vec<(u32, String)>) -> Res
     };
     // Their text is in the salt: the types read now are the ones recorded.
     config.property_types = vellum_vault::obsidian::read_types(root).0;
+    config.snippet_callouts = vellum_vault::snippets::read_callouts(root).0;
     let vault = vellum_vault::load_partial(root, config, paths, &known, &check);
     if !vault.problems.is_empty() {
         return Err(Why::Files);

@@ -30,7 +30,8 @@ pub(crate) enum Changed {
     Note(String),
     /// A file of `_theme/`; `true` when it is a stylesheet.
     Theme(bool),
-    /// `vellum.toml`, `.gitignore` or `.vellumignore`: settings that change what is loaded.
+    /// `vellum.toml`, `.gitignore`, `.vellumignore` or one of Obsidian's settings
+    /// that the vault reads: settings that change what is loaded.
     Config,
     /// Anything else: an attachment (or a folder) added, changed or removed.
     Other(String),
@@ -49,12 +50,27 @@ pub(crate) fn is_temp_name(name: &str) -> bool {
         || name.contains(".vellum-tmp")
 }
 
+/// Whether a vault path (split at `/`) is one of Obsidian's settings that
+/// the vault's model reads: property types, appearance, CSS snippets.
+fn is_read_setting(parts: &[String]) -> bool {
+    match parts {
+        [dir, file] if dir == ".obsidian" => file == "types.json" || file == "appearance.json",
+        [dir, sub, file] if dir == ".obsidian" && sub == "snippets" => {
+            file.to_ascii_lowercase().ends_with(".css") && !is_temp_name(file)
+        }
+        _ => false,
+    }
+}
+
 /// Classify an absolute path under `root`; `None` when it does not matter.
 pub(crate) fn classify(root: &Path, path: &Path) -> Option<Changed> {
     let rel = path.strip_prefix(root).ok()?;
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     let first = parts.first()?;
     let name = parts.last()?;
+    if is_read_setting(&parts) {
+        return Some(Changed::Config);
+    }
     if parts.iter().any(|p| SKIP_DIRS.contains(&p.as_str())) || SKIP_TOP.contains(&first.as_str()) {
         return None;
     }
@@ -156,6 +172,11 @@ mod tests {
         let c = |p: &str| classify(root, &root.join(p));
         assert_eq!(c("a/b.md"), Some(Changed::Note("a/b.md".into())));
         assert_eq!(c(".obsidian/workspace.json"), None);
+        assert_eq!(c(".obsidian/appearance.json"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/types.json"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/snippets/callouts.css"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/snippets/callouts.css.tmp.1"), None);
+        assert_eq!(c(".obsidian/plugins/x/styles.css"), None);
         assert_eq!(c("a/.git/index"), None);
         assert_eq!(c("a/.b.md.swp"), None);
         assert_eq!(c("b.md~"), None);

@@ -28,6 +28,7 @@
 //! plan's published set.
 
 mod cache;
+mod callouts;
 pub mod config;
 mod feeds;
 mod folders;

@@ -495,7 +495,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
     }
 
     /// The theme's stylesheets and scripts (with the renderer's code
-    /// highlighting classes in `style.css`).
+    /// highlighting classes and the snippets' callout types in `style.css`).
     pub(crate) fn write_assets(&mut self) -> Result<(), BuildError> {
         for (name, text) in &self.theme.assets {
             let mut text = text.clone();
@@ -503,6 +503,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
                 // Code highlighting classes from the renderer (light and dark).
                 text.push_str("\n/* Code highlighting (vellum_render) */\n");
                 text.push_str(&vellum_render::highlight_css());
+                text.push_str(&crate::callouts::snippet_css(&self.vault.config.snippet_callouts));
             }
             self.sink.add(name.clone(), text.into_bytes())?;
         }

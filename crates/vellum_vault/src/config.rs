@@ -32,6 +32,10 @@ pub struct Config {
     /// Obsidian's property types (`.obsidian/types.json`), read when the vault loads.
     #[serde(skip)]
     pub property_types: crate::PropertyTypes,
+    /// The callout types of the enabled CSS snippets (`.obsidian/snippets/`),
+    /// read when the vault loads.
+    #[serde(skip)]
+    pub snippet_callouts: crate::SnippetCallouts,
 }
 
 impl Default for Config {
@@ -42,6 +46,7 @@ impl Default for Config {
             exclude: Vec::new(),
             site: Ok(SiteConfig::default()),
             property_types: crate::PropertyTypes::default(),
+            snippet_callouts: crate::SnippetCallouts::default(),
         }
     }
 }

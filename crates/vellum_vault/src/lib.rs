@@ -12,12 +12,14 @@
 //! `load` module touches the disk.
 
 pub mod config;
+mod css;
 pub mod facts;
 mod find;
 pub mod load;
 pub mod obsidian;
 pub mod query;
 pub mod resolve;
+pub mod snippets;
 mod update;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +33,7 @@ pub use find::FindNotes;
 pub use load::{FileStamp, LoadProblem, LoadProblemKind, is_note_path};
 pub use obsidian::{PropertyType, PropertyTypes};
 pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
+pub use snippets::{SnippetCallout, SnippetCallouts};
 
 /// A parsed note and where it lives.
 #[derive(Debug)]
@@ -392,6 +395,9 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
     let (property_types, settings_problems) = obsidian::read_types(root);
     let config = Config { property_types, ..config };
     problems.extend(settings_problems);
+    let (snippet_callouts, snippet_problems) = snippets::read_callouts(root);
+    let config = Config { snippet_callouts, ..config };
+    problems.extend(snippet_problems);
     let started = std::time::Instant::now();
     let (found, walk_problems) = load::walk(root, &config.exclude);
     problems.extend(walk_problems);
@@ -491,14 +497,22 @@ pub struct Walked {
 }
 
 /// The [`FileStamp`] of every file [`load()`] would read (notes and
-/// attachments, with the same walk and exclusions) and of `vellum.toml`,
-/// sorted by path, without reading any content: what caches compare to know
-/// whether the vault changed since they were written.
+/// attachments, with the same walk and exclusions), of `vellum.toml` and of
+/// the settings in `.obsidian/` that the model reads
+/// ([`snippets::settings_paths`]), sorted by path, without reading any
+/// content: what caches compare to know whether the vault changed since they
+/// were written.
 ///
 /// # Errors
 /// Only when `root` is not a readable folder.
 pub fn file_stamps(root: &Path) -> std::io::Result<Vec<FileStamp>> {
-    walk_stamps(root).map(|w| w.stamps)
+    let mut stamps = walk_stamps(root)?.stamps;
+    // Obsidian's settings that the model reads (the walk skips `.obsidian/`).
+    for rel in snippets::settings_paths(root) {
+        stamps.push(load::stamp(&root.join(&rel), rel));
+    }
+    stamps.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(stamps)
 }
 
 /// [`file_stamps`] and the problems of the same walk ([`Walked`]).

@@ -209,6 +209,21 @@ fn cached_check_prints_what_a_full_check_prints_after_every_kind_of_edit() {
     assert!(out.contains("V009") && !out.contains("V110"), "{out}");
     v.same("nothing changed");
 
+    // A callout type from a CSS snippet: known once the snippet is enabled,
+    // a partial check knows it too, and editing the snippet is a settings change.
+    v.write(".obsidian/snippets/c.css", b".callout[data-callout=madeup] { --callout-color: 1, 2, 3; }");
+    let out = v.same("full check (vellum or its settings changed)");
+    assert!(out.contains("`madeup`"), "not enabled yet: {out}");
+    v.write(".obsidian/appearance.json", b"{\"enabledCssSnippets\": [\"c\"]}");
+    let out = v.same("full check (vellum or its settings changed)");
+    assert!(!out.contains("`madeup`"), "{out}");
+    v.edit("sub/d.md", "more text\n", "other text\n");
+    let out = v.same("1 notes changed, 1 checked again");
+    assert!(!out.contains("`madeup`"), "a partial check reads the snippets too: {out}");
+    v.write(".obsidian/snippets/c.css", b".callout[data-callout=other] { --callout-color: red; }");
+    let out = v.same("full check (vellum or its settings changed)");
+    assert!(out.contains("`madeup`") && out.contains("`--callout-color: red`"), "{out}");
+
     // A note that is not UTF-8: read again on every check.
     v.write("bad.md", b"# Bad\n\nbroken \xff byte\n");
     let out = v.same("full check (files added, removed or renamed)");

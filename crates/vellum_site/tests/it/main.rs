@@ -2,6 +2,7 @@
 
 mod build;
 mod cache;
+mod callouts;
 mod folders;
 mod i18n;
 mod live;
