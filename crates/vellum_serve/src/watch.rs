@@ -30,7 +30,8 @@ pub(crate) enum Changed {
     Note(String),
     /// A file of `_theme/`; `true` when it is a stylesheet.
     Theme(bool),
-    /// `vellum.toml`, `.gitignore` or `.vellumignore`: settings that change what is loaded.
+    /// `vellum.toml`, `.gitignore`, `.vellumignore` or `.vellum-redirects`:
+    /// settings that change what is loaded.
     Config,
     /// Anything else: an attachment (or a folder) added, changed or removed.
     Other(String),
@@ -71,7 +72,12 @@ pub(crate) fn classify(root: &Path, path: &Path) -> Option<Changed> {
     if first == "_templates" {
         return None;
     }
-    if parts.len() == 1 && matches!(name.as_str(), "vellum.toml" | ".gitignore" | ".vellumignore") {
+    if parts.len() == 1
+        && matches!(
+            name.as_str(),
+            "vellum.toml" | ".gitignore" | ".vellumignore" | vellum_vault::REDIRECTS_FILE
+        )
+    {
         return Some(Changed::Config);
     }
     if name.starts_with(".") && parts.len() == 1 {
@@ -167,6 +173,7 @@ mod tests {
         assert_eq!(c("_theme/custom.css"), Some(Changed::Theme(true)));
         assert_eq!(c("_theme/note.html"), Some(Changed::Theme(false)));
         assert_eq!(c("vellum.toml"), Some(Changed::Config));
+        assert_eq!(c(".vellum-redirects"), Some(Changed::Config));
         assert_eq!(c("img/x.png"), Some(Changed::Other("img/x.png".into())));
         assert_eq!(classify(root, Path::new("/elsewhere/x.md")), None);
     }

@@ -120,6 +120,7 @@ pub(crate) struct Strings {
     pub(crate) back_to_timeline: String,
     pub(crate) search_the_notes: String,
     pub(crate) browse_tags: String,
+    pub(crate) moved: String,
 }
 
 /// The words of one build: the strings, the renderer's share of them, the
