@@ -136,6 +136,9 @@ const CASES: &[(&str, Code)] = &[
     ("unresolved_link", Code::UnresolvedLink),
     ("link_to_draft", Code::LinkToDraft),
     ("link_escapes_vault", Code::LinkEscapesVault),
+    ("invalid_permalink", Code::InvalidPermalink),
+    ("duplicate_url", Code::DuplicateUrl),
+    ("invalid_redirect", Code::InvalidRedirect),
 ];
 
 /// A diagnostic reduced to what the seed test compares: file, severity, code, line and column.
@@ -793,4 +796,36 @@ fn a_broken_or_missing_snippet_is_a_warning_naming_it() {
     assert!(c.with_code(Code::UnknownCallout).is_empty(), "{}", c.rendered);
     assert!(c.vault.config.snippet_callouts.contains("late"));
     c.assert_ok_note_checked();
+}
+
+#[test]
+fn v501_invalid_permalink() {
+    let c = check_case("invalid_permalink");
+    let d = c.with_code(Code::InvalidPermalink);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(c.line_col(d[0]), Some((2, 12)), "at the value");
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v502_duplicate_url() {
+    let c = check_case("duplicate_url");
+    let d = c.with_code(Code::DuplicateUrl);
+    assert_eq!(d.len(), 2, "{}", c.rendered);
+    assert_eq!((d[0].file.as_str(), c.line_col(d[0])), ("b.md", Some((2, 12))));
+    assert!(d[0].message.contains("`a.md`"), "{}", d[0].message);
+    assert_eq!(d[1].file, "c.md");
+    assert!(d[1].message.contains("`ok.md`") && d[1].message.contains("/ok-2/"), "{}", d[1].message);
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v503_invalid_redirect() {
+    let c = check_case("invalid_redirect");
+    let d = c.with_code(Code::InvalidRedirect);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(d[0].file, ".vellum-redirects");
+    assert_eq!(c.line_col(d[0]), Some((2, 1)));
+    assert_eq!(c.vault.redirects.entries.len(), 1, "the good line is read");
+    insta::assert_snapshot!(c.rendered);
 }

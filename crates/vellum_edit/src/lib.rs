@@ -31,6 +31,7 @@ pub mod fix;
 mod links;
 pub mod names;
 pub mod new;
+pub mod redirects;
 pub mod rename;
 pub mod write;
 mod yaml;

@@ -21,6 +21,9 @@
 //!    that would change (another note named like the new one would win a
 //!    tie-break) makes the plan fail, listing the links; an unwritten link
 //!    that now leads to the renamed note is reported.
+//! 6. When the note's URL on the site changes, the redirect record
+//!    (`.vellum-redirects`) gains a line from the old URL to the new path
+//!    ([`crate::redirects`]), so the published site keeps the old address.
 
 use std::fmt;
 
@@ -44,7 +47,8 @@ pub struct RenamePlan {
     pub to: String,
     /// Its new title.
     pub title: String,
-    /// The file changes: the move of the note (first), then every file whose links change.
+    /// The file changes: the move of the note (first), then every file whose
+    /// links change, then the redirect record when the note's URL changes.
     pub changes: Vec<Change>,
     /// Every link rewritten.
     pub rewritten: Vec<Rewrite>,
@@ -282,6 +286,7 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
             text: after.text(i).to_owned(),
         });
     }
+    changes.extend(crate::redirects::record_rename(vault, idx, &to));
     Ok(RenamePlan { from, to, title, changes, rewritten, notices })
 }
 

@@ -30,8 +30,9 @@ pub(crate) enum Changed {
     Note(String),
     /// A file of `_theme/`; `true` when it is a stylesheet.
     Theme(bool),
-    /// `vellum.toml`, `.gitignore`, `.vellumignore` or one of Obsidian's settings
-    /// that the vault reads: settings that change what is loaded.
+    /// `vellum.toml`, `.gitignore`, `.vellumignore`, `.vellum-redirects` or one
+    /// of Obsidian's settings that the vault reads: settings that change what
+    /// is loaded.
     Config,
     /// Anything else: an attachment (or a folder) added, changed or removed.
     Other(String),
@@ -87,7 +88,12 @@ pub(crate) fn classify(root: &Path, path: &Path) -> Option<Changed> {
     if first == "_templates" {
         return None;
     }
-    if parts.len() == 1 && matches!(name.as_str(), "vellum.toml" | ".gitignore" | ".vellumignore") {
+    if parts.len() == 1
+        && matches!(
+            name.as_str(),
+            "vellum.toml" | ".gitignore" | ".vellumignore" | vellum_vault::REDIRECTS_FILE
+        )
+    {
         return Some(Changed::Config);
     }
     if name.starts_with(".") && parts.len() == 1 {
@@ -188,6 +194,7 @@ mod tests {
         assert_eq!(c("_theme/custom.css"), Some(Changed::Theme(true)));
         assert_eq!(c("_theme/note.html"), Some(Changed::Theme(false)));
         assert_eq!(c("vellum.toml"), Some(Changed::Config));
+        assert_eq!(c(".vellum-redirects"), Some(Changed::Config));
         assert_eq!(c("img/x.png"), Some(Changed::Other("img/x.png".into())));
         assert_eq!(classify(root, Path::new("/elsewhere/x.md")), None);
     }

@@ -130,6 +130,7 @@ pub(crate) struct Strings {
     pub(crate) browse_folders: String,
     pub(crate) in_this_folder: String,
     pub(crate) more_in_folder: String,
+    pub(crate) moved: String,
 }
 
 /// The words of one build: the strings, the renderer's share of them, the

@@ -40,6 +40,7 @@ mod output;
 mod pages;
 mod pipeline;
 mod plan;
+mod redirects;
 pub mod slug;
 mod text;
 pub mod theme;

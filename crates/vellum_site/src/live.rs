@@ -78,6 +78,8 @@ pub enum Rebuild {
     },
     /// A digest (claims, questions, sources) gained or lost a page.
     DigestPageCountChanged,
+    /// The redirect pages (aliases, old URLs) changed.
+    RedirectsChanged,
 }
 
 impl std::fmt::Display for Rebuild {
@@ -90,6 +92,7 @@ impl std::fmt::Display for Rebuild {
             Self::UrlChanged(path) => write!(f, "the URL of `{path}` changed"),
             Self::PageMoved { kind, name } => write!(f, "the page of the {kind} `{name}` moved"),
             Self::DigestPageCountChanged => f.write_str("a digest gained or lost a page"),
+            Self::RedirectsChanged => f.write_str("the redirects of aliases or old URLs changed"),
         }
     }
 }
@@ -621,13 +624,15 @@ fn take_files(
 }
 
 /// Why `new` cannot stand in for `old` in place: which notes are published,
-/// or the URL of one of them, changed.
+/// the URL of one of them, or the redirects changed.
 fn reshaped(vault: &Vault, old: &Plan<'_>, new: &Plan<'_>) -> Option<Rebuild> {
     if new.published != old.published {
         return Some(Rebuild::PublishedSetChanged);
     }
-    let moved = new.rel.iter().zip(&old.rel).position(|(a, b)| a != b)?;
-    Some(Rebuild::UrlChanged(vault.notes[moved].path.clone()))
+    if let Some(moved) = new.rel.iter().zip(&old.rel).position(|(a, b)| a != b) {
+        return Some(Rebuild::UrlChanged(vault.notes[moved].path.clone()));
+    }
+    (new.redirects != old.redirects).then_some(Rebuild::RedirectsChanged)
 }
 
 /// Bodies to render again: what reads an edited note's text (embeds,
@@ -771,6 +776,8 @@ fn site_files(p: &mut Pipeline<'_, '_>, kept: bool, changes: &CardChanges, touch
         sitemap: !kept || !changes.changed.is_empty(),
         robots: false,
         explorer: !kept,
+        // Their addresses and targets are the plan's; a new plan may give a note another title.
+        redirects: !kept,
     }
 }
 
@@ -806,6 +813,10 @@ fn listed_files(
     }
     if files.contains_key("robots.txt") {
         listed.insert("robots.txt".to_owned());
+    }
+    listed.extend(plan.redirects.iter().map(|r| format!("{}index.html", r.rel)));
+    if !plan.redirects.is_empty() {
+        listed.insert(crate::redirects::NETLIFY.to_owned());
     }
     listed
 }

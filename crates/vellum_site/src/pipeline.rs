@@ -14,7 +14,7 @@
 //! 3. [`Pipeline::fill_other_pages`]: index, tags, keywords, digests,
 //!    unwritten notes, graph, search and 404 pages;
 //! 4. [`Pipeline::write_site_files`]: search index, previews, graph JSON,
-//!    feed, sitemap, robots.txt;
+//!    feed, sitemap, robots.txt, redirect pages and `_redirects`;
 //! 5. [`Pipeline::attachments`]: the attachments published notes link to.
 
 use std::path::PathBuf;
@@ -32,7 +32,7 @@ use crate::output::{MARKER, Sink};
 use crate::pages::{Body, BodyHtml, Card, Globals, Want};
 use crate::plan::{Plan, Requested, SiteUrls};
 use crate::theme::Theme;
-use crate::{BuildError, BuildReport, Timings, changed_fails, feeds, graph, text};
+use crate::{BuildError, BuildReport, Timings, changed_fails, feeds, graph, redirects, text};
 
 /// Render note `i`'s body with `plan` deciding the URLs, recording what it
 /// asked for; `budget` characters of its plain text are kept.
@@ -92,6 +92,8 @@ pub(crate) struct SiteFiles {
     pub(crate) robots: bool,
     /// `explorer.html`: the folder tree every page loads.
     pub(crate) explorer: bool,
+    /// The redirect pages and `_redirects` (`crate::redirects`).
+    pub(crate) redirects: bool,
 }
 
 impl SiteFiles {
@@ -105,6 +107,7 @@ impl SiteFiles {
             sitemap: true,
             robots: true,
             explorer: true,
+            redirects: true,
         }
     }
 }
@@ -589,7 +592,23 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         if files.robots {
             self.sink.add("robots.txt".to_owned(), feeds::robots(&self.plan))?;
         }
+        if files.redirects {
+            self.write_redirects()?;
+        }
         self.timings.feed = self.since(t, w);
+        Ok(())
+    }
+
+    /// The redirect pages, and `_redirects` when there is one.
+    fn write_redirects(&mut self) -> Result<(), BuildError> {
+        for r in &self.plan.redirects {
+            if let Some(page) = redirects::page(&self.plan, r) {
+                self.sink.add(format!("{}index.html", r.rel), page)?;
+            }
+        }
+        if !self.plan.redirects.is_empty() {
+            self.sink.add(redirects::NETLIFY.to_owned(), redirects::netlify(&self.plan))?;
+        }
         Ok(())
     }
 

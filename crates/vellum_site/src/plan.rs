@@ -2,9 +2,11 @@
 //! tag, keyword and unwritten-note pages, all decided before anything renders.
 //!
 //! Slugs are claimed in a fixed order so URLs are stable: the site's own
-//! sections first, then published notes in path order, then tags, keywords
-//! and unwritten notes (each sorted), then drafts (only with `--drafts`), so
-//! a draft never changes a published URL.
+//! sections first, then published notes in path order (each its valid
+//! `permalink` when that is free, else its path's slug:
+//! `vellum_syntax::url::claim_notes`), then tags, keywords and unwritten
+//! notes (each sorted), then drafts (only with `--drafts`), so a draft never
+//! changes a published URL, and last the redirects (`crate::redirects`).
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -16,22 +18,11 @@ use vellum_vault::{FileId, NoteIdx, Target, Vault};
 
 use crate::config::Site;
 use crate::folders::{Folders, home_note};
-use crate::slug::{Slugs, note_slug, url_slug};
+use crate::redirects::{self, Redirect};
+use crate::slug::{Slugs, url_slug};
 
 /// The site's own top-level sections; notes cannot take these slugs.
-pub(crate) const RESERVED: &[&str] = &[
-    "tags",
-    "keywords",
-    "claims",
-    "questions",
-    "sources",
-    "unwritten",
-    "graph",
-    "search",
-    "search-index",
-    "folders",
-    "timeline",
-];
+pub(crate) const RESERVED: &[&str] = vellum_syntax::url::SECTIONS;
 
 /// Characters left as they are in URL paths.
 const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
@@ -94,6 +85,8 @@ pub(crate) struct Layout {
     pub(crate) home: Option<NoteIdx>,
     /// What planning found wrong (a `[site] home` naming no published note).
     pub(crate) warnings: Vec<String>,
+    /// Redirect pages (old URLs of renamed notes, then aliases), in claim order.
+    pub(crate) redirects: Vec<Redirect>,
     slugs: Slugs,
 }
 
@@ -126,6 +119,10 @@ pub(crate) struct NoteFacts {
     unresolved: Vec<(String, bool)>,
     /// Attachments linked or embedded.
     attachments: Vec<FileId>,
+    /// `permalink` as written (the note's URL).
+    permalink: Option<String>,
+    /// Aliases (its redirect pages).
+    aliases: Vec<String>,
 }
 
 impl NoteFacts {
@@ -152,8 +149,23 @@ impl NoteFacts {
             keywords: keywords_of(vault, idx),
             unresolved,
             attachments,
+            permalink: n.note.properties.permalink.as_ref().map(|p| p.value.clone()),
+            aliases: n.note.properties.aliases.iter().map(|a| a.value.clone()).collect(),
         }
     }
+}
+
+/// Claim the URLs of `notes` (in path order) in `slugs`: each note's
+/// folder, `hardware/cuda-moat/`.
+fn claim_urls(vault: &Vault, slugs: &mut Slugs, notes: &[NoteIdx]) -> Vec<String> {
+    let claims: Vec<(&str, Option<&str>)> = notes
+        .iter()
+        .map(|&i| {
+            let n = &vault.notes[i];
+            (n.path.as_str(), n.note.properties.permalink.as_ref().map(|p| p.value.as_str()))
+        })
+        .collect();
+    vellum_syntax::url::claim_notes(slugs, &claims).into_iter().map(|u| format!("{}/", u.rel)).collect()
 }
 
 /// The tags of a note as the site shows them (lowercase, no empty parts).
@@ -197,8 +209,9 @@ impl<'v> Plan<'v> {
             .filter(|&i| include_drafts || !vault.notes[i].is_draft())
             .collect();
         let mut rel = vec![None; n];
-        for &i in published.iter().filter(|&&i| !vault.notes[i].is_draft()) {
-            rel[i] = Some(format!("{}/", slugs.claim(&note_slug(&vault.notes[i].path))));
+        let live: Vec<NoteIdx> = published.iter().copied().filter(|&i| !vault.notes[i].is_draft()).collect();
+        for (&i, r) in live.iter().zip(claim_urls(vault, &mut slugs, &live)) {
+            rel[i] = Some(r);
         }
         let mut newest = published.clone();
         newest.sort_by(|&a, &b| {
@@ -223,6 +236,7 @@ impl<'v> Plan<'v> {
             folders: Folders::default(),
             home: None,
             warnings: Vec::new(),
+            redirects: Vec::new(),
             slugs,
         };
         let mut plan = Plan { vault, layout };
@@ -231,8 +245,10 @@ impl<'v> Plan<'v> {
         plan.collect_unwritten();
         let l = &mut plan.layout;
         l.folders = Folders::plan(vault, &l.published, &l.rel, &mut l.slugs);
-        for &i in l.published.iter().filter(|&&i| vault.notes[i].is_draft()) {
-            l.rel[i] = Some(format!("{}/", l.slugs.claim(&note_slug(&vault.notes[i].path))));
+        let drafts: Vec<NoteIdx> =
+            l.published.iter().copied().filter(|&i| vault.notes[i].is_draft()).collect();
+        for (&i, r) in drafts.iter().zip(claim_urls(vault, &mut l.slugs, &drafts)) {
+            l.rel[i] = Some(r);
         }
         l.folders.claim_rest(&mut l.slugs);
         // The front page's note lives at the root (its slug stays claimed,
@@ -247,6 +263,7 @@ impl<'v> Plan<'v> {
         }
         l.home = home;
         l.warnings.extend(warning);
+        l.redirects = redirects::claim(vault, &mut l.slugs, &l.rel);
         plan
     }
 

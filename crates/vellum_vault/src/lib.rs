@@ -18,6 +18,7 @@ mod find;
 pub mod load;
 pub mod obsidian;
 pub mod query;
+pub mod redirects;
 pub mod resolve;
 pub mod snippets;
 mod update;
@@ -32,6 +33,7 @@ pub use config::{Config, ConfigError, SiteConfig};
 pub use find::FindNotes;
 pub use load::{FileStamp, LoadProblem, LoadProblemKind, is_note_path};
 pub use obsidian::{PropertyType, PropertyTypes};
+pub use redirects::{HEADER_LINES, REDIRECTS_FILE, Redirect, Redirects};
 pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
 pub use snippets::{SnippetCallout, SnippetCallouts};
 
@@ -338,6 +340,8 @@ pub struct Vault {
     note_of_file: FxHashMap<FileId, NoteIdx>,
     backlinks: Vec<Vec<(NoteIdx, usize)>>,
     aliases: FxHashMap<String, Vec<NoteIdx>>,
+    /// The redirect record (`.vellum-redirects`): old URLs of renamed notes.
+    pub redirects: Redirects,
     /// How long loading took, step by step (for `vellum build`'s phase split).
     pub timings: load::LoadTimings,
 }
@@ -398,6 +402,14 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
     let (snippet_callouts, snippet_problems) = snippets::read_callouts(root);
     let config = Config { snippet_callouts, ..config };
     problems.extend(snippet_problems);
+    let redirects = match std::fs::read_to_string(root.join(REDIRECTS_FILE)) {
+        Ok(text) => {
+            let (redirects, bad_lines) = redirects::parse(&text);
+            problems.extend(bad_lines);
+            redirects
+        }
+        Err(_) => Redirects::default(),
+    };
     let started = std::time::Instant::now();
     let (found, walk_problems) = load::walk(root, &config.exclude);
     problems.extend(walk_problems);
@@ -444,6 +456,7 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
         let paths = loaded_paths(&found, notes.iter().map(|p| p.0.as_str()));
         let mut vault = Vault::from_parsed(root.to_path_buf(), config, paths, notes);
         vault.problems = problems;
+        vault.redirects = redirects;
         // Which files a link could have meant is for reporting ambiguity
         // (check, explain); a vault loaded to publish does not report.
         for link in vault.resolved.iter_mut().flatten() {
@@ -468,6 +481,7 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
     let paths = loaded_paths(&found, texts.iter().map(|(p, _)| p.as_str()));
     let mut vault = Vault::from_texts(root.to_path_buf(), config, paths, texts);
     vault.problems = problems;
+    vault.redirects = redirects;
     vault.timings.read = read;
     Ok(vault)
 }
@@ -487,7 +501,7 @@ fn loaded_paths<'a>(found: &[load::Found], loaded: impl Iterator<Item = &'a str>
 #[derive(Debug, Clone)]
 pub struct Walked {
     /// The [`FileStamp`] of every file the walk finds (notes and attachments)
-    /// and of `vellum.toml`, sorted by path.
+    /// and of `vellum.toml` and `.vellum-redirects`, sorted by path.
     pub stamps: Vec<FileStamp>,
     /// The problems the walk met (symbolic link loops, links out of the
     /// vault, names vellum cannot use): the same as [`load()`] reports, in
@@ -497,9 +511,9 @@ pub struct Walked {
 }
 
 /// The [`FileStamp`] of every file [`load()`] would read (notes and
-/// attachments, with the same walk and exclusions), of `vellum.toml` and of
-/// the settings in `.obsidian/` that the model reads
-/// ([`snippets::settings_paths`]), sorted by path, without reading any
+/// attachments, with the same walk and exclusions), of `vellum.toml` and
+/// `.vellum-redirects`, and of the settings in `.obsidian/` that the model
+/// reads ([`snippets::settings_paths`]), sorted by path, without reading any
 /// content: what caches compare to know whether the vault changed since they
 /// were written.
 ///
@@ -532,10 +546,12 @@ pub fn walk_stamps(root: &Path) -> std::io::Result<Walked> {
         .unwrap_or_default();
     let (found, problems) = load::walk(root, &excludes);
     let mut stamps = load::stamp_all(&found);
-    if config_path.is_file() {
-        stamps.push(load::stamp(&config_path, "vellum.toml".to_owned()));
-        stamps.sort_by(|a, b| a.path.cmp(&b.path));
+    for (path, name) in [(config_path, config::CONFIG_FILE), (root.join(REDIRECTS_FILE), REDIRECTS_FILE)] {
+        if path.is_file() {
+            stamps.push(load::stamp(&path, name.to_owned()));
+        }
     }
+    stamps.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Walked { stamps, problems })
 }
 
@@ -777,6 +793,7 @@ impl Vault {
             note_of_file,
             backlinks: Vec::new(),
             aliases: FxHashMap::default(),
+            redirects: Redirects::default(),
             timings: load::LoadTimings { parse, ..load::LoadTimings::default() },
         };
         for (i, n) in vault.notes.iter().enumerate() {

@@ -45,8 +45,11 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     // drafts) are left out; say so, and exit 1 so CI notices.
     let mut failed = 0;
     for p in &vault.problems {
-        // An Obsidian setting vellum cannot read is ignored: it never stops a build.
-        if p.kind == vellum_vault::LoadProblemKind::ObsidianSetting {
+        // An Obsidian setting or a redirect line vellum cannot read is ignored: it never stops a build.
+        if matches!(
+            p.kind,
+            vellum_vault::LoadProblemKind::ObsidianSetting | vellum_vault::LoadProblemKind::Redirects
+        ) {
             eprintln!("warning: {}: {}", p.path, p.message);
         } else {
             eprintln!("error: {}: {}", p.path, p.message);

@@ -12,3 +12,4 @@ mod lsp;
 mod query;
 mod serve;
 mod snapshots_tables;
+mod urls;

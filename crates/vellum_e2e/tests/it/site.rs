@@ -283,3 +283,19 @@ fn wait_for_url(browser: &Browser, want: &str) -> Result<String, Error> {
         Ok((url == want).then_some(url))
     })
 }
+
+/// An alias's address is a redirect page: the browser lands on the note.
+#[test]
+fn an_alias_url_lands_on_its_note() -> Result<(), Error> {
+    with_site("an_alias_url_lands_on_its_note", |browser, server| {
+        browser.goto(&server.url("/cuda-lock-in/"))?;
+        let landed = browser.wait_until("the redirect to the note", DEFAULT_WAIT, |b| {
+            let url = b.current_url()?;
+            Ok(url.ends_with("/hardware/cuda-moat/").then_some(url))
+        })?;
+        assert!(landed.starts_with(&server.url("/")), "stays on the site: {landed}");
+        let h1 = browser.find("h1.note-title")?.text()?;
+        assert!(h1.starts_with("CUDA Moat"), "the note's page: {h1:?}");
+        finish(browser, "alias-redirect")
+    })
+}

@@ -6,3 +6,4 @@ mod callouts;
 mod folders;
 mod i18n;
 mod live;
+mod urls;
