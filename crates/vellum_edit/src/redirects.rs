@@ -84,7 +84,7 @@ fn url_of(vault: &Vault, path: &str, moved: Option<(&str, &str)>) -> String {
             (p, link, vellum_check::rules::urls::published(&n.note))
         })
         .collect();
-    notes.sort_by(|a, b| a.0.cmp(b.0));
+    notes.sort_by_key(|n| n.0);
     let published: Vec<(&str, Option<&str>)> = notes.iter().filter(|n| n.2).map(|n| (n.0, n.1)).collect();
     if let Some(k) = published.iter().position(|n| n.0 == path) {
         let mut slugs = Slugs::default();
