@@ -164,7 +164,7 @@ pub enum Work {
 pub enum Why {
     /// No readable cache (none yet, damaged, another vellum).
     NoCache,
-    /// vellum, its executable, `vellum.toml` or `.obsidian/types.json` changed.
+    /// vellum, its executable, `vellum.toml` or the Obsidian settings vellum reads changed.
     Settings,
     /// A file was added, removed or renamed, or a note started or stopped
     /// loading.
@@ -214,8 +214,11 @@ pub fn check(root: &Path) -> std::io::Result<Report> {
     let now = now_ns();
     let walked = vellum_vault::walk_stamps(root)?;
     let config_text = std::fs::read(root.join(CONFIG)).ok();
-    let types_text = std::fs::read(root.join(vellum_vault::obsidian::TYPES_FILE)).ok();
-    let salt = salt(&[config_text.as_deref(), types_text.as_deref()]);
+    let obsidian: Vec<Option<Vec<u8>>> =
+        vellum_vault::obsidian::SETTINGS_FILES.iter().map(|f| std::fs::read(root.join(f)).ok()).collect();
+    let settings: Vec<Option<&[u8]>> =
+        std::iter::once(config_text.as_deref()).chain(obsidian.iter().map(Option::as_deref)).collect();
+    let salt = salt(&settings);
     match read_blob::<Record>(&record_path(root), MAGIC) {
         None => full(root, &walked, salt, now, Why::NoCache),
         Some(record) => match quick(root, &walked, salt, now, record) {
@@ -226,7 +229,7 @@ pub fn check(root: &Path) -> std::io::Result<Report> {
 }
 
 /// vellum itself and the settings' texts (`vellum.toml`, then Obsidian's
-/// property types), each present or not.
+/// settings vellum reads), each present or not.
 fn salt(settings: &[Option<&[u8]>]) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
     h.update(MAGIC);
@@ -289,10 +292,14 @@ fn note_id(n: &Note) -> Option<String> {
     n.properties.note_id.as_ref().map(|id| id.value.clone())
 }
 
-/// The stamps of the walk's files (without `vellum.toml`) and `vellum.toml`'s.
+/// The stamps of the walk's files (without `vellum.toml` and Obsidian's
+/// settings, whose texts are in the salt) and `vellum.toml`'s.
 fn split_config(stamps: &[FileStamp]) -> (Vec<&FileStamp>, Option<&FileStamp>) {
     let config = stamps.iter().find(|s| s.path == CONFIG);
-    (stamps.iter().filter(|s| s.path != CONFIG).collect(), config)
+    let setting = |s: &&FileStamp| {
+        s.path == CONFIG || vellum_vault::obsidian::SETTINGS_FILES.contains(&s.path.as_str())
+    };
+    (stamps.iter().filter(|s| !setting(s)).collect(), config)
 }
 
 /// The diagnostics of a file that did not load.
@@ -425,6 +432,7 @@ fn recheck(root: &Path, record: &mut Record, changed: Vec<(u32, String)>) -> Res
     };
     // Their text is in the salt: the types read now are the ones recorded.
     config.property_types = vellum_vault::obsidian::read_types(root).0;
+    config.obsidian = vellum_vault::obsidian::read_settings(root).0;
     let vault = vellum_vault::load_partial(root, config, paths, &known, &check);
     if !vault.problems.is_empty() {
         return Err(Why::Files);

@@ -32,6 +32,10 @@ pub struct Config {
     /// Obsidian's property types (`.obsidian/types.json`), read when the vault loads.
     #[serde(skip)]
     pub property_types: crate::PropertyTypes,
+    /// Obsidian's other settings (`.obsidian/app.json`, `templates.json`,
+    /// Templater's, `daily-notes.json`), read when the vault loads.
+    #[serde(skip)]
+    pub obsidian: crate::obsidian::Settings,
 }
 
 impl Default for Config {
@@ -42,6 +46,7 @@ impl Default for Config {
             exclude: Vec::new(),
             site: Ok(SiteConfig::default()),
             property_types: crate::PropertyTypes::default(),
+            obsidian: crate::obsidian::Settings::default(),
         }
     }
 }
