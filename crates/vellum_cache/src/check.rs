@@ -172,7 +172,7 @@ pub enum Work {
 pub enum Why {
     /// No readable cache (none yet, damaged, another vellum).
     NoCache,
-    /// vellum, its executable, `vellum.toml` or Obsidian's settings changed.
+    /// vellum, its executable, `vellum.toml`, `.vellum-redirects` or the Obsidian settings vellum reads changed.
     Settings,
     /// A file was added, removed or renamed, or a note started or stopped
     /// loading.
@@ -222,6 +222,9 @@ pub fn check(root: &Path) -> std::io::Result<Report> {
     let now = now_ns();
     let walked = vellum_vault::walk_stamps(root)?;
     let mut settings = vec![std::fs::read(root.join(CONFIG)).ok()];
+    for file in vellum_vault::obsidian::SETTINGS_FILES {
+        settings.push(std::fs::read(root.join(file)).ok());
+    }
     for rel in vellum_vault::snippets::settings_paths(root) {
         settings.push(std::fs::read(root.join(&rel)).ok());
         settings.push(Some(rel.into_bytes()));
@@ -236,8 +239,9 @@ pub fn check(root: &Path) -> std::io::Result<Report> {
     }
 }
 
-/// vellum itself and the settings' texts (`vellum.toml`, then each of
-/// Obsidian's settings that the model reads and its path), each present or not.
+/// vellum itself and the settings' texts (`vellum.toml`, then Obsidian's
+/// settings vellum reads, then each CSS snippet setting and its path), each
+/// present or not.
 fn salt(settings: &[Option<&[u8]>]) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
     h.update(MAGIC);
@@ -305,9 +309,13 @@ fn url(n: &Note) -> (Option<String>, bool) {
     (n.properties.permalink.as_ref().map(|p| p.value.clone()), vellum_check::rules::urls::published(n))
 }
 
-/// The stamps of the walk's files (without the [`SETTINGS`] files) and the settings files'.
+/// The stamps of the walk's files and those of the settings files among them
+/// ([`SETTINGS`] and Obsidian's settings, whose texts are also in the salt).
 fn split_config(stamps: &[FileStamp]) -> (Vec<&FileStamp>, Vec<&FileStamp>) {
-    stamps.iter().partition(|s| !SETTINGS.contains(&s.path.as_str()))
+    stamps.iter().partition(|s| {
+        let p = s.path.as_str();
+        !SETTINGS.contains(&p) && !vellum_vault::obsidian::SETTINGS_FILES.contains(&p)
+    })
 }
 
 /// The diagnostics of a file that did not load.
@@ -438,6 +446,7 @@ fn recheck(root: &Path, record: &mut Record, changed: Vec<(u32, String)>) -> Res
     // Their text is in the salt: the types read now are the ones recorded.
     config.property_types = vellum_vault::obsidian::read_types(root).0;
     config.snippet_callouts = vellum_vault::snippets::read_callouts(root).0;
+    config.obsidian = vellum_vault::obsidian::read_settings(root).0;
     let vault = vellum_vault::load_partial(root, config, paths, &known, &check);
     if !vault.problems.is_empty() {
         return Err(Why::Files);

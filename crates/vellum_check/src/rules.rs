@@ -51,10 +51,22 @@ pub(crate) fn run(vault: &Vault) -> Result<Vec<Diagnostic>, LoadedToPublish> {
     let mut out = load::check(vault);
     out.extend(frontmatter::check_vault(vault));
     out.extend(urls::check_vault(vault));
-    let per_note: Vec<Vec<Diagnostic>> =
-        (0..vault.notes.len()).into_par_iter().map(|idx| note_rules(vault, idx, kept[idx])).collect();
+    let per_note: Vec<Vec<Diagnostic>> = (0..vault.notes.len())
+        .into_par_iter()
+        .filter(|&idx| !vault.is_hidden(idx))
+        .map(|idx| note_rules(vault, idx, kept[idx]))
+        .collect();
     out.extend(per_note.into_iter().flatten());
+    drop_hidden(vault, &mut out);
     Ok(out)
+}
+
+/// Hidden notes (template folders, Obsidian's excluded files) are not
+/// checked: nothing is reported in them.
+fn drop_hidden(vault: &Vault, out: &mut Vec<Diagnostic>) {
+    if !vault.config.obsidian.hides_nothing() {
+        out.retain(|d| !vault.config.obsidian.hides(&d.file));
+    }
 }
 
 /// Run every rule over some notes of the vault: what [`run`] reports for
@@ -86,9 +98,14 @@ pub(crate) fn run_notes(
         }
     }
     out.retain(|d| wanted.contains(d.file.as_str()));
-    let per_note: Vec<Vec<Diagnostic>> =
-        notes.par_iter().zip(kept).map(|(&idx, k)| note_rules(vault, idx, k)).collect();
+    let per_note: Vec<Vec<Diagnostic>> = notes
+        .par_iter()
+        .zip(kept)
+        .filter(|&(&idx, _)| !vault.is_hidden(idx))
+        .map(|(&idx, k)| note_rules(vault, idx, k))
+        .collect();
     out.extend(per_note.into_iter().flatten());
+    drop_hidden(vault, &mut out);
     Ok(out)
 }
 

@@ -204,7 +204,9 @@ impl<'v> Plan<'v> {
         let n = vault.notes.len();
         // A note whose frontmatter cannot be read might be a draft: it is never
         // published, not even with drafts included (the CLI reports it).
+        // Hidden notes (template folders, Obsidian's excluded files) never are.
         let published: Vec<NoteIdx> = (0..n)
+            .filter(|&i| !vault.is_hidden(i))
             .filter(|&i| !frontmatter_unreadable(&vault.notes[i]))
             .filter(|&i| include_drafts || !vault.notes[i].is_draft())
             .collect();

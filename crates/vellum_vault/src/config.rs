@@ -36,6 +36,10 @@ pub struct Config {
     /// read when the vault loads.
     #[serde(skip)]
     pub snippet_callouts: crate::SnippetCallouts,
+    /// Obsidian's other settings (`.obsidian/app.json`, `templates.json`,
+    /// Templater's, `daily-notes.json`), read when the vault loads.
+    #[serde(skip)]
+    pub obsidian: crate::obsidian::Settings,
 }
 
 impl Default for Config {
@@ -47,6 +51,7 @@ impl Default for Config {
             site: Ok(SiteConfig::default()),
             property_types: crate::PropertyTypes::default(),
             snippet_callouts: crate::SnippetCallouts::default(),
+            obsidian: crate::obsidian::Settings::default(),
         }
     }
 }

@@ -132,6 +132,8 @@ pub struct NoteFacts {
     pub updated: Option<Date>,
     /// `draft: true`.
     pub draft: bool,
+    /// Hidden by Obsidian's settings ([`Vault::is_hidden`]): no query selects it.
+    pub hidden: bool,
     /// Journal elements present.
     pub has: HasFacts,
     /// Distinct link destinations that `links-to:` can match, from the body
@@ -289,6 +291,7 @@ fn note_facts(vault: &Vault, i: NoteIdx, kept: Kept<'_>) -> NoteFacts {
         created: p.created.as_ref().map(|d| d.value),
         updated: p.updated.as_ref().map(|d| d.value),
         draft: n.is_draft(),
+        hidden: vault.is_hidden(i),
         has: HasFacts {
             claim: j.core_claim.is_some() || !j.claims.is_empty(),
             question: !j.questions.is_empty(),

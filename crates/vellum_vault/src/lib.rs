@@ -32,7 +32,7 @@ use vellum_syntax::{Fragment, Link, LinkKind, Note, NoteDetail, heading_key};
 pub use config::{Config, ConfigError, SiteConfig};
 pub use find::FindNotes;
 pub use load::{FileStamp, LoadProblem, LoadProblemKind, is_note_path};
-pub use obsidian::{PropertyType, PropertyTypes};
+pub use obsidian::{LinkFormat, LinkStyle, PropertyType, PropertyTypes};
 pub use redirects::{HEADER_LINES, REDIRECTS_FILE, Redirect, Redirects};
 pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
 pub use snippets::{SnippetCallout, SnippetCallouts};
@@ -396,8 +396,10 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
         }),
         Err(_) => Config::default(),
     };
-    let (property_types, settings_problems) = obsidian::read_types(root);
-    let config = Config { property_types, ..config };
+    let (property_types, types_problems) = obsidian::read_types(root);
+    let (settings, settings_problems) = obsidian::read_settings(root);
+    let config = Config { property_types, obsidian: settings, ..config };
+    problems.extend(types_problems);
     problems.extend(settings_problems);
     let (snippet_callouts, snippet_problems) = snippets::read_callouts(root);
     let config = Config { snippet_callouts, ..config };
@@ -501,7 +503,8 @@ fn loaded_paths<'a>(found: &[load::Found], loaded: impl Iterator<Item = &'a str>
 #[derive(Debug, Clone)]
 pub struct Walked {
     /// The [`FileStamp`] of every file the walk finds (notes and attachments)
-    /// and of `vellum.toml` and `.vellum-redirects`, sorted by path.
+    /// and of `vellum.toml`, `.vellum-redirects` and the Obsidian settings
+    /// vellum reads ([`obsidian::SETTINGS_FILES`]), sorted by path.
     pub stamps: Vec<FileStamp>,
     /// The problems the walk met (symbolic link loops, links out of the
     /// vault, names vellum cannot use): the same as [`load()`] reports, in
@@ -511,9 +514,10 @@ pub struct Walked {
 }
 
 /// The [`FileStamp`] of every file [`load()`] would read (notes and
-/// attachments, with the same walk and exclusions), of `vellum.toml` and
-/// `.vellum-redirects`, and of the settings in `.obsidian/` that the model
-/// reads ([`snippets::settings_paths`]), sorted by path, without reading any
+/// attachments, with the same walk and exclusions), of `vellum.toml`,
+/// `.vellum-redirects` and the Obsidian settings vellum reads
+/// ([`obsidian::SETTINGS_FILES`], and the CSS snippet settings of
+/// [`snippets::settings_paths`]), sorted by path, without reading any
 /// content: what caches compare to know whether the vault changed since they
 /// were written.
 ///
@@ -526,6 +530,7 @@ pub fn file_stamps(root: &Path) -> std::io::Result<Vec<FileStamp>> {
         stamps.push(load::stamp(&root.join(&rel), rel));
     }
     stamps.sort_by(|a, b| a.path.cmp(&b.path));
+    stamps.dedup_by(|a, b| a.path == b.path);
     Ok(stamps)
 }
 
@@ -549,6 +554,12 @@ pub fn walk_stamps(root: &Path) -> std::io::Result<Walked> {
     for (path, name) in [(config_path, config::CONFIG_FILE), (root.join(REDIRECTS_FILE), REDIRECTS_FILE)] {
         if path.is_file() {
             stamps.push(load::stamp(&path, name.to_owned()));
+        }
+    }
+    for file in obsidian::SETTINGS_FILES {
+        let path = root.join(file);
+        if path.is_file() {
+            stamps.push(load::stamp(&path, file.to_owned()));
         }
     }
     stamps.sort_by(|a, b| a.path.cmp(&b.path));
@@ -857,6 +868,15 @@ impl Vault {
         self.notes[idx].text.hash()
     }
 
+    /// Whether note `idx` is hidden by Obsidian's settings (in a template
+    /// folder, or an excluded file): its links resolve and links to it
+    /// resolve, but it is neither checked, listed nor published
+    /// ([`obsidian::Settings::hides`]).
+    #[must_use]
+    pub fn is_hidden(&self, idx: NoteIdx) -> bool {
+        self.config.obsidian.hides(&self.notes[idx].path)
+    }
+
     /// The note stored in file `id`, if it is a loaded note.
     #[must_use]
     pub fn note_of_file(&self, id: FileId) -> Option<NoteIdx> {
@@ -917,11 +937,14 @@ impl Vault {
 
     /// Unresolved targets ("unwritten notes"), keyed by the lowercased target,
     /// with the target as first written and every `(note, link)` that wants it;
-    /// most wanted first, then by name.
+    /// most wanted first, then by name. Links in hidden notes do not count.
     #[must_use]
     pub fn unresolved(&self) -> Vec<(String, Vec<(NoteIdx, usize)>)> {
         let mut map: FxHashMap<String, (String, Vec<(NoteIdx, usize)>)> = FxHashMap::default();
         for (src, links) in self.resolved.iter().enumerate() {
+            if self.is_hidden(src) {
+                continue;
+            }
             for (li, r) in links.iter().enumerate() {
                 if r.target == Target::Unresolved {
                     let target = &self.notes[src].note.links[li].target;
@@ -939,12 +962,14 @@ impl Vault {
         out
     }
 
-    /// Notes with no resolved link in or out (self-links aside).
+    /// Notes with no resolved link in or out (self-links aside); hidden
+    /// notes are not listed, and their links count for nothing.
     #[must_use]
     pub fn orphans(&self) -> Vec<NoteIdx> {
         (0..self.notes.len())
+            .filter(|&i| !self.is_hidden(i))
             .filter(|&i| {
-                let no_in = self.backlinks(i).iter().all(|&(src, _)| src == i);
+                let no_in = self.backlinks(i).iter().all(|&(src, _)| src == i || self.is_hidden(src));
                 let no_out = self.resolved[i].iter().all(|r| match r.target {
                     Target::Note { note, .. } | Target::MissingFragment { note } => note == i,
                     Target::Attachment(_) => false,

@@ -658,12 +658,15 @@ fn eval(facts: &VaultFacts, prep: &Prepared<'_>, idx: NoteIdx, query: &Query) ->
     }
 }
 
-/// Every note of `facts` matching `query`, in path order.
+/// Every note of `facts` matching `query` (never a hidden one), in path order.
 #[must_use]
 pub fn select_facts(facts: &VaultFacts, query: &Query) -> Vec<NoteIdx> {
     use rayon::prelude::*;
     let prep = Prepared::new(facts, query);
-    (0..facts.notes.len()).into_par_iter().filter(|&i| eval(facts, &prep, i, query)).collect()
+    (0..facts.notes.len())
+        .into_par_iter()
+        .filter(|&i| !facts.notes[i].hidden && eval(facts, &prep, i, query))
+        .collect()
 }
 
 /// Every note of `vault` matching `query`, in path order.

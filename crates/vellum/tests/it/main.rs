@@ -9,6 +9,7 @@ mod graph;
 mod hostile;
 mod kill;
 mod lsp;
+mod obsidian;
 mod query;
 mod serve;
 mod snapshots_tables;
