@@ -45,6 +45,10 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     // drafts) are left out; say so, and exit 1 so CI notices.
     let mut failed = 0;
     for p in &vault.problems {
+        // Template folders and Obsidian's excluded files are never published.
+        if vault.config.obsidian.hides(&p.path) {
+            continue;
+        }
         // An Obsidian setting or a redirect line vellum cannot read is ignored: it never stops a build.
         if matches!(
             p.kind,
@@ -56,8 +60,8 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
             failed += 1;
         }
     }
-    for n in &vault.notes {
-        if n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml) {
+    for (idx, n) in vault.notes.iter().enumerate() {
+        if !vault.is_hidden(idx) && n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml) {
             eprintln!("error: {}: malformed YAML frontmatter; the note is left out of the site", n.path);
             failed += 1;
         }
