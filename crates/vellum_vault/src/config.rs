@@ -115,6 +115,10 @@ pub struct SiteConfig {
     /// `publish` and `permalink`, except those whose name starts with `_`.
     /// An empty list shows none.
     pub properties: Option<Vec<String>>,
+    /// Whether each published note gets a generated social card (its Open
+    /// Graph image) unless its `image` or `cover` property names one.
+    /// Default: `true`.
+    pub social_cards: Option<bool>,
 }
 
 impl SiteConfig {

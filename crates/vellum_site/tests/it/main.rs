@@ -4,3 +4,4 @@ mod build;
 mod cache;
 mod i18n;
 mod live;
+mod social;
