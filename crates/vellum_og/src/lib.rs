@@ -174,7 +174,7 @@ fn wrap(m: &Metrics, text: &str, width: f32, max: usize) -> Vec<String> {
     let space = m.advance(' ');
     let mut words = text.split(' ').filter(|w| !w.is_empty()).peekable();
     let mut left_over = false;
-    'words: while let Some(word) = words.next() {
+    'words: for word in words.by_ref() {
         let w = m.width(word);
         let gap = if line.is_empty() { 0.0 } else { space };
         if line_w + gap + w <= width {
