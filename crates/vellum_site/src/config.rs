@@ -39,6 +39,8 @@ pub(crate) struct Site {
     pub(crate) properties: Option<Vec<String>>,
     /// The front page's note, as `[site] home` names it.
     pub(crate) home: Option<String>,
+    /// Each published note gets a generated social card (`[site] social_cards`).
+    pub(crate) social_cards: bool,
 }
 
 impl Site {
@@ -69,6 +71,7 @@ impl Site {
             },
             properties: cfg.properties.clone(),
             home: cfg.home.clone(),
+            social_cards: cfg.social_cards.unwrap_or(false),
         }
     }
 

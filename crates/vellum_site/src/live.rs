@@ -26,6 +26,7 @@ use crate::output::{MemorySink, SiteFile};
 use crate::pages::{Body, Card, Want};
 use crate::pipeline::{Keep, Pipeline, Search, Setup, SiteFiles};
 use crate::plan::{Layout, NoteFacts, Plan};
+use crate::social::{self, OgImage};
 use crate::theme::Theme;
 use crate::{BuildError, BuildOptions, BuildReport, feeds};
 
@@ -481,6 +482,15 @@ impl LiveSite {
         // The plan as it was, over the edited vault.
         let old_plan = Plan::over(vault, layout);
         let mut kept = edit.before.iter().all(|b| NoteFacts::of(vault, b.note) == b.facts);
+        // A note that gained or lost its social card (an `image` property
+        // added or removed) changes the site's list of files.
+        kept &= edit.edited.iter().all(|&i| {
+            let card = matches!(old_plan.og_image(i), Some(OgImage::Card(_)));
+            let had = old_plan.rel[i]
+                .as_ref()
+                .is_some_and(|rel| self.files.contains_key(&format!("{rel}{}", social::CARD_FILE)));
+            card == had
+        });
         let (plan, mut old_plan) = if kept {
             (old_plan, None)
         } else {
@@ -550,6 +560,8 @@ impl LiveSite {
         touched.dedup();
         let files = site_files(&mut p, kept, &changes, &touched);
         p.write_site_files(&files)?;
+        // A card shows only its own note (and the site's title, which an edit does not change).
+        p.write_social_cards(&edit.edited, false)?;
         let listed = if kept {
             None
         } else {
@@ -806,6 +818,7 @@ fn listed_files(
     listed.extend((0..plan.published.len().div_ceil(feeds::SHARD)).map(feeds::shard_rel));
     listed.extend(plan.single_pages());
     listed.extend(later.iter().cloned());
+    listed.extend(plan.card_rels());
     for (name, _) in &theme.assets {
         if files.contains_key(name) {
             listed.insert(name.clone());

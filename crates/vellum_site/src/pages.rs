@@ -272,6 +272,13 @@ pub(crate) struct PageMeta {
     pub(crate) kind: &'static str,
     pub(crate) noindex: bool,
     pub(crate) og_type: &'static str,
+    /// The image link previews show (`og:image`): absolute when `base_url`
+    /// is set. Only a note's page has one (see `crate::social`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) image: Option<String>,
+    /// Its size, when it is the note's social card.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) image_size: Option<(u32, u32)>,
 }
 
 #[derive(Serialize)]
@@ -500,6 +507,8 @@ impl Plan<'_> {
             kind,
             noindex: false,
             og_type: "website",
+            image: None,
+            image_size: None,
         }
     }
 
@@ -618,6 +627,7 @@ impl Plan<'_> {
         let mut meta = self.meta(rel, &n.title, &self.meta_description(card, Some(text)), "note");
         meta.og_type = "article";
         meta.noindex = card.draft;
+        self.set_og_image(&mut meta, idx);
         let keywords = self
             .note_keywords(idx)
             .into_iter()

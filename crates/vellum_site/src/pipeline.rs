@@ -15,7 +15,8 @@
 //!    unwritten notes, graph, search and 404 pages;
 //! 4. [`Pipeline::write_site_files`]: search index, previews, graph JSON,
 //!    feed, sitemap, robots.txt, redirect pages and `_redirects`;
-//! 5. [`Pipeline::attachments`]: the attachments published notes link to.
+//! 5. `Pipeline::write_social_cards`: each note's social card (see `crate::social`);
+//! 6. [`Pipeline::attachments`]: the attachments published notes link to.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,6 +32,7 @@ use crate::observe::{Observer, Phase};
 use crate::output::{MARKER, Sink};
 use crate::pages::{Body, BodyHtml, Card, Globals, Want};
 use crate::plan::{Plan, Requested, SiteUrls};
+use crate::social::{self, Social};
 use crate::theme::Theme;
 use crate::{BuildError, BuildReport, Timings, changed_fails, feeds, graph, redirects, text};
 
@@ -175,6 +177,8 @@ pub(crate) struct Pipeline<'v, 'r> {
     pub(crate) pages: usize,
     pub(crate) warnings: Vec<String>,
     pub(crate) timings: Timings,
+    /// Social cards: where they are kept, how many were put in and drawn.
+    pub(crate) social: Social,
 }
 
 /// A page filled by the pipeline.
@@ -219,6 +223,13 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             Keep::Always => FxHashSet::default(),
         };
         let budget = feeds::text_budget(plan.published.len());
+        // Cards are kept with the build cache; a live site only reads them.
+        let card_dir = vault.root.join(social::CARD_DIR);
+        let store = match (cache.is_some(), keep) {
+            (true, _) => social::Store::ReadWrite(card_dir),
+            (false, Keep::Always) => social::Store::Read(card_dir),
+            (false, Keep::UntilWritten) => social::Store::None,
+        };
         let mut p = Self {
             vault,
             globals: Globals::new(&plan, drafts, preview, theme.has_custom_css),
@@ -243,6 +254,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             pages: 0,
             warnings: Vec::new(),
             timings: Timings::default(),
+            social: Social { store: Some(store), ..Social::default() },
         };
         p.refresh_globals();
         p
@@ -307,6 +319,9 @@ impl<'v, 'r> Pipeline<'v, 'r> {
 
         self.render_feed_bodies()?;
         self.write_site_files(&SiteFiles::all())?;
+        let (t, w) = (Instant::now(), self.sink.write_time());
+        self.write_social_cards(&published, true)?;
+        self.timings.social = self.since(t, w);
 
         self.observer.phase(Phase::Write);
         let copies = self.attachments(&|_| false);
@@ -665,6 +680,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             .flatten()
             .flat_map(|b| b.asked.attachments.iter().copied())
             .chain(self.plan.linked_attachments())
+            .chain(self.plan.image_attachments())
             .collect();
         files.sort_unstable();
         files.dedup();
@@ -707,13 +723,16 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         report.unwritten = plan.unwritten.len();
         report.warnings.extend(plan.warnings.iter().cloned());
         report.rendered = self.rendered();
+        report.social_cards = self.social.cards;
+        report.social_cards_drawn = self.social.drawn;
         let t = &mut report.timings;
-        (t.render, t.pages, t.search, t.graph, t.feed) = (
+        (t.render, t.pages, t.search, t.graph, t.feed, t.social) = (
             self.timings.render,
             self.timings.pages,
             self.timings.search,
             self.timings.graph,
             self.timings.feed,
+            self.timings.social,
         );
         report.warnings.append(&mut self.warnings);
     }

@@ -129,13 +129,19 @@ fn details(report: &BuildReport, [walk, parse, resolve]: [std::time::Duration; 3
             report.rendered, report.notes, report.reused, report.pages
         );
     }
+    if report.social_cards > 0 {
+        eprintln!(
+            "  social cards: {} of {} drawn (the rest kept from earlier builds)",
+            report.social_cards_drawn, report.social_cards
+        );
+    }
     // Loading the vault first (walk, read + parse: one step, as the texts
     // are released; resolve), then the site.
     eprintln!("  phases: walk {:.2?}, read + parse {:.2?}, resolve {:.2?} (the vault)", walk, parse, resolve);
     let t = &report.timings;
     eprintln!(
-        "  phases: render {:.2?}, pages {:.2?}, search {:.2?}, graph {:.2?}, feed {:.2?}, write {:.2?}",
-        t.render, t.pages, t.search, t.graph, t.feed, t.write
+        "  phases: render {:.2?}, pages {:.2?}, search {:.2?}, graph {:.2?}, feed {:.2?}, social cards {:.2?}, write {:.2?}",
+        t.render, t.pages, t.search, t.graph, t.feed, t.social, t.write
     );
 }
 

@@ -198,6 +198,16 @@ fn incremental_edits_equal_a_fresh_build() {
                 }),
             ),
             (cuda, Box::new(|t: &str| t.replacen(" #brand-new-tag", "", 1))),
+            // The social card: a keyword more (redrawn), then an image given
+            // instead (the card goes), an attachment as the image, and none
+            // again (the card comes back).
+            (cuda, Box::new(|t: &str| t.replacen("  - lock-in\n", "  - lock-in\n  - moats\n", 1))),
+            (
+                cuda,
+                Box::new(|t: &str| t.replacen("\ntitle: ", "\ncover: https://example.com/c.png\ntitle: ", 1)),
+            ),
+            (cuda, Box::new(|t: &str| t.replacen("https://example.com/c.png", "\"[[die-shot.png]]\"", 1))),
+            (cuda, Box::new(|t: &str| t.replacen("cover: \"[[die-shot.png]]\"\n", "", 1))),
             // Notes lose their questions and one gets them back: the questions
             // digest shrinks and grows (by a page, at two a page).
             ("2024/CrowdStrike Outage.md", Box::new(|t: &str| t.replace("[!question]", "[!gone]"))),

@@ -6,4 +6,5 @@ mod callouts;
 mod folders;
 mod i18n;
 mod live;
+mod social;
 mod urls;
