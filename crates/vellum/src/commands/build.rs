@@ -61,7 +61,9 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
         }
     }
     for (idx, n) in vault.notes.iter().enumerate() {
-        if !vault.is_hidden(idx) && n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml) {
+        if !vault.is_hidden(idx)
+            && n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml)
+        {
             eprintln!("error: {}: malformed YAML frontmatter; the note is left out of the site", n.path);
             failed += 1;
         }

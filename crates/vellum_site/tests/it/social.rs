@@ -120,7 +120,10 @@ fn an_image_property_replaces_the_card() {
     let vault = temp_vault(
         &root,
         &[
-            ("vellum.toml", b"[site]\ntitle = \"Cards\"\nbase_url = \"https://ex.org/blog/\"\nsocial_cards = true\n"),
+            (
+                "vellum.toml",
+                b"[site]\ntitle = \"Cards\"\nbase_url = \"https://ex.org/blog/\"\nsocial_cards = true\n",
+            ),
             ("Linked.md", b"---\nimage: \"[[pic.png]]\"\n---\nBody.\n"),
             ("Web.md", b"---\ncover: https://cdn.example.com/w.png\n---\nBody.\n"),
             ("Path.md", b"---\nimage: pics/p.png\n---\nBody.\n"),
@@ -152,7 +155,8 @@ fn an_image_property_replaces_the_card() {
 fn cards_can_be_turned_off_and_need_no_base_url() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("vault");
-    let vault = temp_vault(&root, &[("A Note.md", b"Body.\n"), ("vellum.toml", b"[site]\nsocial_cards = true\n")]);
+    let vault =
+        temp_vault(&root, &[("A Note.md", b"Body.\n"), ("vellum.toml", b"[site]\nsocial_cards = true\n")]);
     let out = tmp.path().join("site");
     build(&vault, &BuildOptions::new(&out)).expect("build");
     let page = std::fs::read_to_string(out.join("a-note/index.html")).expect("page");
