@@ -52,10 +52,16 @@ pub(crate) fn is_temp_name(name: &str) -> bool {
 }
 
 /// Whether a vault path (split at `/`) is one of Obsidian's settings that
-/// the vault's model reads: property types, appearance, CSS snippets.
+/// the vault's model reads: `app.json`, property types, templates, daily
+/// notes, Templater's settings, appearance and CSS snippets.
 fn is_read_setting(parts: &[String]) -> bool {
+    let rel = parts.join("/");
+    if vellum_vault::obsidian::SETTINGS_FILES.contains(&rel.as_str())
+        || rel == vellum_vault::snippets::APPEARANCE_FILE
+    {
+        return true;
+    }
     match parts {
-        [dir, file] if dir == ".obsidian" => file == "types.json" || file == "appearance.json",
         [dir, sub, file] if dir == ".obsidian" && sub == "snippets" => {
             file.to_ascii_lowercase().ends_with(".css") && !is_temp_name(file)
         }
@@ -180,6 +186,9 @@ mod tests {
         assert_eq!(c(".obsidian/workspace.json"), None);
         assert_eq!(c(".obsidian/appearance.json"), Some(Changed::Config));
         assert_eq!(c(".obsidian/types.json"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/app.json"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/plugins/templater-obsidian/data.json"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/plugins/other/data.json"), None);
         assert_eq!(c(".obsidian/snippets/callouts.css"), Some(Changed::Config));
         assert_eq!(c(".obsidian/snippets/callouts.css.tmp.1"), None);
         assert_eq!(c(".obsidian/plugins/x/styles.css"), None);
