@@ -35,8 +35,9 @@
 //! - every note's stamp trusted and equal: **unchanged**, nothing is read;
 //! - otherwise the notes whose stamps differ or are too young to trust are
 //!   read and hashed; the same hash means unchanged. The changed ones are
-//!   parsed: a changed alias, `note_id`, `permalink` or draft flag means a
-//!   full check; otherwise they,
+//!   parsed: a changed alias, `note_id` or `permalink`, or a draft flag
+//!   flipped in a vault where some note has a `permalink`, means a full
+//!   check; otherwise they,
 //!   and the notes depending on one whose facet changed, are **checked
 //!   again** over a partial vault ([`vellum_vault::load_partial`]) that
 //!   resolves exactly as the whole one, with every `note_id` from the record
@@ -179,7 +180,8 @@ pub enum Why {
     Files,
     /// The walk met other problems (links out of the vault, loops, names).
     Walk,
-    /// A note's aliases, `note_id`, `permalink` or draft flag changed.
+    /// A note's aliases, `note_id` or `permalink` changed, or its draft flag
+    /// where URLs are claimed.
     Names,
     /// A note changed again while it was being checked.
     Race,
@@ -194,7 +196,7 @@ impl Why {
             Why::Settings => "vellum or its settings changed",
             Why::Files => "files added, removed or renamed",
             Why::Walk => "the walk's problems changed",
-            Why::Names => "aliases, note_id, permalink or draft flag changed",
+            Why::Names => "aliases, note_id or a URL changed",
             Why::Race => "a note changed during the check",
         }
     }
@@ -408,14 +410,26 @@ fn recheck(root: &Path, record: &mut Record, changed: Vec<(u32, String)>) -> Res
         .map(|(n, text)| (n, *blake3::hash(text.as_bytes()).as_bytes(), vellum_syntax::parse(&text)))
         .collect();
     let mut facet_changed: FxHashSet<u32> = FxHashSet::default();
+    // A note leaving or joining the site moves other notes' URLs only where
+    // some note claims a URL by its `permalink` (`V502` is reported there).
+    let permalinks = record.notes.iter().any(|r| r.url.0.is_some())
+        || parsed.iter().any(|(_, _, note)| note.properties.permalink.is_some());
+    let mut urls = Vec::with_capacity(parsed.len());
     for (n, _, note) in &parsed {
         let r = &record.notes[*n as usize];
-        if aliases(note) != r.aliases || note_id(note) != r.note_id || url(note) != r.url {
+        let url = url(note);
+        let url_moved = url.0 != r.url.0 || (permalinks && url.1 != r.url.1);
+        if aliases(note) != r.aliases || note_id(note) != r.note_id || url_moved {
             return Err(Why::Names);
         }
         if facet(note) != r.facet {
             facet_changed.insert(*n);
         }
+        urls.push((*n, url));
+    }
+    // The keys below are read from the record: it takes the new flags first.
+    for (n, url) in urls {
+        record.notes[n as usize].url = url;
     }
     let changed_hash: FxHashMap<u32, [u8; 32]> = parsed.iter().map(|(n, h, _)| (*n, *h)).collect();
     let mut again: Vec<u32> = changed_hash.keys().copied().collect();

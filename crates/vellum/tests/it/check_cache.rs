@@ -163,7 +163,7 @@ fn cached_check_prints_what_a_full_check_prints_after_every_kind_of_edit() {
 
     // A note_id used twice: V108 needs every note's id, a full check.
     v.edit("d.md", "# D\n", "---\nnote_id: 220511TJ01\n---\n# D\n");
-    let out = v.same("full check (aliases or note_id changed)");
+    let out = v.same("full check (aliases, note_id or a URL changed)");
     assert!(out.contains("V108"), "{out}");
     // ... and an edit after it keeps V108 right over a partial vault.
     v.edit("d.md", "text\n", "more text\n");
@@ -172,7 +172,21 @@ fn cached_check_prints_what_a_full_check_prints_after_every_kind_of_edit() {
 
     // An alias added.
     v.edit("sub/c.md", "aliases: [See]", "aliases: [See, Gone]");
-    v.same("full check (aliases or note_id changed)");
+    v.same("full check (aliases, note_id or a URL changed)");
+
+    // A permalink claims `b.md`'s URL: V502 needs every note's URL. From then
+    // on a note leaving the site moves URLs too, so a draft flag means a full
+    // check, and the conflict goes with it.
+    v.edit("d.md", "note_id: 220511TJ01\n", "note_id: 220511TJ01\npermalink: b\n");
+    let out = v.same("full check (aliases, note_id or a URL changed)");
+    assert!(out.contains("V502"), "{out}");
+    v.edit("b.md", "# B\n", "---\ndraft: true\n---\n# B\n");
+    let out = v.same("full check (aliases, note_id or a URL changed)");
+    assert!(!out.contains("V502"), "{out}");
+    v.edit("b.md", "---\ndraft: true\n---\n# B\n", "# B\n");
+    v.same("full check (aliases, note_id or a URL changed)");
+    v.edit("d.md", "permalink: b\n", "");
+    v.same("full check (aliases, note_id or a URL changed)");
 
     // Files added, removed, renamed.
     v.write("gone.md", b"# Gone\n");

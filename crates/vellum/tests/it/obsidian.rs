@@ -79,7 +79,9 @@ fn hidden_notes_are_not_published() {
     let out = dir.path().join("site");
     common::build(dir.path(), &["--output", path(&out), "--drafts"]);
     let site = common::tree(&out);
-    assert!(site.keys().any(|p| p.to_string_lossy().contains("home")), "{:?}", site.keys());
+    // `Home.md` is the front page; its links to hidden notes are plain text.
+    let front = String::from_utf8_lossy(&site[Path::new("index.html")]);
+    assert!(front.contains("the other topic") && front.contains("an old idea is"), "{front}");
     for (p, bytes) in &site {
         let text = String::from_utf8_lossy(bytes);
         assert!(!text.contains("zq7"), "{} holds a hidden note's text", p.display());
@@ -113,7 +115,10 @@ fn a_malformed_setting_is_a_warning_naming_the_file_and_the_rest_works() {
             .all(|d| d["severity"] != "error"
                 || d["file"].as_str().is_some_and(|f| f.starts_with("Templates/")))
     );
-    // A build goes on, with the warning.
+    // A build goes on, with the warning. (The templates folder is set again:
+    // unknown, its `{{date}}` placeholders are broken YAML in notes.)
+    std::fs::copy(fixture().join(".obsidian/templates.json"), dir.path().join(".obsidian/templates.json"))
+        .expect("copy");
     let stderr = common::build(dir.path(), &["--output", path(&dir.path().join("site"))]);
     assert!(stderr.contains(".obsidian/daily-notes.json"), "{stderr}");
 }

@@ -36,7 +36,7 @@ fn check_reports_conflicting_and_invalid_permalinks_in_place() {
         "error[V502]: `/tags/mine/` is in the site's own `tags/` section; this note keeps `/iota/`",
         "error[V501]: `permalink: ../escape` cannot be a URL on the site",
         "warning[V503]: line 5 is not a redirect and is ignored",
-        "  --> .vellum-redirects:5:1\n",
+        " --> .vellum-redirects:5:1\n",
     ] {
         assert!(stdout.contains(expected), "{expected}: {stdout}");
     }
