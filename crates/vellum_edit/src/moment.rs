@@ -2,7 +2,7 @@
 //! creates from Obsidian's templates (`vellum new` with a template of the core
 //! Templates folder, daily notes).
 //!
-//! - [`format`] writes a date and time with a Moment.js format string, in
+//! - [`format`](fn@format) writes a date and time with a Moment.js format string, in
 //!   English: `YYYY`, `YY`, `Q`, `MMMM`, `MMM`, `MM`, `M`, `DDDD`, `DDD`,
 //!   `Do`, `DD`, `D`, `dddd`, `ddd`, `dd`, `d`, `GGGG`, `WW`, `W` (ISO week),
 //!   `HH`, `H`, `hh`, `h`, `mm`, `m`, `ss`, `s`, `A`, `a`, and `[literal]`
