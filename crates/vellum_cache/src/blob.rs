@@ -35,10 +35,19 @@ pub fn write_blob<T: Serialize>(path: &Path, magic: &[u8; 8], payload: &T) -> st
     bytes.extend_from_slice(magic);
     bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
     bytes.extend_from_slice(&body);
+    write_atomic(path, &bytes)
+}
+
+/// Write `bytes` to `path` atomically: into a temporary file beside it, then
+/// renamed over it, so a reader sees the old file or the new one, never part.
+///
+/// # Errors
+/// When the file cannot be written.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let unique = NEXT.fetch_add(1, Ordering::Relaxed);
     let tmp = path.with_extension(format!("tmp{}-{unique}", std::process::id()));
-    std::fs::write(&tmp, &bytes)?;
+    std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })

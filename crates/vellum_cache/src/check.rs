@@ -14,7 +14,9 @@
 //!   resolution when `resolve_aliases` is on);
 //! - of each note a link of it reaches: the headings (level and text), block
 //!   ids and draft flag — its *facet* (`V401`, `V404`);
-//! - every note's `note_id` (`V108`);
+//! - every note's `note_id` (`V108`), and every note's `permalink`, draft
+//!   flag and path (`V502`: two notes claiming one URL);
+//! - the redirect record (`.vellum-redirects`, `V503`);
 //!
 //! and the walk's own problems (`V005`, `V007`, `V008`) depend on the walk
 //! alone, which can change while no stamp does (a symbolic link retargeted).
@@ -22,18 +24,20 @@
 //! # How the cache uses it
 //!
 //! One blob (see [`blob`](crate::blob)) holds a `Record`: a salt (vellum,
-//! its executable, the text of `vellum.toml`), the stamp of `vellum.toml`,
+//! its executable, the text of `vellum.toml`), the stamps of `vellum.toml` and `.vellum-redirects`,
 //! a hash of the walk's problems, every file of the walk with its stamp, and
 //! per note: text hash, facet hash, aliases, `note_id`, the notes its links
 //! reach (its dependencies) and its diagnostics in printable form
 //! ([`Located`]). [`check`] takes today's stamps and walk first, then:
 //!
-//! - salt, `vellum.toml`'s stamp, walk problems or the list of files differ,
+//! - salt, the stamps of `vellum.toml` or `.vellum-redirects`, walk problems or the list of files differ,
 //!   or no readable cache: **full check** (and a new record);
 //! - every note's stamp trusted and equal: **unchanged**, nothing is read;
 //! - otherwise the notes whose stamps differ or are too young to trust are
 //!   read and hashed; the same hash means unchanged. The changed ones are
-//!   parsed: a changed alias or `note_id` means a full check; otherwise they,
+//!   parsed: a changed alias, `note_id` or `permalink`, or a draft flag
+//!   flipped in a vault where some note has a `permalink`, means a full
+//!   check; otherwise they,
 //!   and the notes depending on one whose facet changed, are **checked
 //!   again** over a partial vault ([`vellum_vault::load_partial`]) that
 //!   resolves exactly as the whole one, with every `note_id` from the record
@@ -60,8 +64,11 @@ use vellum_vault::{Config, FileStamp, KnownNote, LoadProblem, Target, Vault, Wal
 use crate::blob::{read_blob, write_blob};
 use crate::stamps::{exe_identity, now_ns, settle, trusted};
 
-const MAGIC: &[u8; 8] = b"VLMCHK01";
+const MAGIC: &[u8; 8] = b"VLMCHK02";
 const CONFIG: &str = "vellum.toml";
+/// The files of the walk's stamps that are settings, not notes or
+/// attachments: any change of one means a full check.
+const SETTINGS: &[&str] = &[CONFIG, vellum_vault::REDIRECTS_FILE];
 
 /// The folder of the check cache of the vault at `root`.
 #[must_use]
@@ -78,8 +85,8 @@ fn record_path(root: &Path) -> PathBuf {
 struct Record {
     /// vellum's version and executable and the texts of its settings files.
     salt: [u8; 32],
-    /// `vellum.toml`'s stamp (settled), if there is one.
-    config: Option<FileStamp>,
+    /// The stamps (settled) of `vellum.toml` and the redirect record, those there are.
+    config: Vec<FileStamp>,
     /// The hash of the walk's problems.
     walk: [u8; 32],
     /// Every file of the walk, in path order, with its settled stamp.
@@ -118,6 +125,8 @@ struct NoteRecord {
     facet: [u8; 32],
     aliases: Vec<String>,
     note_id: Option<String>,
+    /// Its `permalink` and whether it is published (`V502` compares every note's URL).
+    url: (Option<String>, bool),
     /// The notes its links reach (indices into [`Record::notes`]), sorted.
     deps: Vec<u32>,
     /// Its diagnostics, in report order.
@@ -164,14 +173,15 @@ pub enum Work {
 pub enum Why {
     /// No readable cache (none yet, damaged, another vellum).
     NoCache,
-    /// vellum, its executable, `vellum.toml` or `.obsidian/types.json` changed.
+    /// vellum, its executable, `vellum.toml`, `.vellum-redirects` or the Obsidian settings vellum reads changed.
     Settings,
     /// A file was added, removed or renamed, or a note started or stopped
     /// loading.
     Files,
     /// The walk met other problems (links out of the vault, loops, names).
     Walk,
-    /// A note's aliases or `note_id` changed.
+    /// A note's aliases, `note_id` or `permalink` changed, or its draft flag
+    /// where URLs are claimed.
     Names,
     /// A note changed again while it was being checked.
     Race,
@@ -186,7 +196,7 @@ impl Why {
             Why::Settings => "vellum or its settings changed",
             Why::Files => "files added, removed or renamed",
             Why::Walk => "the walk's problems changed",
-            Why::Names => "aliases or note_id changed",
+            Why::Names => "aliases, note_id or a URL changed",
             Why::Race => "a note changed during the check",
         }
     }
@@ -213,9 +223,15 @@ impl std::fmt::Display for Work {
 pub fn check(root: &Path) -> std::io::Result<Report> {
     let now = now_ns();
     let walked = vellum_vault::walk_stamps(root)?;
-    let config_text = std::fs::read(root.join(CONFIG)).ok();
-    let types_text = std::fs::read(root.join(vellum_vault::obsidian::TYPES_FILE)).ok();
-    let salt = salt(&[config_text.as_deref(), types_text.as_deref()]);
+    let mut settings = vec![std::fs::read(root.join(CONFIG)).ok()];
+    for file in vellum_vault::obsidian::SETTINGS_FILES {
+        settings.push(std::fs::read(root.join(file)).ok());
+    }
+    for rel in vellum_vault::snippets::settings_paths(root) {
+        settings.push(std::fs::read(root.join(&rel)).ok());
+        settings.push(Some(rel.into_bytes()));
+    }
+    let salt = salt(&settings.iter().map(Option::as_deref).collect::<Vec<_>>());
     match read_blob::<Record>(&record_path(root), MAGIC) {
         None => full(root, &walked, salt, now, Why::NoCache),
         Some(record) => match quick(root, &walked, salt, now, record) {
@@ -226,7 +242,8 @@ pub fn check(root: &Path) -> std::io::Result<Report> {
 }
 
 /// vellum itself and the settings' texts (`vellum.toml`, then Obsidian's
-/// property types), each present or not.
+/// settings vellum reads, then each CSS snippet setting and its path), each
+/// present or not.
 fn salt(settings: &[Option<&[u8]>]) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
     h.update(MAGIC);
@@ -289,10 +306,18 @@ fn note_id(n: &Note) -> Option<String> {
     n.properties.note_id.as_ref().map(|id| id.value.clone())
 }
 
-/// The stamps of the walk's files (without `vellum.toml`) and `vellum.toml`'s.
-fn split_config(stamps: &[FileStamp]) -> (Vec<&FileStamp>, Option<&FileStamp>) {
-    let config = stamps.iter().find(|s| s.path == CONFIG);
-    (stamps.iter().filter(|s| s.path != CONFIG).collect(), config)
+/// What decides a note's URL: its `permalink` and whether it is published.
+fn url(n: &Note) -> (Option<String>, bool) {
+    (n.properties.permalink.as_ref().map(|p| p.value.clone()), vellum_check::rules::urls::published(n))
+}
+
+/// The stamps of the walk's files and those of the settings files among them
+/// ([`SETTINGS`] and Obsidian's settings, whose texts are also in the salt).
+fn split_config(stamps: &[FileStamp]) -> (Vec<&FileStamp>, Vec<&FileStamp>) {
+    stamps.iter().partition(|s| {
+        let p = s.path.as_str();
+        !SETTINGS.contains(&p) && !vellum_vault::obsidian::SETTINGS_FILES.contains(&p)
+    })
 }
 
 /// The diagnostics of a file that did not load.
@@ -311,11 +336,8 @@ fn quick(root: &Path, walked: &Walked, salt: [u8; 32], now: i128, mut record: Re
         return Err(Why::Settings);
     }
     let (stamps, config) = split_config(&walked.stamps);
-    let config_same = match (config, &record.config) {
-        (None, None) => true,
-        (Some(now_s), Some(was)) => now_s == was && trusted(now_s, now),
-        _ => false,
-    };
+    let config_same = config.len() == record.config.len()
+        && config.iter().zip(&record.config).all(|(now_s, was)| *now_s == was && trusted(now_s, now));
     if !config_same {
         return Err(Why::Settings);
     }
@@ -388,14 +410,26 @@ fn recheck(root: &Path, record: &mut Record, changed: Vec<(u32, String)>) -> Res
         .map(|(n, text)| (n, *blake3::hash(text.as_bytes()).as_bytes(), vellum_syntax::parse(&text)))
         .collect();
     let mut facet_changed: FxHashSet<u32> = FxHashSet::default();
+    // A note leaving or joining the site moves other notes' URLs only where
+    // some note claims a URL by its `permalink` (`V502` is reported there).
+    let permalinks = record.notes.iter().any(|r| r.url.0.is_some())
+        || parsed.iter().any(|(_, _, note)| note.properties.permalink.is_some());
+    let mut urls = Vec::with_capacity(parsed.len());
     for (n, _, note) in &parsed {
         let r = &record.notes[*n as usize];
-        if aliases(note) != r.aliases || note_id(note) != r.note_id {
+        let url = url(note);
+        let url_moved = url.0 != r.url.0 || (permalinks && url.1 != r.url.1);
+        if aliases(note) != r.aliases || note_id(note) != r.note_id || url_moved {
             return Err(Why::Names);
         }
         if facet(note) != r.facet {
             facet_changed.insert(*n);
         }
+        urls.push((*n, url));
+    }
+    // The keys below are read from the record: it takes the new flags first.
+    for (n, url) in urls {
+        record.notes[n as usize].url = url;
     }
     let changed_hash: FxHashMap<u32, [u8; 32]> = parsed.iter().map(|(n, h, _)| (*n, *h)).collect();
     let mut again: Vec<u32> = changed_hash.keys().copied().collect();
@@ -425,6 +459,8 @@ fn recheck(root: &Path, record: &mut Record, changed: Vec<(u32, String)>) -> Res
     };
     // Their text is in the salt: the types read now are the ones recorded.
     config.property_types = vellum_vault::obsidian::read_types(root).0;
+    config.snippet_callouts = vellum_vault::snippets::read_callouts(root).0;
+    config.obsidian = vellum_vault::obsidian::read_settings(root).0;
     let vault = vellum_vault::load_partial(root, config, paths, &known, &check);
     if !vault.problems.is_empty() {
         return Err(Why::Files);
@@ -446,9 +482,17 @@ fn recheck(root: &Path, record: &mut Record, changed: Vec<(u32, String)>) -> Res
         }
         idx_of.push(i);
     }
-    let ids: Vec<(&str, Option<&str>)> =
-        known.iter().zip(&record.notes).map(|(k, r)| (k.path.as_str(), r.note_id.as_deref())).collect();
-    let found = vellum_check::check_notes_among(&vault, &idx_of, &ids).map_err(|_| Why::Files)?;
+    let keys: Vec<vellum_check::NoteKeys<'_>> = known
+        .iter()
+        .zip(&record.notes)
+        .map(|(k, r)| vellum_check::NoteKeys {
+            path: k.path.as_str(),
+            note_id: r.note_id.as_deref(),
+            permalink: r.url.0.as_deref(),
+            published: r.url.1,
+        })
+        .collect();
+    let found = vellum_check::check_notes_among(&vault, &idx_of, &keys).map_err(|_| Why::Files)?;
     let mut by_file = by_file(vellum_check::locate_all(&vault, found));
     let mut updates = Vec::with_capacity(again.len());
     for (&n, &i) in again.iter().zip(&idx_of) {
@@ -611,13 +655,14 @@ fn record_of(
             facet: facet(&n.note),
             aliases: aliases(&n.note),
             note_id: note_id(&n.note),
+            url: url(&n.note),
             deps: deps(vault, i, &index),
             diagnostics: by_file.remove(n.path.as_str()).unwrap_or_default(),
         })
         .collect();
     Some(Record {
         salt,
-        config: config.map(|c| settle(std::slice::from_ref(c), now).remove(0)),
+        config: config.into_iter().map(|c| settle(std::slice::from_ref(c), now).remove(0)).collect(),
         walk: walk_hash(&walked.problems),
         files,
         notes,

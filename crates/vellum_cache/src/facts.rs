@@ -7,7 +7,8 @@
 //! and `bodies.bin` (the lowercased bodies, read only for queries with bare
 //! words). Each carries the [`fresh_key`] of the file stamps taken before the
 //! vault was loaded; a cache is used only when today's stamps give the same key.
-//! Any change to any file (note, attachment, `vellum.toml`) therefore makes
+//! Any change to any file (note, attachment, `vellum.toml`, the property
+//! types in `.obsidian/types.json`, which `prop:` comparisons read) therefore makes
 //! the next query load the vault and rewrite the cache: simple, and never wrong.
 
 use std::path::{Path, PathBuf};
@@ -19,7 +20,7 @@ use vellum_vault::facts::{Bodies, NoteFacts, VaultFacts};
 use crate::blob::{read_blob, write_blob};
 use crate::stamps::{fresh_key, now_ns};
 
-const FACTS_MAGIC: &[u8; 8] = b"VLMFCT02";
+const FACTS_MAGIC: &[u8; 8] = b"VLMFCT03";
 const BODIES_MAGIC: &[u8; 8] = b"VLMBDY01";
 
 /// The key of the vault's files as the facts were computed from them.

@@ -12,7 +12,36 @@ pub mod rules;
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use located::{Located, Place, locate, locate_all};
 
+use vellum_syntax::Note;
 use vellum_vault::{LoadedToPublish, NoteIdx, Vault};
+
+/// What the rules over the whole vault read of each note: `V108` its
+/// `note_id`, `V502` its `permalink` and whether it is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoteKeys<'a> {
+    /// Vault-relative path.
+    pub path: &'a str,
+    /// `note_id`, if any.
+    pub note_id: Option<&'a str>,
+    /// `permalink` as written, if any.
+    pub permalink: Option<&'a str>,
+    /// Whether a default build publishes it ([`rules::urls::published`]).
+    pub published: bool,
+}
+
+impl<'a> NoteKeys<'a> {
+    /// The keys of note `note` at `path`.
+    #[must_use]
+    pub fn of(path: &'a str, note: &'a Note) -> Self {
+        let p = &note.properties;
+        Self {
+            path,
+            note_id: p.note_id.as_ref().map(|id| id.value.as_str()),
+            permalink: p.permalink.as_ref().map(|l| l.value.as_str()),
+            published: rules::urls::published(note),
+        }
+    }
+}
 
 /// Check every note of `vault`. Diagnostics are sorted by file, then position.
 ///
@@ -41,9 +70,9 @@ pub fn check_notes(vault: &Vault, notes: &[NoteIdx]) -> Result<Vec<Diagnostic>, 
 }
 
 /// [`check_notes`] over a vault that holds only some of the notes of a
-/// larger one (`vellum_vault::load_partial`): `note_ids` is every note of the
-/// whole vault as `(path, note_id)`, in path order, so that `V108` (a
-/// `note_id` used twice) sees them all. The diagnostics of `notes` are then
+/// larger one (`vellum_vault::load_partial`): `all` is every note of the
+/// whole vault as its [`NoteKeys`], in path order, so that `V108` (a
+/// `note_id` used twice) and `V502` (a URL claimed twice) see them all. The diagnostics of `notes` are then
 /// those a full check of the whole vault reports for them, as long as the
 /// partial vault resolves their links as the whole one does.
 ///
@@ -52,9 +81,9 @@ pub fn check_notes(vault: &Vault, notes: &[NoteIdx]) -> Result<Vec<Diagnostic>, 
 pub fn check_notes_among(
     vault: &Vault,
     notes: &[NoteIdx],
-    note_ids: &[(&str, Option<&str>)],
+    all: &[NoteKeys<'_>],
 ) -> Result<Vec<Diagnostic>, LoadedToPublish> {
-    let mut out = rules::run_notes(vault, notes, Some(note_ids))?;
+    let mut out = rules::run_notes(vault, notes, Some(all))?;
     sort(&mut out);
     Ok(out)
 }

@@ -136,6 +136,9 @@ const CASES: &[(&str, Code)] = &[
     ("unresolved_link", Code::UnresolvedLink),
     ("link_to_draft", Code::LinkToDraft),
     ("link_escapes_vault", Code::LinkEscapesVault),
+    ("invalid_permalink", Code::InvalidPermalink),
+    ("duplicate_url", Code::DuplicateUrl),
+    ("invalid_redirect", Code::InvalidRedirect),
 ];
 
 /// A diagnostic reduced to what the seed test compares: file, severity, code, line and column.
@@ -743,4 +746,86 @@ fn v009_invalid_obsidian_setting() {
     assert!(d[0].message.starts_with("not valid JSON"), "{}", d[0].message);
     assert_eq!(c.line_col(d[0]), Some((5, 3)), "at the brace after the trailing comma");
     assert!(c.vault.config.property_types.is_empty());
+}
+
+#[test]
+fn callout_types_of_enabled_snippets_are_known() {
+    let c = check_case("snippet_callouts");
+    assert!(c.vault.problems.is_empty(), "{:?}", c.vault.problems);
+    let d = c.with_code(Code::UnknownCallout);
+    // `recipe`, `MOOD` and `idea` are the enabled snippet's; `shelved` is
+    // only in a snippet that is not enabled.
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(d[0].message, "unknown callout type `shelved`; Obsidian renders it as `note`");
+    assert_eq!(c.line_col(d[0]), Some((12, 5)));
+    let names: Vec<&str> = c.vault.config.snippet_callouts.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["idea", "mood", "recipe"]);
+    c.assert_ok_note_checked();
+}
+
+#[test]
+fn a_broken_or_missing_snippet_is_a_warning_naming_it() {
+    let dir = temp_copy("snippet_callouts");
+    let root = dir.path();
+    std::fs::write(
+        root.join(".obsidian/appearance.json"),
+        r#"{"enabledCssSnippets": ["callouts", "broken", "gone", "disabled"]}"#,
+    )
+    .expect("write");
+    std::fs::write(
+        root.join(".obsidian/snippets/broken.css"),
+        "\u{1F600} .callout[data-callout=\"late\"] { --callout-color: tomato; }\n}\n.x { /* never closed",
+    )
+    .expect("write");
+    let c = check_dir(root);
+    let d = c.with_code(Code::InvalidObsidianSetting);
+    let of = |file: &str| -> Vec<(Option<(usize, usize)>, &str)> {
+        d.iter().filter(|d| d.file == file).map(|d| (c.line_col(d), d.message.as_str())).collect()
+    };
+    let gone = of(".obsidian/snippets/gone.css");
+    assert_eq!(gone.len(), 1, "{}", c.rendered);
+    assert!(gone[0].1.contains("has no file"), "{}", gone[0].1);
+    let broken = of(".obsidian/snippets/broken.css");
+    let places: Vec<Option<(usize, usize)>> = broken.iter().map(|b| b.0).collect();
+    // The colour, the stray `}`, the block and the comment left open.
+    assert_eq!(places, [Some((1, 52)), Some((2, 1)), Some((3, 4)), Some((3, 6))], "{}", c.rendered);
+    assert!(broken[0].1.starts_with("`--callout-color: tomato` is not a colour"), "{}", broken[0].1);
+    assert_eq!(d.len(), 5, "{}", c.rendered);
+    // The scan read past the problems: the broken snippet's type and the
+    // newly enabled one are known, and the vault is checked as usual.
+    assert!(c.with_code(Code::UnknownCallout).is_empty(), "{}", c.rendered);
+    assert!(c.vault.config.snippet_callouts.contains("late"));
+    c.assert_ok_note_checked();
+}
+
+#[test]
+fn v501_invalid_permalink() {
+    let c = check_case("invalid_permalink");
+    let d = c.with_code(Code::InvalidPermalink);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(c.line_col(d[0]), Some((2, 12)), "at the value");
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v502_duplicate_url() {
+    let c = check_case("duplicate_url");
+    let d = c.with_code(Code::DuplicateUrl);
+    assert_eq!(d.len(), 2, "{}", c.rendered);
+    assert_eq!((d[0].file.as_str(), c.line_col(d[0])), ("b.md", Some((2, 12))));
+    assert!(d[0].message.contains("`a.md`"), "{}", d[0].message);
+    assert_eq!(d[1].file, "c.md");
+    assert!(d[1].message.contains("`ok.md`") && d[1].message.contains("/ok-2/"), "{}", d[1].message);
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v503_invalid_redirect() {
+    let c = check_case("invalid_redirect");
+    let d = c.with_code(Code::InvalidRedirect);
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(d[0].file, ".vellum-redirects");
+    assert_eq!(c.line_col(d[0]), Some((2, 1)));
+    assert_eq!(c.vault.redirects.entries.len(), 1, "the good line is read");
+    insta::assert_snapshot!(c.rendered);
 }

@@ -1,5 +1,5 @@
 //! `vellum_edit` writes into a journal: it creates notes from templates
-//! ([`new`]), applies the safe fixes for what `vellum check` reports ([`fix`])
+//! ([`new`], and daily notes: [`daily`]), applies the safe fixes for what `vellum check` reports ([`fix`])
 //! and renames notes while rewriting every link to them ([`rename`]).
 //!
 //! Every command works in two steps:
@@ -22,19 +22,29 @@
 //! [`diff::unified`] shows a plan as a unified diff (`--dry-run`).
 //!
 //! **Architecture invariant:** only [`write`](mod@write) writes to the file system;
-//! [`new`] reads `_templates/<kind>.md`. Everything else is a pure function of
-//! the loaded vault.
+//! [`new`] and [`daily`] read their templates (`_templates/<kind>.md`, the
+//! Obsidian template folder's, the daily note template). Everything else is a
+//! pure function of the loaded vault.
+//!
+//! The links vellum writes follow Obsidian's "New link format"
+//! ([`vellum_vault::LinkStyle`], from `.obsidian/app.json`) wherever vellum
+//! chooses a link's form; an existing link keeps its own kind (a wikilink
+//! stays a wikilink).
 
+pub mod daily;
 pub mod diff;
 pub mod edit;
 pub mod fix;
 mod links;
+pub mod moment;
 pub mod names;
 pub mod new;
+pub mod redirects;
 pub mod rename;
 pub mod write;
 mod yaml;
 
+pub use daily::DailyPlan;
 pub use edit::{Edit, EditError, apply_edits};
 pub use fix::{FixKind, FixPlan, NoteFix, SkipReason};
 pub use new::{NewError, NewNote, NewPlan};

@@ -8,11 +8,15 @@
 //!    The kind code is [`kind_code`] of the kind (`tech-journal` → `TJ`),
 //!    unless given (`--code`).
 //! 3. The template is `_templates/<kind>.md` in the vault when it exists, else
-//!    the built-in skeleton of a journal entry ([`DEFAULT_TEMPLATE`]). Templates
-//!    are minijinja with the variables `title`, `date` (`YYYY-MM-DD`),
-//!    `note_id`, `kind`, `code` and `year`, and the filters `yaml` (a YAML
-//!    scalar, quoted when needed), `md` (Markdown-escaped text) and `html`
-//!    (HTML-escaped text). An undefined variable is an error.
+//!    `<kind>.md` in the folder of Obsidian's core Templates plugin
+//!    (`.obsidian/templates.json`), else the built-in skeleton of a journal
+//!    entry ([`DEFAULT_TEMPLATE`]). vellum's templates are minijinja with the
+//!    variables `title`, `date` (`YYYY-MM-DD`), `note_id`, `kind`, `code` and
+//!    `year`, and the filters `yaml` (a YAML scalar, quoted when needed), `md`
+//!    (Markdown-escaped text) and `html` (HTML-escaped text); an undefined
+//!    variable is an error. An Obsidian template is filled as the app fills
+//!    it ([`moment::fill`]: `{{title}}`, `{{date}}`, `{{time}}` with the
+//!    plugin's formats, `{{date:FORMAT}}`), nothing added.
 //! 4. The plan is refused when the file exists (whatever the case of its
 //!    name), when the rendered frontmatter does not parse, or when the new
 //!    file would change where an existing link leads (a new `Note.md` at the
@@ -26,6 +30,7 @@ use vellum_syntax::ErrorKind;
 use vellum_vault::{LoadedToPublish, Target, Vault};
 
 use crate::links;
+use crate::moment;
 use crate::names;
 use crate::write::Change;
 
@@ -50,6 +55,8 @@ pub struct NewNote {
     pub code: Option<String>,
     /// The folder, relative to the vault root; `None` for the root.
     pub dir: Option<String>,
+    /// The time of day an Obsidian template's `{{time}}` writes.
+    pub time: jiff::civil::Time,
 }
 
 /// A note ready to be written.
@@ -258,15 +265,24 @@ pub fn plan(vault: &Vault, req: &NewNote) -> Result<NewPlan, NewError> {
     }
     let note_id = next_note_id(vault, req.date, &code)?;
 
-    let template_rel = format!("_templates/{kind}.md");
-    let (source, template) = match std::fs::read_to_string(vault.root.join(&template_rel)) {
-        Ok(s) => (s, Some(template_rel)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (DEFAULT_TEMPLATE.to_owned(), None),
-        Err(e) => return Err(NewError::Template { template: template_rel, message: e.to_string() }),
-    };
-    let name = template.clone().unwrap_or_else(|| "built-in".to_owned());
-    let text = render(&source, &name, req, kind, &code, &note_id)
-        .map_err(|e| NewError::Template { template: name.clone(), message: e.to_string() })?;
+    let template = find_template(vault, kind)?;
+    let name = template.as_ref().map_or_else(|| "built-in".to_owned(), |t| t.path.clone());
+    let text = match &template {
+        Some(Template { source, obsidian: true, .. }) => {
+            let formats = &vault.config.obsidian.template_formats;
+            let vars = moment::Variables {
+                title: &req.title,
+                at: req.date.to_datetime(req.time),
+                date_format: &formats.date,
+                time_format: &formats.time,
+            };
+            Ok(moment::fill(source, &vars))
+        }
+        Some(Template { source, .. }) => render(source, &name, req, kind, &code, &note_id),
+        None => render(DEFAULT_TEMPLATE, &name, req, kind, &code, &note_id),
+    }
+    .map_err(|e| NewError::Template { template: name.clone(), message: e.to_string() })?;
+    let template = template.map(|t| t.path);
     let parsed = vellum_syntax::parse(&text);
     if let Some(e) =
         parsed.errors.iter().find(|e| matches!(e.kind, ErrorKind::MalformedYaml | ErrorKind::WrongType))
@@ -306,6 +322,32 @@ pub fn plan(vault: &Vault, req: &NewNote) -> Result<NewPlan, NewError> {
         return Err(NewError::Retargets { path, links: retargeted });
     }
     Ok(NewPlan { path, text, note_id, template, resolves_links })
+}
+
+/// A template read from the vault.
+struct Template {
+    /// Its vault path.
+    path: String,
+    /// Its text.
+    source: String,
+    /// An Obsidian template (core Templates variables), not a minijinja one.
+    obsidian: bool,
+}
+
+/// The vault's template for `kind`: `_templates/<kind>.md`, else `<kind>.md`
+/// in the core Templates plugin's folder; `None` for the built-in one.
+fn find_template(vault: &Vault, kind: &str) -> Result<Option<Template>, NewError> {
+    let obsidian = vault.config.obsidian.core_template_folder.as_ref().map(|f| format!("{f}/{kind}.md"));
+    let candidates =
+        std::iter::once((format!("_templates/{kind}.md"), false)).chain(obsidian.map(|p| (p, true)));
+    for (path, obsidian) in candidates {
+        match std::fs::read_to_string(vault.root.join(&path)) {
+            Ok(source) => return Ok(Some(Template { path, source, obsidian })),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(NewError::Template { template: path, message: e.to_string() }),
+        }
+    }
+    Ok(None)
 }
 
 /// Render a template with the note's variables.

@@ -11,8 +11,11 @@
 //!    (the linkage tree) or not, and Markdown links (percent-encoded or in
 //!    `<…>`). Only the target part changes, in the form it was written: a
 //!    folder form stays a folder form when it still resolves, a relative one
-//!    stays relative, `.md` stays; otherwise the shortest form that resolves
-//!    uniquely is used. A heading link to the renamed H1 follows it.
+//!    stays relative, `.md` stays; otherwise the vault's new link format
+//!    (Obsidian's `newLinkFormat`: relative to the note or the full path) when
+//!    it resolves, else the shortest form that resolves uniquely. A wikilink
+//!    stays a wikilink and a Markdown link a Markdown link. A heading link to
+//!    the renamed H1 follows it.
 //! 4. When the note moves to another folder, its own links that would now
 //!    resolve elsewhere (relative links, same-folder tie-breaks) are rewritten
 //!    to keep their target.
@@ -21,13 +24,16 @@
 //!    that would change (another note named like the new one would win a
 //!    tie-break) makes the plan fail, listing the links; an unwritten link
 //!    that now leads to the renamed note is reported.
+//! 6. When the note's URL on the site changes, the redirect record
+//!    (`.vellum-redirects`) gains a line from the old URL to the new path
+//!    ([`crate::redirects`]), so the published site keeps the old address.
 
 use std::fmt;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use vellum_syntax::{Fragment, Link, LinkKind, Note, Span, heading_key};
-use vellum_vault::{Anchor, FileIndex, Kept, LoadedToPublish, NoteIdx, Rule, Target, Vault};
+use vellum_vault::{Anchor, FileIndex, Kept, LinkFormat, LoadedToPublish, NoteIdx, Rule, Target, Vault};
 
 use crate::edit::{Edit, apply_edits};
 use crate::names;
@@ -44,7 +50,8 @@ pub struct RenamePlan {
     pub to: String,
     /// Its new title.
     pub title: String,
-    /// The file changes: the move of the note (first), then every file whose links change.
+    /// The file changes: the move of the note (first), then every file whose
+    /// links change, then the redirect record when the note's URL changes.
     pub changes: Vec<Change>,
     /// Every link rewritten.
     pub rewritten: Vec<Rewrite>,
@@ -179,7 +186,8 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
                 links::target_path(&index, link, &src_after, aliases) == Some(target_after.as_str());
             let mut link_edits = Vec::new();
             if to_renamed || (i == idx && !leads_now) {
-                match retarget(&index, text, link, &src_after, &target_after, aliases) {
+                let form = Form { aliases, format: vault.config.obsidian.link_style.format };
+                match retarget(&index, text, link, &src_after, &target_after, form) {
                     Some(Some(e)) => link_edits.push(e),
                     Some(None) => {}
                     None => {
@@ -282,6 +290,7 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
             text: after.text(i).to_owned(),
         });
     }
+    changes.extend(crate::redirects::record_rename(vault, idx, &to));
     Ok(RenamePlan { from, to, title, changes, rewritten, notices })
 }
 
@@ -335,8 +344,9 @@ fn retarget(
     link: &Link,
     from: &str,
     target: &str,
-    aliases: bool,
+    form: Form,
 ) -> Option<Option<Edit>> {
+    let aliases = form.aliases;
     let written = text.get(link.target_span.range())?;
     if links::target_path(index, link, from, aliases) == Some(target) {
         return Some(None);
@@ -346,7 +356,7 @@ fn retarget(
             if written != link.target {
                 return None;
             }
-            best_form(index, link.kind, written, from, target, aliases, &|s| s.to_owned())?
+            best_form(index, link.kind, written, from, target, form, &|s| s.to_owned())?
         }
         LinkKind::Markdown | LinkKind::MarkdownEmbed => {
             if written != link.target || link.target_span == link.span {
@@ -362,7 +372,7 @@ fn retarget(
                     names::percent_encode_path(s, non_ascii)
                 }
             };
-            best_form(index, link.kind, &decoded, from, target, aliases, &encode)?
+            best_form(index, link.kind, &decoded, from, target, form, &encode)?
         }
     };
     let new = if link.in_property() { yaml::in_scalar(text, link.span.start, &new)? } else { new };
@@ -375,19 +385,29 @@ fn has_encoded_non_ascii(s: &str) -> bool {
         .any(|w| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit() && w[1] >= b'8')
 }
 
+/// How a rewritten link's target is chosen: whether aliases resolve, and
+/// the vault's "New link format" for a form vellum picks itself.
+#[derive(Debug, Clone, Copy)]
+struct Form {
+    aliases: bool,
+    format: LinkFormat,
+}
+
 /// The written target for `target`, in the form of `plain` (the written
 /// target, decoded): the same form if it resolves, else a relative or rooted
-/// one like the original, else the shortest that resolves uniquely, else the
-/// full path.
+/// one like the original, else the vault's new link format (Obsidian's
+/// `newLinkFormat`: relative to the note, or the full path, when it
+/// resolves), else the shortest that resolves uniquely, else the full path.
 fn best_form(
     index: &FileIndex,
     kind: LinkKind,
     plain: &str,
     from: &str,
     target: &str,
-    aliases: bool,
+    form: Form,
     encode: &dyn Fn(&str) -> String,
 ) -> Option<String> {
+    let aliases = form.aliases;
     let is_note = target.to_ascii_lowercase().ends_with(".md");
     let bare = if is_note { &target[..target.len() - 3] } else { target };
     let had_md = plain.to_ascii_lowercase().ends_with(".md");
@@ -416,6 +436,15 @@ fn best_form(
     if plain.starts_with('/')
         && let Some(s) = check(&ext(&format!("/{bare}")), false)
     {
+        return Some(s);
+    }
+    let from_dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+    let chosen = match form.format {
+        LinkFormat::Shortest => None,
+        LinkFormat::Relative => Some(relative(from_dir, bare)),
+        LinkFormat::Absolute => Some(bare.to_owned()),
+    };
+    if let Some(s) = chosen.and_then(|c| check(&ext(&c), false)) {
         return Some(s);
     }
     let parts: Vec<&str> = bare.split('/').collect();

@@ -7,7 +7,7 @@
 //! | `[[Note#he` / `[[#he` | the headings of the target (or of this note) |
 //! | `[[Note#^bl` | the block ids of the target |
 //! | `#ta` | the vault's tags, most used first |
-//! | `> [!ty` | callout types (Obsidian's, their aliases, `ref` and `[journal] custom_callouts`) |
+//! | `> [!ty` | callout types (Obsidian's, their aliases, `ref`, `[journal] custom_callouts` and those of enabled CSS snippets) |
 //! | frontmatter `ke` / `tags: ` / `- ` | schema keys, `.obsidian/types.json`'s and the vault's other properties; tags, keywords, `true`/`false` (`draft`, checkboxes), the next free `note_id`, and the values other notes give a property |
 //!
 //! Lists are filtered by what was typed (case-insensitive, prefix matches
@@ -294,8 +294,14 @@ pub(crate) fn completion(
             }
         }
         Want::Callout { .. } => {
-            let custom = state.vault.config.journal.custom_callouts.clone();
-            for c in CALLOUTS.iter().map(|c| (*c).to_owned()).chain(custom) {
+            let config = &state.vault.config;
+            let custom = config.journal.custom_callouts.iter().cloned();
+            let snippets = config.snippet_callouts.iter().map(|c| c.name.clone());
+            let mut seen = rustc_hash::FxHashSet::default();
+            for c in CALLOUTS.iter().map(|c| (*c).to_owned()).chain(custom).chain(snippets) {
+                if !seen.insert(c.to_lowercase()) {
+                    continue;
+                }
                 items.offer(&c, c.clone(), lsp::CompletionItemKind::ENUM_MEMBER, None, format!("{c}]"));
             }
         }

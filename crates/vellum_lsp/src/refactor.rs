@@ -627,12 +627,14 @@ pub(crate) fn code_actions(
 fn create_note(server: &Server, state: &VaultState, title: &str) -> Option<lsp::CodeActionOrCommand> {
     let kind =
         state.vault.config.journal.kind_tags.first().cloned().unwrap_or_else(|| "tech-journal".to_owned());
+    let now = jiff::ZonedDateTime::now();
     let req = vellum_edit::NewNote {
         title: title.to_owned(),
-        date: jiff::ZonedDateTime::now().date(),
+        date: now.date(),
         kind,
         code: None,
         dir: None,
+        time: now.time(),
     };
     let plan = vellum_edit::new::plan(&state.vault, &req).ok()?;
     let edit = workspace_edit(server, state, &[plan.change()]).ok()?;

@@ -30,7 +30,9 @@ pub(crate) enum Changed {
     Note(String),
     /// A file of `_theme/`; `true` when it is a stylesheet.
     Theme(bool),
-    /// `vellum.toml`, `.gitignore` or `.vellumignore`: settings that change what is loaded.
+    /// `vellum.toml`, `.gitignore`, `.vellumignore`, `.vellum-redirects` or one
+    /// of Obsidian's settings that the vault reads: settings that change what
+    /// is loaded.
     Config,
     /// Anything else: an attachment (or a folder) added, changed or removed.
     Other(String),
@@ -49,12 +51,33 @@ pub(crate) fn is_temp_name(name: &str) -> bool {
         || name.contains(".vellum-tmp")
 }
 
+/// Whether a vault path (split at `/`) is one of Obsidian's settings that
+/// the vault's model reads: `app.json`, property types, templates, daily
+/// notes, Templater's settings, appearance and CSS snippets.
+fn is_read_setting(parts: &[String]) -> bool {
+    let rel = parts.join("/");
+    if vellum_vault::obsidian::SETTINGS_FILES.contains(&rel.as_str())
+        || rel == vellum_vault::snippets::APPEARANCE_FILE
+    {
+        return true;
+    }
+    match parts {
+        [dir, sub, file] if dir == ".obsidian" && sub == "snippets" => {
+            file.to_ascii_lowercase().ends_with(".css") && !is_temp_name(file)
+        }
+        _ => false,
+    }
+}
+
 /// Classify an absolute path under `root`; `None` when it does not matter.
 pub(crate) fn classify(root: &Path, path: &Path) -> Option<Changed> {
     let rel = path.strip_prefix(root).ok()?;
     let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     let first = parts.first()?;
     let name = parts.last()?;
+    if is_read_setting(&parts) {
+        return Some(Changed::Config);
+    }
     if parts.iter().any(|p| SKIP_DIRS.contains(&p.as_str())) || SKIP_TOP.contains(&first.as_str()) {
         return None;
     }
@@ -71,7 +94,12 @@ pub(crate) fn classify(root: &Path, path: &Path) -> Option<Changed> {
     if first == "_templates" {
         return None;
     }
-    if parts.len() == 1 && matches!(name.as_str(), "vellum.toml" | ".gitignore" | ".vellumignore") {
+    if parts.len() == 1
+        && matches!(
+            name.as_str(),
+            "vellum.toml" | ".gitignore" | ".vellumignore" | vellum_vault::REDIRECTS_FILE
+        )
+    {
         return Some(Changed::Config);
     }
     if name.starts_with(".") && parts.len() == 1 {
@@ -156,6 +184,14 @@ mod tests {
         let c = |p: &str| classify(root, &root.join(p));
         assert_eq!(c("a/b.md"), Some(Changed::Note("a/b.md".into())));
         assert_eq!(c(".obsidian/workspace.json"), None);
+        assert_eq!(c(".obsidian/appearance.json"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/types.json"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/app.json"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/plugins/templater-obsidian/data.json"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/plugins/other/data.json"), None);
+        assert_eq!(c(".obsidian/snippets/callouts.css"), Some(Changed::Config));
+        assert_eq!(c(".obsidian/snippets/callouts.css.tmp.1"), None);
+        assert_eq!(c(".obsidian/plugins/x/styles.css"), None);
         assert_eq!(c("a/.git/index"), None);
         assert_eq!(c("a/.b.md.swp"), None);
         assert_eq!(c("b.md~"), None);
@@ -167,6 +203,7 @@ mod tests {
         assert_eq!(c("_theme/custom.css"), Some(Changed::Theme(true)));
         assert_eq!(c("_theme/note.html"), Some(Changed::Theme(false)));
         assert_eq!(c("vellum.toml"), Some(Changed::Config));
+        assert_eq!(c(".vellum-redirects"), Some(Changed::Config));
         assert_eq!(c("img/x.png"), Some(Changed::Other("img/x.png".into())));
         assert_eq!(classify(root, Path::new("/elsewhere/x.md")), None);
     }

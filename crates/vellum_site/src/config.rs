@@ -37,6 +37,10 @@ pub(crate) struct Site {
     pub(crate) page_size: usize,
     /// The properties a note's properties table shows (`[site] properties`).
     pub(crate) properties: Option<Vec<String>>,
+    /// The front page's note, as `[site] home` names it.
+    pub(crate) home: Option<String>,
+    /// Each published note gets a generated social card (`[site] social_cards`).
+    pub(crate) social_cards: bool,
 }
 
 impl Site {
@@ -66,6 +70,8 @@ impl Site {
                 Some(n) => n,
             },
             properties: cfg.properties.clone(),
+            home: cfg.home.clone(),
+            social_cards: cfg.social_cards.unwrap_or(false),
         }
     }
 

@@ -134,7 +134,8 @@ pub(crate) fn sitemap(plan: &Plan<'_>, cards: &[Option<Card>]) -> Vec<u8> {
     };
     let newest = plan.newest.iter().filter_map(|&i| cards[i].as_ref()).find(|c| !c.draft);
     let lastmod = |c: &Card| c.updated.clone().or_else(|| c.created.clone());
-    add("", newest.and_then(lastmod).as_deref());
+    // The timeline (a front page note is among the notes below).
+    add(plan.timeline_rel(), newest.and_then(lastmod).as_deref());
     for &i in &plan.published {
         let Some(card) = cards[i].as_ref().filter(|c| !c.draft) else { continue };
         if let Some(rel) = &plan.rel[i] {
@@ -142,6 +143,9 @@ pub(crate) fn sitemap(plan: &Plan<'_>, cards: &[Option<Card>]) -> Vec<u8> {
         }
     }
     for rel in ["tags/", "keywords/", "claims/", "questions/", "sources/", "graph/"] {
+        add(rel, None);
+    }
+    for rel in plan.sitemap_folders() {
         add(rel, None);
     }
     for t in plan.tags.values().filter(|t| !t.notes.is_empty()) {

@@ -120,6 +120,17 @@ pub(crate) struct Strings {
     pub(crate) back_to_timeline: String,
     pub(crate) search_the_notes: String,
     pub(crate) browse_tags: String,
+    pub(crate) timeline: String,
+    pub(crate) folders: String,
+    pub(crate) folders_description: String,
+    pub(crate) folder_description: String,
+    pub(crate) home: String,
+    pub(crate) breadcrumbs: String,
+    pub(crate) explorer: String,
+    pub(crate) browse_folders: String,
+    pub(crate) in_this_folder: String,
+    pub(crate) more_in_folder: String,
+    pub(crate) moved: String,
 }
 
 /// The words of one build: the strings, the renderer's share of them, the

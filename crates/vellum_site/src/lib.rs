@@ -28,8 +28,10 @@
 //! plan's published set.
 
 mod cache;
+mod callouts;
 pub mod config;
 mod feeds;
+mod folders;
 mod graph;
 mod i18n;
 pub mod live;
@@ -38,7 +40,9 @@ mod output;
 mod pages;
 mod pipeline;
 mod plan;
+mod redirects;
 pub mod slug;
+mod social;
 mod text;
 pub mod theme;
 
@@ -117,6 +121,8 @@ pub struct Timings {
     pub graph: Duration,
     /// The Atom feed, sitemap and robots.txt.
     pub feed: Duration,
+    /// Social cards: drawn, or taken from those kept by earlier builds.
+    pub social: Duration,
     /// Writing files, copying attachments and swapping the output in.
     pub write: Duration,
     /// The whole build, planning included.
@@ -157,6 +163,10 @@ pub struct BuildReport {
     pub rendered: usize,
     /// Pages linked unchanged from the previous output instead of written.
     pub reused: usize,
+    /// Social cards (Open Graph images) in the site.
+    pub social_cards: usize,
+    /// Of those, drawn in this build (the rest were kept by earlier builds).
+    pub social_cards_drawn: usize,
 }
 
 /// Why a build failed. The previous output, if any, is left untouched.
@@ -188,6 +198,13 @@ pub enum BuildError {
     },
     /// The Atom feed could not be written.
     Feed(String),
+    /// A note's social card could not be drawn.
+    SocialCard {
+        /// The note (vault path).
+        note: String,
+        /// What went wrong.
+        message: String,
+    },
     /// Notes whose texts were released after parsing (see
     /// [`vellum_vault::Texts::Release`]) were no longer the texts parsed
     /// when the build read them again: they changed during the build.
@@ -210,6 +227,7 @@ impl fmt::Display for BuildError {
             Self::InvalidOutput(p) => write!(f, "`{}` cannot be used as the output folder", p.display()),
             Self::Template { name, message } => write!(f, "template `{name}`: {message}"),
             Self::Feed(m) => write!(f, "cannot write the Atom feed: {m}"),
+            Self::SocialCard { note, message } => write!(f, "`{note}`: {message}"),
             Self::Changed(paths) => {
                 let shown: Vec<String> = paths.iter().take(5).map(|p| format!("`{p}`")).collect();
                 let more =
@@ -333,7 +351,8 @@ pub fn build_with(
     staging.commit()?;
     report.files = writer.files + 1;
     report.bytes = writer.bytes;
-    report.reused = writer.linked;
+    // Kept social cards are linked too; they are counted on their own.
+    report.reused = writer.linked.saturating_sub(report.social_cards - report.social_cards_drawn);
     report.timings.write = writer.time + swap.elapsed();
     if let Some((c, mut record)) = record {
         record.count(&report);

@@ -26,6 +26,7 @@ use crate::output::{MemorySink, SiteFile};
 use crate::pages::{Body, Card, Want};
 use crate::pipeline::{Keep, Pipeline, Search, Setup, SiteFiles};
 use crate::plan::{Layout, NoteFacts, Plan};
+use crate::social::{self, OgImage};
 use crate::theme::Theme;
 use crate::{BuildError, BuildOptions, BuildReport, feeds};
 
@@ -78,6 +79,8 @@ pub enum Rebuild {
     },
     /// A digest (claims, questions, sources) gained or lost a page.
     DigestPageCountChanged,
+    /// The redirect pages (aliases, old URLs) changed.
+    RedirectsChanged,
 }
 
 impl std::fmt::Display for Rebuild {
@@ -90,6 +93,7 @@ impl std::fmt::Display for Rebuild {
             Self::UrlChanged(path) => write!(f, "the URL of `{path}` changed"),
             Self::PageMoved { kind, name } => write!(f, "the page of the {kind} `{name}` moved"),
             Self::DigestPageCountChanged => f.write_str("a digest gained or lost a page"),
+            Self::RedirectsChanged => f.write_str("the redirects of aliases or old URLs changed"),
         }
     }
 }
@@ -478,6 +482,15 @@ impl LiveSite {
         // The plan as it was, over the edited vault.
         let old_plan = Plan::over(vault, layout);
         let mut kept = edit.before.iter().all(|b| NoteFacts::of(vault, b.note) == b.facts);
+        // A note that gained or lost its social card (an `image` property
+        // added or removed) changes the site's list of files.
+        kept &= edit.edited.iter().all(|&i| {
+            let card = matches!(old_plan.og_image(i), Some(OgImage::Card(_)));
+            let had = old_plan.rel[i]
+                .as_ref()
+                .is_some_and(|rel| self.files.contains_key(&format!("{rel}{}", social::CARD_FILE)));
+            card == had
+        });
         let (plan, mut old_plan) = if kept {
             (old_plan, None)
         } else {
@@ -547,6 +560,8 @@ impl LiveSite {
         touched.dedup();
         let files = site_files(&mut p, kept, &changes, &touched);
         p.write_site_files(&files)?;
+        // A card shows only its own note (and the site's title, which an edit does not change).
+        p.write_social_cards(&edit.edited, false)?;
         let listed = if kept {
             None
         } else {
@@ -621,13 +636,15 @@ fn take_files(
 }
 
 /// Why `new` cannot stand in for `old` in place: which notes are published,
-/// or the URL of one of them, changed.
+/// the URL of one of them, or the redirects changed.
 fn reshaped(vault: &Vault, old: &Plan<'_>, new: &Plan<'_>) -> Option<Rebuild> {
     if new.published != old.published {
         return Some(Rebuild::PublishedSetChanged);
     }
-    let moved = new.rel.iter().zip(&old.rel).position(|(a, b)| a != b)?;
-    Some(Rebuild::UrlChanged(vault.notes[moved].path.clone()))
+    if let Some(moved) = new.rel.iter().zip(&old.rel).position(|(a, b)| a != b) {
+        return Some(Rebuild::UrlChanged(vault.notes[moved].path.clone()));
+    }
+    (new.redirects != old.redirects).then_some(Rebuild::RedirectsChanged)
 }
 
 /// Bodies to render again: what reads an edited note's text (embeds,
@@ -709,6 +726,8 @@ fn note_pages_to_fill(
     for &c in &changes.changed {
         pages.insert(c);
         pages.extend(plan.backlinks(c));
+        // A folder note's page lists the notes of its folder.
+        pages.extend(plan.listing_note(c));
         pages.extend(linked(vault, c));
     }
     if !changes.links.is_empty() || old_plan.is_some() {
@@ -742,7 +761,7 @@ fn counts_changed(old: &Plan<'_>, new: &Plan<'_>) -> (bool, bool) {
 /// when their names, URLs or counts did (`counts`).
 fn single_changed(rel: &str, cards: bool, digests: bool, (tags, keywords): (bool, bool)) -> bool {
     match rel {
-        "index.html" => cards,
+        "index.html" | "timeline/index.html" => cards,
         "claims/index.html" | "questions/index.html" | "sources/index.html" => cards || digests,
         "tags/index.html" => tags,
         "keywords/index.html" => keywords,
@@ -768,6 +787,9 @@ fn site_files(p: &mut Pipeline<'_, '_>, kept: bool, changes: &CardChanges, touch
         feed: !kept || in_feed,
         sitemap: !kept || !changes.changed.is_empty(),
         robots: false,
+        explorer: !kept,
+        // Their addresses and targets are the plan's; a new plan may give a note another title.
+        redirects: !kept,
     }
 }
 
@@ -783,12 +805,20 @@ fn listed_files(
     let plan = &p.plan;
     let mut listed: FxHashSet<String> = p.page_keys.iter().map(|(rel, _)| rel.clone()).collect();
     listed.extend(plan.lists().keys().map(|rel| format!("{rel}index.html")));
-    for rel in ["search-index.json", "previews.json", "graph.json", "feed.xml", "sitemap.xml"] {
+    for rel in [
+        "search-index.json",
+        "previews.json",
+        "graph.json",
+        "feed.xml",
+        "sitemap.xml",
+        crate::folders::EXPLORER,
+    ] {
         listed.insert(rel.to_owned());
     }
     listed.extend((0..plan.published.len().div_ceil(feeds::SHARD)).map(feeds::shard_rel));
-    listed.extend(crate::pages::SINGLE_PAGES.iter().map(|&rel| rel.to_owned()));
+    listed.extend(plan.single_pages());
     listed.extend(later.iter().cloned());
+    listed.extend(plan.card_rels());
     for (name, _) in &theme.assets {
         if files.contains_key(name) {
             listed.insert(name.clone());
@@ -796,6 +826,10 @@ fn listed_files(
     }
     if files.contains_key("robots.txt") {
         listed.insert("robots.txt".to_owned());
+    }
+    listed.extend(plan.redirects.iter().map(|r| format!("{}index.html", r.rel)));
+    if !plan.redirects.is_empty() {
+        listed.insert(crate::redirects::NETLIFY.to_owned());
     }
     listed
 }

@@ -245,6 +245,10 @@ struct NoteView<'a> {
     backlinks: Vec<&'a Card>,
     links: Vec<Named>,
     local_graph: String,
+    /// The folders above the note, from the top (see `crate::folders`).
+    breadcrumbs: Vec<Named>,
+    /// A folder note's listing of its folder.
+    folder: Option<crate::folders::FolderListing<'a>>,
 }
 
 impl<'a> NoteView<'a> {
@@ -268,6 +272,13 @@ pub(crate) struct PageMeta {
     pub(crate) kind: &'static str,
     pub(crate) noindex: bool,
     pub(crate) og_type: &'static str,
+    /// The image link previews show (`og:image`): absolute when `base_url`
+    /// is set. Only a note's page has one (see `crate::social`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) image: Option<String>,
+    /// Its size, when it is the note's social card.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) image_size: Option<(u32, u32)>,
 }
 
 #[derive(Serialize)]
@@ -300,6 +311,12 @@ struct UrlsView {
     search_index: String,
     graph_json: String,
     previews: String,
+    /// The timeline: the home page, or `timeline/` when a note is the front page.
+    timeline: String,
+    /// The root folder's page.
+    folders: String,
+    /// The explorer's HTML fragment.
+    explorer: String,
 }
 
 #[derive(Serialize)]
@@ -357,6 +374,9 @@ impl Globals {
             search_index: u("search-index.json"),
             graph_json: u("graph.json"),
             previews: u("previews.json"),
+            timeline: u(plan.timeline_rel()),
+            folders: u(crate::folders::ROOT_REL),
+            explorer: u(crate::folders::EXPLORER),
         };
         let build = BuildView { drafts: include_drafts, preview, generator: GENERATOR };
         Self {
@@ -487,6 +507,8 @@ impl Plan<'_> {
             kind,
             noindex: false,
             og_type: "website",
+            image: None,
+            image_size: None,
         }
     }
 
@@ -605,6 +627,7 @@ impl Plan<'_> {
         let mut meta = self.meta(rel, &n.title, &self.meta_description(card, Some(text)), "note");
         meta.og_type = "article";
         meta.noindex = card.draft;
+        self.set_og_image(&mut meta, idx);
         let keywords = self
             .note_keywords(idx)
             .into_iter()
@@ -636,6 +659,8 @@ impl Plan<'_> {
             backlinks,
             links,
             local_graph: crate::graph::local_json(self, idx, cards),
+            breadcrumbs: self.breadcrumbs(idx),
+            folder: self.folder_listing(idx, cards),
         };
         if let Some(html) = html {
             view.set_body(html);
@@ -669,7 +694,7 @@ impl Plan<'_> {
     /// `rel`, filled with `template`: `meta` gives a page's meta (see
     /// [`Plan::page_meta`]), `values` the template values of its share of
     /// the list (item range); each page also gets its `pager`.
-    fn list_pages<'a>(
+    pub(crate) fn list_pages<'a>(
         &'a self,
         g: &'a Globals,
         rel: &str,
@@ -709,7 +734,7 @@ impl Plan<'_> {
 
     /// The meta of page `pager` of a list: the list's own, with the page's
     /// URL and its number in the title.
-    fn page_meta(
+    pub(crate) fn page_meta(
         &self,
         rel: &str,
         title: &str,
@@ -733,7 +758,7 @@ impl Plan<'_> {
         let size = self.site.page_size.max(1);
         let (claims, questions) = self.digest_lists(cards);
         let lists = [
-            ("", self.newest.iter().filter(|&&i| cards[i].is_some()).count()),
+            (self.timeline_rel(), self.newest.iter().filter(|&&i| cards[i].is_some()).count()),
             ("claims/", claims.len()),
             ("questions/", questions.len()),
             ("sources/", self.sources(cards).len()),
@@ -743,7 +768,8 @@ impl Plan<'_> {
             .values()
             .map(|t| (t.rel.as_str(), t.notes.len()))
             .chain(self.keywords.values().map(|k| (k.rel.as_str(), k.notes.len())))
-            .chain(self.unwritten.iter().map(|u| (u.rel.as_str(), u.notes.len())));
+            .chain(self.unwritten.iter().map(|u| (u.rel.as_str(), u.notes.len())))
+            .chain(self.folder_totals());
         lists
             .into_iter()
             .chain(named)
@@ -760,7 +786,7 @@ impl Plan<'_> {
         let tags = self.tags.values().map(|t| (t.rel.clone(), t.notes.clone()));
         let kws = self.keywords.values().map(|k| (k.rel.clone(), k.notes.clone()));
         let unw = self.unwritten.iter().map(|u| (u.rel.clone(), u.notes.clone()));
-        tags.chain(kws).chain(unw).collect()
+        tags.chain(kws).chain(unw).chain(self.folder_lists()).collect()
     }
 
     /// The pages that are not a note's and that `want` asks for, each with
@@ -783,7 +809,7 @@ impl Plan<'_> {
         };
         let big = || {
             let mut pages = Vec::new();
-            if (want.single)("index.html") {
+            if (want.single)(&format!("{}index.html", self.timeline_rel())) {
                 self.index_page(g, cards, &mut pages);
             }
             let mut digests = Vec::new();
@@ -830,6 +856,7 @@ impl Plan<'_> {
                 )
             }));
             let mut rest = Vec::new();
+            self.folder_pages(g, cards, want, &mut rest);
             self.unwritten_and_singles(g, cards, want, &mut rest);
             (tags, keywords, rest)
         };
@@ -1095,12 +1122,15 @@ impl Plan<'_> {
             }
             timeline
         };
+        let rel = self.timeline_rel();
+        let (title, kind) =
+            if rel.is_empty() { (&s.title, "index") } else { (&s.catalogue.strings.timeline, "timeline") };
         pages.extend(self.list_pages(
             g,
-            "",
+            rel,
             listed.len(),
             "index.html",
-            move |pager| self.page_meta("", &s.title, &s.description, "index", pager),
+            move |pager| self.page_meta(rel, title, &s.description, kind, pager),
             move |r| {
                 let notes: Vec<&Card> = listed[r.clone()].iter().map(|&(_, c)| c).collect();
                 vec![("timeline", g.keyed(&timeline(&listed[r]))), ("notes", g.keyed(&notes))]
@@ -1158,7 +1188,8 @@ impl Plan<'_> {
 }
 
 /// The output paths of the pages that [`Want::single`] decides on: every
-/// site has each of them.
+/// site has each of them (the timeline's is `timeline/index.html` when a
+/// note is the front page: see [`Plan::single_pages`]).
 pub(crate) const SINGLE_PAGES: &[&str] = &[
     "index.html",
     "tags/index.html",
@@ -1170,6 +1201,15 @@ pub(crate) const SINGLE_PAGES: &[&str] = &[
     "search/index.html",
     "404.html",
 ];
+
+impl Plan<'_> {
+    /// [`SINGLE_PAGES`] of this site: the timeline where it is.
+    pub(crate) fn single_pages(&self) -> impl Iterator<Item = String> + '_ {
+        SINGLE_PAGES.iter().map(|&rel| {
+            if rel == "index.html" { format!("{}index.html", self.timeline_rel()) } else { rel.to_owned() }
+        })
+    }
+}
 
 /// A page other than a note's: where it goes, its template, and how to make
 /// its context. Contexts are made only when the page is filled, a few at a
@@ -1184,7 +1224,7 @@ pub(crate) struct OtherPage<'a> {
 }
 
 impl<'a> OtherPage<'a> {
-    fn new(
+    pub(crate) fn new(
         rel: String,
         template: &'static str,
         make: impl FnOnce() -> (Value, crate::cache::Hash) + Send + 'a,
@@ -1315,6 +1355,6 @@ mod tests {
         got.sort();
         assert_eq!(got, expected);
         let lists = plan.other_pages(&g, &cards, &Want { single: &|_| false, list: &|_, _| true });
-        assert_eq!(lists.len(), 3, "a tag, a keyword and an unwritten page");
+        assert_eq!(lists.len(), 4, "a tag, a keyword, an unwritten and the root folder's page");
     }
 }

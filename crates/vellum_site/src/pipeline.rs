@@ -14,8 +14,9 @@
 //! 3. [`Pipeline::fill_other_pages`]: index, tags, keywords, digests,
 //!    unwritten notes, graph, search and 404 pages;
 //! 4. [`Pipeline::write_site_files`]: search index, previews, graph JSON,
-//!    feed, sitemap, robots.txt;
-//! 5. [`Pipeline::attachments`]: the attachments published notes link to.
+//!    feed, sitemap, robots.txt, redirect pages and `_redirects`;
+//! 5. `Pipeline::write_social_cards`: each note's social card (see `crate::social`);
+//! 6. [`Pipeline::attachments`]: the attachments published notes link to.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -31,8 +32,9 @@ use crate::observe::{Observer, Phase};
 use crate::output::{MARKER, Sink};
 use crate::pages::{Body, BodyHtml, Card, Globals, Want};
 use crate::plan::{Plan, Requested, SiteUrls};
+use crate::social::{self, Social};
 use crate::theme::Theme;
-use crate::{BuildError, BuildReport, Timings, changed_fails, feeds, graph, text};
+use crate::{BuildError, BuildReport, Timings, changed_fails, feeds, graph, redirects, text};
 
 /// Render note `i`'s body with `plan` deciding the URLs, recording what it
 /// asked for; `budget` characters of its plain text are kept.
@@ -90,12 +92,25 @@ pub(crate) struct SiteFiles {
     pub(crate) sitemap: bool,
     /// `robots.txt`.
     pub(crate) robots: bool,
+    /// `explorer.html`: the folder tree every page loads.
+    pub(crate) explorer: bool,
+    /// The redirect pages and `_redirects` (`crate::redirects`).
+    pub(crate) redirects: bool,
 }
 
 impl SiteFiles {
     /// Every one of them.
     pub(crate) fn all() -> Self {
-        Self { search: Search::All, previews: true, graph: true, feed: true, sitemap: true, robots: true }
+        Self {
+            search: Search::All,
+            previews: true,
+            graph: true,
+            feed: true,
+            sitemap: true,
+            robots: true,
+            explorer: true,
+            redirects: true,
+        }
     }
 }
 
@@ -162,6 +177,8 @@ pub(crate) struct Pipeline<'v, 'r> {
     pub(crate) pages: usize,
     pub(crate) warnings: Vec<String>,
     pub(crate) timings: Timings,
+    /// Social cards: where they are kept, how many were put in and drawn.
+    pub(crate) social: Social,
 }
 
 /// A page filled by the pipeline.
@@ -206,6 +223,13 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             Keep::Always => FxHashSet::default(),
         };
         let budget = feeds::text_budget(plan.published.len());
+        // Cards are kept with the build cache; a live site only reads them.
+        let card_dir = vault.root.join(social::CARD_DIR);
+        let store = match (cache.is_some(), keep) {
+            (true, _) => social::Store::ReadWrite(card_dir),
+            (false, Keep::Always) => social::Store::Read(card_dir),
+            (false, Keep::UntilWritten) => social::Store::None,
+        };
         let mut p = Self {
             vault,
             globals: Globals::new(&plan, drafts, preview, theme.has_custom_css),
@@ -230,6 +254,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             pages: 0,
             warnings: Vec::new(),
             timings: Timings::default(),
+            social: Social { store: Some(store), ..Social::default() },
         };
         p.refresh_globals();
         p
@@ -294,6 +319,9 @@ impl<'v, 'r> Pipeline<'v, 'r> {
 
         self.render_feed_bodies()?;
         self.write_site_files(&SiteFiles::all())?;
+        let (t, w) = (Instant::now(), self.sink.write_time());
+        self.write_social_cards(&published, true)?;
+        self.timings.social = self.since(t, w);
 
         self.observer.phase(Phase::Write);
         let copies = self.attachments(&|_| false);
@@ -485,7 +513,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
     }
 
     /// The theme's stylesheets and scripts (with the renderer's code
-    /// highlighting classes in `style.css`).
+    /// highlighting classes and the snippets' callout types in `style.css`).
     pub(crate) fn write_assets(&mut self) -> Result<(), BuildError> {
         for (name, text) in &self.theme.assets {
             let mut text = text.clone();
@@ -493,6 +521,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
                 // Code highlighting classes from the renderer (light and dark).
                 text.push_str("\n/* Code highlighting (vellum_render) */\n");
                 text.push_str(&vellum_render::highlight_css());
+                text.push_str(&crate::callouts::snippet_css(&self.vault.config.snippet_callouts));
             }
             self.sink.add(name.clone(), text.into_bytes())?;
         }
@@ -555,6 +584,9 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         if files.previews {
             self.sink.add("previews.json".to_owned(), feeds::previews(&self.plan, &self.cards))?;
         }
+        if files.explorer {
+            self.sink.add(crate::folders::EXPLORER.to_owned(), self.plan.explorer(&self.cards))?;
+        }
         self.timings.search = self.since(t, w);
 
         self.observer.phase(Phase::Graph);
@@ -575,7 +607,23 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         if files.robots {
             self.sink.add("robots.txt".to_owned(), feeds::robots(&self.plan))?;
         }
+        if files.redirects {
+            self.write_redirects()?;
+        }
         self.timings.feed = self.since(t, w);
+        Ok(())
+    }
+
+    /// The redirect pages, and `_redirects` when there is one.
+    fn write_redirects(&mut self) -> Result<(), BuildError> {
+        for r in &self.plan.redirects {
+            if let Some(page) = redirects::page(&self.plan, r) {
+                self.sink.add(format!("{}index.html", r.rel), page)?;
+            }
+        }
+        if !self.plan.redirects.is_empty() {
+            self.sink.add(redirects::NETLIFY.to_owned(), redirects::netlify(&self.plan))?;
+        }
         Ok(())
     }
 
@@ -632,6 +680,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             .flatten()
             .flat_map(|b| b.asked.attachments.iter().copied())
             .chain(self.plan.linked_attachments())
+            .chain(self.plan.image_attachments())
             .collect();
         files.sort_unstable();
         files.dedup();
@@ -672,14 +721,18 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         report.tags = plan.tags.len();
         report.keywords = plan.keywords.len();
         report.unwritten = plan.unwritten.len();
+        report.warnings.extend(plan.warnings.iter().cloned());
         report.rendered = self.rendered();
+        report.social_cards = self.social.cards;
+        report.social_cards_drawn = self.social.drawn;
         let t = &mut report.timings;
-        (t.render, t.pages, t.search, t.graph, t.feed) = (
+        (t.render, t.pages, t.search, t.graph, t.feed, t.social) = (
             self.timings.render,
             self.timings.pages,
             self.timings.search,
             self.timings.graph,
             self.timings.feed,
+            self.timings.social,
         );
         report.warnings.append(&mut self.warnings);
     }

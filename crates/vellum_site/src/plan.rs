@@ -2,9 +2,11 @@
 //! tag, keyword and unwritten-note pages, all decided before anything renders.
 //!
 //! Slugs are claimed in a fixed order so URLs are stable: the site's own
-//! sections first, then published notes in path order, then tags, keywords
-//! and unwritten notes (each sorted), then drafts (only with `--drafts`), so
-//! a draft never changes a published URL.
+//! sections first, then published notes in path order (each its valid
+//! `permalink` when that is free, else its path's slug:
+//! `vellum_syntax::url::claim_notes`), then tags, keywords and unwritten
+//! notes (each sorted), then drafts (only with `--drafts`), so a draft never
+//! changes a published URL, and last the redirects (`crate::redirects`).
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -15,11 +17,12 @@ use vellum_render::Urls;
 use vellum_vault::{FileId, NoteIdx, Target, Vault};
 
 use crate::config::Site;
-use crate::slug::{Slugs, note_slug, url_slug};
+use crate::folders::{Folders, home_note};
+use crate::redirects::{self, Redirect};
+use crate::slug::{Slugs, url_slug};
 
 /// The site's own top-level sections; notes cannot take these slugs.
-pub(crate) const RESERVED: &[&str] =
-    &["tags", "keywords", "claims", "questions", "sources", "unwritten", "graph", "search", "search-index"];
+pub(crate) const RESERVED: &[&str] = vellum_syntax::url::SECTIONS;
 
 /// Characters left as they are in URL paths.
 const PATH: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'/');
@@ -76,6 +79,14 @@ pub(crate) struct Layout {
     /// Unwritten-note pages, most wanted first.
     pub(crate) unwritten: Vec<NamedPage>,
     unwritten_by_key: FxHashMap<String, usize>,
+    /// The folders of the published notes (see `crate::folders`).
+    pub(crate) folders: Folders,
+    /// The note that is the front page, at the site's root (see `crate::folders`).
+    pub(crate) home: Option<NoteIdx>,
+    /// What planning found wrong (a `[site] home` naming no published note).
+    pub(crate) warnings: Vec<String>,
+    /// Redirect pages (old URLs of renamed notes, then aliases), in claim order.
+    pub(crate) redirects: Vec<Redirect>,
     slugs: Slugs,
 }
 
@@ -108,6 +119,10 @@ pub(crate) struct NoteFacts {
     unresolved: Vec<(String, bool)>,
     /// Attachments linked or embedded.
     attachments: Vec<FileId>,
+    /// `permalink` as written (the note's URL).
+    permalink: Option<String>,
+    /// Aliases (its redirect pages).
+    aliases: Vec<String>,
 }
 
 impl NoteFacts {
@@ -134,8 +149,23 @@ impl NoteFacts {
             keywords: keywords_of(vault, idx),
             unresolved,
             attachments,
+            permalink: n.note.properties.permalink.as_ref().map(|p| p.value.clone()),
+            aliases: n.note.properties.aliases.iter().map(|a| a.value.clone()).collect(),
         }
     }
+}
+
+/// Claim the URLs of `notes` (in path order) in `slugs`: each note's
+/// folder, `hardware/cuda-moat/`.
+fn claim_urls(vault: &Vault, slugs: &mut Slugs, notes: &[NoteIdx]) -> Vec<String> {
+    let claims: Vec<(&str, Option<&str>)> = notes
+        .iter()
+        .map(|&i| {
+            let n = &vault.notes[i];
+            (n.path.as_str(), n.note.properties.permalink.as_ref().map(|p| p.value.as_str()))
+        })
+        .collect();
+    vellum_syntax::url::claim_notes(slugs, &claims).into_iter().map(|u| format!("{}/", u.rel)).collect()
 }
 
 /// The tags of a note as the site shows them (lowercase, no empty parts).
@@ -174,13 +204,16 @@ impl<'v> Plan<'v> {
         let n = vault.notes.len();
         // A note whose frontmatter cannot be read might be a draft: it is never
         // published, not even with drafts included (the CLI reports it).
+        // Hidden notes (template folders, Obsidian's excluded files) never are.
         let published: Vec<NoteIdx> = (0..n)
+            .filter(|&i| !vault.is_hidden(i))
             .filter(|&i| !frontmatter_unreadable(&vault.notes[i]))
             .filter(|&i| include_drafts || !vault.notes[i].is_draft())
             .collect();
         let mut rel = vec![None; n];
-        for &i in published.iter().filter(|&&i| !vault.notes[i].is_draft()) {
-            rel[i] = Some(format!("{}/", slugs.claim(&note_slug(&vault.notes[i].path))));
+        let live: Vec<NoteIdx> = published.iter().copied().filter(|&i| !vault.notes[i].is_draft()).collect();
+        for (&i, r) in live.iter().zip(claim_urls(vault, &mut slugs, &live)) {
+            rel[i] = Some(r);
         }
         let mut newest = published.clone();
         newest.sort_by(|&a, &b| {
@@ -202,6 +235,10 @@ impl<'v> Plan<'v> {
             keywords: BTreeMap::new(),
             unwritten: Vec::new(),
             unwritten_by_key: FxHashMap::default(),
+            folders: Folders::default(),
+            home: None,
+            warnings: Vec::new(),
+            redirects: Vec::new(),
             slugs,
         };
         let mut plan = Plan { vault, layout };
@@ -209,9 +246,26 @@ impl<'v> Plan<'v> {
         plan.collect_keywords();
         plan.collect_unwritten();
         let l = &mut plan.layout;
-        for &i in l.published.iter().filter(|&&i| vault.notes[i].is_draft()) {
-            l.rel[i] = Some(format!("{}/", l.slugs.claim(&note_slug(&vault.notes[i].path))));
+        l.folders = Folders::plan(vault, &l.published, &l.rel, &mut l.slugs);
+        let drafts: Vec<NoteIdx> =
+            l.published.iter().copied().filter(|&i| vault.notes[i].is_draft()).collect();
+        for (&i, r) in drafts.iter().zip(claim_urls(vault, &mut l.slugs, &drafts)) {
+            l.rel[i] = Some(r);
         }
+        l.folders.claim_rest(&mut l.slugs);
+        // The front page's note lives at the root (its slug stays claimed,
+        // so that choosing a front page moves no other page).
+        let (home, warning) = home_note(vault, l.site.home.as_deref(), &l.published);
+        if let Some(h) = home {
+            l.rel[h] = Some(String::new());
+            // A folder whose note is the front page gets its own page at that slug.
+            for f in l.folders.list.iter_mut().filter(|f| f.note == Some(h)) {
+                f.note = None;
+            }
+        }
+        l.home = home;
+        l.warnings.extend(warning);
+        l.redirects = redirects::claim(vault, &mut l.slugs, &l.rel);
         plan
     }
 

@@ -32,6 +32,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("questions.html", include_str!("../theme/questions.html")),
     ("sources.html", include_str!("../theme/sources.html")),
     ("unwritten.html", include_str!("../theme/unwritten.html")),
+    ("folder.html", include_str!("../theme/folder.html")),
     ("graph.html", include_str!("../theme/graph.html")),
     ("search.html", include_str!("../theme/search.html")),
     ("404.html", include_str!("../theme/404.html")),

@@ -529,6 +529,39 @@
     }).catch(function () {});
   }
 
+  /* --------------------------------------------------------------- explorer */
+
+  /* The folder tree is one file per build (explorer.html); each page has an
+     empty <nav data-explorer> with a link to the root folder's page, which
+     the tree replaces. The current page is marked and its folders opened. */
+  function setupExplorer(nav) {
+    var url = nav.getAttribute("data-explorer");
+    var current = nav.getAttribute("data-current");
+    if (!url) return;
+    fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.text();
+    }).then(function (html) {
+      nav.innerHTML = html;
+      var here = null;
+      var links = nav.querySelectorAll("a[href]");
+      for (var i = 0; i < links.length; i++) {
+        if (links[i].getAttribute("href") === current) { here = links[i]; break; }
+      }
+      var folders = nav.querySelectorAll("details[data-url]");
+      for (var j = 0; j < folders.length; j++) {
+        if (folders[j].getAttribute("data-url") === current) { here = here || folders[j]; folders[j].open = true; }
+      }
+      if (here) {
+        if (here.tagName === "A") here.setAttribute("aria-current", "page");
+        for (var el = here.parentElement; el && el !== nav; el = el.parentElement) {
+          if (el.tagName === "DETAILS") el.open = true;
+        }
+      }
+      nav.classList.add("is-loaded");
+    }).catch(function () {});
+  }
+
   /* ------------------------------------------------------------------ start */
 
   function start() {
@@ -536,6 +569,8 @@
     for (var i = 0; i < forms.length; i++) setupHeaderSearch(forms[i]);
     if (body.classList.contains("page-search")) setupSearchPage();
     setupPreviews();
+    var navs = document.querySelectorAll("nav[data-explorer]");
+    for (var k = 0; k < navs.length; k++) setupExplorer(navs[k]);
     var canvases = document.querySelectorAll("canvas.graph-canvas");
     for (var j = 0; j < canvases.length; j++) setupGraph(canvases[j]);
   }

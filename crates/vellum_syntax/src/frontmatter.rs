@@ -88,6 +88,9 @@ pub struct Properties {
     pub note_id: Option<Spanned<String>>,
     /// `cssclasses`.
     pub cssclasses: Vec<Spanned<String>>,
+    /// `permalink`: the URL path the published page asks for, as written
+    /// (read with [`crate::url::permalink`]).
+    pub permalink: Option<Spanned<String>>,
     /// Every other key, in file order, with its raw value: what a published
     /// page shows in its properties table. (A note's
     /// [`crate::NoteDetail::fields`] holds every key, these included.)
@@ -154,6 +157,7 @@ pub const SCHEMA_KEYS: &[&str] = &[
     "updated",
     "note_id",
     "cssclasses",
+    "permalink",
 ];
 
 /// Parse the YAML of `block` within `text` into its typed properties and
@@ -304,6 +308,7 @@ fn read_schema(props: &mut Properties, fields: &Fields, errors: &mut Vec<SyntaxE
             "title" => props.title = scalar_string(key, field, errors),
             "description" => props.description = scalar_string(key, field, errors),
             "note_id" => props.note_id = scalar_string(key, field, errors),
+            "permalink" => props.permalink = scalar_string(key, field, errors),
             "aliases" => props.aliases = string_list(key, field, false, errors),
             "tags" => {
                 props.tags = string_list(key, field, true, errors)

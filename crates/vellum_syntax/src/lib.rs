@@ -31,6 +31,7 @@ pub mod property_links;
 pub mod scan;
 pub mod script;
 pub mod text;
+pub mod url;
 
 pub use callout::{CalloutKind, canonical_callout};
 pub use frontmatter::{Fields, FrontmatterBlock, Properties, SCHEMA_KEYS};

@@ -32,6 +32,14 @@ pub struct Config {
     /// Obsidian's property types (`.obsidian/types.json`), read when the vault loads.
     #[serde(skip)]
     pub property_types: crate::PropertyTypes,
+    /// The callout types of the enabled CSS snippets (`.obsidian/snippets/`),
+    /// read when the vault loads.
+    #[serde(skip)]
+    pub snippet_callouts: crate::SnippetCallouts,
+    /// Obsidian's other settings (`.obsidian/app.json`, `templates.json`,
+    /// Templater's, `daily-notes.json`), read when the vault loads.
+    #[serde(skip)]
+    pub obsidian: crate::obsidian::Settings,
 }
 
 impl Default for Config {
@@ -42,6 +50,8 @@ impl Default for Config {
             exclude: Vec::new(),
             site: Ok(SiteConfig::default()),
             property_types: crate::PropertyTypes::default(),
+            snippet_callouts: crate::SnippetCallouts::default(),
+            obsidian: crate::obsidian::Settings::default(),
         }
     }
 }
@@ -87,6 +97,7 @@ impl Default for JournalConfig {
 /// language = "en"
 /// page_size = 200                    # items per page of a list; 0: every list on one page
 /// properties = ["up", "status"]      # the properties table; default: every property but the schema's
+/// home = "Start here"                # the front page's note; default: a root index.md or Home.md
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -115,6 +126,15 @@ pub struct SiteConfig {
     /// `publish` and `permalink`, except those whose name starts with `_`.
     /// An empty list shows none.
     pub properties: Option<Vec<String>>,
+    /// The note shown as the site's front page, resolved as a wikilink
+    /// written at the vault's root (`"Start here"`, `"docs/Welcome"`). Default: a
+    /// root `index.md`, else a root `Home.md`; without one the timeline is
+    /// the front page.
+    pub home: Option<String>,
+    /// Whether each published note gets a generated social card (its Open
+    /// Graph image) unless its `image` or `cover` property names one.
+    /// Default: `false` (drawing costs about 10 ms a card on a first build).
+    pub social_cards: Option<bool>,
 }
 
 impl SiteConfig {

@@ -14,7 +14,7 @@
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-use crate::{Kept, LoadedToPublish, NoteIdx, Target, Vault};
+use crate::{Kept, LoadedToPublish, NoteIdx, PropertyType, Target, Vault};
 
 /// Where one link of a note leads, as far as `links-to:` cares.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -25,11 +25,44 @@ pub enum LinkFact {
     Unresolved(String),
 }
 
+/// How `prop:` compares a property's values: its type in
+/// `.obsidian/types.json`, as far as comparing goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PropKind {
+    /// No type: inferred from the values compared.
+    #[default]
+    Untyped,
+    /// `text`, `multitext`, `aliases`, `tags`: texts (a list by any item).
+    Text,
+    /// `number`.
+    Number,
+    /// `date` and `datetime`.
+    Date,
+    /// `checkbox`.
+    Checkbox,
+}
+
+impl PropKind {
+    /// How a property of type `ty` (or none) compares.
+    #[must_use]
+    pub fn of(ty: Option<PropertyType>) -> Self {
+        match ty {
+            None => Self::Untyped,
+            Some(PropertyType::Number) => Self::Number,
+            Some(PropertyType::Date | PropertyType::DateTime) => Self::Date,
+            Some(PropertyType::Checkbox) => Self::Checkbox,
+            Some(_) => Self::Text,
+        }
+    }
+}
+
 /// One frontmatter property of a note, as `prop:` reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PropFact {
     /// The property's name, lowercased.
     pub name: String,
+    /// How its values compare (from the vault's property types).
+    pub kind: PropKind,
     /// Its text values, lowercased: the value itself, or each item of a list
     /// (numbers and booleans as written, nested lists and mappings left out).
     pub values: Vec<String>,
@@ -99,6 +132,8 @@ pub struct NoteFacts {
     pub updated: Option<Date>,
     /// `draft: true`.
     pub draft: bool,
+    /// Hidden by Obsidian's settings ([`Vault::is_hidden`]): no query selects it.
+    pub hidden: bool,
     /// Journal elements present.
     pub has: HasFacts,
     /// Distinct link destinations that `links-to:` can match, from the body
@@ -221,7 +256,8 @@ fn note_facts(vault: &Vault, i: NoteIdx, kept: Kept<'_>) -> NoteFacts {
         .iter()
         .filter_map(|(name, field)| {
             let values = text_values(&field.value);
-            (!values.is_empty()).then(|| PropFact { name: lower(name), values, links: Vec::new() })
+            let kind = PropKind::of(vault.config.property_types.get(name));
+            (!values.is_empty()).then(|| PropFact { name: lower(name), kind, values, links: Vec::new() })
         })
         .collect();
     for (r, l) in vault.resolved[i].iter().zip(&note.links) {
@@ -255,6 +291,7 @@ fn note_facts(vault: &Vault, i: NoteIdx, kept: Kept<'_>) -> NoteFacts {
         created: p.created.as_ref().map(|d| d.value),
         updated: p.updated.as_ref().map(|d| d.value),
         draft: n.is_draft(),
+        hidden: vault.is_hidden(i),
         has: HasFacts {
             claim: j.core_claim.is_some() || !j.claims.is_empty(),
             question: !j.questions.is_empty(),

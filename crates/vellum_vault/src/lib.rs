@@ -12,12 +12,15 @@
 //! `load` module touches the disk.
 
 pub mod config;
+mod css;
 pub mod facts;
 mod find;
 pub mod load;
 pub mod obsidian;
 pub mod query;
+pub mod redirects;
 pub mod resolve;
+pub mod snippets;
 mod update;
 
 use std::path::{Path, PathBuf};
@@ -29,8 +32,10 @@ use vellum_syntax::{Fragment, Link, LinkKind, Note, NoteDetail, heading_key};
 pub use config::{Config, ConfigError, SiteConfig};
 pub use find::FindNotes;
 pub use load::{FileStamp, LoadProblem, LoadProblemKind, is_note_path};
-pub use obsidian::{PropertyType, PropertyTypes};
+pub use obsidian::{LinkFormat, LinkStyle, PropertyType, PropertyTypes};
+pub use redirects::{HEADER_LINES, REDIRECTS_FILE, Redirect, Redirects};
 pub use resolve::{FileId, FileIndex, FileKind, Resolution, Rule};
+pub use snippets::{SnippetCallout, SnippetCallouts};
 
 /// A parsed note and where it lives.
 #[derive(Debug)]
@@ -335,6 +340,8 @@ pub struct Vault {
     note_of_file: FxHashMap<FileId, NoteIdx>,
     backlinks: Vec<Vec<(NoteIdx, usize)>>,
     aliases: FxHashMap<String, Vec<NoteIdx>>,
+    /// The redirect record (`.vellum-redirects`): old URLs of renamed notes.
+    pub redirects: Redirects,
     /// How long loading took, step by step (for `vellum build`'s phase split).
     pub timings: load::LoadTimings,
 }
@@ -389,9 +396,22 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
         }),
         Err(_) => Config::default(),
     };
-    let (property_types, settings_problems) = obsidian::read_types(root);
-    let config = Config { property_types, ..config };
+    let (property_types, types_problems) = obsidian::read_types(root);
+    let (settings, settings_problems) = obsidian::read_settings(root);
+    let config = Config { property_types, obsidian: settings, ..config };
+    problems.extend(types_problems);
     problems.extend(settings_problems);
+    let (snippet_callouts, snippet_problems) = snippets::read_callouts(root);
+    let config = Config { snippet_callouts, ..config };
+    problems.extend(snippet_problems);
+    let redirects = match std::fs::read_to_string(root.join(REDIRECTS_FILE)) {
+        Ok(text) => {
+            let (redirects, bad_lines) = redirects::parse(&text);
+            problems.extend(bad_lines);
+            redirects
+        }
+        Err(_) => Redirects::default(),
+    };
     let started = std::time::Instant::now();
     let (found, walk_problems) = load::walk(root, &config.exclude);
     problems.extend(walk_problems);
@@ -438,6 +458,7 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
         let paths = loaded_paths(&found, notes.iter().map(|p| p.0.as_str()));
         let mut vault = Vault::from_parsed(root.to_path_buf(), config, paths, notes);
         vault.problems = problems;
+        vault.redirects = redirects;
         // Which files a link could have meant is for reporting ambiguity
         // (check, explain); a vault loaded to publish does not report.
         for link in vault.resolved.iter_mut().flatten() {
@@ -462,6 +483,7 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
     let paths = loaded_paths(&found, texts.iter().map(|(p, _)| p.as_str()));
     let mut vault = Vault::from_texts(root.to_path_buf(), config, paths, texts);
     vault.problems = problems;
+    vault.redirects = redirects;
     vault.timings.read = read;
     Ok(vault)
 }
@@ -481,7 +503,8 @@ fn loaded_paths<'a>(found: &[load::Found], loaded: impl Iterator<Item = &'a str>
 #[derive(Debug, Clone)]
 pub struct Walked {
     /// The [`FileStamp`] of every file the walk finds (notes and attachments)
-    /// and of `vellum.toml`, sorted by path.
+    /// and of `vellum.toml`, `.vellum-redirects` and the Obsidian settings
+    /// vellum reads ([`obsidian::SETTINGS_FILES`]), sorted by path.
     pub stamps: Vec<FileStamp>,
     /// The problems the walk met (symbolic link loops, links out of the
     /// vault, names vellum cannot use): the same as [`load()`] reports, in
@@ -491,14 +514,24 @@ pub struct Walked {
 }
 
 /// The [`FileStamp`] of every file [`load()`] would read (notes and
-/// attachments, with the same walk and exclusions) and of `vellum.toml`,
-/// sorted by path, without reading any content: what caches compare to know
-/// whether the vault changed since they were written.
+/// attachments, with the same walk and exclusions), of `vellum.toml`,
+/// `.vellum-redirects` and the Obsidian settings vellum reads
+/// ([`obsidian::SETTINGS_FILES`], and the CSS snippet settings of
+/// [`snippets::settings_paths`]), sorted by path, without reading any
+/// content: what caches compare to know whether the vault changed since they
+/// were written.
 ///
 /// # Errors
 /// Only when `root` is not a readable folder.
 pub fn file_stamps(root: &Path) -> std::io::Result<Vec<FileStamp>> {
-    walk_stamps(root).map(|w| w.stamps)
+    let mut stamps = walk_stamps(root)?.stamps;
+    // Obsidian's settings that the model reads (the walk skips `.obsidian/`).
+    for rel in snippets::settings_paths(root) {
+        stamps.push(load::stamp(&root.join(&rel), rel));
+    }
+    stamps.sort_by(|a, b| a.path.cmp(&b.path));
+    stamps.dedup_by(|a, b| a.path == b.path);
+    Ok(stamps)
 }
 
 /// [`file_stamps`] and the problems of the same walk ([`Walked`]).
@@ -518,10 +551,18 @@ pub fn walk_stamps(root: &Path) -> std::io::Result<Walked> {
         .unwrap_or_default();
     let (found, problems) = load::walk(root, &excludes);
     let mut stamps = load::stamp_all(&found);
-    if config_path.is_file() {
-        stamps.push(load::stamp(&config_path, "vellum.toml".to_owned()));
-        stamps.sort_by(|a, b| a.path.cmp(&b.path));
+    for (path, name) in [(config_path, config::CONFIG_FILE), (root.join(REDIRECTS_FILE), REDIRECTS_FILE)] {
+        if path.is_file() {
+            stamps.push(load::stamp(&path, name.to_owned()));
+        }
     }
+    for file in obsidian::SETTINGS_FILES {
+        let path = root.join(file);
+        if path.is_file() {
+            stamps.push(load::stamp(&path, file.to_owned()));
+        }
+    }
+    stamps.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Walked { stamps, problems })
 }
 
@@ -763,6 +804,7 @@ impl Vault {
             note_of_file,
             backlinks: Vec::new(),
             aliases: FxHashMap::default(),
+            redirects: Redirects::default(),
             timings: load::LoadTimings { parse, ..load::LoadTimings::default() },
         };
         for (i, n) in vault.notes.iter().enumerate() {
@@ -826,6 +868,15 @@ impl Vault {
         self.notes[idx].text.hash()
     }
 
+    /// Whether note `idx` is hidden by Obsidian's settings (in a template
+    /// folder, or an excluded file): its links resolve and links to it
+    /// resolve, but it is neither checked, listed nor published
+    /// ([`obsidian::Settings::hides`]).
+    #[must_use]
+    pub fn is_hidden(&self, idx: NoteIdx) -> bool {
+        self.config.obsidian.hides(&self.notes[idx].path)
+    }
+
     /// The note stored in file `id`, if it is a loaded note.
     #[must_use]
     pub fn note_of_file(&self, id: FileId) -> Option<NoteIdx> {
@@ -886,11 +937,14 @@ impl Vault {
 
     /// Unresolved targets ("unwritten notes"), keyed by the lowercased target,
     /// with the target as first written and every `(note, link)` that wants it;
-    /// most wanted first, then by name.
+    /// most wanted first, then by name. Links in hidden notes do not count.
     #[must_use]
     pub fn unresolved(&self) -> Vec<(String, Vec<(NoteIdx, usize)>)> {
         let mut map: FxHashMap<String, (String, Vec<(NoteIdx, usize)>)> = FxHashMap::default();
         for (src, links) in self.resolved.iter().enumerate() {
+            if self.is_hidden(src) {
+                continue;
+            }
             for (li, r) in links.iter().enumerate() {
                 if r.target == Target::Unresolved {
                     let target = &self.notes[src].note.links[li].target;
@@ -908,12 +962,14 @@ impl Vault {
         out
     }
 
-    /// Notes with no resolved link in or out (self-links aside).
+    /// Notes with no resolved link in or out (self-links aside); hidden
+    /// notes are not listed, and their links count for nothing.
     #[must_use]
     pub fn orphans(&self) -> Vec<NoteIdx> {
         (0..self.notes.len())
+            .filter(|&i| !self.is_hidden(i))
             .filter(|&i| {
-                let no_in = self.backlinks(i).iter().all(|&(src, _)| src == i);
+                let no_in = self.backlinks(i).iter().all(|&(src, _)| src == i || self.is_hidden(src));
                 let no_out = self.resolved[i].iter().all(|r| match r.target {
                     Target::Note { note, .. } | Target::MissingFragment { note } => note == i,
                     Target::Attachment(_) => false,

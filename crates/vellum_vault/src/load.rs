@@ -45,6 +45,9 @@ pub enum LoadProblemKind {
     /// character (a newline): links cannot name it, terminals mangle it, and
     /// a lossy copy of the name would point edits at a different file.
     BadName,
+    /// A line of the redirect record (`.vellum-redirects`) that is not a
+    /// redirect: ignored, with a warning.
+    Redirects,
 }
 
 /// A file vellum could not load, with what went wrong.
@@ -134,7 +137,7 @@ pub(crate) fn walk(root: &Path, extra_excludes: &[String]) -> (Vec<Found>, Vec<L
                     continue;
                 }
                 let Some(rel) = vault_path(root, entry.path()) else { continue };
-                if rel == "vellum.toml" {
+                if rel == "vellum.toml" || rel == crate::redirects::REDIRECTS_FILE {
                     continue;
                 }
                 let is_note = is_note_path(&rel);

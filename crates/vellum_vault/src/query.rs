@@ -7,22 +7,24 @@
 //! not   := ("NOT" | "-") not | atom
 //! atom  := "(" expr ")" | FIELD ":" value | word | "quoted phrase"
 //! value := word | "quoted" | OP? DATE  -- OP is >=, <=, >, <, = ; DATE is YYYY[-MM[-DD]]
+//!          | NAME ":" OP? word         -- after `prop:`
 //! ```
 //!
 //! Fields: `tag:` (nested tags match their parents: `tag:hardware` finds
 //! `#hardware/gpu`), `keyword:`, `created:`, `updated:`, `draft:true|false`,
 //! `has:claim|question|source|signals|take|brain-dump|linkage`, `links-to:`,
 //! `id:`, `kind:`, `title:`, `path:`, `prop:NAME` (has that property) and
-//! `prop:NAME:VALUE` (the property holds that text or links to that note). A bare word or phrase matches the title or
+//! `prop:NAME:VALUE` / `prop:NAME:>=VALUE` (a value of the property compares
+//! so, by its type from `.obsidian/types.json`: see [`PropTest`]). A bare word or phrase matches the title or
 //! body, case-insensitively. Operators are case-sensitive words (`AND`, `OR`,
 //! `NOT`) so that lowercase `and`/`or` stay searchable text.
 //!
 //! [`parse`] reports errors with the 1-based character column of the problem.
 
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use vellum_syntax::text::Span;
 
-use crate::facts::{LinkFact, VaultFacts};
+use crate::facts::{LinkFact, PropKind, VaultFacts};
 use crate::{FindNotes, NoteIdx, Vault};
 
 /// A parse error with its place in the query.
@@ -96,12 +98,31 @@ pub enum Query {
     Title(String),
     /// `path:…` (substring of the vault path).
     Path(String),
-    /// `prop:NAME` (lowercased) or `prop:NAME:VALUE`: the note has that
-    /// property, or the property holds the text or links to the note `VALUE`
-    /// names (as `links-to:` does).
-    Prop(String, Option<String>),
+    /// `prop:NAME` (lowercased) or `prop:NAME:VALUE` / `prop:NAME:>=VALUE`
+    /// (any comparison): the note has that property, or a value of it
+    /// compares so with `VALUE` by the property's type (see [`PropTest`]).
+    Prop(String, Option<PropTest>),
     /// A bare word or phrase.
     Text(String),
+}
+
+/// The test of `prop:NAME:VALUE`: a comparison and the value as written.
+///
+/// How values compare depends on the property's type in
+/// `.obsidian/types.json` ([`crate::facts::PropKind`]): `number`
+/// numerically, `date` and `datetime` as moments (a `VALUE` of `YYYY`,
+/// `YYYY-MM` or `YYYY-MM-DD` is a period, as for `created:`), `checkbox` as
+/// true or false, text and lists as texts, case-insensitively (a list by any
+/// of its items). Without a type, `=` is a text match (or a link to the note
+/// `VALUE` names, as `links-to:` reads it) and the other comparisons are
+/// numeric when both sides are numbers, by date when both are dates, else by
+/// text. A value that cannot be read as the property's type matches nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropTest {
+    /// The comparison (`In` for `=` or none).
+    pub cmp: Cmp,
+    /// The value, as written (without `[[ ]]`).
+    pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -366,9 +387,18 @@ fn term(field: &str, value: &str, span: Span) -> Result<Query, QueryError> {
         "path" => Query::Path(v),
         "prop" => match value.split_once(':') {
             Some((name, wanted)) if !name.is_empty() && !wanted.is_empty() => {
-                let wanted = wanted.trim();
+                let (cmp, rest) = split_cmp(wanted);
+                let wanted = rest.trim();
+                if wanted.is_empty() {
+                    let at = (value_span.start + name.len() + 1).min(span.end);
+                    return Err(QueryError {
+                        message: format!("`prop:{value}` compares with nothing"),
+                        span: Span::new(at, span.end),
+                        help: Some("write a value after the comparison, e.g. `prop:rating:>=4`".to_owned()),
+                    });
+                }
                 let bare = wanted.strip_prefix("[[").and_then(|w| w.strip_suffix("]]")).unwrap_or(wanted);
-                Query::Prop(name.to_lowercase(), Some(bare.to_owned()))
+                Query::Prop(name.to_lowercase(), Some(PropTest { cmp, value: bare.to_owned() }))
             }
             Some(_) => {
                 return Err(QueryError {
@@ -391,9 +421,10 @@ fn term(field: &str, value: &str, span: Span) -> Result<Query, QueryError> {
     })
 }
 
-/// `>=2022-05` → (Ge, first and last day of May 2022).
-fn date_value(value: &str, span: Span) -> Result<(Cmp, (Date, Date)), QueryError> {
-    let (cmp, rest) = if let Some(r) = value.strip_prefix(">=") {
+/// The comparison a value starts with (`>=`, `<=`, `>`, `<`, `=` or none)
+/// and the rest.
+fn split_cmp(value: &str) -> (Cmp, &str) {
+    if let Some(r) = value.strip_prefix(">=") {
         (Cmp::Ge, r)
     } else if let Some(r) = value.strip_prefix("<=") {
         (Cmp::Le, r)
@@ -403,33 +434,122 @@ fn date_value(value: &str, span: Span) -> Result<(Cmp, (Date, Date)), QueryError
         (Cmp::Lt, r)
     } else {
         (Cmp::In, value.strip_prefix('=').unwrap_or(value))
-    };
+    }
+}
+
+/// `>=2022-05` → (Ge, first and last day of May 2022).
+fn date_value(value: &str, span: Span) -> Result<(Cmp, (Date, Date)), QueryError> {
+    let (cmp, rest) = split_cmp(value);
     let op_len = value.len() - rest.len();
-    let bad = || QueryError {
+    let range = period(rest).ok_or_else(|| QueryError {
         message: format!("`{rest}` is not a date"),
         span: Span::new(span.start + op_len, span.end),
         help: Some("write YYYY, YYYY-MM or YYYY-MM-DD, optionally after >=, <=, > or <".to_owned()),
-    };
-    let parts: Vec<&str> = rest.split('-').collect();
+    })?;
+    Ok((cmp, range))
+}
+
+/// The first and last day of `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn period(text: &str) -> Option<(Date, Date)> {
+    let parts: Vec<&str> = text.split('-').collect();
     let num = |s: &str, len: usize| if s.len() == len { s.parse::<i16>().ok() } else { None };
-    let range = match parts.as_slice() {
+    match parts.as_slice() {
         [y] => {
-            let y = num(y, 4).ok_or_else(bad)?;
-            (Date::new(y, 1, 1).map_err(|_| bad())?, Date::new(y, 12, 31).map_err(|_| bad())?)
+            let y = num(y, 4)?;
+            Some((Date::new(y, 1, 1).ok()?, Date::new(y, 12, 31).ok()?))
         }
         [y, m] => {
-            let y = num(y, 4).ok_or_else(bad)?;
-            let m = i8::try_from(num(m, 2).ok_or_else(bad)?).map_err(|_| bad())?;
-            let first = Date::new(y, m, 1).map_err(|_| bad())?;
-            (first, first.last_of_month())
+            let y = num(y, 4)?;
+            let m = i8::try_from(num(m, 2)?).ok()?;
+            let first = Date::new(y, m, 1).ok()?;
+            Some((first, first.last_of_month()))
         }
         [_, _, _] => {
-            let d = vellum_syntax::frontmatter::parse_date(rest).ok_or_else(bad)?;
-            (d, d)
+            let d = vellum_syntax::frontmatter::parse_date(text)?;
+            Some((d, d))
         }
-        _ => return Err(bad()),
+        _ => None,
+    }
+}
+
+/// The first and last moment of a date period (see [`period`]) or the one
+/// moment of a date and time (`YYYY-MM-DDTHH:MM[:SS]`).
+fn moments(text: &str) -> Option<(DateTime, DateTime)> {
+    let text = text.trim();
+    if text.len() > 10 {
+        let at: DateTime = text.to_ascii_uppercase().replacen(' ', "T", 1).parse().ok()?;
+        return Some((at, at));
+    }
+    let (first, last) = period(text)?;
+    Some((first.to_datetime(jiff::civil::Time::MIN), last.to_datetime(jiff::civil::Time::MAX)))
+}
+
+/// A property value read as a moment: a date is its first moment.
+fn moment(text: &str) -> Option<DateTime> {
+    let t = text.trim();
+    if t.len() == 10 {
+        return vellum_syntax::frontmatter::parse_date(t).map(|d| d.to_datetime(jiff::civil::Time::MIN));
+    }
+    t.to_ascii_uppercase().replacen(' ', "T", 1).parse().ok()
+}
+
+/// A number as a property or a query writes it.
+fn number(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// `true`/`false` (also `yes`/`no`), as a checkbox holds it.
+fn boolean(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" => Some(true),
+        "false" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// Whether `v` compares as `cmp` says with the range `first..=last` (one
+/// value: both the same).
+fn in_range<T: PartialOrd>(v: &T, cmp: Cmp, first: &T, last: &T) -> bool {
+    match cmp {
+        Cmp::In => first <= v && v <= last,
+        Cmp::Ge => v >= first,
+        Cmp::Gt => v > last,
+        Cmp::Le => v <= last,
+        Cmp::Lt => v < first,
+    }
+}
+
+/// Whether property values `values` (lowercased texts) hold one that
+/// compares as `test` says, read as `kind`. Untyped `=` tests are the
+/// caller's (a text or link match).
+fn compare(kind: PropKind, values: &[String], test: &PropTest) -> bool {
+    let cmp = test.cmp;
+    let by_number = |q: f64| values.iter().filter_map(|v| number(v)).any(|x| in_range(&x, cmp, &q, &q));
+    let by_moment = |(a, b): (DateTime, DateTime)| {
+        values.iter().filter_map(|v| moment(v)).any(|x| in_range(&x, cmp, &a, &b))
     };
-    Ok((cmp, range))
+    let lower = test.value.to_lowercase();
+    let by_text = || values.iter().any(|v| in_range(v, cmp, &lower, &lower));
+    match kind {
+        PropKind::Number => number(&test.value).is_some_and(by_number),
+        PropKind::Date => moments(&test.value).is_some_and(by_moment),
+        PropKind::Checkbox => boolean(&test.value)
+            .is_some_and(|q| values.iter().filter_map(|v| boolean(v)).any(|x| in_range(&x, cmp, &q, &q))),
+        PropKind::Text => by_text(),
+        PropKind::Untyped => {
+            if let Some(q) = number(&test.value)
+                && values.iter().all(|v| number(v).is_some())
+            {
+                by_number(q)
+            } else if let Some(q) = moments(&test.value)
+                && values.iter().all(|v| moment(v).is_some())
+            {
+                by_moment(q)
+            } else {
+                by_text()
+            }
+        }
+    }
 }
 
 impl Query {
@@ -453,7 +573,8 @@ impl Query {
                 b.link_targets(out);
             }
             Query::Not(a) => a.link_targets(out),
-            Query::LinksTo(t) | Query::Prop(_, Some(t)) => out.push(t),
+            Query::LinksTo(t) => out.push(t),
+            Query::Prop(_, Some(PropTest { cmp: Cmp::In, value })) => out.push(value),
             _ => {}
         }
     }
@@ -512,14 +633,15 @@ fn eval(facts: &VaultFacts, prep: &Prepared<'_>, idx: NoteIdx, query: &Query) ->
         Query::Draft(want) => n.draft == *want,
         Query::Has(what) => n.has.get(what),
         Query::LinksTo(target) => prep.links_to(target, &n.links),
-        Query::Prop(name, wanted) => n.props.iter().filter(|p| p.name == *name).any(|p| match wanted {
+        Query::Prop(name, test) => n.props.iter().filter(|p| p.name == *name).any(|p| match test {
             None => true,
-            Some(w) => {
-                let lower = w.to_lowercase();
+            Some(t) if t.cmp == Cmp::In && matches!(p.kind, PropKind::Untyped | PropKind::Text) => {
+                let lower = t.value.to_lowercase();
                 p.values.iter().any(|v| {
                     *v == lower || v.strip_prefix("[[").and_then(|v| v.strip_suffix("]]")) == Some(&lower)
-                }) || prep.links_to(w, &p.links)
+                }) || prep.links_to(&t.value, &p.links)
             }
+            Some(t) => compare(p.kind, &p.values, t),
         }),
         Query::Id(id) => n.note_id.as_ref().is_some_and(|x| x.to_lowercase() == *id),
         Query::Kind(k) => n.kinds.iter().any(|t| t == k),
@@ -536,12 +658,15 @@ fn eval(facts: &VaultFacts, prep: &Prepared<'_>, idx: NoteIdx, query: &Query) ->
     }
 }
 
-/// Every note of `facts` matching `query`, in path order.
+/// Every note of `facts` matching `query` (never a hidden one), in path order.
 #[must_use]
 pub fn select_facts(facts: &VaultFacts, query: &Query) -> Vec<NoteIdx> {
     use rayon::prelude::*;
     let prep = Prepared::new(facts, query);
-    (0..facts.notes.len()).into_par_iter().filter(|&i| eval(facts, &prep, i, query)).collect()
+    (0..facts.notes.len())
+        .into_par_iter()
+        .filter(|&i| !facts.notes[i].hidden && eval(facts, &prep, i, query))
+        .collect()
 }
 
 /// Every note of `vault` matching `query`, in path order.

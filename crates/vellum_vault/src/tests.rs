@@ -144,3 +144,27 @@ fn find_root_walks_up_to_a_marker() {
     std::fs::write(deep.join("vellum.toml"), "").expect("write");
     assert_eq!(find_root(&deep), Some(deep.clone()), "the nearest marker wins");
 }
+
+#[test]
+fn hidden_notes_resolve_but_are_not_listed() {
+    let mut config = Config::default();
+    config.obsidian.template_folders = vec!["Templates".to_owned()];
+    config.obsidian.ignore_filters = vec![obsidian::IgnoreFilter::new("Archive/").expect("a prefix")];
+    let files = [
+        ("Home.md", "[[Daily]] [[Old]] [[Nowhere]]"),
+        ("Templates/Daily.md", "---\ndate: {{date}}\n---\n[[{{date}} review]] [[Home]]"),
+        ("Archive/Old.md", "[[Gone]]"),
+        ("Lonely.md", "nothing"),
+    ];
+    let paths = files.iter().map(|(p, _)| (*p).to_owned()).collect();
+    let notes = files.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
+    let v = Vault::from_texts(PathBuf::from("/v"), config, paths, notes);
+    let daily = v.note_by_path("Templates/Daily.md").expect("loaded");
+    assert!(v.is_hidden(daily) && !v.is_hidden(v.note_by_path("Home.md").expect("home")));
+    assert_eq!(target_of(&v, "Home.md", 0), Target::Note { note: daily, anchor: Anchor::Note });
+    assert!(matches!(target_of(&v, "Home.md", 1), Target::Note { .. }));
+    let unwritten: Vec<String> = v.unresolved().into_iter().map(|(name, _)| name).collect();
+    assert_eq!(unwritten, ["Nowhere"], "hidden notes' links want nothing");
+    let orphans: Vec<&str> = v.orphans().into_iter().map(|i| v.notes[i].path.as_str()).collect();
+    assert_eq!(orphans, ["Lonely.md"]);
+}

@@ -45,16 +45,25 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     // drafts) are left out; say so, and exit 1 so CI notices.
     let mut failed = 0;
     for p in &vault.problems {
-        // An Obsidian setting vellum cannot read is ignored: it never stops a build.
-        if p.kind == vellum_vault::LoadProblemKind::ObsidianSetting {
+        // Template folders and Obsidian's excluded files are never published.
+        if vault.config.obsidian.hides(&p.path) {
+            continue;
+        }
+        // An Obsidian setting or a redirect line vellum cannot read is ignored: it never stops a build.
+        if matches!(
+            p.kind,
+            vellum_vault::LoadProblemKind::ObsidianSetting | vellum_vault::LoadProblemKind::Redirects
+        ) {
             eprintln!("warning: {}: {}", p.path, p.message);
         } else {
             eprintln!("error: {}: {}", p.path, p.message);
             failed += 1;
         }
     }
-    for n in &vault.notes {
-        if n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml) {
+    for (idx, n) in vault.notes.iter().enumerate() {
+        if !vault.is_hidden(idx)
+            && n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml)
+        {
             eprintln!("error: {}: malformed YAML frontmatter; the note is left out of the site", n.path);
             failed += 1;
         }
@@ -122,13 +131,19 @@ fn details(report: &BuildReport, [walk, parse, resolve]: [std::time::Duration; 3
             report.rendered, report.notes, report.reused, report.pages
         );
     }
+    if report.social_cards > 0 {
+        eprintln!(
+            "  social cards: {} of {} drawn (the rest kept from earlier builds)",
+            report.social_cards_drawn, report.social_cards
+        );
+    }
     // Loading the vault first (walk, read + parse: one step, as the texts
     // are released; resolve), then the site.
     eprintln!("  phases: walk {:.2?}, read + parse {:.2?}, resolve {:.2?} (the vault)", walk, parse, resolve);
     let t = &report.timings;
     eprintln!(
-        "  phases: render {:.2?}, pages {:.2?}, search {:.2?}, graph {:.2?}, feed {:.2?}, write {:.2?}",
-        t.render, t.pages, t.search, t.graph, t.feed, t.write
+        "  phases: render {:.2?}, pages {:.2?}, search {:.2?}, graph {:.2?}, feed {:.2?}, social cards {:.2?}, write {:.2?}",
+        t.render, t.pages, t.search, t.graph, t.feed, t.social, t.write
     );
 }
 

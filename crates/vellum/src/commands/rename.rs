@@ -43,7 +43,9 @@ pub(crate) fn run(args: &RenameArgs) -> Result<ExitCode, String> {
         }
         Err(e) => return Err(e.to_string()),
     };
-    let files = plan.changes.len();
+    // The redirect record is not a note: said on its own line.
+    let record = plan.changes.iter().any(|c| c.path() == vellum_vault::REDIRECTS_FILE);
+    let files = plan.changes.len() - usize::from(record);
     let links = plan.rewritten.len();
     for r in &plan.rewritten {
         eprintln!("  {}:{}: {} -> {}", r.file, r.line, r.before, r.after);
@@ -65,5 +67,11 @@ pub(crate) fn run(args: &RenameArgs) -> Result<ExitCode, String> {
     }
     println!("{}", vault.root.join(&plan.to).display());
     eprintln!("renamed `{}` to `{}` and rewrote {links} link(s) in {files} file(s)", plan.from, plan.to);
+    if record {
+        eprintln!(
+            "recorded the old URL in {}, so the published site redirects from it (commit it with your notes)",
+            vellum_vault::REDIRECTS_FILE
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

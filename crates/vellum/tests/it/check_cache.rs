@@ -163,7 +163,7 @@ fn cached_check_prints_what_a_full_check_prints_after_every_kind_of_edit() {
 
     // A note_id used twice: V108 needs every note's id, a full check.
     v.edit("d.md", "# D\n", "---\nnote_id: 220511TJ01\n---\n# D\n");
-    let out = v.same("full check (aliases or note_id changed)");
+    let out = v.same("full check (aliases, note_id or a URL changed)");
     assert!(out.contains("V108"), "{out}");
     // ... and an edit after it keeps V108 right over a partial vault.
     v.edit("d.md", "text\n", "more text\n");
@@ -172,7 +172,21 @@ fn cached_check_prints_what_a_full_check_prints_after_every_kind_of_edit() {
 
     // An alias added.
     v.edit("sub/c.md", "aliases: [See]", "aliases: [See, Gone]");
-    v.same("full check (aliases or note_id changed)");
+    v.same("full check (aliases, note_id or a URL changed)");
+
+    // A permalink claims `b.md`'s URL: V502 needs every note's URL. From then
+    // on a note leaving the site moves URLs too, so a draft flag means a full
+    // check, and the conflict goes with it.
+    v.edit("d.md", "note_id: 220511TJ01\n", "note_id: 220511TJ01\npermalink: b\n");
+    let out = v.same("full check (aliases, note_id or a URL changed)");
+    assert!(out.contains("V502"), "{out}");
+    v.edit("b.md", "# B\n", "---\ndraft: true\n---\n# B\n");
+    let out = v.same("full check (aliases, note_id or a URL changed)");
+    assert!(!out.contains("V502"), "{out}");
+    v.edit("b.md", "---\ndraft: true\n---\n# B\n", "# B\n");
+    v.same("full check (aliases, note_id or a URL changed)");
+    v.edit("d.md", "permalink: b\n", "");
+    v.same("full check (aliases, note_id or a URL changed)");
 
     // Files added, removed, renamed.
     v.write("gone.md", b"# Gone\n");
@@ -208,6 +222,21 @@ fn cached_check_prints_what_a_full_check_prints_after_every_kind_of_edit() {
     let out = v.same("full check (vellum or its settings changed)");
     assert!(out.contains("V009") && !out.contains("V110"), "{out}");
     v.same("nothing changed");
+
+    // A callout type from a CSS snippet: known once the snippet is enabled,
+    // a partial check knows it too, and editing the snippet is a settings change.
+    v.write(".obsidian/snippets/c.css", b".callout[data-callout=madeup] { --callout-color: 1, 2, 3; }");
+    let out = v.same("full check (vellum or its settings changed)");
+    assert!(out.contains("`madeup`"), "not enabled yet: {out}");
+    v.write(".obsidian/appearance.json", b"{\"enabledCssSnippets\": [\"c\"]}");
+    let out = v.same("full check (vellum or its settings changed)");
+    assert!(!out.contains("`madeup`"), "{out}");
+    v.edit("sub/d.md", "more text\n", "other text\n");
+    let out = v.same("1 notes changed, 1 checked again");
+    assert!(!out.contains("`madeup`"), "a partial check reads the snippets too: {out}");
+    v.write(".obsidian/snippets/c.css", b".callout[data-callout=other] { --callout-color: red; }");
+    let out = v.same("full check (vellum or its settings changed)");
+    assert!(out.contains("`madeup`") && out.contains("`--callout-color: red`"), "{out}");
 
     // A note that is not UTF-8: read again on every check.
     v.write("bad.md", b"# Bad\n\nbroken \xff byte\n");

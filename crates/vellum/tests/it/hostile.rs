@@ -35,7 +35,8 @@ const MIB: usize = 1024 * 1024;
 
 /// The good notes: `(vault path, text, output page)`. Each must be published.
 const GOOD: &[(&str, &str, &str)] = &[
-    ("Home.md", "# Home\n\nStart at [[Alpha]], then [[Beta]] and [[Topic]].\n", "home/index.html"),
+    // The root `Home.md` is the front page.
+    ("Home.md", "# Home\n\nStart at [[Alpha]], then [[Beta]] and [[Topic]].\n", "index.html"),
     (
         "good/Alpha.md",
         "---\ntitle: Alpha\ntags: [ok]\n---\n# Alpha\n\nA good note linking to [[Beta]] and [[Gamma#Part]].\n",
@@ -43,7 +44,7 @@ const GOOD: &[(&str, &str, &str)] = &[
     ),
     ("good/Beta.md", "# Beta\n\nBack to [[Alpha]]. Some *emphasis* and `code`.\n", "good/beta/index.html"),
     ("good/Gamma.md", "# Gamma\n\n## Part\n\n> [!note] Fine\n> A callout.\n", "good/gamma/index.html"),
-    // A note and a folder with the same name: both publish.
+    // A note and a folder with the same name: both publish, the note as the folder's page.
     ("Topic.md", "# Topic\n\nSee [[Child]].\n", "topic/index.html"),
     ("Topic/Child.md", "# Child\n\nUp to [[Topic]].\n", "topic/child/index.html"),
 ];

@@ -9,6 +9,8 @@ mod graph;
 mod hostile;
 mod kill;
 mod lsp;
+mod obsidian;
 mod query;
 mod serve;
 mod snapshots_tables;
+mod urls;

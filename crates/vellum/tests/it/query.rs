@@ -183,3 +183,62 @@ fn links_to_a_path_in_another_case_agrees_with_backlinks() {
     let linking = sources(run(&["query", "links-to:\"X/SAME.md\""]), "path");
     assert_eq!(linking, backlinks, "query and backlinks name the note alike");
 }
+
+/// `prop:` compares by the types in `.obsidian/types.json`, from the notes
+/// and from the facts cache alike; changing a type is seen at once.
+#[test]
+fn typed_property_comparisons_answer_the_same_from_the_cache() {
+    use std::time::{Duration, SystemTime};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    std::fs::create_dir_all(root.join(".obsidian")).expect("mkdir");
+    let files = [
+        (".obsidian/types.json", r#"{"types": {"rating": "number", "due": "date", "done": "checkbox"}}"#),
+        ("a.md", "---\nrating: 10\ndue: 2024-05-02\ndone: true\n---\n"),
+        ("b.md", "---\nrating: 9\ndue: 2023-12-31\ndone: false\n---\n"),
+        ("c.md", "---\nrating: 2.5\n---\n"),
+    ];
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    for (path, text) in files {
+        std::fs::write(root.join(path), text).expect("write");
+        std::fs::File::options()
+            .append(true)
+            .open(root.join(path))
+            .expect("open")
+            .set_modified(old)
+            .expect("age");
+    }
+    let query = |expr: &str| -> Vec<String> {
+        let out = Command::cargo_bin("vellum")
+            .expect("binary")
+            .args(["query", expr, "--format", "json", "--quiet", "--vault"])
+            .arg(root)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{expr}: {}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        v.as_array().expect("array").iter().map(|r| r["path"].as_str().unwrap_or("").to_owned()).collect()
+    };
+    let exprs =
+        ["prop:rating:>3", "prop:rating:>=9.5", "prop:due:<2024", "prop:due:2024-05", "prop:done:true"];
+    let want: [&[&str]; 5] = [&["a.md", "b.md"], &["a.md"], &["b.md"], &["a.md"], &["a.md"]];
+    let fresh: Vec<Vec<String>> = exprs.iter().map(|e| query(e)).collect();
+    assert_eq!(fresh, want, "from the notes");
+    assert!(root.join(".vellum/query/facts.bin").is_file(), "the first query wrote the cache");
+    let cached: Vec<Vec<String>> = exprs.iter().map(|e| query(e)).collect();
+    assert_eq!(cached, want, "from the cache");
+
+    // Typed as text, `rating` compares as text: "10" sorts before "3".
+    std::fs::write(root.join(".obsidian/types.json"), r#"{"types": {"rating": "text"}}"#).expect("write");
+    assert_eq!(query("prop:rating:>3"), ["b.md"]);
+
+    let out = Command::cargo_bin("vellum")
+        .expect("binary")
+        .args(["query", "prop:rating:<", "--vault"])
+        .arg(root)
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("column 13") && err.contains("compares with nothing"), "{err}");
+}

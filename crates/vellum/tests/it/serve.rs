@@ -226,9 +226,13 @@ fn only_site_files_are_served() {
         assert_eq!(r.status, 404, "{target}");
         assert!(!r.body.contains("TOP-SECRET") && !r.body.contains("root:"), "{target}");
     }
-    // No directory listings: a folder without an index page is a 404.
-    assert_eq!(get(addr, "/hardware/").status, 404);
+    // No directory listings: a folder without an index page is a 404. A vault
+    // folder with published notes has its own page.
+    assert_eq!(get(addr, "/search-index/").status, 404);
     assert_eq!(get(addr, "/attachments/").status, 404);
+    let r = get(addr, "/hardware/");
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("CUDA Moat.md"), "a folder page, not a listing of files");
     // The site's own 404 page.
     let r = get(addr, "/no/such/page/");
     assert_eq!(r.status, 404);

@@ -166,7 +166,8 @@ pub(crate) fn duplicate_note_ids<'a>(
     let mut seen: FxHashMap<&str, &str> = FxHashMap::default();
     let mut out = Vec::new();
     for (path, id, idx) in ids {
-        let Some(id) = id else { continue };
+        // A template's `note_id` is a placeholder, not an id in use.
+        let Some(id) = id.filter(|_| !vault.config.obsidian.hides(path)) else { continue };
         match seen.get(id) {
             None => {
                 seen.insert(id, path);

@@ -24,6 +24,7 @@ pub fn diagnostic(p: &LoadProblem) -> Diagnostic {
         LoadProblemKind::OutsideVault => Code::SymlinkOutsideVault,
         LoadProblemKind::BadName => Code::InvalidFileName,
         LoadProblemKind::ObsidianSetting => Code::InvalidObsidianSetting,
+        LoadProblemKind::Redirects => Code::InvalidRedirect,
     };
     Diagnostic::new(code, &p.path, p.span, p.message.clone())
 }

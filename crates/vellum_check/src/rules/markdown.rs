@@ -16,8 +16,12 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     let custom = &cx.vault.config.journal.custom_callouts;
+    let snippets = &cx.vault.config.snippet_callouts;
     for c in &cx.detail.callouts {
-        if c.canonical().is_none() && !custom.iter().any(|k| k.eq_ignore_ascii_case(&c.kind)) {
+        if c.canonical().is_none()
+            && !custom.iter().any(|k| k.eq_ignore_ascii_case(&c.kind))
+            && !snippets.contains(&c.kind)
+        {
             out.push(
                 Diagnostic::new(
                     Code::UnknownCallout,
@@ -25,7 +29,7 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
                     Some(c.kind_span),
                     format!("unknown callout type `{}`; Obsidian renders it as `note`", c.kind),
                 )
-                .with_help("use a built-in type (note, tip, question, warning, …) or list it in `[journal] custom_callouts` in vellum.toml"),
+                .with_help("use a built-in type (note, tip, question, warning, …), define it in an enabled CSS snippet (`.callout[data-callout=\"…\"]`) or list it in `[journal] custom_callouts` in vellum.toml"),
             );
         }
     }

@@ -161,6 +161,37 @@ fn clicking_a_backlink_navigates() -> Result<(), Error> {
     })
 }
 
+/// The explorer loads its tree into the page, a folder opens with the
+/// keyboard or a click, and a note in it navigates; on the note's page the
+/// note is marked current and its folder open.
+#[test]
+fn the_explorer_opens_a_folder_and_navigates() -> Result<(), Error> {
+    with_site("the_explorer_opens_a_folder_and_navigates", |browser, server| {
+        browser.goto(&server.url(SEED_URL))?;
+        browser.wait_for("nav.explorer.is-loaded .explorer-tree", DEFAULT_WAIT)?;
+        let folder = browser.find("nav.explorer details[data-url='/software/']")?;
+        assert_eq!(folder.property("open")?, json!(false), "folders start closed");
+        let note = "nav.explorer details[data-url='/software/'] a[href='/software/quic-goes-standard/']";
+        assert!(!browser.find(note)?.is_displayed()?, "a closed folder hides its notes");
+        browser.find("nav.explorer details[data-url='/software/'] > summary")?.click()?;
+        assert_eq!(folder.property("open")?, json!(true), "a click opens the folder");
+        let link = browser.find(note)?;
+        assert!(link.is_displayed()?);
+        link.click()?;
+        wait_for_url(browser, &server.url("/software/quic-goes-standard/"))?;
+        assert_eq!(browser.find("h1.note-title")?.text()?, "QUIC Goes Standard");
+        let current = browser.wait_for("nav.explorer a[aria-current='page']", DEFAULT_WAIT)?;
+        assert_eq!(current.attr("href")?.as_deref(), Some("/software/quic-goes-standard/"));
+        assert_eq!(
+            browser.find("nav.explorer details[data-url='/software/']")?.property("open")?,
+            json!(true),
+            "the current note's folder is open"
+        );
+        assert!(browser.find("nav.breadcrumbs a[href='/software/']")?.is_displayed()?, "breadcrumbs");
+        finish(browser, "explorer-quic")
+    })
+}
+
 /// Pixels of the canvas matching `selector` that are not fully transparent,
 /// read back with `getImageData`, and its size.
 fn painted(browser: &Browser, selector: &str) -> Result<(u64, u64, u64), Error> {
@@ -250,5 +281,21 @@ fn wait_for_url(browser: &Browser, want: &str) -> Result<String, Error> {
     browser.wait_until(&format!("the URL {want}"), DEFAULT_WAIT, |b| {
         let url = b.current_url()?;
         Ok((url == want).then_some(url))
+    })
+}
+
+/// An alias's address is a redirect page: the browser lands on the note.
+#[test]
+fn an_alias_url_lands_on_its_note() -> Result<(), Error> {
+    with_site("an_alias_url_lands_on_its_note", |browser, server| {
+        browser.goto(&server.url("/cuda-lock-in/"))?;
+        let landed = browser.wait_until("the redirect to the note", DEFAULT_WAIT, |b| {
+            let url = b.current_url()?;
+            Ok(url.ends_with("/hardware/cuda-moat/").then_some(url))
+        })?;
+        assert!(landed.starts_with(&server.url("/")), "stays on the site: {landed}");
+        let h1 = browser.find("h1.note-title")?.text()?;
+        assert!(h1.starts_with("CUDA Moat"), "the note's page: {h1:?}");
+        finish(browser, "alias-redirect")
     })
 }

@@ -18,6 +18,7 @@ fn request(title: &str) -> NewNote {
         kind: "tech-journal".to_owned(),
         code: None,
         dir: None,
+        time: jiff::civil::time(9, 30, 0, 0),
     }
 }
 

@@ -27,8 +27,17 @@ fn renaming_a_note_from_a_link_moves_it_and_rewrites_links() {
     let rename = ops.iter().find(|o| o["kind"] == "rename").expect("a file rename");
     assert_eq!(rename["oldUri"], c.uri("Old Name.md"));
     assert_eq!(rename["newUri"], c.uri("New Name.md"));
-    let edited: Vec<&Value> = ops.iter().filter(|o| o.get("edits").is_some()).collect();
+    let redirects = c.uri(".vellum-redirects");
+    let (record, edited): (Vec<&Value>, Vec<&Value>) =
+        ops.iter().filter(|o| o.get("edits").is_some()).partition(|o| o["textDocument"]["uri"] == redirects);
     assert_eq!(edited.len(), 6, "the note and five linking notes: {edit:#}");
+    // The old URL is recorded, in a file created for it.
+    assert!(ops.iter().any(|o| o["kind"] == "create" && o["uri"] == redirects), "{edit:#}");
+    assert_eq!(record.len(), 1, "{edit:#}");
+    assert!(
+        record[0]["edits"][0]["newText"].as_str().is_some_and(|t| t.contains("old-name/ -> New Name.md")),
+        "{edit:#}"
+    );
     let n0 = edited.iter().find(|o| o["textDocument"]["uri"] == c.uri("n0.md")).expect("n0 edited");
     assert_eq!(n0["edits"][0]["newText"], "see [[New Name]] and [[New Name#New Name|x]]\n");
     // The move comes after the edits of the moved note.

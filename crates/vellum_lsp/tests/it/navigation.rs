@@ -89,6 +89,23 @@ fn completes_obsidian_property_types_and_the_values_notes_use() {
 }
 
 #[test]
+fn completes_the_callout_types_of_enabled_snippets() {
+    let mut c = Client::start(&[
+        (".obsidian/appearance.json", "{\"enabledCssSnippets\": [\"callouts\"]}"),
+        (
+            ".obsidian/snippets/callouts.css",
+            ".callout[data-callout=\"recipe\"] { --callout-color: 1, 2, 3; }",
+        ),
+        (".obsidian/snippets/off.css", ".callout[data-callout=\"recital\"] { }"),
+        ("Cook.md", "# Cook\n"),
+    ]);
+    c.open("Cook.md", "# Cook\n\n> [!rec\n");
+    let r = c.request("textDocument/completion", at(&c, "Cook.md", 2, 7)).expect("callouts");
+    assert_eq!(labels(&r), ["recipe"], "the enabled snippet's type only");
+    c.shutdown();
+}
+
+#[test]
 fn links_in_properties_go_to_their_note() {
     let mut c = vault();
     c.open("Writer.md", "---\nup: \"[[Kernel Notes#Memory]]\"\n---\n# Writer\n");

@@ -198,6 +198,16 @@ fn incremental_edits_equal_a_fresh_build() {
                 }),
             ),
             (cuda, Box::new(|t: &str| t.replacen(" #brand-new-tag", "", 1))),
+            // The social card: a keyword more (redrawn), then an image given
+            // instead (the card goes), an attachment as the image, and none
+            // again (the card comes back).
+            (cuda, Box::new(|t: &str| t.replacen("  - lock-in\n", "  - lock-in\n  - moats\n", 1))),
+            (
+                cuda,
+                Box::new(|t: &str| t.replacen("\ntitle: ", "\ncover: https://example.com/c.png\ntitle: ", 1)),
+            ),
+            (cuda, Box::new(|t: &str| t.replacen("https://example.com/c.png", "\"[[die-shot.png]]\"", 1))),
+            (cuda, Box::new(|t: &str| t.replacen("cover: \"[[die-shot.png]]\"\n", "", 1))),
             // Notes lose their questions and one gets them back: the questions
             // digest shrinks and grows (by a page, at two a page).
             ("2024/CrowdStrike Outage.md", Box::new(|t: &str| t.replace("[!question]", "[!gone]"))),
@@ -324,4 +334,55 @@ fn a_fallback_to_a_full_rebuild_says_why() {
     // An ordinary edit afterwards is applied in place again.
     let u = edit(&mut live, "2024/CrowdStrike Outage.md", |t| format!("{t}\nMore.\n"));
     assert_eq!(u.full, None);
+}
+
+/// A `permalink` added, changed or claiming a taken URL, and an alias
+/// renamed: the note's URL or its redirect pages move (a full rebuild, which
+/// says why), and the site is still a fresh build's.
+#[test]
+fn permalink_and_alias_edits_equal_a_fresh_build() {
+    use vellum_site::Rebuild;
+    let vault = vellum_vault::load(&example_root()).expect("loads");
+    let mut live = LiveSite::build(vault, options(false)).expect("live");
+    assert!(live.files().contains_key("cuda-lock-in/index.html"), "an alias has its redirect page");
+    let cuda = "hardware/CUDA Moat.md";
+    let steps: Vec<(Change, Option<Rebuild>, &str)> = vec![
+        (
+            Box::new(|t: &str| {
+                t.replacen("title: CUDA Moat\n", "title: CUDA Moat\npermalink: /GPU/Moat/\n", 1)
+            }),
+            Some(Rebuild::UrlChanged(cuda.to_owned())),
+            "gpu/moat/index.html",
+        ),
+        (
+            Box::new(|t: &str| t.replacen("permalink: /GPU/Moat/", "permalink: moat", 1)),
+            Some(Rebuild::UrlChanged(cuda.to_owned())),
+            "moat/index.html",
+        ),
+        // A URL another note has: the first in path order keeps it, this note gets its own.
+        (
+            Box::new(|t: &str| {
+                t.replacen("permalink: moat", "permalink: hardware/apple-silicon-goes-pro", 1)
+            }),
+            Some(Rebuild::UrlChanged(cuda.to_owned())),
+            "hardware/cuda-moat/index.html",
+        ),
+        (
+            Box::new(|t: &str| t.replacen("  - CUDA lock-in\n", "  - GPU lock-in\n", 1)),
+            Some(Rebuild::RedirectsChanged),
+            "gpu-lock-in/index.html",
+        ),
+    ];
+    for (k, (change, why, page)) in steps.into_iter().enumerate() {
+        let u = edit(&mut live, cuda, change);
+        assert_eq!(u.full, why, "step {k}");
+        assert!(live.files().contains_key(page), "step {k}: {page}");
+        let expected = LiveSite::build(fresh(live.vault()), options(false)).expect("fresh");
+        assert_same(live.files(), expected.files(), &format!("step {k}"));
+    }
+    assert!(!live.files().contains_key("cuda-lock-in/index.html"), "the old alias's page is gone");
+    // An edit that keeps every URL and alias is applied in place, redirects untouched.
+    let u = edit(&mut live, cuda, |t| format!("{t}\nMore.\n"));
+    assert_eq!(u.full, None);
+    assert!(u.changed.iter().all(|(p, _)| !p.starts_with("gpu-lock-in/") && p != "_redirects"));
 }

@@ -2,5 +2,9 @@
 
 mod build;
 mod cache;
+mod callouts;
+mod folders;
 mod i18n;
 mod live;
+mod social;
+mod urls;

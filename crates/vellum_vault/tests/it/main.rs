@@ -3,3 +3,4 @@
 mod edge;
 mod properties;
 mod released;
+mod typed_query;

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# What social cards cost `vellum build`: the same vault built with and
+# without them, in the same run.
+#
+# Usage (from the repository root):
+#
+#     bench/cards.sh                  # 10,000 notes, seed 1
+#     NOTES=1000 RUNS=3 bench/cards.sh
+#
+# Two copies of the generated vault differ only in `[site] social_cards`.
+# Timed with hyperfine: a cold build (`--no-cache`: every card drawn) of each,
+# then a warm build of each (the build cache kept from the run before, one
+# note edited before every run, so the build is not skipped as up to date).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+NOTES=${NOTES:-10000}
+SEED=${SEED:-1}
+RUNS=${RUNS:-3}
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+VELLUM="$TARGET_DIR/release/vellum"
+GEN="$TARGET_DIR/release/vellum-gen"
+WORK="$ROOT/target/bench-cards/notes-$NOTES-seed-$SEED"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+
+say "building vellum and vellum-gen (release)"
+cargo build --release -p vellum -p vellum_gen >&2
+
+if [ ! -f "$WORK/on/.vellum-gen.json" ]; then
+    say "generating $NOTES notes (seed $SEED), twice"
+    rm -rf "$WORK"
+    mkdir -p "$WORK"
+    "$GEN" --notes "$NOTES" --seed "$SEED" "$WORK/on" >&2
+    cp -r "$WORK/on" "$WORK/off"
+    # The generated vellum.toml has a [site] table; cards are on by default.
+    printf 'social_cards = false\n' >> "$WORK/off/vellum.toml"
+    grep -q '^\[site\]' "$WORK/off/vellum.toml" || { echo "no [site] table in vellum.toml" >&2; exit 2; }
+fi
+
+NOTE_ON=$(find "$WORK/on" -name '*.md' -not -path '*/.vellum/*' | sort | sed -n 100p)
+NOTE_OFF=${NOTE_ON/"$WORK/on"/"$WORK/off"}
+cold() { echo "$VELLUM build $WORK/$1 --output $WORK/site-$1 --force --quiet --no-cache"; }
+warm() { echo "$VELLUM build $WORK/$1 --output $WORK/cached-$1 --force --quiet"; }
+touch_note() { echo "sh -c 'printf \"\\nx\\n\" >> \"$1\"'"; }
+
+say "cold builds (every card drawn), $RUNS runs each"
+hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/cold.json" \
+    -n without "$(cold off)" -n with "$(cold on)" >&2
+
+say "warm builds (cache kept, one note edited before each run), $RUNS runs each"
+hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/warm.json" \
+    --prepare "$(touch_note "$NOTE_OFF")" -n without "$(warm off)" \
+    --prepare "$(touch_note "$NOTE_ON")" -n with "$(warm on)" >&2
+
+median() { python3 -c "import json; r={x['command']:x['median'] for x in json.load(open('$1'))['results']}; print(r['without'], r['with'])"; }
+read -r c0 c1 < <(median "$WORK/cold.json")
+read -r w0 w1 < <(median "$WORK/warm.json")
+printf '\nnotes %s (seed %s), load %s\n' "$NOTES" "$SEED" "$(cut -d' ' -f1 /proc/loadavg)"
+python3 -c "print('cold  without %.2f s, with %.2f s: +%.0f%%' % ($c0, $c1, 100 * ($c1 - $c0) / $c0))"
+python3 -c "print('warm  without %.2f s, with %.2f s: +%.0f%%' % ($w0, $w1, 100 * ($w1 - $w0) / $w0))"

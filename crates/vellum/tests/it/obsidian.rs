@@ -1,0 +1,197 @@
+//! Obsidian's settings in `.obsidian/`, read with no `vellum.toml`: template
+//! folders and excluded files are hidden (not checked, listed or published;
+//! links to them resolve), daily notes, the link format renames write, and
+//! malformed settings files as warnings.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+use crate::common;
+
+/// The fixture vault: `.obsidian/` with app, templates, Templater and daily
+/// notes settings; `Templates/` and `Meta/Templater/` full of placeholders,
+/// an excluded `Archive/` and an excluded `*.excalidraw.md`.
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/obsidian-settings")
+}
+
+fn fixture_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_vault(&fixture(), dir.path(), None);
+    dir
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn vellum(args: &[&str]) -> Run {
+    let out =
+        Command::cargo_bin("vellum").expect("binary").env("NO_COLOR", "1").args(args).output().expect("runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("utf-8"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8"),
+    }
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+/// Every diagnostic `vellum check --format json --no-cache` prints.
+fn diagnostics(root: &Path) -> Vec<Value> {
+    let run = vellum(&["check", "--format", "json", "--no-cache", path(root)]);
+    assert!(run.code == Some(0) || run.code == Some(1), "{}", run.stderr);
+    run.stdout.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+}
+
+#[test]
+fn templates_and_excluded_files_are_not_checked_and_links_to_them_resolve() {
+    let dir = fixture_copy();
+    let found = diagnostics(dir.path());
+    assert!(found.is_empty(), "{found:#?}");
+    // The links from Home to the hidden notes resolve: nothing is unwritten
+    // there, and the hidden notes' own links are not listed either.
+    let run = vellum(&["unwritten", "--format", "json", "--vault", path(dir.path())]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let unwritten: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(unwritten, Value::Array(Vec::new()), "{unwritten:#}");
+    let run = vellum(&["links", "Home", "--format", "json", "--vault", path(dir.path())]);
+    let links: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let statuses: Vec<&str> =
+        links.as_array().expect("array").iter().map(|l| l["status"].as_str().expect("status")).collect();
+    assert_eq!(statuses, ["note"; 7], "{links:#}");
+    // Queries do not select hidden notes.
+    let run =
+        vellum(&["query", "tag:daily OR tag:tech-journal", "--format", "json", "--vault", path(dir.path())]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(serde_json::from_str::<Value>(&run.stdout).expect("JSON"), Value::Array(Vec::new()));
+}
+
+#[test]
+fn hidden_notes_are_not_published() {
+    let dir = fixture_copy();
+    let out = dir.path().join("site");
+    common::build(dir.path(), &["--output", path(&out), "--drafts"]);
+    let site = common::tree(&out);
+    // `Home.md` is the front page; its links to hidden notes are plain text.
+    let front = String::from_utf8_lossy(&site[Path::new("index.html")]);
+    assert!(front.contains("the other topic") && front.contains("an old idea is"), "{front}");
+    for (p, bytes) in &site {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains("zq7"), "{} holds a hidden note's text", p.display());
+        let lower = p.to_string_lossy().to_lowercase();
+        assert!(!lower.contains("old-idea") && !lower.contains("meeting"), "{}", p.display());
+    }
+}
+
+#[test]
+fn a_malformed_setting_is_a_warning_naming_the_file_and_the_rest_works() {
+    let dir = fixture_copy();
+    std::fs::write(
+        dir.path().join(".obsidian/daily-notes.json"),
+        "{\n  \"folder\": \"Daily\",\n  \"format\": 7\n}\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join(".obsidian/templates.json"), "{\"folder\": \"Templates\",}")
+        .expect("write");
+    let found = diagnostics(dir.path());
+    let named: Vec<(&str, &str, Option<u64>)> = found
+        .iter()
+        .map(|d| (d["code"].as_str().expect("code"), d["file"].as_str().expect("file"), d["line"].as_u64()))
+        .collect();
+    // The templates folder is no longer known, so its notes are checked again;
+    // the settings problems come with their files and places.
+    assert!(named.contains(&("V009", ".obsidian/daily-notes.json", Some(3))), "{named:?}");
+    assert!(named.contains(&("V009", ".obsidian/templates.json", Some(1))), "{named:?}");
+    assert!(
+        found
+            .iter()
+            .all(|d| d["severity"] != "error"
+                || d["file"].as_str().is_some_and(|f| f.starts_with("Templates/")))
+    );
+    // A build goes on, with the warning. (The templates folder is set again:
+    // unknown, its `{{date}}` placeholders are broken YAML in notes.)
+    std::fs::copy(fixture().join(".obsidian/templates.json"), dir.path().join(".obsidian/templates.json"))
+        .expect("copy");
+    let stderr = common::build(dir.path(), &["--output", path(&dir.path().join("site"))]);
+    assert!(stderr.contains(".obsidian/daily-notes.json"), "{stderr}");
+}
+
+#[test]
+fn new_daily_creates_the_note_from_its_template_once() {
+    let dir = fixture_copy();
+    let args = ["new", "--daily", "--date", "2024-03-01", "--vault", path(dir.path())];
+    let run = vellum(&args);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let note = dir.path().join("Daily/2024-03-01.md");
+    assert_eq!(run.stdout.trim(), path(&note));
+    let text = std::fs::read_to_string(&note).expect("created");
+    assert_eq!(
+        text,
+        "---\ndate: 2024-03-01\ntags: [daily]\n---\n# Friday, March 1st 2024\n\nHidden marker zq7: a daily \
+         template.\n\n## Tasks\n- [ ] Review [[2024-03-01 review]]\n"
+    );
+    // Again: the existing note is named and left alone, as Obsidian opens it.
+    std::fs::write(&note, "my day\n").expect("write");
+    let run = vellum(&args);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), path(&note));
+    assert_eq!(std::fs::read_to_string(&note).expect("read"), "my day\n");
+    // Without daily-notes.json: the root, `YYYY-MM-DD`, an empty note.
+    std::fs::remove_file(dir.path().join(".obsidian/daily-notes.json")).expect("rm");
+    let run = vellum(&["new", "--daily", "--date", "2024-03-02", "--vault", path(dir.path())]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(dir.path().join("2024-03-02.md")).expect("created"), "");
+}
+
+#[test]
+fn new_takes_the_obsidian_template_folders_template() {
+    let dir = fixture_copy();
+    let run = vellum(&["new", "Fresh idea", "--date", "2024-03-01", "--vault", path(dir.path())]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let text = std::fs::read_to_string(dir.path().join("Fresh idea.md")).expect("created");
+    assert!(text.starts_with("---\ntitle: \"Fresh idea\"\ncreated: 2024-03-01\n"), "{text}");
+    assert!(text.contains("# Fresh idea\n\nWritten 1 March 2024 at "), "{text}");
+    assert!(run.stderr.contains("Templates/tech-journal.md"), "{}", run.stderr);
+}
+
+#[test]
+fn renames_write_new_link_forms_in_the_vaults_link_format() {
+    // `newLinkFormat: absolute`: a link whose folder form no longer resolves
+    // gets the full path, not the shortest name.
+    let dir = fixture_copy();
+    let run = vellum(&["rename", "Notes/A/Topic.md", "Notes/C/Subject", "--vault", path(dir.path())]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let home = std::fs::read_to_string(dir.path().join("Home.md")).expect("read");
+    assert!(home.contains("See [[Notes/C/Subject]] and [[Notes/B/Topic|the other topic]]."), "{home}");
+
+    // Obsidian's default, `shortest`.
+    let dir = fixture_copy();
+    std::fs::write(dir.path().join(".obsidian/app.json"), "{\"userIgnoreFilters\": [\"Archive/\"]}")
+        .expect("write");
+    let run = vellum(&["rename", "Notes/A/Topic.md", "Notes/C/Subject", "--vault", path(dir.path())]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let home = std::fs::read_to_string(dir.path().join("Home.md")).expect("read");
+    assert!(home.contains("See [[Subject]] and"), "{home}");
+}
+
+/// The Obsidian help vault, where it is beside the repository: no warning
+/// about settings (it ships none).
+#[test]
+fn the_obsidian_help_vault_has_no_settings_warnings() {
+    let help = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vaults/obsidian-help-en");
+    if !help.is_dir() {
+        eprintln!("skipped: {} is not there", help.display());
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    common::copy_vault(&help, dir.path(), None);
+    let found = diagnostics(dir.path());
+    assert!(found.iter().all(|d| d["code"] != "V009"), "{found:#?}");
+}
