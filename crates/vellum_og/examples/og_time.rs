@@ -15,11 +15,6 @@ fn main() {
             keywords: &keywords,
             site: "A tech journal",
         };
-        let svg_t = Instant::now();
-        let svg = vellum_og::svg(&card);
-        if i == 0 {
-            eprintln!("svg: {:?}", svg_t.elapsed());
-        }
         match vellum_og::png(&card) {
             Ok(png) => {
                 if i == 0
@@ -31,7 +26,6 @@ fn main() {
             }
             Err(e) => eprintln!("{e}"),
         }
-        let _ = svg;
     }
     let el = t.elapsed();
     println!(

@@ -5,8 +5,17 @@
 //! laid out here — wrapped at word boundaries (inside a word only when the
 //! word alone is wider than a line), at most [`TITLE_LINES`] and
 //! [`SUMMARY_LINES`] lines, the last one ended with `…` when text is left
-//! over — from the glyph advances of the bundled fonts, then written as an
-//! SVG (every string XML-escaped) that `resvg` rasterizes.
+//! over — from the glyph advances of the bundled fonts ([`layout`]), then
+//! drawn ([`png`]).
+//!
+//! Drawing is built for thousands of cards a build. A card has a handful of
+//! colours, so it is drawn as an 8-bit palette image: the background is
+//! palette entry 0 and each ink has a ramp of 15 blends over its ground, so
+//! anti-aliased text costs one byte a pixel and blank rows are runs of zeros
+//! that the fast PNG deflate (`fdeflate`) compresses at memory speed. Each
+//! glyph is rasterized once per thread (per font, size and quarter-pixel
+//! offset) by `tiny-skia` from the font's outline and stamped from then on.
+//! A card takes a fraction of a millisecond.
 //!
 //! Only the bundled Noto Sans (regular and bold, SIL Open Font License, from
 //! the `notosans` crate) is ever loaded, never a system font, so the same card
@@ -18,15 +27,15 @@
 //!
 //! This crate knows nothing of vaults: `vellum_site` decides what a card says.
 
-use std::fmt::Write as _;
-use std::sync::{Arc, OnceLock};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::OnceLock;
 
-use resvg::tiny_skia;
-use resvg::usvg;
 use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
-use skrifa::{FontRef, MetadataProvider as _};
-use usvg::fontdb;
+use skrifa::outline::{DrawSettings, OutlinePen};
+use skrifa::{FontRef, GlyphId, MetadataProvider as _};
 
 /// Width of a card in pixels (what Open Graph and X recommend).
 pub const WIDTH: u32 = 1200;
@@ -40,7 +49,7 @@ pub const SUMMARY_LINES: usize = 3;
 pub const KEYWORDS: usize = 6;
 
 /// Changes whenever a card's look changes: part of every cache key of a card.
-pub const VERSION: &str = concat!("vellum_og ", env!("CARGO_PKG_VERSION"), " layout 1");
+pub const VERSION: &str = concat!("vellum_og ", env!("CARGO_PKG_VERSION"), " layout 2");
 
 /// Characters of a field read at most: enough for any card, and a bound on
 /// the work a hostile (megabytes long) title can cause.
@@ -48,7 +57,6 @@ const MAX_CHARS: usize = 600;
 /// Characters of a keyword read at most.
 const MAX_KEYWORD_CHARS: usize = 40;
 
-const FAMILY: &str = "Noto Sans";
 const MARGIN: f32 = 72.0;
 const TITLE_SIZE: f32 = 60.0;
 const TITLE_LEADING: f32 = 1.18;
@@ -60,12 +68,14 @@ const PILL_HEIGHT: f32 = 40.0;
 const PILL_GAP: f32 = 12.0;
 const SITE_SIZE: f32 = 26.0;
 
-const BACKGROUND: &str = "#fbfaf7";
-const BAND: &str = "#2f5fb3";
-const INK: &str = "#1d1f23";
-const SOFT_INK: &str = "#4a4f57";
-const PILL_FILL: &str = "#e4ecfa";
-const PILL_INK: &str = "#24487f";
+const BACKGROUND: Rgb = [0xfb, 0xfa, 0xf7];
+const BAND: Rgb = [0x2f, 0x5f, 0xb3];
+const INK: Rgb = [0x1d, 0x1f, 0x23];
+const SOFT_INK: Rgb = [0x4a, 0x4f, 0x57];
+const PILL_FILL: Rgb = [0xe4, 0xec, 0xfa];
+const PILL_INK: Rgb = [0x24, 0x48, 0x7f];
+
+type Rgb = [u8; 3];
 
 /// What a card says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,26 +102,27 @@ impl std::fmt::Display for OgError {
 
 impl std::error::Error for OgError {}
 
-/// The bundled fonts, loaded once per process.
+/// The bundled fonts, read once per process.
 struct Fonts {
-    db: Arc<fontdb::Database>,
     regular: FontRef<'static>,
     bold: FontRef<'static>,
 }
 
+impl Fonts {
+    fn get(&self, weight: Weight) -> &FontRef<'static> {
+        match weight {
+            Weight::Regular => &self.regular,
+            Weight::Bold => &self.bold,
+        }
+    }
+}
+
 fn fonts() -> &'static Fonts {
     static FONTS: OnceLock<Fonts> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let mut db = fontdb::Database::new();
-        db.load_font_source(fontdb::Source::Binary(Arc::new(notosans::REGULAR_TTF)));
-        db.load_font_source(fontdb::Source::Binary(Arc::new(notosans::BOLD_TTF)));
-        db.set_sans_serif_family(FAMILY);
-        Fonts {
-            db: Arc::new(db),
-            // The bundled fonts are fixed bytes that parse (a unit test holds it).
-            regular: FontRef::new(notosans::REGULAR_TTF).unwrap_or_else(|_| unreachable!()),
-            bold: FontRef::new(notosans::BOLD_TTF).unwrap_or_else(|_| unreachable!()),
-        }
+    FONTS.get_or_init(|| Fonts {
+        // The bundled fonts are fixed bytes that parse (a unit test holds it).
+        regular: FontRef::new(notosans::REGULAR_TTF).unwrap_or_else(|_| unreachable!()),
+        bold: FontRef::new(notosans::BOLD_TTF).unwrap_or_else(|_| unreachable!()),
     })
 }
 
@@ -135,6 +146,12 @@ impl Metrics {
     /// Advance width of `c` in pixels.
     fn advance(&self, c: char) -> f32 {
         self.charmap.map(c).and_then(|g| self.glyphs.advance_width(g)).unwrap_or(0.0)
+    }
+
+    /// The glyph of `c` and its advance width in pixels.
+    fn glyph(&self, c: char) -> Option<(GlyphId, f32)> {
+        let g = self.charmap.map(c)?;
+        Some((g, self.glyphs.advance_width(g).unwrap_or(0.0)))
     }
 
     fn width(&self, s: &str) -> f32 {
@@ -234,30 +251,96 @@ fn ellipsize(m: &Metrics, lines: &mut [String], width: f32) {
     last.push('…');
 }
 
-/// `s` escaped for XML text and attribute values.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// A face and size text is set in, and the ink it is drawn with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// The title: bold, large, dark.
+    Title,
+    /// The summary: regular, softer ink.
+    Summary,
+    /// A keyword, on its pill.
+    Keyword,
+    /// The site's title, in the band's colour.
+    Site,
 }
 
-/// The card laid out, as an SVG document of [`WIDTH`] × [`HEIGHT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Weight {
+    Regular,
+    Bold,
+}
+
+impl Style {
+    fn weight(self) -> Weight {
+        match self {
+            Self::Title | Self::Site => Weight::Bold,
+            Self::Summary | Self::Keyword => Weight::Regular,
+        }
+    }
+
+    fn size(self) -> f32 {
+        match self {
+            Self::Title => TITLE_SIZE,
+            Self::Summary => SUMMARY_SIZE,
+            Self::Keyword => PILL_SIZE,
+            Self::Site => SITE_SIZE,
+        }
+    }
+
+    fn ramp(self) -> Ramp {
+        match self {
+            Self::Title => Ramp::Ink,
+            Self::Summary => Ramp::Soft,
+            Self::Keyword => Ramp::PillInk,
+            Self::Site => Ramp::Band,
+        }
+    }
+
+    fn metrics(self) -> Metrics {
+        Metrics::new(fonts().get(self.weight()), self.size())
+    }
+}
+
+/// One thing drawn on a card, in pixels from the top left corner.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(missing_docs)]
+pub enum Shape {
+    /// A rectangle in the band's colour.
+    Band { x: f32, y: f32, width: f32, height: f32 },
+    /// A keyword's pill: a rectangle 40 pixels high with round ends.
+    Pill { x: f32, y: f32, width: f32 },
+    /// One line of text, its baseline starting at `(x, y)`.
+    Text { x: f32, y: f32, style: Style, text: String },
+}
+
+/// A card laid out: what is drawn where, in drawing order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Every shape, in drawing order.
+    pub shapes: Vec<Shape>,
+}
+
+impl Layout {
+    /// The text of every line, in drawing order.
+    #[must_use]
+    pub fn texts(&self) -> Vec<&str> {
+        self.shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text { text, .. } => Some(text.as_str()),
+                Shape::Band { .. } | Shape::Pill { .. } => None,
+            })
+            .collect()
+    }
+}
+
+/// Lay the card out on [`WIDTH`] × [`HEIGHT`] pixels.
 #[must_use]
-pub fn svg(card: &SocialCard<'_>) -> String {
-    let f = fonts();
-    let title_m = &Metrics::new(&f.bold, TITLE_SIZE);
-    let summary_m = &Metrics::new(&f.regular, SUMMARY_SIZE);
-    let pill_m = &Metrics::new(&f.regular, PILL_SIZE);
-    let site_m = &Metrics::new(&f.bold, SITE_SIZE);
+pub fn layout(card: &SocialCard<'_>) -> Layout {
+    let title_m = &Style::Title.metrics();
+    let summary_m = &Style::Summary.metrics();
+    let pill_m = &Style::Keyword.metrics();
+    let site_m = &Style::Site.metrics();
     let inner = WIDTH as f32 - 2.0 * MARGIN;
 
     let site = clean(card.site, MAX_CHARS);
@@ -267,33 +350,19 @@ pub fn svg(card: &SocialCard<'_>) -> String {
     let summary = clean(card.summary, MAX_CHARS);
     let summary = if drawable(summary_m, &summary) { summary } else { String::new() };
 
-    let mut out = String::with_capacity(2048);
-    let _ = write!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">"#
-    );
-    let _ = write!(out, r#"<rect width="{WIDTH}" height="{HEIGHT}" fill="{BACKGROUND}"/>"#);
-    let _ = write!(out, r#"<rect width="{WIDTH}" height="14" fill="{BAND}"/>"#);
-
+    let mut shapes = vec![Shape::Band { x: 0.0, y: 0.0, width: WIDTH as f32, height: 14.0 }];
     let mut y = MARGIN + 14.0;
-    let title_lines = wrap(title_m, &title, inner, TITLE_LINES);
-    for line in &title_lines {
+    for text in wrap(title_m, &title, inner, TITLE_LINES) {
         y += TITLE_SIZE * TITLE_LEADING;
-        text(&mut out, MARGIN, y - TITLE_SIZE * (TITLE_LEADING - 1.0), TITLE_SIZE, 700, INK, line);
+        let baseline = y - TITLE_SIZE * (TITLE_LEADING - 1.0);
+        shapes.push(Shape::Text { x: MARGIN, y: baseline, style: Style::Title, text });
     }
     if !summary.is_empty() {
         y += 18.0;
-        for line in wrap(summary_m, &summary, inner, SUMMARY_LINES) {
+        for text in wrap(summary_m, &summary, inner, SUMMARY_LINES) {
             y += SUMMARY_SIZE * SUMMARY_LEADING;
-            text(
-                &mut out,
-                MARGIN,
-                y - SUMMARY_SIZE * (SUMMARY_LEADING - 1.0) / 2.0,
-                SUMMARY_SIZE,
-                400,
-                SOFT_INK,
-                &line,
-            );
+            let baseline = y - SUMMARY_SIZE * (SUMMARY_LEADING - 1.0) / 2.0;
+            shapes.push(Shape::Text { x: MARGIN, y: baseline, style: Style::Summary, text });
         }
     }
 
@@ -301,85 +370,316 @@ pub fn svg(card: &SocialCard<'_>) -> String {
     let pill_y = HEIGHT as f32 - MARGIN - SITE_SIZE - 28.0 - PILL_HEIGHT;
     let mut x = MARGIN;
     for k in card.keywords.iter().take(KEYWORDS) {
-        let k = clean(k, MAX_KEYWORD_CHARS);
-        if !drawable(pill_m, &k) {
+        let text = clean(k, MAX_KEYWORD_CHARS);
+        if !drawable(pill_m, &text) {
             continue;
         }
-        let w = pill_m.width(&k) + 2.0 * PILL_PAD;
-        if x + w > MARGIN + inner {
+        // In quarter pixels, as the pill's mask is kept.
+        let width = ((pill_m.width(&text) + 2.0 * PILL_PAD) * 4.0).ceil() / 4.0;
+        if x + width > MARGIN + inner {
             break;
         }
-        let _ = write!(
-            out,
-            r#"<rect x="{x:.1}" y="{pill_y:.1}" width="{w:.1}" height="{PILL_HEIGHT}" rx="{r}" fill="{PILL_FILL}"/>"#,
-            r = PILL_HEIGHT / 2.0
-        );
-        text(
-            &mut out,
-            x + PILL_PAD,
-            pill_y + PILL_HEIGHT / 2.0 + PILL_SIZE * 0.36,
-            PILL_SIZE,
-            400,
-            PILL_INK,
-            &k,
-        );
-        x += w + PILL_GAP;
+        shapes.push(Shape::Pill { x, y: pill_y, width });
+        let baseline = pill_y + PILL_HEIGHT / 2.0 + PILL_SIZE * 0.36;
+        shapes.push(Shape::Text { x: x + PILL_PAD, y: baseline, style: Style::Keyword, text });
+        x += width + PILL_GAP;
     }
 
     if !site_line.is_empty() {
         let base = HEIGHT as f32 - MARGIN + 8.0;
-        let _ = write!(
-            out,
-            r#"<rect x="{MARGIN}" y="{y:.1}" width="6" height="{SITE_SIZE}" fill="{BAND}"/>"#,
-            y = base - SITE_SIZE * 0.9
-        );
-        let line = wrap(site_m, &site_line, inner - 22.0, 1);
-        if let Some(line) = line.first() {
-            text(&mut out, MARGIN + 22.0, base, SITE_SIZE, 700, BAND, line);
+        shapes.push(Shape::Band { x: MARGIN, y: base - SITE_SIZE * 0.9, width: 6.0, height: SITE_SIZE });
+        if let Some(text) = wrap(site_m, &site_line, inner - 22.0, 1).into_iter().next() {
+            shapes.push(Shape::Text { x: MARGIN + 22.0, y: base, style: Style::Site, text });
         }
     }
-    out.push_str("</svg>");
-    out
+    Layout { shapes }
 }
 
-/// One line of text at baseline `(x, y)`.
-fn text(out: &mut String, x: f32, y: f32, size: f32, weight: u16, fill: &str, s: &str) {
-    let _ = write!(
-        out,
-        r#"<text x="{x:.1}" y="{y:.1}" font-family="{FAMILY}" font-size="{size}" font-weight="{weight}" fill="{fill}" xml:space="preserve">{}</text>"#,
-        escape(s)
-    );
-}
-
-/// The card as a PNG of [`WIDTH`] × [`HEIGHT`] (opaque RGB, 8 bits a channel).
+/// The card as a PNG of [`WIDTH`] × [`HEIGHT`] (8-bit palette colour).
 ///
 /// # Errors
-/// When the SVG cannot be read back or the PNG not encoded (neither happens
-/// for a card this crate laid out; the error is there so that a bug shows as
-/// a message, never as a panic).
+/// When the PNG cannot be encoded (it does not happen for a card this crate
+/// laid out; the error is there so that a bug shows as a message, never as a
+/// panic).
 pub fn png(card: &SocialCard<'_>) -> Result<Vec<u8>, OgError> {
-    render_svg(&svg(card))
+    let layout = layout(card);
+    CANVAS.with_borrow_mut(|canvas| {
+        canvas.clear();
+        canvas.resize((WIDTH * HEIGHT) as usize, 0);
+        for shape in &layout.shapes {
+            draw(canvas, shape);
+        }
+        encode(canvas)
+    })
 }
 
-/// Rasterize an SVG this crate made into a PNG.
-fn render_svg(svg: &str) -> Result<Vec<u8>, OgError> {
-    let f = fonts();
-    let opts =
-        usvg::Options { fontdb: f.db.clone(), font_family: FAMILY.to_owned(), ..usvg::Options::default() };
-    let tree = usvg::Tree::from_str(svg, &opts).map_err(|e| OgError(e.to_string()))?;
-    let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT)
-        .ok_or_else(|| OgError("cannot allocate the image".to_owned()))?;
-    resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
-    // The background is opaque: keep the colour channels only.
-    let rgb: Vec<u8> = pixmap.data().chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
-    let mut bytes = Vec::with_capacity(64 << 10);
+thread_local! {
+    /// Each thread's card, kept between cards (it is 0.75 MB).
+    static CANVAS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// Each thread's rasterized glyphs and shapes.
+    static MASKS: RefCell<HashMap<MaskKey, Option<Rc<Coverage>>>> = RefCell::new(HashMap::new());
+}
+
+/// The palette ramps: an ink blended over its ground in 15 steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ramp {
+    /// A pill's fill over the background (its round edges).
+    Fill,
+    /// The band's colour over the background.
+    Band,
+    /// The title's ink over the background.
+    Ink,
+    /// The summary's ink over the background.
+    Soft,
+    /// A keyword's ink over its pill.
+    PillInk,
+}
+
+/// Steps of a ramp: coverage is kept at this many levels besides none.
+const LEVELS: u8 = 15;
+
+impl Ramp {
+    const ALL: [Self; 5] = [Self::Fill, Self::Band, Self::Ink, Self::Soft, Self::PillInk];
+
+    /// The palette index of `level` (1..=[`LEVELS`]) of this ramp. A ramp
+    /// drawn over another's full level comes after it in the palette, so
+    /// that the higher index is always the one to keep where shapes meet.
+    fn index(self, level: u8) -> u8 {
+        1 + self as u8 * LEVELS + (level - 1)
+    }
+
+    fn colours(self) -> (Rgb, Rgb) {
+        match self {
+            Self::Fill => (PILL_FILL, BACKGROUND),
+            Self::Band => (BAND, BACKGROUND),
+            Self::Ink => (INK, BACKGROUND),
+            Self::Soft => (SOFT_INK, BACKGROUND),
+            Self::PillInk => (PILL_INK, PILL_FILL),
+        }
+    }
+}
+
+/// The PNG palette: the background, then every ramp's levels.
+fn palette() -> &'static [u8] {
+    static PALETTE: OnceLock<Vec<u8>> = OnceLock::new();
+    PALETTE.get_or_init(|| {
+        let mut out = BACKGROUND.to_vec();
+        for ramp in Ramp::ALL {
+            let (ink, ground) = ramp.colours();
+            for level in 1..=LEVELS {
+                for (i, g) in ink.iter().zip(ground) {
+                    let (i, g, l) = (u32::from(*i), u32::from(g), u32::from(level));
+                    let mixed =
+                        (i * l + g * (u32::from(LEVELS) - l) + u32::from(LEVELS) / 2) / u32::from(LEVELS);
+                    out.push(u8::try_from(mixed).unwrap_or(u8::MAX));
+                }
+            }
+        }
+        out
+    })
+}
+
+/// A coverage mask at a place: levels 0..=[`LEVELS`], row by row.
+#[derive(Debug)]
+struct Coverage {
+    left: i32,
+    top: i32,
+    width: usize,
+    levels: Vec<u8>,
+}
+
+impl Coverage {
+    /// Fill `path` (in pixels, already placed) anti-aliased.
+    fn of(path: &tiny_skia::Path) -> Option<Self> {
+        let b = path.bounds();
+        let left = b.left().floor();
+        let top = b.top().floor();
+        let width = (b.right().ceil() - left).max(1.0);
+        let height = (b.bottom().ceil() - top).max(1.0);
+        let mut mask = tiny_skia::Mask::new(width as u32, height as u32)?;
+        mask.fill_path(
+            path,
+            tiny_skia::FillRule::Winding,
+            true,
+            tiny_skia::Transform::from_translate(-left, -top),
+        );
+        let levels = mask.data().iter().map(|&a| level(a)).collect();
+        Some(Self { left: left as i32, top: top as i32, width: width as usize, levels })
+    }
+
+    /// Draw it on `canvas` in `ramp`, moved by `(dx, dy)`; clipped to the card.
+    fn stamp(&self, canvas: &mut [u8], ramp: Ramp, dx: i32, dy: i32) {
+        let base = ramp.index(1) - 1;
+        let (w, h) = (self.width as i32, (self.levels.len() / self.width) as i32);
+        let (left, top) = (self.left + dx, self.top + dy);
+        let (x0, x1) = (left.max(0), (left + w).min(WIDTH as i32));
+        let (y0, y1) = (top.max(0), (top + h).min(HEIGHT as i32));
+        if x0 >= x1 || y0 >= y1 {
+            return;
+        }
+        let (from, to) = ((x0 - left) as usize, (x1 - left) as usize);
+        for y in y0..y1 {
+            let src = &self.levels[(y - top) as usize * self.width..][from..to];
+            let at = y as usize * WIDTH as usize;
+            let dst = &mut canvas[at + x0 as usize..at + x1 as usize];
+            // Branch-free, so that it compiles to vector instructions.
+            for (d, &l) in dst.iter_mut().zip(src) {
+                let ink = (base + l) & 0u8.wrapping_sub(u8::from(l != 0));
+                *d = (*d).max(ink);
+            }
+        }
+    }
+}
+
+/// A coverage byte (0..=255) as a level (0..=[`LEVELS`]).
+fn level(alpha: u8) -> u8 {
+    let l = (u32::from(alpha) * u32::from(LEVELS) + 127) / 255;
+    u8::try_from(l).unwrap_or(LEVELS)
+}
+
+/// Which mask: a glyph (font, size, glyph) or a shape (its size), and its
+/// offset from the pixel grid in quarter pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum MaskKey {
+    Glyph { weight: Weight, size: u32, glyph: u32, quarter: u8 },
+    Band { width: u32, height: u32, quarters: (u8, u8) },
+    Pill { width: u32, quarters: (u8, u8) },
+}
+
+/// The mask of `key`, rasterized on first use in this thread; `None` for
+/// one with no ink (a space).
+fn mask(key: MaskKey) -> Option<Rc<Coverage>> {
+    MASKS.with_borrow_mut(|cache| {
+        // Glyphs are few; pills are one per keyword: a bound on the memory
+        // a vault of many keywords takes, far above what glyphs need.
+        if cache.len() >= MAX_MASKS {
+            cache.clear();
+        }
+        cache.entry(key).or_insert_with(|| rasterize(key).map(Rc::new)).clone()
+    })
+}
+
+/// Masks a thread keeps at most.
+const MAX_MASKS: usize = 8192;
+
+fn rasterize(key: MaskKey) -> Option<Coverage> {
+    let quarter = |q: u8| f32::from(q) / 4.0;
+    let path = match key {
+        MaskKey::Glyph { weight, size, glyph, quarter: q } => {
+            let outline = fonts().get(weight).outline_glyphs().get(GlyphId::new(glyph))?;
+            let mut pen = Pen { path: tiny_skia::PathBuilder::new(), dx: quarter(q) };
+            let size = Size::new(f32::from_bits(size));
+            outline.draw(DrawSettings::unhinted(size, LocationRef::default()), &mut pen).ok()?;
+            pen.path.finish()?
+        }
+        MaskKey::Band { width, height, quarters: (qx, qy) } => {
+            tiny_skia::PathBuilder::from_rect(tiny_skia::Rect::from_xywh(
+                quarter(qx),
+                quarter(qy),
+                f32::from_bits(width),
+                f32::from_bits(height),
+            )?)
+        }
+        MaskKey::Pill { width, quarters: (qx, qy) } => pill(quarter(qx), quarter(qy), f32::from_bits(width))?,
+    };
+    Coverage::of(&path)
+}
+
+/// `v` as a whole pixel and the quarter pixels past it.
+fn split(v: f32) -> (i32, u8) {
+    let whole = v.floor();
+    (whole as i32, ((v - whole) * 4.0) as u8 & 3)
+}
+
+/// Collects a glyph outline as a `tiny-skia` path (font units are y-up).
+struct Pen {
+    path: tiny_skia::PathBuilder,
+    dx: f32,
+}
+
+impl OutlinePen for Pen {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.path.move_to(x + self.dx, -y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.path.line_to(x + self.dx, -y);
+    }
+    fn quad_to(&mut self, cx0: f32, cy0: f32, x: f32, y: f32) {
+        self.path.quad_to(cx0 + self.dx, -cy0, x + self.dx, -y);
+    }
+    fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
+        self.path.cubic_to(cx0 + self.dx, -cy0, cx1 + self.dx, -cy1, x + self.dx, -y);
+    }
+    fn close(&mut self) {
+        self.path.close();
+    }
+}
+
+fn draw(canvas: &mut [u8], shape: &Shape) {
+    match shape {
+        Shape::Band { x, y, width, height } => {
+            let ((x, qx), (y, qy)) = (split(*x), split(*y));
+            let key = MaskKey::Band { width: width.to_bits(), height: height.to_bits(), quarters: (qx, qy) };
+            if let Some(m) = mask(key) {
+                m.stamp(canvas, Ramp::Band, x, y);
+            }
+        }
+        Shape::Pill { x, y, width } => {
+            let ((x, qx), (y, qy)) = (split(*x), split(*y));
+            if let Some(m) = mask(MaskKey::Pill { width: width.to_bits(), quarters: (qx, qy) }) {
+                m.stamp(canvas, Ramp::Fill, x, y);
+            }
+        }
+        Shape::Text { x, y, style, text } => {
+            let m = style.metrics();
+            let (size, weight, ramp) = (style.size().to_bits(), style.weight(), style.ramp());
+            let baseline = y.round() as i32;
+            let mut pen_x = *x;
+            for c in text.chars() {
+                let Some((g, advance)) = m.glyph(c) else { continue };
+                let (x, quarter) = split(pen_x);
+                if let Some(glyph) = mask(MaskKey::Glyph { weight, size, glyph: g.to_u32(), quarter }) {
+                    glyph.stamp(canvas, ramp, x, baseline);
+                }
+                pen_x += advance;
+            }
+        }
+    }
+}
+
+/// A rectangle [`PILL_HEIGHT`] high with half-circle ends.
+fn pill(x: f32, y: f32, width: f32) -> Option<tiny_skia::Path> {
+    let r = PILL_HEIGHT / 2.0;
+    // Control distance of a quarter circle drawn as one cubic Bézier.
+    let k = 0.552_284_8 * r;
+    let (right, bottom) = (x + width, y + PILL_HEIGHT);
+    let mut p = tiny_skia::PathBuilder::new();
+    p.move_to(x + r, y);
+    p.line_to(right - r, y);
+    p.cubic_to(right - r + k, y, right, y + r - k, right, y + r);
+    p.cubic_to(right, y + r + k, right - r + k, bottom, right - r, bottom);
+    p.line_to(x + r, bottom);
+    p.cubic_to(x + r - k, bottom, x, y + r + k, x, y + r);
+    p.cubic_to(x, y + r - k, x + r - k, y, x + r, y);
+    p.close();
+    p.finish()
+}
+
+/// `canvas` as an 8-bit palette PNG.
+fn encode(canvas: &[u8]) -> Result<Vec<u8>, OgError> {
+    let mut bytes = Vec::with_capacity(32 << 10);
     {
         let mut enc = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
-        enc.set_color(png::ColorType::Rgb);
+        enc.set_color(png::ColorType::Indexed);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Fast);
+        enc.set_palette(palette());
+        // Each byte less its left neighbour: blank runs and solid ink become
+        // runs of zeros, which fdeflate codes as runs (a third the size of
+        // unfiltered, and faster; the adaptive filters cost more than they save).
+        enc.set_filter(png::Filter::Sub);
+        enc.set_deflate_compression(png::DeflateCompression::FdeflateUltraFast);
         let mut w = enc.write_header().map_err(|e| OgError(e.to_string()))?;
-        w.write_image_data(&rgb).map_err(|e| OgError(e.to_string()))?;
+        w.write_image_data(canvas).map_err(|e| OgError(e.to_string()))?;
         w.finish().map_err(|e| OgError(e.to_string()))?;
     }
     Ok(bytes)

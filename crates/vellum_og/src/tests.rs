@@ -8,18 +8,21 @@ fn card<'a>(title: &'a str, summary: &'a str, keywords: &'a [String]) -> SocialC
     SocialCard { title, summary, keywords, site: "A journal" }
 }
 
-/// The text of every `<text>` element of `svg`, in order.
-fn texts(svg: &str) -> Vec<String> {
-    svg.split("<text ")
-        .skip(1)
-        .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.to_owned()))
-        .collect()
+/// The decoded card: its size and RGB pixels.
+fn decode(bytes: &[u8]) -> ((u32, u32), Vec<u8>) {
+    let mut decoder = ::png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(::png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().expect("a PNG");
+    assert_eq!(reader.info().color_type, ::png::ColorType::Indexed, "a palette image");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("a frame");
+    assert_eq!(info.color_type, ::png::ColorType::Rgb, "the palette expands to opaque RGB");
+    buf.truncate(info.buffer_size());
+    ((info.width, info.height), buf)
 }
 
 #[test]
 fn the_bundled_fonts_load_and_measure() {
-    let f = fonts();
-    assert_eq!(f.db.len(), 2, "regular and bold, nothing from the system");
     let m = title_metrics();
     assert!(m.covers('A') && m.covers('é') && m.covers('Ж') && m.covers('…'));
     assert!(!m.covers('漢'), "no CJK glyphs are bundled");
@@ -69,15 +72,13 @@ fn a_word_wider_than_a_line_is_broken() {
 }
 
 #[test]
-fn text_is_escaped_into_the_svg() {
+fn markup_in_text_is_drawn_as_text() {
     let kw = vec!["<b>&".to_owned()];
-    let svg = svg(&card("Tom & \"Jerry\" <script>alert('x')</script>", "a < b", &kw));
-    assert!(!svg.contains("<script>"), "{svg}");
-    assert!(svg.contains("Tom &amp; &quot;Jerry&quot;"), "{svg}");
-    assert!(svg.contains("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;"), "{svg}");
-    assert!(svg.contains("&lt;b&gt;&amp;"), "{svg}");
-    // It parses back.
-    assert!(png(&card("Tom & <Jerry>", "a < b", &kw)).is_ok());
+    let c = card("Tom & \"Jerry\" <script>alert('x')</script>", "a < b", &kw);
+    let l = layout(&c);
+    let t = l.texts();
+    assert_eq!(t, ["Tom & \"Jerry\"", "<script>alert('x')</script>", "a < b", "<b>&", "A journal"]);
+    assert!(png(&c).is_ok());
 }
 
 #[test]
@@ -86,29 +87,47 @@ fn a_huge_title_is_bounded() {
     let summary = "y".repeat(10 << 20);
     let kw: Vec<String> = (0..10_000).map(|i| format!("k{i}")).collect();
     let started = std::time::Instant::now();
-    let svg = svg(&card(&title, &summary, &kw));
-    assert!(svg.len() < 8_000, "{}", svg.len());
-    assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    let t = texts(&svg);
+    let c = card(&title, &summary, &kw);
+    let l = layout(&c);
+    let t = l.texts();
     assert!(t.len() <= TITLE_LINES + SUMMARY_LINES + KEYWORDS + 1, "{t:?}");
+    assert!(t.iter().all(|line| line.chars().count() < 200), "{t:?}");
+    assert!(png(&c).is_ok());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
 }
 
 #[test]
-fn control_characters_and_odd_space_do_not_reach_the_svg() {
-    let svg = svg(&card("a\u{0}b", "line\none\ttwo", &[]));
-    assert!(!svg.contains('\u{0}'));
+fn control_characters_and_odd_space_are_not_drawn() {
+    let l = layout(&card("a\u{0}b", "line\none\ttwo", &[]));
     // The title cannot be drawn: the site's title stands in for it.
-    assert_eq!(texts(&svg).first().map(String::as_str), Some("A journal"));
-    assert!(texts(&svg).contains(&"line one two".to_owned()));
+    assert_eq!(l.texts(), ["A journal", "line one two"]);
 }
 
 #[test]
 fn text_the_font_cannot_draw_is_left_off() {
     let kw = vec!["日本".to_owned(), "rust".to_owned()];
-    let svg = svg(&card("漢字のタイトル", "说明", &kw));
-    let t = texts(&svg);
-    assert_eq!(t, ["A journal", "rust"], "{svg}");
-    assert!(png(&card("漢字のタイトル", "说明", &kw)).is_ok());
+    let c = card("漢字のタイトル", "说明", &kw);
+    assert_eq!(layout(&c).texts(), ["A journal", "rust"]);
+    assert!(png(&c).is_ok());
+}
+
+#[test]
+fn shapes_stay_on_the_card() {
+    let kw: Vec<String> =
+        ["semiconductors", "supply chain", "TSMC", "packaging", "CoWoS", "HBM"].map(String::from).to_vec();
+    let long = "Advanced packaging is the bottleneck that decides who ships ".repeat(4);
+    let l = layout(&card(&long, &long, &kw));
+    let (w, h) = (WIDTH as f32, HEIGHT as f32);
+    for s in &l.shapes {
+        match s {
+            Shape::Band { x, y, width, height } => assert!(x + width <= w && y + height <= h, "{s:?}"),
+            Shape::Pill { x, y, width } => assert!(x + width <= w - MARGIN && y + PILL_HEIGHT <= h, "{s:?}"),
+            Shape::Text { x, y, style, text } => {
+                let right = x + style.metrics().width(text);
+                assert!(right <= w - MARGIN + 0.5 && *y < h - MARGIN + 10.0, "{s:?}");
+            }
+        }
+    }
 }
 
 #[test]
@@ -116,19 +135,32 @@ fn cards_are_pngs_of_the_stated_size_with_ink_on_them() {
     let kw = vec!["semiconductors".to_owned(), "supply chain".to_owned()];
     let bytes =
         png(&card("Chipmakers move packaging onshore", "Packaging is the bottleneck.", &kw)).expect("drawn");
-    let decoder = ::png::Decoder::new(std::io::Cursor::new(&bytes));
-    let mut reader = decoder.read_info().expect("a PNG");
-    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
-    let info = reader.next_frame(&mut buf).expect("a frame");
-    assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
-    assert_eq!(info.color_type, ::png::ColorType::Rgb);
-    let pixels = &buf[..info.buffer_size()];
+    let (size, pixels) = decode(&bytes);
+    assert_eq!(size, (WIDTH, HEIGHT));
     let background = [0xfb, 0xfa, 0xf7];
     let inked = pixels.chunks_exact(3).filter(|p| *p != background).count();
     let total = (WIDTH * HEIGHT) as usize;
     assert!(inked > total / 50 && inked < total / 2, "{inked} of {total} pixels drawn");
     // Dark pixels: the title's ink.
     assert!(pixels.chunks_exact(3).any(|p| p.iter().all(|&c| c < 0x40)));
+    // The band across the top, and anti-aliased edges: blends, not two colours.
+    assert_eq!(&pixels[..3], &BAND);
+    let mut colours: Vec<&[u8]> = pixels.chunks_exact(3).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    assert!(colours.len() > 30, "{} colours", colours.len());
+}
+
+#[test]
+fn glyph_masks_are_solid_inside_and_kept_per_quarter_pixel() {
+    // A glyph's pen position picks its mask by quarter pixels, so spacing
+    // follows the font's advances instead of snapping to whole pixels.
+    let a = mask(MaskKey::Glyph { weight: Weight::Bold, size: TITLE_SIZE.to_bits(), glyph: 36, quarter: 0 });
+    let b = mask(MaskKey::Glyph { weight: Weight::Bold, size: TITLE_SIZE.to_bits(), glyph: 36, quarter: 2 });
+    let (a, b) = (a.expect("ink"), b.expect("ink"));
+    assert!(a.levels.contains(&LEVELS), "solid inside");
+    assert_ne!(a.levels, b.levels, "half a pixel to the right is another mask");
+    assert!(level(0) == 0 && level(255) == LEVELS && level(128) > 0 && level(128) < LEVELS);
 }
 
 #[test]

@@ -228,6 +228,8 @@ enum Given {
 enum Made {
     /// Drawn now.
     Drawn(Vec<u8>),
+    /// Drawn now and kept in the store, at this path.
+    Stored(PathBuf),
     /// Kept from an earlier build.
     Kept(PathBuf),
 }
@@ -273,9 +275,15 @@ impl Pipeline<'_, '_> {
                         message: e.to_string(),
                     })?;
                     if let Store::ReadWrite(dir) = &store {
-                        // A card that cannot be kept is drawn again next time.
-                        let _ = std::fs::create_dir_all(dir)
-                            .and_then(|()| vellum_cache::blob::write_atomic(&dir.join(&name), &bytes));
+                        // A card kept is linked into the site like one kept
+                        // before: written once. One that cannot be kept is
+                        // written into the site, and drawn again next time.
+                        let kept = dir.join(&name);
+                        let written = std::fs::create_dir_all(dir)
+                            .and_then(|()| vellum_cache::blob::write_atomic(&kept, &bytes));
+                        if written.is_ok() {
+                            return Ok((rel.clone(), name, Made::Stored(kept)));
+                        }
                     }
                     if memo {
                         remember(&name, &bytes);
@@ -290,6 +298,10 @@ impl Pipeline<'_, '_> {
                     Made::Drawn(bytes) => {
                         self.social.drawn += 1;
                         self.sink.add(rel, bytes)?;
+                    }
+                    Made::Stored(path) => {
+                        self.social.drawn += 1;
+                        self.sink.reuse(rel, path)?;
                     }
                     Made::Kept(path) => self.sink.reuse(rel, path)?,
                 }
