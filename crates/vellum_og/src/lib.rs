@@ -6,7 +6,7 @@
 //! word alone is wider than a line), at most [`TITLE_LINES`] and
 //! [`SUMMARY_LINES`] lines, the last one ended with `…` when text is left
 //! over — from the glyph advances of the bundled fonts ([`layout`]), then
-//! drawn ([`png`]).
+//! drawn ([`png()`](fn@png)).
 //!
 //! Drawing is built for thousands of cards a build. A card has a handful of
 //! colours, so it is drawn as an 8-bit palette image: the background is
