@@ -139,7 +139,7 @@ fn build_graph(vault: &Vault, keep: Option<&FxHashSet<NoteIdx>>) -> Graph {
     let mut edges: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut unwritten: BTreeMap<String, String> = BTreeMap::new();
     for (i, n) in vault.notes.iter().enumerate() {
-        if keep.is_some_and(|k| !k.contains(&i)) {
+        if keep.is_some_and(|k| !k.contains(&i)) || vault.is_hidden(i) {
             continue;
         }
         nodes.push(Node {
@@ -150,7 +150,7 @@ fn build_graph(vault: &Vault, keep: Option<&FxHashSet<NoteIdx>>) -> Graph {
         for (li, r) in vault.resolved[i].iter().enumerate() {
             let target = match &r.target {
                 Target::Note { note, .. } | Target::MissingFragment { note } => {
-                    if keep.is_some_and(|k| !k.contains(note)) {
+                    if keep.is_some_and(|k| !k.contains(note)) || vault.is_hidden(*note) {
                         continue;
                     }
                     vault.notes[*note].path.clone()
@@ -319,17 +319,18 @@ struct Stats {
 /// `vellum stats`.
 pub(crate) fn stats(args: &OutputArgs) -> Result<ExitCode, String> {
     let vault = super::find_and_load(args.vault.as_deref())?;
-    let drafts = vault.notes.iter().filter(|n| n.is_draft()).count();
-    let links: usize = vault.resolved.iter().map(Vec::len).sum();
-    let unresolved = vault.resolved.iter().flatten().filter(|r| r.target == Target::Unresolved).count();
-    let tags: FxHashSet<String> = vault.notes.iter().flat_map(|n| n.note.all_tags()).collect();
-    let keywords: FxHashSet<String> = vault
-        .notes
-        .iter()
-        .flat_map(|n| n.note.properties.keywords.iter().map(|k| k.value.to_lowercase()))
-        .collect();
+    // Templates and excluded files are not the journal's notes: not counted.
+    let shown: Vec<NoteIdx> = (0..vault.notes.len()).filter(|&i| !vault.is_hidden(i)).collect();
+    let notes = || shown.iter().map(|&i| &vault.notes[i]);
+    let drafts = notes().filter(|n| n.is_draft()).count();
+    let links: usize = shown.iter().map(|&i| vault.resolved[i].len()).sum();
+    let unresolved =
+        shown.iter().flat_map(|&i| &vault.resolved[i]).filter(|r| r.target == Target::Unresolved).count();
+    let tags: FxHashSet<String> = notes().flat_map(|n| n.note.all_tags()).collect();
+    let keywords: FxHashSet<String> =
+        notes().flat_map(|n| n.note.properties.keywords.iter().map(|k| k.value.to_lowercase())).collect();
     let mut per_year: BTreeMap<String, usize> = BTreeMap::new();
-    for n in &vault.notes {
+    for n in notes() {
         let year = n
             .note
             .properties
@@ -339,10 +340,10 @@ pub(crate) fn stats(args: &OutputArgs) -> Result<ExitCode, String> {
         *per_year.entry(year).or_default() += 1;
     }
     let s = Stats {
-        notes: vault.notes.len(),
+        notes: shown.len(),
         drafts,
-        published: vault.notes.len() - drafts,
-        words: vault.notes.iter().map(|n| n.note.words).sum(),
+        published: shown.len() - drafts,
+        words: notes().map(|n| n.note.words).sum(),
         links,
         resolved_links: links - unresolved,
         unresolved_links: unresolved,

@@ -42,6 +42,28 @@ struct HitRow<'a> {
     snippet: &'a str,
 }
 
+/// The best `args.limit` hits among the notes Obsidian's settings do not
+/// hide (templates, excluded files: indexed for the vault's own sake, never
+/// found).
+fn visible_hits(
+    root: &std::path::Path,
+    index: &SearchIndex,
+    args: &SearchArgs,
+) -> Result<Vec<vellum_search::Hit>, String> {
+    let settings = vellum_vault::obsidian::read_settings(root).0;
+    let mut asked = args.limit;
+    loop {
+        let mut hits = index.search(&args.text, asked, !args.no_drafts).map_err(|e| e.to_string())?;
+        let all = hits.len() < asked;
+        hits.retain(|h| !settings.hides(&h.path));
+        if all || hits.len() >= args.limit || asked == usize::MAX {
+            hits.truncate(args.limit);
+            return Ok(hits);
+        }
+        asked = asked.saturating_mul(4).max(16);
+    }
+}
+
 /// `vellum search TEXT`.
 pub(crate) fn run(args: &SearchArgs) -> Result<ExitCode, String> {
     let root = super::find_root(args.vault.as_deref())?;
@@ -60,7 +82,7 @@ pub(crate) fn run(args: &SearchArgs) -> Result<ExitCode, String> {
     if !args.quiet {
         report_update(&stats);
     }
-    let hits = index.search(&args.text, args.limit, !args.no_drafts).map_err(|e| e.to_string())?;
+    let hits = visible_hits(&root, &index, args)?;
     match args.format {
         TableFormat::Json => {
             let rows: Vec<HitRow<'_>> = hits

@@ -71,6 +71,22 @@ fn templates_and_excluded_files_are_not_checked_and_links_to_them_resolve() {
         vellum(&["query", "tag:daily OR tag:tech-journal", "--format", "json", "--vault", path(dir.path())]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert_eq!(serde_json::from_str::<Value>(&run.stdout).expect("JSON"), Value::Array(Vec::new()));
+    // Nor does search find them, the graph show them or stats count them.
+    let run = vellum(&["search", "zq7", "--format", "json", "-q", "--vault", path(dir.path())]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(serde_json::from_str::<Value>(&run.stdout).expect("JSON"), Value::Array(Vec::new()));
+    let run = vellum(&["search", "topic", "--format", "json", "-q", "--vault", path(dir.path())]);
+    let hits: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert!(!hits.as_array().expect("array").is_empty(), "visible notes are found: {hits:#}");
+    let run = vellum(&["graph", "--format", "json", "--vault", path(dir.path())]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let graph: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let ids: Vec<&str> =
+        graph["nodes"].as_array().expect("nodes").iter().map(|n| n["id"].as_str().expect("id")).collect();
+    assert_eq!(ids, ["Home.md", "Notes/A/Topic.md", "Notes/B/Topic.md"], "{graph:#}");
+    let run = vellum(&["stats", "--format", "json", "--vault", path(dir.path())]);
+    let stats: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(stats["notes"], 3, "{stats:#}");
 }
 
 #[test]
