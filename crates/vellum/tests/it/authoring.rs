@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 
 use crate::common;
-use common::example_copy;
+use common::{Run, example_copy};
 
 fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
@@ -26,12 +26,6 @@ fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 fn vellum(args: &[&str], cwd: &Path) -> Run {
     let help = Command::cargo_bin("vellum").expect("binary").arg("--help").output().expect("runs");
     let help = String::from_utf8_lossy(&help.stdout);
@@ -39,18 +33,7 @@ fn vellum(args: &[&str], cwd: &Path) -> Run {
         help.contains("rename") && help.contains("new"),
         "`vellum new` and `vellum rename` are not wired into the CLI (args.rs, main.rs, commands/mod.rs)"
     );
-    let out = Command::cargo_bin("vellum")
-        .expect("binary")
-        .env("NO_COLOR", "1")
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("utf-8"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8"),
-    }
+    common::vellum(args, Some(cwd))
 }
 
 #[test]

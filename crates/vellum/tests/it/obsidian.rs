@@ -5,10 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-use crate::common;
+use crate::common::{self, Run};
 
 /// The fixture vault: `.obsidian/` with app, templates, Templater and daily
 /// notes settings; `Templates/` and `Meta/Templater/` full of placeholders,
@@ -23,20 +22,8 @@ fn fixture_copy() -> tempfile::TempDir {
     dir
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 fn vellum(args: &[&str]) -> Run {
-    let out =
-        Command::cargo_bin("vellum").expect("binary").env("NO_COLOR", "1").args(args).output().expect("runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("utf-8"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8"),
-    }
+    common::vellum(args, None)
 }
 
 fn path(p: &Path) -> &str {

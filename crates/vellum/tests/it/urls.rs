@@ -5,8 +5,6 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
 use crate::common;
 
 fn fixture() -> PathBuf {
@@ -14,15 +12,8 @@ fn fixture() -> PathBuf {
 }
 
 fn vellum(args: &[&str], cwd: &Path) -> (Option<i32>, String, String) {
-    let out = Command::cargo_bin("vellum")
-        .expect("binary")
-        .env("NO_COLOR", "1")
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("runs");
-    let text = |b: Vec<u8>| String::from_utf8(b).expect("utf-8");
-    (out.status.code(), text(out.stdout), text(out.stderr))
+    let run = common::vellum(args, Some(cwd));
+    (run.code, run.stdout, run.stderr)
 }
 
 #[test]

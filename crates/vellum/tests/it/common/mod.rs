@@ -40,6 +40,28 @@ pub(crate) fn example_copy() -> tempfile::TempDir {
     dir
 }
 
+/// What a run of `vellum` gave.
+pub(crate) struct Run {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+/// `vellum ARGS…` without colour, in `cwd` when given.
+pub(crate) fn vellum(args: &[&str], cwd: Option<&Path>) -> Run {
+    let mut cmd = assert_cmd::Command::cargo_bin("vellum").expect("binary");
+    cmd.env("NO_COLOR", "1").args(args);
+    if let Some(cwd) = cwd {
+        cmd.current_dir(cwd);
+    }
+    let out = cmd.output().expect("runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("utf-8"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8"),
+    }
+}
+
 /// `vellum build ROOT EXTRA…`, which must succeed; its stderr.
 pub(crate) fn build(root: &Path, extra: &[&str]) -> String {
     let run = assert_cmd::Command::cargo_bin("vellum")
