@@ -2,9 +2,10 @@
 //! one, after every kind of change, and re-renders only what a change reaches.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime};
 
 use vellum_site::{BuildOptions, BuildReport, Fresh, build, up_to_date};
+
+use crate::common::age;
 
 fn example_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
@@ -237,25 +238,6 @@ fn every_kind_of_change_builds_the_same_bytes_as_no_cache() {
     let r = b.both("damaged cache");
     assert!(r.warnings.iter().any(|w| w.contains("started afresh")), "{:?}", r.warnings);
     assert_eq!(r.rendered, r.notes);
-}
-
-/// Set every file under `dir` to an old modification time (stamps younger
-/// than two seconds are never trusted).
-fn age(dir: &Path) {
-    let old = SystemTime::now() - Duration::from_secs(3600);
-    for e in std::fs::read_dir(dir).expect("read_dir") {
-        let p = e.expect("entry").path();
-        if p.is_dir() {
-            age(&p);
-        } else {
-            std::fs::File::options()
-                .append(true)
-                .open(&p)
-                .expect("open")
-                .set_modified(old)
-                .expect("set mtime");
-        }
-    }
 }
 
 #[test]

@@ -3,9 +3,10 @@
 //! from `vellum serve`, and a snippet edit seen by the build cache.
 
 use std::path::Path;
-use std::time::{Duration, SystemTime};
 
 use vellum_site::{BuildOptions, Fresh, LiveSite, SiteFile, build, up_to_date};
+
+use crate::common::age;
 
 const SNIPPET: &str = "/* never copied */\n\
 .callout[data-callout=\"recipe\"] { --callout-color: 200, 100, 0; --callout-icon: lucide-chef-hat; }\n\
@@ -31,19 +32,6 @@ fn vault(root: &Path) {
         std::fs::write(&p, text).expect("write");
     }
     age(root);
-}
-
-fn age(dir: &Path) {
-    let old = SystemTime::now() - Duration::from_secs(3600);
-    for e in std::fs::read_dir(dir).expect("read_dir") {
-        let p = e.expect("entry").path();
-        if p.is_dir() {
-            age(&p);
-        } else {
-            let f = std::fs::File::options().append(true).open(&p).expect("open");
-            f.set_modified(old).expect("set mtime");
-        }
-    }
 }
 
 /// The part of `style.css` vellum generates for the snippets' callouts.

@@ -205,15 +205,7 @@ fn live_folders_match_a_fresh_build() {
     let mut live = LiveSite::build(vellum_vault::load(&dir).expect("load"), opts()).expect("live");
     let same = |live: &LiveSite, what: &str| {
         let fresh = LiveSite::build(vellum_vault::load(&dir).expect("load"), opts()).expect("fresh");
-        let (a, b) = (live.files(), fresh.files());
-        let mut ka: Vec<&String> = a.keys().collect();
-        let mut kb: Vec<&String> = b.keys().collect();
-        ka.sort();
-        kb.sort();
-        assert_eq!(ka, kb, "{what}: same files");
-        for (k, v) in a {
-            assert!(b.get(k) == Some(v), "{what}: `{k}` differs");
-        }
+        crate::common::assert_same(live.files(), fresh.files(), what);
     };
     let edit = |live: &mut LiveSite, path: &str, text: &str, what: &str| {
         std::fs::write(dir.join(path), text).expect("write");

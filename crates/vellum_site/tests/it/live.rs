@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use rustc_hash::FxHashMap;
 use vellum_site::{BuildOptions, LiveSite, SiteFile, build};
 use vellum_vault::Vault;
+
+use crate::common::assert_same;
 
 fn example_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
@@ -24,17 +25,6 @@ fn fresh(v: &Vault) -> Vault {
     let texts =
         v.notes.iter().map(|n| (n.path.clone(), n.text.as_kept().expect("kept").to_owned())).collect();
     Vault::from_texts(v.root.clone(), v.config.clone(), paths, texts)
-}
-
-fn assert_same(a: &FxHashMap<String, SiteFile>, b: &FxHashMap<String, SiteFile>, what: &str) {
-    let mut ka: Vec<&String> = a.keys().collect();
-    let mut kb: Vec<&String> = b.keys().collect();
-    ka.sort();
-    kb.sort();
-    assert_eq!(ka, kb, "{what}: same files");
-    for (k, v) in a {
-        assert!(b.get(k) == Some(v), "{what}: `{k}` differs");
-    }
 }
 
 #[test]

@@ -3,6 +3,7 @@
 mod build;
 mod cache;
 mod callouts;
+mod common;
 mod folders;
 mod i18n;
 mod live;
