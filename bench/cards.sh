@@ -34,9 +34,10 @@ if [ ! -f "$WORK/on/.vellum-gen.json" ]; then
     mkdir -p "$WORK"
     "$GEN" --notes "$NOTES" --seed "$SEED" "$WORK/on" >&2
     cp -r "$WORK/on" "$WORK/off"
-    # The generated vellum.toml has a [site] table; cards are on by default.
-    printf 'social_cards = false\n' >> "$WORK/off/vellum.toml"
-    grep -q '^\[site\]' "$WORK/off/vellum.toml" || { echo "no [site] table in vellum.toml" >&2; exit 2; }
+    # The generator writes no vellum.toml: each copy gets one that differs
+    # only in `[site] social_cards` (off by default).
+    printf '[site]\nsocial_cards = true\n' > "$WORK/on/vellum.toml"
+    printf '[site]\nsocial_cards = false\n' > "$WORK/off/vellum.toml"
 fi
 
 NOTE_ON=$(find "$WORK/on" -name '*.md' -not -path '*/.vellum/*' | sort | sed -n 100p)

@@ -11,11 +11,13 @@
 //! Drawing is built for thousands of cards a build. A card has a handful of
 //! colours, so it is drawn as an 8-bit palette image: the background is
 //! palette entry 0 and each ink has a ramp of 15 blends over its ground, so
-//! anti-aliased text costs one byte a pixel and blank rows are runs of zeros
-//! that the fast PNG deflate (`fdeflate`) compresses at memory speed. Each
-//! glyph is rasterized once per thread (per font, size and quarter-pixel
-//! offset) by `tiny-skia` from the font's outline and stamped from then on.
-//! A card takes a fraction of a millisecond.
+//! anti-aliased text costs one byte a pixel. Each glyph is rasterized once
+//! per thread (per font, size and quarter-pixel offset) by `tiny-skia` from
+//! the font's outline, and stamped from then on. The PNG's pixel stream is
+//! written by this crate's own deflate encoder (`zlib`), which knows what
+//! was stamped where: blank stretches are runs of zeros, and each row of a
+//! glyph is encoded once per thread and copied as bits wherever the glyph
+//! is drawn again. A card takes about a quarter of a millisecond.
 //!
 //! Only the bundled Noto Sans (regular and bold, SIL Open Font License, from
 //! the `notosans` crate) is ever loaded, never a system font, so the same card
@@ -31,6 +33,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
+
+mod zlib;
 
 use skrifa::instance::{LocationRef, Size};
 use skrifa::metrics::GlyphMetrics;
@@ -404,17 +408,26 @@ pub fn layout(card: &SocialCard<'_>) -> Layout {
 pub fn png(card: &SocialCard<'_>) -> Result<Vec<u8>, OgError> {
     let layout = layout(card);
     CANVAS.with_borrow_mut(|canvas| {
-        canvas.clear();
-        canvas.resize((WIDTH * HEIGHT) as usize, 0);
+        // The canvas is blank between cards: each card wipes what it drew.
+        canvas.resize(STRIDE * HEIGHT as usize, 0);
+        let mut placed = Vec::with_capacity(256);
         for shape in &layout.shapes {
-            draw(canvas, shape);
+            draw(canvas, &mut placed, shape);
         }
-        encode(canvas)
+        let png = encode(canvas, &mut placed);
+        for p in &placed {
+            for y in p.y.0..p.y.1 {
+                canvas[y * STRIDE + 1 + p.x.0..y * STRIDE + 1 + p.x.1].fill(0);
+            }
+        }
+        png
     })
 }
 
 thread_local! {
-    /// Each thread's card, kept between cards (it is 0.75 MB).
+    /// Each thread's card, kept blank between cards (it is 0.75 MB): [`HEIGHT`]
+    /// rows of [`STRIDE`] bytes, each a PNG filter byte (0, none) and
+    /// [`WIDTH`] palette indices.
     static CANVAS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// Each thread's rasterized glyphs and shapes.
     static MASKS: RefCell<HashMap<MaskKey, Option<Rc<Coverage>>>> = RefCell::new(HashMap::new());
@@ -434,6 +447,9 @@ enum Ramp {
     /// A keyword's ink over its pill.
     PillInk,
 }
+
+/// Bytes a row of the canvas takes: the filter byte and the pixels.
+const STRIDE: usize = WIDTH as usize + 1;
 
 /// Steps of a ramp: coverage is kept at this many levels besides none.
 const LEVELS: u8 = 15;
@@ -486,6 +502,17 @@ struct Coverage {
     top: i32,
     width: usize,
     levels: Vec<u8>,
+    /// Its rows in a ramp, encoded on first use: the ramp's first index
+    /// and the rows.
+    encoded: RefCell<Option<(u8, Vec<MaskRow>)>>,
+}
+
+/// A row of a mask, encoded: its pixels from `ink.0` to `ink.1` (those past
+/// its first and last inked one are zeros, written with the blank around it).
+#[derive(Debug)]
+struct MaskRow {
+    ink: (usize, usize),
+    code: zlib::Encoded,
 }
 
 impl Coverage {
@@ -504,11 +531,36 @@ impl Coverage {
             tiny_skia::Transform::from_translate(-left, -top),
         );
         let levels = mask.data().iter().map(|&a| level(a)).collect();
-        Some(Self { left: left as i32, top: top as i32, width: width as usize, levels })
+        Some(Self {
+            left: left as i32,
+            top: top as i32,
+            width: width as usize,
+            levels,
+            encoded: RefCell::new(None),
+        })
+    }
+
+    /// Its rows as palette indices of `ramp`, each encoded on its own, as
+    /// if after a zero and under its row before (the first under nothing).
+    fn encode_rows(&self, ramp: Ramp) -> Vec<MaskRow> {
+        let base = ramp.index(1) - 1;
+        let mut above: Option<Vec<u8>> = None;
+        self.levels
+            .chunks(self.width)
+            .map(|row| {
+                let row: Vec<u8> = row.iter().map(|&l| if l == 0 { 0 } else { base + l }).collect();
+                let start = row.iter().position(|&b| b != 0).unwrap_or(row.len());
+                let end = row.iter().rposition(|&b| b != 0).map_or(start, |e| e + 1);
+                let code =
+                    zlib::Encoded::new(&row[start..end], above.as_ref().map(|a| &a[start..end]), STRIDE);
+                above = Some(row);
+                MaskRow { ink: (start, end), code }
+            })
+            .collect()
     }
 
     /// Draw it on `canvas` in `ramp`, moved by `(dx, dy)`; clipped to the card.
-    fn stamp(&self, canvas: &mut [u8], ramp: Ramp, dx: i32, dy: i32) {
+    fn stamp(self: &Rc<Self>, canvas: &mut [u8], placed: &mut Vec<Placed>, ramp: Ramp, dx: i32, dy: i32) {
         let base = ramp.index(1) - 1;
         let (w, h) = (self.width as i32, (self.levels.len() / self.width) as i32);
         let (left, top) = (self.left + dx, self.top + dy);
@@ -517,10 +569,19 @@ impl Coverage {
         if x0 >= x1 || y0 >= y1 {
             return;
         }
+        placed.push(Placed {
+            coverage: Rc::clone(self),
+            ramp,
+            x: (x0 as usize, x1 as usize),
+            y: (y0 as usize, y1 as usize),
+            top: top as usize,
+            whole: (x0, x1, y0, y1) == (left, left + w, top, top + h),
+            alone: true,
+        });
         let (from, to) = ((x0 - left) as usize, (x1 - left) as usize);
         for y in y0..y1 {
             let src = &self.levels[(y - top) as usize * self.width..][from..to];
-            let at = y as usize * WIDTH as usize;
+            let at = y as usize * STRIDE + 1;
             let dst = &mut canvas[at + x0 as usize..at + x1 as usize];
             // Branch-free, so that it compiles to vector instructions.
             for (d, &l) in dst.iter_mut().zip(src) {
@@ -615,19 +676,19 @@ impl OutlinePen for Pen {
     }
 }
 
-fn draw(canvas: &mut [u8], shape: &Shape) {
+fn draw(canvas: &mut [u8], placed: &mut Vec<Placed>, shape: &Shape) {
     match shape {
         Shape::Band { x, y, width, height } => {
             let ((x, qx), (y, qy)) = (split(*x), split(*y));
             let key = MaskKey::Band { width: width.to_bits(), height: height.to_bits(), quarters: (qx, qy) };
             if let Some(m) = mask(key) {
-                m.stamp(canvas, Ramp::Band, x, y);
+                m.stamp(canvas, placed, Ramp::Band, x, y);
             }
         }
         Shape::Pill { x, y, width } => {
             let ((x, qx), (y, qy)) = (split(*x), split(*y));
             if let Some(m) = mask(MaskKey::Pill { width: width.to_bits(), quarters: (qx, qy) }) {
-                m.stamp(canvas, Ramp::Fill, x, y);
+                m.stamp(canvas, placed, Ramp::Fill, x, y);
             }
         }
         Shape::Text { x, y, style, text } => {
@@ -639,7 +700,7 @@ fn draw(canvas: &mut [u8], shape: &Shape) {
                 let Some((g, advance)) = m.glyph(c) else { continue };
                 let (x, quarter) = split(pen_x);
                 if let Some(glyph) = mask(MaskKey::Glyph { weight, size, glyph: g.to_u32(), quarter }) {
-                    glyph.stamp(canvas, ramp, x, baseline);
+                    glyph.stamp(canvas, placed, ramp, x, baseline);
                 }
                 pen_x += advance;
             }
@@ -665,24 +726,120 @@ fn pill(x: f32, y: f32, width: f32) -> Option<tiny_skia::Path> {
     p.finish()
 }
 
-/// `canvas` as an 8-bit palette PNG.
-fn encode(canvas: &[u8]) -> Result<Vec<u8>, OgError> {
-    let mut bytes = Vec::with_capacity(32 << 10);
-    {
-        let mut enc = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
-        enc.set_color(png::ColorType::Indexed);
-        enc.set_depth(png::BitDepth::Eight);
-        enc.set_palette(palette());
-        // Each byte less its left neighbour: blank runs and solid ink become
-        // runs of zeros, which fdeflate codes as runs (a third the size of
-        // unfiltered, and faster; the adaptive filters cost more than they save).
-        enc.set_filter(png::Filter::Sub);
-        enc.set_deflate_compression(png::DeflateCompression::FdeflateUltraFast);
-        let mut w = enc.write_header().map_err(|e| OgError(e.to_string()))?;
-        w.write_image_data(canvas).map_err(|e| OgError(e.to_string()))?;
-        w.finish().map_err(|e| OgError(e.to_string()))?;
+/// A mask stamped on the canvas: where, and whether it is alone there.
+struct Placed {
+    coverage: Rc<Coverage>,
+    ramp: Ramp,
+    /// Pixels it covers, clipped to the card: `[x.0, x.1)` × `[y.0, y.1)`.
+    x: (usize, usize),
+    y: (usize, usize),
+    /// The row of the card its first row is on.
+    top: usize,
+    /// Whether it lies wholly on the card.
+    whole: bool,
+    /// Whether no other mask's rectangle meets its own: then the card's
+    /// pixels there are its own, and its rows encoded once stand for them.
+    alone: bool,
+}
+
+/// `canvas` (its rows led by filter bytes) as an 8-bit palette PNG.
+///
+/// The pixels are one zlib stream, written a row at a time: blank stretches
+/// as runs of zeros, each mask that lies alone as its rows encoded once per
+/// thread (a glyph is drawn many times a card, and in card after card), and
+/// where masks meet (a keyword on its pill), the pixels parsed afresh.
+fn encode(canvas: &[u8], placed: &mut [Placed]) -> Result<Vec<u8>, OgError> {
+    mark_alone(placed);
+    placed.sort_by_key(|p| p.y.0);
+    let mut z = zlib::Stream::new(STRIDE);
+    let mut next = 0;
+    let mut active: Vec<usize> = Vec::new();
+    for y in 0..HEIGHT as usize {
+        let before = active.len();
+        active.retain(|&k| placed[k].y.1 > y);
+        let mut changed = before != active.len();
+        while next < placed.len() && placed[next].y.0 <= y {
+            active.push(next);
+            next += 1;
+            changed = true;
+        }
+        if changed {
+            active.sort_by_key(|&k| placed[k].x.0);
+        }
+        // The filter byte.
+        z.zeros(1);
+        let row = y * STRIDE + 1;
+        let mut x = 0;
+        let mut k = 0;
+        while k < active.len() {
+            let first = &placed[active[k]];
+            let (start, mut end) = first.x;
+            k += 1;
+            let mut single = true;
+            while k < active.len() && placed[active[k]].x.0 < end {
+                end = end.max(placed[active[k]].x.1);
+                single = false;
+                k += 1;
+            }
+            z.zeros(start.saturating_sub(x));
+            let start = start.max(x);
+            if start >= end {
+                continue;
+            }
+            let at = row + start;
+            if single && first.alone && first.whole && start == first.x.0 && canvas[at - 1] == 0 {
+                encoded_row(&mut z, first, y);
+            } else {
+                let above = y.checked_sub(1).map(|_| &canvas[at - STRIDE..at - STRIDE + end - start]);
+                z.span(&canvas[at..row + end], Some(canvas[at - 1]), above);
+            }
+            x = end;
+        }
+        z.zeros(WIDTH as usize - x);
     }
+    let pixels = z.finish(simd_adler32::adler32(&canvas));
+    let mut bytes = Vec::with_capacity(pixels.len() + 512);
+    let mut enc = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
+    enc.set_color(png::ColorType::Indexed);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_palette(palette());
+    let mut w = enc.write_header().map_err(|e| OgError(e.to_string()))?;
+    w.write_chunk(png::chunk::IDAT, &pixels).map_err(|e| OgError(e.to_string()))?;
+    w.finish().map_err(|e| OgError(e.to_string()))?;
     Ok(bytes)
+}
+
+/// Write row `y` of the card from `p`'s rows encoded before (encoding them
+/// now when they are not).
+fn encoded_row(z: &mut zlib::Stream, p: &Placed, y: usize) {
+    let base = p.ramp.index(1);
+    let mut memo = p.coverage.encoded.borrow_mut();
+    if memo.as_ref().is_none_or(|(b, _)| *b != base) {
+        *memo = Some((base, p.coverage.encode_rows(p.ramp)));
+    }
+    if let Some((_, rows)) = memo.as_ref()
+        && let Some(row) = rows.get(y - p.top)
+    {
+        z.zeros(row.ink.0);
+        z.encoded(&row.code);
+        z.zeros(p.x.1 - p.x.0 - row.ink.1);
+    }
+}
+
+/// Mark which of `placed` meet no other's rectangle.
+fn mark_alone(placed: &mut [Placed]) {
+    placed.sort_by_key(|p| p.x.0);
+    for a in 0..placed.len() {
+        for b in a + 1..placed.len() {
+            if placed[b].x.0 >= placed[a].x.1 {
+                break;
+            }
+            if placed[a].y.0 < placed[b].y.1 && placed[b].y.0 < placed[a].y.1 {
+                placed[a].alone = false;
+                placed[b].alone = false;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

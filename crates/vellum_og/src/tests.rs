@@ -176,3 +176,72 @@ fn an_empty_card_still_draws() {
     let bytes = png(&SocialCard { title: "", summary: "", keywords: &[], site: "" }).expect("drawn");
     assert!(bytes.starts_with(b"\x89PNG"));
 }
+
+/// The card's pixels as palette indices, read back from its PNG.
+fn indices(bytes: &[u8]) -> Vec<u8> {
+    let decoder = ::png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("a frame");
+    buf.truncate(info.buffer_size());
+    buf
+}
+
+/// The card drawn straight onto a canvas, without the encoder.
+fn drawn(card: &SocialCard<'_>) -> Vec<u8> {
+    let mut canvas = vec![0; STRIDE * HEIGHT as usize];
+    let mut placed = Vec::new();
+    for shape in &layout(card).shapes {
+        draw(&mut canvas, &mut placed, shape);
+    }
+    canvas.chunks(STRIDE).flat_map(|row| row[1..].to_vec()).collect()
+}
+
+#[test]
+fn the_png_holds_exactly_the_pixels_drawn() {
+    // Pills under their keywords (masks that meet), glyphs alone, glyphs
+    // drawn again on the same card and in the next card (rows encoded
+    // before), a word broken across lines, and an empty card.
+    let keywords: Vec<String> = ["rust", "AV", "supply chain", "ffi", "Ж", "x"].map(String::from).to_vec();
+    let cards = [
+        card(
+            "Chipmakers are moving packaging back onshore",
+            "Advanced packaging decides who ships.",
+            &keywords,
+        ),
+        card("Chipmakers are moving packaging back onshore, again", "", &keywords[1..]),
+        card("AVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAVAV", "Tj fj yj", &[]),
+        card("", "", &[]),
+    ];
+    for c in &cards {
+        let bytes = png(c).expect("a card");
+        assert_eq!(indices(&bytes), drawn(c), "{:?}", c.title);
+    }
+}
+
+#[test]
+fn the_zlib_stream_round_trips_through_an_independent_decoder() {
+    let keywords: Vec<String> = vec!["one".into(), "two".into()];
+    let c = card("A title", "A summary", &keywords);
+    let mut canvas = vec![0; STRIDE * HEIGHT as usize];
+    let mut placed = Vec::new();
+    for shape in &layout(&c).shapes {
+        draw(&mut canvas, &mut placed, shape);
+    }
+    let z = zlib::compress(&canvas, STRIDE);
+    assert_eq!(fdeflate::decompress_to_vec(&z).expect("valid zlib"), canvas);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    #[test]
+    fn any_card_decodes_to_the_pixels_drawn(
+        title in "[A-Za-z0-9 ÄéЖ.,'()…-]{0,120}",
+        summary in "[a-z AVfjTy]{0,200}",
+        keywords in proptest::collection::vec("[a-zA-Z ]{1,14}", 0..7),
+    ) {
+        let c = card(&title, &summary, &keywords);
+        let bytes = png(&c).expect("a card");
+        proptest::prop_assert_eq!(indices(&bytes), drawn(&c));
+    }
+}
