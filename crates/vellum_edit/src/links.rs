@@ -14,6 +14,7 @@ pub(crate) fn index_after(vault: &Vault, rename: Option<(&str, &str)>, add: Opti
     let mut paths: Vec<String> = vault.files.iter().map(|(_, p)| moved(p)).collect();
     paths.extend(add.map(str::to_owned));
     let mut index = FileIndex::new(paths);
+    index.set_attachment_folder(vault.config.obsidian.attachment_folder.clone());
     if vault.config.links.resolve_aliases {
         for n in &vault.notes {
             if let Some(id) = index.lookup_path(&moved(&n.path)) {

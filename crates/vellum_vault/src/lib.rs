@@ -776,6 +776,7 @@ impl Vault {
         add_aliases: bool,
     ) -> Self {
         let started = std::time::Instant::now();
+        files.set_attachment_folder(config.obsidian.attachment_folder.clone());
         let mut notes = Vec::with_capacity(parsed.len());
         for (path, text, note) in parsed {
             let Some(file) = files.lookup_path(&path) else { continue };

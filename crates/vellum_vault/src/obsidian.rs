@@ -340,10 +340,11 @@ impl IgnoreFilter {
 }
 
 /// Where Obsidian puts new attachments (`attachmentFolderPath`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AttachmentFolder {
     /// `/`: the vault root (the app's default).
+    #[default]
     VaultRoot,
     /// `./`: the folder of the note.
     SameFolder,

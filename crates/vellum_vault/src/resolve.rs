@@ -28,7 +28,10 @@
 //!       over a file beside the linking note;
 //!    2. else the file in the linking note's **own** folder wins
 //!       ([`Rule::SameFolder`]); ancestor folders count for nothing;
-//!    3. else the **shortest path string** wins ([`Rule::ShortestPath`]), not
+//!    3. else, for an attachment, the file in the vault's attachment folder
+//!       for the linking note wins ([`Rule::AttachmentFolder`]: Obsidian's
+//!       `attachmentFolderPath`, set with [`FileIndex::set_attachment_folder`]);
+//!    4. else the **shortest path string** wins ([`Rule::ShortestPath`]), not
 //!       the one with the fewest folders: `a/b/Note.md` beats `zzzz/Note.md`.
 //!       Equal lengths fall back to path order, so results are deterministic.
 //!
@@ -70,10 +73,17 @@
 //!   [`Rule::NoMatch`].
 //! * A target starting with `/` gets exact-path lookup only, like a relative
 //!   one, and never falls back to suffix matching.
+//! * Among attachments sharing a name, the one in the attachment folder
+//!   (`attachmentFolderPath`) is preferred before the shortest path: that is
+//!   where Obsidian puts the file a note embeds, so it is the one meant. The
+//!   folder counts only when it is not the vault root (every path there is
+//!   already shortest) nor the note's own folder (already preferred).
 
 use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
+
+use crate::obsidian::AttachmentFolder;
 
 /// Index of a file in the vault, dense from 0 in the order the paths were
 /// given to [`FileIndex::new`].
@@ -107,6 +117,9 @@ pub enum Rule {
     OnlyCandidate,
     /// Several files matched; the one in the linking note's own folder won.
     SameFolder,
+    /// Several attachments matched; the one in the vault's attachment folder
+    /// for the linking note (`attachmentFolderPath`) won.
+    AttachmentFolder,
     /// Several files matched, none at the exact path or beside the linking
     /// note; the shortest path string won.
     ShortestPath,
@@ -132,6 +145,9 @@ impl Rule {
             Rule::ExactPath => "the target names this exact vault path, which wins over any other match",
             Rule::OnlyCandidate => "exactly one file in the vault matches the target",
             Rule::SameFolder => "several files match; the one in the linking note's own folder wins",
+            Rule::AttachmentFolder => {
+                "several attachments match; the one in the vault's attachment folder for the linking note wins"
+            }
             Rule::ShortestPath => {
                 "several files match and none is at the exact path or in the linking note's folder; the shortest path wins"
             }
@@ -299,6 +315,8 @@ pub struct FileIndex {
     by_name: FxHashMap<Box<str>, Vec<FileId>>,
     /// Lower-cased alias → notes carrying it, sorted by path.
     aliases: FxHashMap<Box<str>, Vec<FileId>>,
+    /// Where the vault keeps attachments (`attachmentFolderPath`).
+    attachments: AttachmentFolder,
 }
 
 impl FileIndex {
@@ -345,7 +363,22 @@ impl FileIndex {
             }
         }
 
-        FileIndex { paths, folded, lengths, rank, kinds, by_name, aliases: FxHashMap::default() }
+        FileIndex {
+            paths,
+            folded,
+            lengths,
+            rank,
+            kinds,
+            by_name,
+            aliases: FxHashMap::default(),
+            attachments: AttachmentFolder::VaultRoot,
+        }
+    }
+
+    /// Prefer, among attachments sharing a name, the one in `folder` (the
+    /// vault's `attachmentFolderPath`) over the shortest path.
+    pub fn set_attachment_folder(&mut self, folder: AttachmentFolder) {
+        self.attachments = folder;
     }
 
     /// The vault path of `id`, as given to [`FileIndex::new`].
@@ -460,7 +493,7 @@ impl FileIndex {
             if matches!(target.rsplit('/').next(), Some("" | "." | "..")) {
                 return Resolution::none(Rule::NoMatch);
             }
-            let mut res = self.match_files(&joined, Anchor::Exact, &source_dir);
+            let mut res = self.match_files(&joined, Anchor::Exact, &source_dir, from);
             if res.target.is_some() {
                 res.rule = Rule::Relative;
             }
@@ -469,8 +502,8 @@ impl FileIndex {
 
         let folded = fold(target);
         let res = match folded.strip_prefix('/') {
-            Some(rooted) => self.match_files(rooted, Anchor::Exact, &source_dir),
-            None => self.match_files(&folded, Anchor::Suffix, &source_dir),
+            Some(rooted) => self.match_files(rooted, Anchor::Exact, &source_dir, from),
+            None => self.match_files(&folded, Anchor::Suffix, &source_dir, from),
         };
         if res.target.is_none()
             && use_aliases
@@ -482,16 +515,27 @@ impl FileIndex {
     }
 
     /// Match files against a lower-cased target path and apply the
-    /// tie-break. `source_dir` is the lower-cased folder of the linking note.
-    fn match_files(&self, target: &str, anchor: Anchor, source_dir: &str) -> Resolution {
+    /// tie-break. `source_dir` is the lower-cased folder of the linking note,
+    /// `from` its path.
+    fn match_files(&self, target: &str, anchor: Anchor, source_dir: &str, from: &str) -> Resolution {
         let (tdir, name) = split_dir(target);
         let Some(list) = self.by_name.get(name).filter(|_| !name.is_empty()) else {
             return Resolution::none(Rule::NoMatch);
         };
+        // The attachment folder matters only among several attachments, and
+        // only when it is neither the root nor the note's own folder.
+        let attachment_dir = match &self.attachments {
+            AttachmentFolder::VaultRoot | AttachmentFolder::SameFolder => None,
+            _ if list.len() < 2 || !list.iter().any(|id| self.kinds[id.index()] == FileKind::Attachment) => {
+                None
+            }
+            folder => Some(fold(&folder.for_note(from)).into_owned()),
+        };
 
         let mut candidates = Vec::new();
         // (tier, length, rank): lower is better. Tier 0 = exact path,
-        // 1 = the linking note's folder, 2 = anywhere else.
+        // 1 = the linking note's folder, 2 = the attachment folder,
+        // 3 = anywhere else.
         let mut best: Option<((u8, u32, u32), FileId)> = None;
         for &id in list {
             let (cdir, _) = split_dir(&self.folded[id.index()]);
@@ -507,8 +551,12 @@ impl FileIndex {
                 0
             } else if cdir == source_dir {
                 1
-            } else {
+            } else if attachment_dir.as_deref() == Some(cdir)
+                && self.kinds[id.index()] == FileKind::Attachment
+            {
                 2
+            } else {
+                3
             };
             let key = (tier, self.lengths[id.index()], self.rank[id.index()]);
             if best.is_none_or(|(b, _)| key < b) {
@@ -527,6 +575,7 @@ impl FileIndex {
             match tier {
                 0 => Rule::ExactPath,
                 1 => Rule::SameFolder,
+                2 => Rule::AttachmentFolder,
                 _ => Rule::ShortestPath,
             }
         };
@@ -742,6 +791,28 @@ mod tests {
         assert_eq!(wl(&ix, "Note", "zzzz/deep/src.md"), (Some("zzzz/deep/Note.md"), Rule::SameFolder));
         // Folder comparison is case-insensitive as well.
         assert_eq!(wl(&ix, "Note", "ZZZZ/Deep/src.md"), (Some("zzzz/deep/Note.md"), Rule::SameFolder));
+    }
+
+    #[test]
+    fn the_attachment_folder_wins_over_a_shorter_path() {
+        let paths = ["b/a.png", "assets/a.png", "notes/a.png", "x/x.md", "assets/x.md"];
+        let mut ix = index(&paths);
+        // Without an attachment folder the shortest path wins.
+        assert_eq!(wl(&ix, "a.png", "q/n.md"), (Some("b/a.png"), Rule::ShortestPath));
+
+        ix.set_attachment_folder(AttachmentFolder::Folder("Assets".to_owned()));
+        assert_eq!(wl(&ix, "a.png", "q/n.md"), (Some("assets/a.png"), Rule::AttachmentFolder));
+        // The note's own folder and a path still come first.
+        assert_eq!(wl(&ix, "a.png", "notes/n.md"), (Some("notes/a.png"), Rule::SameFolder));
+        assert_eq!(wl(&ix, "/b/a.png", "q/n.md"), (Some("b/a.png"), Rule::ExactPath));
+        // Notes are never moved by it.
+        assert_eq!(wl(&ix, "x", "q/n.md"), (Some("x/x.md"), Rule::ShortestPath));
+
+        // `./img`: a folder under the linking note's.
+        let mut ix = index(&["b/a.png", "notes/img/a.png", "notes/sub/n.md"]);
+        ix.set_attachment_folder(AttachmentFolder::UnderNote("img".to_owned()));
+        assert_eq!(wl(&ix, "a.png", "notes/n.md"), (Some("notes/img/a.png"), Rule::AttachmentFolder));
+        assert_eq!(wl(&ix, "a.png", "notes/sub/n.md"), (Some("b/a.png"), Rule::ShortestPath));
     }
 
     #[test]
@@ -1049,6 +1120,7 @@ mod tests {
             Rule::ExactPath,
             Rule::OnlyCandidate,
             Rule::SameFolder,
+            Rule::AttachmentFolder,
             Rule::ShortestPath,
             Rule::Alias,
             Rule::Relative,

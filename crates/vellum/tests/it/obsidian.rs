@@ -1,7 +1,8 @@
 //! Obsidian's settings in `.obsidian/`, read with no `vellum.toml`: template
 //! folders and excluded files are hidden (not checked, listed or published;
-//! links to them resolve), daily notes, the link format renames write, and
-//! malformed settings files as warnings.
+//! links to them resolve), daily notes, the link format renames write, the
+//! attachment folder embeds look in first, and malformed settings files as
+//! warnings.
 
 use std::path::{Path, PathBuf};
 
@@ -197,4 +198,30 @@ fn the_obsidian_help_vault_has_no_settings_warnings() {
     common::copy_vault(&help, dir.path(), None);
     let found = diagnostics(dir.path());
     assert!(found.iter().all(|d| d["code"] != "V009"), "{found:#?}");
+}
+
+#[test]
+fn an_attachment_name_shared_by_several_files_resolves_to_the_attachment_folder_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    for folder in [".obsidian", "Attachments", "Notes/B", "q"] {
+        std::fs::create_dir_all(root.join(folder)).expect("mkdir");
+    }
+    let write = |rel: &str, text: &str| std::fs::write(root.join(rel), text).expect("write");
+    write(".obsidian/app.json", r#"{"attachmentFolderPath": "Attachments"}"#);
+    write("Attachments/diagram.png", "png");
+    write("Notes/B/diagram.png", "png");
+    write("q/n.md", "---\ntitle: N\n---\n![[diagram.png]]\n");
+    let explain = |from: &str| {
+        let run = vellum(&["explain", "--vault", path(root), "--from", from, "![[diagram.png]]"]);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        run.stdout
+    };
+    // The shorter `Notes/B/diagram.png` loses to the attachment folder's…
+    let there = explain("q/n.md");
+    assert!(there.contains("resolves:  attachment `Attachments/diagram.png`"), "{there}");
+    // …but not to the file beside the linking note.
+    write("Notes/B/m.md", "---\ntitle: M\n---\n![[diagram.png]]\n");
+    let beside = explain("Notes/B/m.md");
+    assert!(beside.contains("resolves:  attachment `Notes/B/diagram.png`"), "{beside}");
 }

@@ -108,7 +108,10 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
             Target::Attachment(_) => {}
         }
         if resolved.resolution.is_ambiguous()
-            && matches!(resolved.resolution.rule, Rule::SameFolder | Rule::ShortestPath | Rule::Alias)
+            && matches!(
+                resolved.resolution.rule,
+                Rule::SameFolder | Rule::AttachmentFolder | Rule::ShortestPath | Rule::Alias
+            )
         {
             let candidates: Vec<String> = resolved
                 .resolution
