@@ -25,6 +25,7 @@
 mod highlight;
 mod inert;
 mod media;
+mod mermaid;
 mod properties;
 mod safe;
 mod sanitize;

@@ -148,7 +148,10 @@ pub(crate) fn render_markdown(
             NodeValue::CodeBlock(cb) => {
                 let lang = cb.info.split_whitespace().next().unwrap_or("").to_lowercase();
                 let html = if lang == "mermaid" {
-                    format!("<pre class=\"mermaid\">{}</pre>", escape(&cb.literal))
+                    match crate::mermaid::draw(&cb.literal) {
+                        Some(svg) => format!("<figure class=\"mermaid\">{svg}</figure>"),
+                        None => format!("<pre class=\"mermaid\">{}</pre>", escape(&cb.literal)),
+                    }
                 } else {
                     let body = crate::highlight::highlight(&cb.literal, &lang)
                         .unwrap_or_else(|| escape(&cb.literal));

@@ -116,7 +116,7 @@ fn embed_cycles_stop() {
 fn dialect_features() {
     let v = vault(&[(
         "n.md",
-        "> [!faq]- Folded?\n> body\n\n> [!tip]+ Open\n> x\n\n> [!custom-type] Custom\n> y\n\n```rust\nfn main() {}\n```\n\nInline $x^2$ math. %%hidden [[Nope]]%% ==marked== #inline-tag and para ^anchor1\n\n```mermaid\ngraph LR\n```\n",
+        "> [!faq]- Folded?\n> body\n\n> [!tip]+ Open\n> x\n\n> [!custom-type] Custom\n> y\n\n```rust\nfn main() {}\n```\n\nInline $x^2$ math. %%hidden [[Nope]]%% ==marked== #inline-tag and para ^anchor1\n\n```mermaid\ngraph LR\n  Plan --> Ship\n```\n\n```mermaid\nnot a diagram at all\n```\n",
     )]);
     let html = render(&v, "n.md");
     assert!(
@@ -132,7 +132,10 @@ fn dialect_features() {
     assert!(html.contains("href=\"/tags/inline-tag/\""));
     assert!(html.contains("id=\"^anchor1\""));
     assert!(!html.contains("^anchor1</"), "the marker itself is hidden");
-    assert!(html.contains("<pre class=\"mermaid\">"));
+    // A diagram is drawn as an inline SVG; one that cannot be is its source.
+    assert!(html.contains("<figure class=\"mermaid\"><svg"), "{html}");
+    assert!(html.contains(">Plan</tspan>") && html.contains(">Ship</tspan>"), "{html}");
+    assert!(html.contains("<pre class=\"mermaid\">not a diagram at all\n</pre>"), "{html}");
 }
 
 #[test]

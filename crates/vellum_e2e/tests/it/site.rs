@@ -1,7 +1,7 @@
 //! The published example journal in a real headless Chromium: the seed page
 //! renders its callouts, the header search finds the seed note, a backlink
-//! click navigates, the graph canvases draw, and no page logs a console
-//! error. Each test saves a screenshot to `<target>/e2e-artifacts/`.
+//! click navigates, the graph canvases draw, a Mermaid diagram shows, and no
+//! page logs a console error. Each test saves a screenshot to `<target>/e2e-artifacts/`.
 //!
 //! The site is `examples/journal` built **with drafts** (the seed note is a
 //! draft; see [`vellum_e2e::example_site`]), served from `127.0.0.1`.
@@ -236,6 +236,31 @@ fn graph_canvases_draw() -> Result<(), Error> {
         wait_painted(browser, ".local-graph canvas.graph-canvas", 200)?;
         browser.execute("document.querySelector('.local-graph').scrollIntoView();", &[])?;
         finish(browser, "seed-local-graph")
+    })
+}
+
+/// A Mermaid block is drawn as an SVG the browser lays out: visible, with a
+/// real size, its labels shown as text.
+#[test]
+fn a_mermaid_diagram_is_visible() -> Result<(), Error> {
+    with_site("a_mermaid_diagram_is_visible", |browser, server| {
+        browser.goto(&server.url("/software/kubernetes-complexity-tax/"))?;
+        let svg = browser.find(".note-body figure.mermaid svg")?;
+        assert!(svg.is_displayed()?, "the diagram is shown");
+        let size = browser.execute(
+            "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];",
+            &[svg.as_arg()],
+        )?;
+        let (w, h) = (size[0].as_f64().unwrap_or(0.0), size[1].as_f64().unwrap_or(0.0));
+        assert!(w > 100.0 && h > 30.0, "a drawn diagram, not an empty box: {w}×{h}");
+        let labels: Vec<String> = svg.find_all("text")?.iter().map(|t| t.text()).collect::<Result<_, _>>()?;
+        let labels = labels.join(" ");
+        for label in ["kubelet", "dockershim", "CRI"] {
+            assert!(labels.contains(label), "{label} is shown: {labels}");
+        }
+        browser
+            .execute("document.querySelector('figure.mermaid').scrollIntoView({ block: 'center' });", &[])?;
+        finish(browser, "mermaid-kubernetes")
     })
 }
 

@@ -257,7 +257,8 @@ fn live_folders_match_a_fresh_build() {
     assert!(!live.files().contains_key("new-folder/index.html"));
 }
 
-/// The Obsidian help vault: its folders get pages, its `Home.md` is the front page.
+/// The Obsidian help vault: its folders get pages, its `Home.md` is the front
+/// page, and its Mermaid diagrams are drawn.
 #[test]
 fn the_obsidian_help_vault_has_folder_pages() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/vaults/obsidian-help-en");
@@ -280,4 +281,9 @@ fn the_obsidian_help_vault_has_folder_pages() {
     assert!(read(&out, "index.html").contains("class=\"note-title\""), "Home.md is the front page");
     assert!(out.join("timeline/index.html").is_file());
     assert!(read(&out, "explorer.html").contains("href=\"/manage-notes/\""));
+    // Its diagrams: a sequence diagram and two flowcharts on one page (the
+    // page shows their sources too, in `md` code blocks).
+    let syntax = read(&out, "advanced-syntax/index.html");
+    assert_eq!(syntax.matches("<figure class=\"mermaid\"><svg").count(), 3, "every diagram drawn");
+    assert!(!syntax.contains("<pre class=\"mermaid\">"), "no diagram left as text");
 }
