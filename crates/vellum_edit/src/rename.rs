@@ -33,6 +33,7 @@ use std::fmt;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use vellum_syntax::{Fragment, Link, LinkKind, Note, Span, heading_key};
+use vellum_vault::obsidian::relative_path;
 use vellum_vault::{Anchor, FileIndex, Kept, LinkFormat, LoadedToPublish, NoteIdx, Rule, Target, Vault};
 
 use crate::edit::{Edit, apply_edits};
@@ -429,7 +430,7 @@ fn best_form(
     }
     if plain.starts_with("./") || plain.starts_with("../") {
         let from_dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-        if let Some(s) = check(&ext(&relative(from_dir, bare)), false) {
+        if let Some(s) = check(&ext(&relative_path(from_dir, bare)), false) {
             return Some(s);
         }
     }
@@ -441,7 +442,7 @@ fn best_form(
     let from_dir = from.rsplit_once('/').map_or("", |(d, _)| d);
     let chosen = match form.format {
         LinkFormat::Shortest => None,
-        LinkFormat::Relative => Some(relative(from_dir, bare)),
+        LinkFormat::Relative => Some(relative_path(from_dir, bare)),
         LinkFormat::Absolute => Some(bare.to_owned()),
     };
     if let Some(s) = chosen.and_then(|c| check(&ext(&c), false)) {
@@ -454,17 +455,6 @@ fn best_form(
         }
     }
     check(&ext(bare), false)
-}
-
-/// `target` relative to the folder `from_dir`: `./x`, `../a/x`.
-fn relative(from_dir: &str, target: &str) -> String {
-    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
-    let to: Vec<&str> = target.split('/').collect();
-    let common =
-        from.iter().zip(&to).take_while(|(a, b)| a.eq_ignore_ascii_case(b)).count().min(to.len() - 1);
-    let ups = from.len() - common;
-    let rest = to[common..].join("/");
-    if ups == 0 { format!("./{rest}") } else { format!("{}{rest}", "../".repeat(ups)) }
 }
 
 /// The edit that makes a heading link's last heading `title`: only the last
@@ -669,14 +659,6 @@ fn show(d: &Dest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn relative_paths() {
-        assert_eq!(relative("a/b", "a/x"), "../x");
-        assert_eq!(relative("a", "a/x"), "./x");
-        assert_eq!(relative("", "x"), "./x");
-        assert_eq!(relative("a/b", "c/d/x"), "../../c/d/x");
-    }
 
     #[test]
     fn heading_text_spans() {

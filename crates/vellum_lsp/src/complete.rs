@@ -370,16 +370,11 @@ fn notes(state: &VaultState, from: NoteIdx, embed: bool, items: &mut Items) {
             None => {
                 let detail =
                     if n.title == n.stem() { n.path.clone() } else { format!("{} ({})", n.title, n.path) };
-                items.offer(
-                    &label,
-                    label.clone(),
-                    lsp::CompletionItemKind::FILE,
-                    Some(detail),
-                    label.clone(),
-                );
+                let insert = state.link_to(from, i);
+                items.offer(&label, label.clone(), lsp::CompletionItemKind::FILE, Some(detail), insert);
             }
             Some(_) => {
-                let insert = format!("{}|{label}", state.link_name(i));
+                let insert = format!("{}|{label}", state.link_to(from, i));
                 let detail = Some(format!("alias of {}", n.title));
                 items.offer(&label, label.clone(), lsp::CompletionItemKind::REFERENCE, detail, insert);
             }

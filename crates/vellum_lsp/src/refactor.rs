@@ -609,7 +609,7 @@ pub(crate) fn code_actions(
             && link.fragment.is_none()
             && let Target::Note { note, anchor: Anchor::Note } = r.target
         {
-            let name = state.link_name(note);
+            let name = state.link_to(doc.note, note);
             let new_text = format!("{name}|{}", link.target);
             out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: format!("vellum: link to the note itself: [[{new_text}]]"),

@@ -61,6 +61,17 @@ impl VaultState {
         self.tags = None;
     }
 
+    /// The target a new `[[…]]` written in note `from` names note `idx` by,
+    /// in the vault's "New link format" (`newLinkFormat`): [`Self::link_name`]
+    /// when shortest, else its path relative to `from` or from the root.
+    pub(crate) fn link_to(&self, from: NoteIdx, idx: NoteIdx) -> String {
+        let v = &self.vault;
+        let n = &v.notes[idx];
+        let name_start = n.path.rfind('/').map_or(0, |i| i + 1);
+        let bare = n.path.get(..name_start + n.stem().len()).unwrap_or(&n.path);
+        v.config.obsidian.link_style.format.target(&v.notes[from].path, bare, || self.link_name(idx))
+    }
+
     /// How `[[…]]` names note `idx`: its file name when no other note has it,
     /// else its path without `.md` (Obsidian's "shortest path when possible").
     pub(crate) fn link_name(&self, idx: NoteIdx) -> String {

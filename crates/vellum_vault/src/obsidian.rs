@@ -398,6 +398,35 @@ pub enum LinkFormat {
     Absolute,
 }
 
+impl LinkFormat {
+    /// The target a new link written in the note at `from` names for the
+    /// vault path `target` (`.md` left off for a note): `shortest()` (the
+    /// shortest unambiguous name) for [`LinkFormat::Shortest`], the path from
+    /// `from`'s folder for [`LinkFormat::Relative`], `target` itself for
+    /// [`LinkFormat::Absolute`].
+    pub fn target(self, from: &str, target: &str, shortest: impl FnOnce() -> String) -> String {
+        match self {
+            Self::Shortest => shortest(),
+            Self::Relative => relative_path(from.rsplit_once('/').map_or("", |(d, _)| d), target),
+            Self::Absolute => target.to_owned(),
+        }
+    }
+}
+
+/// The vault path `target` relative to the folder `from_dir`, as Obsidian
+/// writes a relative link: `./x`, `../a/x`. Folder names compare
+/// ASCII-case-insensitively, as the resolver matches them.
+#[must_use]
+pub fn relative_path(from_dir: &str, target: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = target.split('/').collect();
+    let common =
+        from.iter().zip(&to).take_while(|(a, b)| a.eq_ignore_ascii_case(b)).count().min(to.len() - 1);
+    let ups = from.len() - common;
+    let rest = to[common..].join("/");
+    if ups == 0 { format!("./{rest}") } else { format!("{}{rest}", "../".repeat(ups)) }
+}
+
 /// The form of the links vellum writes: Obsidian's "New link format" and
 /// "Use \[\[Wikilinks\]\]" (off: `useMarkdownLinks`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -722,6 +751,18 @@ mod tests {
         assert_eq!(s.daily_notes.folder, "Daily");
         assert_eq!(s.daily_notes.format, "YYYY/MM/YYYY-MM-DD");
         assert_eq!(s.daily_notes.template.as_deref(), Some("Templates/Daily.md"));
+    }
+
+    #[test]
+    fn relative_paths_and_link_targets() {
+        assert_eq!(relative_path("a/b", "a/x"), "../x");
+        assert_eq!(relative_path("a", "a/x"), "./x");
+        assert_eq!(relative_path("", "x"), "./x");
+        assert_eq!(relative_path("a/b", "c/d/x"), "../../c/d/x");
+        let shortest = || "x".to_owned();
+        assert_eq!(LinkFormat::Shortest.target("a/b/n.md", "c/x", shortest), "x");
+        assert_eq!(LinkFormat::Relative.target("a/b/n.md", "a/c/x", shortest), "../c/x");
+        assert_eq!(LinkFormat::Absolute.target("a/b/n.md", "a/c/x", shortest), "a/c/x");
     }
 
     #[test]

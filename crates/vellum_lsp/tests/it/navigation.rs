@@ -105,6 +105,37 @@ fn completes_the_callout_types_of_enabled_snippets() {
     c.shutdown();
 }
 
+/// A completed link names its note in the vault's "New link format".
+#[test]
+fn completed_links_follow_the_vaults_new_link_format() {
+    let notes = |format: &str| {
+        [
+            (".obsidian/app.json".to_owned(), format!("{{\"newLinkFormat\": \"{format}\"}}")),
+            ("work/Writer.md".to_owned(), "# Writer\n".to_owned()),
+            ("topics/os/Kernel Notes.md".to_owned(), "---\naliases: [kern]\n---\n# Kernel\n".to_owned()),
+        ]
+    };
+    for (format, want) in [
+        ("shortest", "Kernel Notes"),
+        ("relative", "../topics/os/Kernel Notes"),
+        ("absolute", "topics/os/Kernel Notes"),
+    ] {
+        let files = notes(format);
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let mut c = Client::start(&files);
+        c.open("work/Writer.md", "# Writer\n\n[[Ker\n[[ker\n");
+        let r = c.request("textDocument/completion", at(&c, "work/Writer.md", 2, 5)).expect("notes");
+        let items = r["items"].as_array().expect("items");
+        let note = items.iter().find(|i| i["label"] == "Kernel Notes").expect("the note");
+        assert_eq!(note["textEdit"]["newText"], want, "{format}");
+        let r = c.request("textDocument/completion", at(&c, "work/Writer.md", 3, 5)).expect("aliases");
+        let items = r["items"].as_array().expect("items");
+        let alias = items.iter().find(|i| i["label"] == "kern").expect("the alias");
+        assert_eq!(alias["textEdit"]["newText"], format!("{want}|kern"), "{format}");
+        c.shutdown();
+    }
+}
+
 #[test]
 fn links_in_properties_go_to_their_note() {
     let mut c = vault();
