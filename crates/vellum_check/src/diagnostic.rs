@@ -93,6 +93,7 @@ codes! {
     EmptyHeading = "V301", "empty-heading", Warning, "A heading has no text.";
     UnknownCallout = "V302", "unknown-callout", Warning, "A callout type Obsidian does not know (it renders as `note`).";
     PluginOnly = "V303", "plugin-only-content", Note, "A block only an Obsidian plugin renders; the published page shows its source.";
+    DrawingWithoutExport = "V304", "drawing-without-export", Note, "An embedded Excalidraw drawing has no SVG or PNG export beside it; the published page shows a link.";
     BrokenFragment = "V401", "missing-heading-or-block", Error, "The linked note has no such heading or block.";
     AmbiguousLink = "V402", "ambiguous-link", Warning, "Several files match the link; Obsidian's tie-break picks one.";
     UnresolvedLink = "V403", "unresolved-link", Note, "The link points to a note that is not written yet.";

@@ -131,6 +131,7 @@ const CASES: &[(&str, Code)] = &[
     ("empty_heading", Code::EmptyHeading),
     ("unknown_callout", Code::UnknownCallout),
     ("plugin_only", Code::PluginOnly),
+    ("drawing_without_export", Code::DrawingWithoutExport),
     ("missing_heading_or_block", Code::BrokenFragment),
     ("ambiguous_link", Code::AmbiguousLink),
     ("unresolved_link", Code::UnresolvedLink),
@@ -720,6 +721,21 @@ fn v303_plugin_only_content() {
     assert_eq!(d.len(), 4, "{}", c.rendered);
     assert!(d[0].message.starts_with("`dataview` block: a Dataview query"), "{}", d[0].message);
     assert_eq!(c.line_col(d[0]), Some((5, 1)));
+    c.assert_ok_note_checked();
+}
+
+#[test]
+fn v304_drawing_without_export() {
+    let c = check_case("drawing_without_export");
+    let d = c.with_code(Code::DrawingWithoutExport);
+    // The embed of the drawing without an export; not the one with its SVG
+    // beside it, nor a plain link.
+    assert_eq!(d.len(), 1, "{}", c.rendered);
+    assert_eq!(
+        d[0].message,
+        "`![[Sketch.excalidraw]]`: the drawing `drawings/Sketch.excalidraw.md` has no SVG or PNG export beside it"
+    );
+    assert_eq!(c.line_col(d[0]), Some((3, 1)));
     c.assert_ok_note_checked();
 }
 

@@ -342,6 +342,24 @@ fn embed_html(
     display: &str,
     stack: &mut Vec<NoteIdx>,
 ) -> Result<String, TextError> {
+    // An Excalidraw drawing shows as the image the plugin exported beside it;
+    // without one, as a link (its file is the plugin's JSON, not a page).
+    let drawing = match &r.target {
+        Target::Attachment(f) => Some(*f),
+        Target::Note { note, anchor: Anchor::Note } => Some(cx.vault.notes[*note].file),
+        _ => None,
+    };
+    if let Some(f) = drawing.filter(|&f| cx.vault.files.is_excalidraw(f)) {
+        return Ok(match cx.vault.files.excalidraw_export(f) {
+            Some(export) => {
+                let path = cx.vault.files.path(f);
+                let name = path.rsplit('/').next().unwrap_or(path);
+                let written = Written { display: link.display.as_deref(), fragment: None, shown: display };
+                media::attachment(Media::Image, &cx.urls.attachment(export), name, &written)
+            }
+            None => link_html(cx, link, r, display),
+        });
+    }
     Ok(match &r.target {
         Target::Attachment(f) => {
             let path = cx.vault.files.path(*f);

@@ -521,3 +521,22 @@ fn raw_html_src_and_href_resolve_like_markdown_links() {
     let html = render(&v, "notes/Raw.md");
     insta::assert_snapshot!(html);
 }
+
+#[test]
+fn excalidraw_drawings_show_their_export_or_a_link() {
+    let drawing = "---\nexcalidraw-plugin: parsed\n---\n# Excalidraw Data\n\n```compressed-json\nN4Ig\n```\n";
+    let v = vault(&[
+        ("n.md", "![[Sketch.excalidraw]]\n\n![[Plain.excalidraw|400]]\n\n![[Old.excalidraw]]\n"),
+        ("d/Sketch.excalidraw.md", drawing),
+        ("d/Sketch.excalidraw.svg", ""),
+        ("Plain.excalidraw.md", drawing),
+        ("Old.excalidraw", "{}"),
+        ("Old.png", ""),
+    ]);
+    let html = render(&v, "n.md");
+    assert!(html.contains("<img class=\"embed-image\" src=\"/d/Sketch.excalidraw.svg\""), "{html}");
+    assert!(html.contains("src=\"/Old.png\""), "the older `.excalidraw` file: {html}");
+    // Without an export the drawing is a link, never its JSON.
+    assert!(!html.contains("compressed-json") && !html.contains("N4Ig"), "{html}");
+    assert!(html.contains("href=\"/n/Plain.excalidraw/\""), "{html}");
+}

@@ -426,6 +426,32 @@ impl FileIndex {
         self.by_name.get(name)?.iter().copied().find(|&id| *self.folded[id.index()] == *folded)
     }
 
+    /// Whether `file` is an Excalidraw drawing (`*.excalidraw.md`, or the
+    /// plugin's older `*.excalidraw`).
+    #[must_use]
+    pub fn is_excalidraw(&self, file: FileId) -> bool {
+        let p = &self.folded[file.index()];
+        p.ends_with(".excalidraw.md") || p.ends_with(".excalidraw")
+    }
+
+    /// The image the Excalidraw plugin exported beside the drawing `file`:
+    /// `Drawing.excalidraw.svg` (or `.png`), else `Drawing.svg` (or `.png`),
+    /// as its "keep the .excalidraw extension" setting names them. SVG is
+    /// preferred; `None` for a file that is not a drawing or has no export.
+    #[must_use]
+    pub fn excalidraw_export(&self, file: FileId) -> Option<FileId> {
+        if !self.is_excalidraw(file) {
+            return None;
+        }
+        let path = &self.paths[file.index()];
+        let drawing = if path.to_ascii_lowercase().ends_with(".md") { &path[..path.len() - 3] } else { path };
+        let plain = &drawing[..drawing.len() - ".excalidraw".len()];
+        [drawing, plain]
+            .iter()
+            .flat_map(|base| [format!("{base}.svg"), format!("{base}.png")])
+            .find_map(|export| self.lookup_path(&export))
+    }
+
     /// Register `alias` (from a note's frontmatter `aliases`) for `note`.
     ///
     /// Obsidian never resolves links through aliases; vellum does so only
@@ -813,6 +839,31 @@ mod tests {
         ix.set_attachment_folder(AttachmentFolder::UnderNote("img".to_owned()));
         assert_eq!(wl(&ix, "a.png", "notes/n.md"), (Some("notes/img/a.png"), Rule::AttachmentFolder));
         assert_eq!(wl(&ix, "a.png", "notes/sub/n.md"), (Some("b/a.png"), Rule::ShortestPath));
+    }
+
+    #[test]
+    fn excalidraw_drawings_find_the_export_beside_them() {
+        let ix = index(&[
+            "d/A.excalidraw.md",
+            "d/A.excalidraw.png",
+            "d/A.excalidraw.svg",
+            "d/B.excalidraw.md",
+            "d/B.png",
+            "d/C.excalidraw",
+            "d/C.svg",
+            "d/None.excalidraw.md",
+            "d/None.md",
+        ]);
+        let export = |p: &str| {
+            let id = ix.lookup_path(p).expect("a file");
+            ix.excalidraw_export(id).map(|e| ix.path(e))
+        };
+        assert_eq!(export("d/A.excalidraw.md"), Some("d/A.excalidraw.svg"), "SVG first");
+        assert_eq!(export("d/B.excalidraw.md"), Some("d/B.png"), "without .excalidraw");
+        assert_eq!(export("d/C.excalidraw"), Some("d/C.svg"), "the older file kind");
+        assert_eq!(export("d/None.excalidraw.md"), None);
+        assert_eq!(export("d/None.md"), None, "not a drawing");
+        assert!(!ix.is_excalidraw(ix.lookup_path("d/None.md").expect("a file")));
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //!   target is another note's alias, the help suggests `[[Real Note|Alias]]`.
 //! - `V404 link-to-draft` (warning): a published note links to a draft.
 //! - `V405 link-escapes-vault` (error): `../` climbs out of the vault.
+//! - `V304 drawing-without-export` (note): an embedded Excalidraw drawing has
+//!   no image exported beside it, so the published page can only link it.
 
 use vellum_syntax::{Fragment, Link, LinkKind};
 use vellum_vault::{Rule, Target};
@@ -106,6 +108,25 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             Target::Attachment(_) => {}
+        }
+        let drawing = match &resolved.target {
+            Target::Attachment(f) => Some(*f),
+            Target::Note { note, .. } => Some(vault.notes[*note].file),
+            _ => None,
+        };
+        if link.kind.is_embed()
+            && let Some(f) = drawing.filter(|&f| vault.files.is_excalidraw(f))
+            && vault.files.excalidraw_export(f).is_none()
+        {
+            out.push(
+                Diagnostic::new(
+                    Code::DrawingWithoutExport,
+                    path,
+                    span,
+                    format!("`{shown}`: the drawing `{}` has no SVG or PNG export beside it", vault.files.path(f)),
+                )
+                .with_help("turn on \"Auto-export SVG\" (or PNG) in the Excalidraw plugin's settings and open the drawing once; the published page shows the export, and a link until then"),
+            );
         }
         if resolved.resolution.is_ambiguous()
             && matches!(
