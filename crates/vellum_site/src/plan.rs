@@ -204,9 +204,12 @@ impl<'v> Plan<'v> {
         let n = vault.notes.len();
         // A note whose frontmatter cannot be read might be a draft: it is never
         // published, not even with drafts included (the CLI reports it).
-        // Hidden notes (template folders, Obsidian's excluded files) never are.
+        // Hidden notes (template folders, Obsidian's excluded files) never are,
+        // nor Excalidraw drawings: the plugin's JSON, shown where they are
+        // embedded through the image exported beside them.
         let published: Vec<NoteIdx> = (0..n)
             .filter(|&i| !vault.is_hidden(i))
+            .filter(|&i| !vault.files.is_excalidraw(vault.notes[i].file))
             .filter(|&i| !frontmatter_unreadable(&vault.notes[i]))
             .filter(|&i| include_drafts || !vault.notes[i].is_draft())
             .collect();
