@@ -526,7 +526,10 @@ fn raw_html_src_and_href_resolve_like_markdown_links() {
 fn excalidraw_drawings_show_their_export_or_a_link() {
     let drawing = "---\nexcalidraw-plugin: parsed\n---\n# Excalidraw Data\n\n```compressed-json\nN4Ig\n```\n";
     let v = vault(&[
-        ("n.md", "![[Sketch.excalidraw]]\n\n![[Plain.excalidraw|400]]\n\n![[Old.excalidraw]]\n"),
+        (
+            "n.md",
+            "![[Sketch.excalidraw]]\n\n![[Plain.excalidraw|400]]\n\n![[Old.excalidraw]]\n\nSee [[Sketch.excalidraw|the sketch]].\n",
+        ),
         ("d/Sketch.excalidraw.md", drawing),
         ("d/Sketch.excalidraw.svg", ""),
         ("Plain.excalidraw.md", drawing),
@@ -539,4 +542,6 @@ fn excalidraw_drawings_show_their_export_or_a_link() {
     // Without an export the drawing is a link, never its JSON.
     assert!(!html.contains("compressed-json") && !html.contains("N4Ig"), "{html}");
     assert!(html.contains("href=\"/n/Plain.excalidraw/\""), "{html}");
+    // A link opens the export.
+    assert!(html.contains("<a class=\"attachment\" href=\"/d/Sketch.excalidraw.svg\""), "{html}");
 }

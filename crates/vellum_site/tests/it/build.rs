@@ -814,14 +814,17 @@ fn site_properties_choose_the_rows() {
 }
 
 /// An Excalidraw drawing has no page of its own; the note embedding it shows
-/// the exported image, which is published.
+/// the exported image, which is published, and a link to it opens the image.
 #[test]
 fn drawings_publish_their_export_not_a_page() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let root = tmp.path().join("v");
     std::fs::create_dir_all(root.join("art")).expect("mkdir");
     let write = |rel: &str, text: &str| std::fs::write(root.join(rel), text).expect("write");
-    write("Board.md", "---\ntitle: Board\n---\n# Board\n\n![[Sketch.excalidraw]]\n");
+    write(
+        "Board.md",
+        "---\ntitle: Board\n---\n# Board\n\n![[Sketch.excalidraw]]\n\nSee [[Sketch.excalidraw]].\n",
+    );
     write("art/Sketch.excalidraw.md", "---\nexcalidraw-plugin: parsed\n---\n# Excalidraw Data\n\nN4Ig\n");
     write("art/Sketch.excalidraw.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
     let vault = vellum_vault::load(&root).expect("loads");
@@ -830,6 +833,7 @@ fn drawings_publish_their_export_not_a_page() {
     let board = read(&out, "board/index.html");
     assert!(board.contains("<img class=\"embed-image\" src=\"/art/Sketch.excalidraw.svg\""), "{board}");
     assert!(out.join("art/Sketch.excalidraw.svg").is_file(), "the export is published");
+    assert!(board.contains("<a class=\"attachment\" href=\"/art/Sketch.excalidraw.svg\""), "a link opens it");
     let all: Vec<String> = files(&out).into_iter().map(|(p, _)| p).collect();
     assert!(!all.iter().any(|p| p.contains("sketch-excalidraw")), "no page for the drawing: {all:?}");
     assert!(
