@@ -3,9 +3,11 @@
 //! network and nothing to load at read time.
 //!
 //! The drawing is `mermaid-rs-renderer`'s (flowcharts, sequence, class,
-//! state, ER, Gantt, pie, mind maps, git graphs, timelines and more). Its text
-//! is measured with built-in widths rather than the machine's fonts, so a
-//! diagram is laid out the same wherever the site is built.
+//! state, ER, Gantt, pie, mind maps, git graphs, timelines and more). ASCII
+//! labels are measured with its built-in widths, so they are laid out the same
+//! wherever the site is built; other labels, and the text of pie, Gantt and ER
+//! diagrams, are measured with a system font, which the renderer copies into
+//! `~/.cache/mmdr/`.
 //!
 //! The SVG holds the note's labels and links, so it is not trusted as it is:
 //! it goes through its own ammonia allowlist (SVG shapes, text and
