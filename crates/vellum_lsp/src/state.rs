@@ -66,9 +66,7 @@ impl VaultState {
     /// when shortest, else its path relative to `from` or from the root.
     pub(crate) fn link_to(&self, from: NoteIdx, idx: NoteIdx) -> String {
         let v = &self.vault;
-        let n = &v.notes[idx];
-        let name_start = n.path.rfind('/').map_or(0, |i| i + 1);
-        let bare = n.path.get(..name_start + n.stem().len()).unwrap_or(&n.path);
+        let bare = v.notes[idx].path_without_md();
         v.config.obsidian.link_style.format.target(&v.notes[from].path, bare, || self.link_name(idx))
     }
 
@@ -80,9 +78,7 @@ impl VaultState {
         if self.stems.get(&stem.to_lowercase()).copied().unwrap_or(0) <= 1 {
             stem.to_owned()
         } else {
-            // `stem` is the file name less `.md`: keep the folders before it.
-            let name_start = n.path.rfind('/').map_or(0, |i| i + 1);
-            n.path.get(..name_start + stem.len()).unwrap_or(&n.path).to_owned()
+            n.path_without_md().to_owned()
         }
     }
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use comrak::nodes::{AstNode, NodeHtmlBlock, NodeValue};
 use comrak::{Arena, parse_document};
 use vellum_syntax::{Fragment, Link, LinkKind, heading_key};
-use vellum_vault::{Anchor, FileId, NoteIdx, ResolvedLink, Target, TextError, Vault};
+use vellum_vault::{Anchor, NoteIdx, ResolvedLink, Target, TextError, Vault};
 
 use crate::media::{self, Media, Written};
 use crate::{RenderOptions, TocEntry, Urls, escape, heading_ids, safe};
@@ -267,7 +267,7 @@ pub(crate) fn link_html(cx: &Context<'_>, link: &Link, r: &ResolvedLink, display
     let text = escape(display);
     // A link to an Excalidraw drawing opens the image exported beside it
     // (the drawing itself has no page).
-    if let Some(export) = drawing(cx, r).and_then(|f| cx.vault.files.excalidraw_export(f)) {
+    if let Some(export) = cx.vault.drawing(&r.target).and_then(|f| cx.vault.files.excalidraw_export(f)) {
         return format!(
             "<a class=\"attachment\" href=\"{}\"{REL}>{text}</a>",
             escape(&cx.urls.attachment(export))
@@ -343,16 +343,6 @@ fn wikilink<'a>(
     Ok(())
 }
 
-/// The Excalidraw drawing `r` reaches (a whole note or file), if it is one.
-fn drawing(cx: &Context<'_>, r: &ResolvedLink) -> Option<FileId> {
-    let file = match &r.target {
-        Target::Attachment(f) => *f,
-        Target::Note { note, anchor: Anchor::Note } => cx.vault.notes[*note].file,
-        _ => return None,
-    };
-    cx.vault.files.is_excalidraw(file).then_some(file)
-}
-
 fn embed_html(
     cx: &Context<'_>,
     link: &Link,
@@ -362,7 +352,7 @@ fn embed_html(
 ) -> Result<String, TextError> {
     // An Excalidraw drawing shows as the image the plugin exported beside it;
     // without one, as a link (its file is the plugin's JSON, not a page).
-    if let Some(f) = drawing(cx, r) {
+    if let Some(f) = cx.vault.drawing(&r.target) {
         return Ok(match cx.vault.files.excalidraw_export(f) {
             Some(export) => {
                 let path = cx.vault.files.path(f);

@@ -223,6 +223,13 @@ impl NoteFile {
         stem_of(&self.path)
     }
 
+    /// Its vault path without the `.md`: what `[[folder/Name]]` links to.
+    #[must_use]
+    pub fn path_without_md(&self) -> &str {
+        let name_start = self.path.rfind('/').map_or(0, |i| i + 1);
+        self.path.get(..name_start + self.stem().len()).unwrap_or(&self.path)
+    }
+
     /// Its text and [`NoteDetail`].
     ///
     /// # Errors
@@ -888,6 +895,19 @@ impl Vault {
     #[must_use]
     pub fn note_by_path(&self, path: &str) -> Option<NoteIdx> {
         self.files.lookup_path(path).and_then(|f| self.note_of_file(f))
+    }
+
+    /// The Excalidraw drawing a link to `target` reaches, if it reaches one
+    /// whole: a drawing note (not a heading or block in it) or an older
+    /// `.excalidraw` file.
+    #[must_use]
+    pub fn drawing(&self, target: &Target) -> Option<FileId> {
+        let file = match target {
+            Target::Attachment(f) => *f,
+            Target::Note { note, anchor: Anchor::Note } => self.notes[*note].file,
+            _ => return None,
+        };
+        self.files.is_excalidraw(file).then_some(file)
     }
 
     /// Resolve `link`, written in note `from`.

@@ -220,6 +220,12 @@ fn an_attachment_name_shared_by_several_files_resolves_to_the_attachment_folder_
     // The shorter `Notes/B/diagram.png` loses to the attachment folder's…
     let there = explain("q/n.md");
     assert!(there.contains("resolves:  attachment `Attachments/diagram.png`"), "{there}");
+    // `check` still names the ambiguity, and whose preference chose.
+    let found = diagnostics(root);
+    let v402: Vec<&Value> = found.iter().filter(|d| d["code"] == "V402").collect();
+    assert_eq!(v402.len(), 1, "{found:#?}");
+    let help = v402[0]["help"].as_str().unwrap_or_default();
+    assert!(help.starts_with("vellum picks `Attachments/diagram.png`"), "{help}");
     // …but not to the file beside the linking note.
     write("Notes/B/m.md", "---\ntitle: M\n---\n![[diagram.png]]\n");
     let beside = explain("Notes/B/m.md");

@@ -109,13 +109,8 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
             }
             Target::Attachment(_) => {}
         }
-        let drawing = match &resolved.target {
-            Target::Attachment(f) => Some(*f),
-            Target::Note { note, .. } => Some(vault.notes[*note].file),
-            _ => None,
-        };
         if link.kind.is_embed()
-            && let Some(f) = drawing.filter(|&f| vault.files.is_excalidraw(f))
+            && let Some(f) = vault.drawing(&resolved.target)
             && vault.files.excalidraw_export(f).is_none()
         {
             out.push(
@@ -149,7 +144,9 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
                     format!("`{shown}` matches {} files: {}", candidates.len(), candidates.join(", ")),
                 )
                 .with_help(format!(
-                    "Obsidian picks `{chosen}` ({}); write the folder path to make it explicit",
+                    "{} picks `{chosen}` ({}); write the folder path to make it explicit",
+                    // The attachment-folder preference is vellum's own (see `vellum_vault::resolve`).
+                    if resolved.resolution.rule == Rule::AttachmentFolder { "vellum" } else { "Obsidian" },
                     resolved.resolution.rule.describe()
                 )),
             );
