@@ -407,7 +407,10 @@ fn recheck(root: &Path, record: &mut Record, changed: Vec<(u32, String)>) -> Res
     // other notes can see of them.
     let parsed: Vec<(u32, [u8; 32], Note)> = changed
         .into_par_iter()
-        .map(|(n, text)| (n, *blake3::hash(text.as_bytes()).as_bytes(), vellum_syntax::parse(&text)))
+        .map(|(n, text)| {
+            let note = vellum_syntax::parse_file(&path_of(record, n), &text);
+            (n, *blake3::hash(text.as_bytes()).as_bytes(), note)
+        })
         .collect();
     let mut facet_changed: FxHashSet<u32> = FxHashSet::default();
     // A note leaving or joining the site moves other notes' URLs only where

@@ -105,7 +105,7 @@ pub struct NoteChanges {
 }
 
 fn is_note(path: &str) -> bool {
-    path.len() > 3 && path.get(path.len() - 3..).is_some_and(|e| e.eq_ignore_ascii_case(".md"))
+    vellum_vault::is_note_path(path)
 }
 
 /// Compare `old` with `new` (both sorted by path), notes only.

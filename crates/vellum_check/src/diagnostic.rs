@@ -102,6 +102,8 @@ codes! {
     InvalidPermalink = "V501", "invalid-permalink", Error, "A `permalink` cannot be a path on the site; the note keeps the URL of its file name.";
     DuplicateUrl = "V502", "duplicate-url", Error, "A `permalink` claims a URL another published note or a section of the site has.";
     InvalidRedirect = "V503", "invalid-redirect", Warning, "A line of `.vellum-redirects` is not a redirect; it is ignored.";
+    MalformedCanvas = "V601", "malformed-canvas", Error, "A `.canvas` file is not valid JSON Canvas, or a node or edge of it cannot be read.";
+    MissingCanvasFile = "V602", "canvas-file-missing", Warning, "A canvas file node shows a file that is not in the vault.";
 }
 
 /// One finding: where, what, and how to fix it.

@@ -5,8 +5,10 @@
 //! - [`journal`]: the journal components (`V2xx`);
 //! - [`markdown`]: headings and callouts (`V3xx`);
 //! - [`links`]: link resolution (`V4xx`);
-//! - [`urls`]: the published site's URLs (`V5xx`).
+//! - [`urls`]: the published site's URLs (`V5xx`);
+//! - [`canvas`]: JSON Canvas boards (`V6xx`).
 
+pub mod canvas;
 pub mod frontmatter;
 pub mod journal;
 pub mod links;
@@ -113,6 +115,13 @@ pub(crate) fn run_notes(
 fn note_rules(vault: &Vault, idx: NoteIdx, k: vellum_vault::Kept<'_>) -> Vec<Diagnostic> {
     let cx = NoteContext { vault, idx, note: &vault.notes[idx], text: k.text, detail: k.detail };
     let mut d = Vec::new();
+    if cx.note.note.canvas.is_some() {
+        // A board has no frontmatter, journal or Markdown structure of its
+        // own: its rules, and the link rules over its file nodes and text.
+        canvas::check(&cx, &mut d);
+        links::check(&cx, &mut d);
+        return d;
+    }
     frontmatter::check(&cx, &mut d);
     journal::check(&cx, &mut d);
     markdown::check(&cx, &mut d);

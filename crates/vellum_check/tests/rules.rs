@@ -140,6 +140,8 @@ const CASES: &[(&str, Code)] = &[
     ("invalid_permalink", Code::InvalidPermalink),
     ("duplicate_url", Code::DuplicateUrl),
     ("invalid_redirect", Code::InvalidRedirect),
+    ("malformed_canvas", Code::MalformedCanvas),
+    ("canvas_file_missing", Code::MissingCanvasFile),
 ];
 
 /// A diagnostic reduced to what the seed test compares: file, severity, code, line and column.
@@ -736,6 +738,53 @@ fn v304_drawing_without_export() {
         "`![[Sketch.excalidraw]]`: the drawing `drawings/Sketch.excalidraw.md` has no SVG or PNG export beside it"
     );
     assert_eq!(c.line_col(d[0]), Some((3, 1)));
+    c.assert_ok_note_checked();
+}
+
+#[test]
+fn v601_malformed_canvas_points_into_the_json() {
+    let c = check_case("malformed_canvas");
+    let d = c.with_code(Code::MalformedCanvas);
+    let got: Vec<(&str, Option<(usize, usize)>)> =
+        d.iter().map(|d| (d.file.as_str(), c.line_col(d))).collect();
+    assert_eq!(
+        got,
+        [("Broken.canvas", Some((4, 50))), ("Odd.canvas", Some((4, 3))), ("Odd.canvas", Some((7, 3)))],
+        "{}",
+        c.rendered
+    );
+    assert!(d[1].message.contains("`sticker`"), "{}", c.rendered);
+    assert!(d[2].message.contains("`gone`"), "{}", c.rendered);
+    // A board gets no journal-schema rules: nothing else is reported in it.
+    assert!(
+        c.diagnostics.iter().filter(|d| d.file.ends_with(".canvas")).all(|d| d.code == Code::MalformedCanvas)
+    );
+    c.assert_ok_note_checked();
+    insta::assert_snapshot!(c.rendered);
+}
+
+#[test]
+fn v602_canvas_file_missing_and_text_node_links() {
+    let c = check_case("canvas_file_missing");
+    let got: Vec<Found<'_>> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == "Board.canvas")
+        .map(|d| (d.file.as_str(), d.severity, d.code.as_str(), c.line_col(d)))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Board.canvas", Severity::Warning, "V602", Some((4, 37))),
+            ("Board.canvas", Severity::Note, "V403", Some((5, 45))),
+            ("Board.canvas", Severity::Error, "V401", Some((5, 68))),
+        ],
+        "{}",
+        c.rendered
+    );
+    // The board links the note: it is not an orphan, and has a backlink.
+    let here = c.vault.note_by_path("notes/Here.md").expect("note");
+    assert!(!c.vault.backlinks(here).is_empty());
     c.assert_ok_note_checked();
 }
 

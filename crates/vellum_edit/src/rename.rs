@@ -209,6 +209,16 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
             {
                 link_edits.push(e);
             }
+            if let Some(canvas) = n.note.canvas.as_deref() {
+                // In a canvas the link is text inside a JSON string; a file
+                // node names its file by its full path.
+                if to_renamed && vellum_syntax::canvas::file_node_links(canvas).contains(&li) {
+                    link_edits = vec![Edit::replace(link.target_span, target_after.clone())];
+                }
+                for e in &mut link_edits {
+                    e.text = vellum_syntax::canvas::json_string_content(&e.text);
+                }
+            }
             if !link_edits.is_empty() {
                 edits.entry(i).or_default().extend(link_edits);
                 rewritten_links.push((i, li));
@@ -236,7 +246,7 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
     let reparsed: FxHashMap<NoteIdx, (String, Note)> = changed
         .into_par_iter()
         .map(|(i, text)| {
-            let note = vellum_syntax::parse(&text);
+            let note = vellum_syntax::parse_file(&vault.notes[i].path, &text);
             (i, (text, note))
         })
         .collect();
@@ -298,8 +308,10 @@ pub fn plan(vault: &Vault, idx: NoteIdx, new: &str) -> Result<RenamePlan, Rename
 /// The path and title NEW names, checked.
 fn target_of(vault: &Vault, from: &str, new: &str) -> Result<(String, String), RenameError> {
     let raw = new.trim();
-    let raw = match raw.len().checked_sub(3) {
-        Some(n) if raw.get(n..).is_some_and(|e| e.eq_ignore_ascii_case(".md")) => &raw[..n],
+    // A canvas keeps its `.canvas`; a note its `.md`.
+    let ext = if vellum_syntax::is_canvas_path(from) { ".canvas" } else { ".md" };
+    let raw = match raw.len().checked_sub(ext.len()) {
+        Some(n) if raw.get(n..).is_some_and(|e| e.eq_ignore_ascii_case(ext)) => &raw[..n],
         _ => raw,
     };
     let (dir, title) = match raw.rsplit_once('/') {
@@ -313,7 +325,7 @@ fn target_of(vault: &Vault, from: &str, new: &str) -> Result<(String, String), R
         return Err(RenameError::InvalidName(format!("`{new}` has no name")));
     }
     let stem = names::safe_file_name(title);
-    let to = if dir.is_empty() { format!("{stem}.md") } else { format!("{dir}/{stem}.md") };
+    let to = if dir.is_empty() { format!("{stem}{ext}") } else { format!("{dir}/{stem}{ext}") };
     Ok((to, title.to_owned()))
 }
 

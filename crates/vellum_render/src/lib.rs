@@ -22,6 +22,7 @@
 //!    Markdown and escaped itself are put back around it (the `safe` module
 //!    explains why that is exactly as safe).
 
+mod canvas;
 mod highlight;
 mod inert;
 mod media;
@@ -210,10 +211,17 @@ pub fn render_note(
     opts: &RenderOptions,
 ) -> Result<RenderedNote, TextError> {
     let n = &vault.notes[idx];
-    let text = vault.text(idx)?;
-    let body = text.get(n.note.body.range()).unwrap_or("");
     let cx = transform::Context { vault, urls, opts };
     let mut stack = vec![idx];
+    if n.note.canvas.is_some() {
+        // Its text is the JSON the board was parsed from: read again only to
+        // be sure it is still the file that was parsed.
+        vault.text(idx)?;
+        let html = canvas::board(&cx, idx, &mut stack)?;
+        return Ok(RenderedNote { html, toc: Vec::new(), properties: String::new() });
+    }
+    let text = vault.text(idx)?;
+    let body = text.get(n.note.body.range()).unwrap_or("");
     let (html, toc) = transform::render_markdown(&cx, idx, &text, body, Some(&n.title), &mut stack)?;
     let properties = properties::table(&cx, idx);
     Ok(RenderedNote { html, toc, properties })

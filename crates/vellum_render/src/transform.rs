@@ -343,7 +343,7 @@ fn wikilink<'a>(
     Ok(())
 }
 
-fn embed_html(
+pub(crate) fn embed_html(
     cx: &Context<'_>,
     link: &Link,
     r: &ResolvedLink,
@@ -390,6 +390,16 @@ fn embed_html(
                 return Ok(link_html(cx, link, r, display));
             }
             let n = &cx.vault.notes[*note];
+            if n.note.canvas.is_some() {
+                stack.push(*note);
+                let inner = crate::canvas::board(cx, *note, stack)?;
+                stack.pop();
+                return Ok(format!(
+                    "<div class=\"embed embed-canvas\"><div class=\"embed-title\"><a class=\"internal\" href=\"{}\"{REL}>{}</a></div>{inner}</div>",
+                    escape(&url),
+                    escape(&n.title)
+                ));
+            }
             let text = cx.vault.text(*note)?;
             let src = match anchor {
                 Anchor::Note => text.get(n.note.body.range()).unwrap_or(""),

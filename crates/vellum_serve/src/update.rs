@@ -157,7 +157,7 @@ impl Updater {
                     } else {
                         self.errors.insert(p.clone(), errs);
                     }
-                    let note = vellum_syntax::parse(&text);
+                    let note = vellum_syntax::parse_file(p, &text);
                     if !note.errors.is_empty() {
                         let v = self.site.vault();
                         if let Some(i) = v.note_by_path(p)

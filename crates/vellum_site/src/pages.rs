@@ -752,13 +752,22 @@ impl Plan<'_> {
         self.meta(rel, &title, description, kind)
     }
 
+    /// The notes the timeline lists, newest first: every published note with
+    /// a card, less canvases (boards are pages, not journal entries).
+    fn timeline_notes<'c>(&self, cards: &'c [Option<Card>]) -> impl Iterator<Item = (NoteIdx, &'c Card)> {
+        self.newest
+            .iter()
+            .filter(|&&i| self.vault.notes[i].note.canvas.is_none())
+            .filter_map(move |&i| cards[i].as_ref().map(|c| (i, c)))
+    }
+
     /// Output paths of page 2 onwards of every paginated list: what a live
     /// update compares to know whether a list gained or lost a page.
     pub(crate) fn later_pages(&self, cards: &[Option<Card>]) -> Vec<String> {
         let size = self.site.page_size.max(1);
         let (claims, questions) = self.digest_lists(cards);
         let lists = [
-            (self.timeline_rel(), self.newest.iter().filter(|&&i| cards[i].is_some()).count()),
+            (self.timeline_rel(), self.timeline_notes(cards).count()),
             ("claims/", claims.len()),
             ("questions/", questions.len()),
             ("sources/", self.sources(cards).len()),
@@ -1092,8 +1101,7 @@ impl Plan<'_> {
             year: String,
             months: Vec<Month<'c>>,
         }
-        let listed: Vec<(NoteIdx, &Card)> =
-            self.newest.iter().filter_map(|&i| cards[i].as_ref().map(|c| (i, c))).collect();
+        let listed: Vec<(NoteIdx, &Card)> = self.timeline_notes(cards).collect();
         let timeline = move |listed: &[(NoteIdx, &'a Card)]| {
             let mut timeline: Vec<Year<'a>> = Vec::new();
             for &(i, card) in listed {

@@ -22,6 +22,7 @@
 //! char boundaries.
 
 pub mod callout;
+pub mod canvas;
 pub mod frontmatter;
 mod html;
 pub mod html_text;
@@ -34,6 +35,7 @@ pub mod text;
 pub mod url;
 
 pub use callout::{CalloutKind, canonical_callout};
+pub use canvas::{Canvas, CanvasEdge, CanvasNode, NodeKind, is_canvas_path, parse_canvas};
 pub use frontmatter::{Fields, FrontmatterBlock, Properties, SCHEMA_KEYS};
 pub use journal::{BrainItem, Journal, Linkage, Source};
 pub use markdown::{is_external, options as markdown_options, percent_decode};
@@ -69,6 +71,9 @@ pub struct Note {
     /// What only checking, querying and editing read; `None` once
     /// [`Note::keep_for_publishing`] dropped it.
     pub detail: Option<Box<NoteDetail>>,
+    /// The board, when the document is a JSON Canvas ([`parse_canvas`]).
+    #[serde(default)]
+    pub canvas: Option<Box<Canvas>>,
 }
 
 /// The parts of a note that checking, querying and editing read and
@@ -441,6 +446,8 @@ pub enum ErrorKind {
     /// A wikilink in a property written without quotes (`up: [[Note]]`), which
     /// YAML reads as a list inside a list.
     UnquotedPropertyLink,
+    /// A JSON Canvas that is not valid JSON, or a node or edge that cannot be read.
+    MalformedCanvas,
 }
 
 /// A problem found while parsing, with its place.
@@ -465,6 +472,17 @@ impl SyntaxError {
 /// Parse the full text of a note (frontmatter included). Never fails.
 #[must_use]
 pub fn parse(text: &str) -> Note {
+    parse_note(text)
+}
+
+/// Parse the document at vault path `path`: a JSON Canvas
+/// ([`parse_canvas`]) when the name ends in `.canvas`, else a note ([`parse`]).
+#[must_use]
+pub fn parse_file(path: &str, text: &str) -> Note {
+    if is_canvas_path(path) { parse_canvas(text) } else { parse_note(text) }
+}
+
+fn parse_note(text: &str) -> Note {
     let lines = LineIndex::new(text);
     let mut errors = Vec::new();
     let block = frontmatter::split(text);
@@ -554,6 +572,7 @@ pub fn parse(text: &str) -> Note {
             linkage,
             lines,
         })),
+        canvas: None,
     };
     note.shrink_to_fit();
     note

@@ -44,10 +44,17 @@ pub fn url_slug(s: &str) -> String {
 }
 
 /// The slug path of a note: each folder slugified, then the file name without
-/// `.md` (`hardware/CUDA Moat.md` → `hardware/cuda-moat`).
+/// `.md` (`hardware/CUDA Moat.md` → `hardware/cuda-moat`) or `.canvas`.
 #[must_use]
 pub fn note_slug(path: &str) -> String {
-    let stem = if path.to_ascii_lowercase().ends_with(".md") { &path[..path.len() - 3] } else { path };
+    let lower = path.to_ascii_lowercase();
+    let stem = if lower.ends_with(".md") {
+        &path[..path.len() - 3]
+    } else if crate::is_canvas_path(path) {
+        &path[..path.len() - ".canvas".len()]
+    } else {
+        path
+    };
     let mut parts: Vec<String> = stem.split('/').map(url_slug).filter(|s| !s.is_empty()).collect();
     let file_slug_empty = stem.rsplit('/').next().map(url_slug).is_none_or(|s| s.is_empty());
     if file_slug_empty {

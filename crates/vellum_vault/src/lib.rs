@@ -266,6 +266,14 @@ pub fn stem_of(path: &str) -> &str {
 pub fn title_of(path: &str, note: &Note) -> String {
     match &note.properties.title {
         Some(t) if !t.value.trim().is_empty() => t.value.clone(),
+        // A canvas shows its name without `.canvas`, as Obsidian's tab does.
+        _ if note.canvas.is_some() => {
+            let name = stem_of(path);
+            name.get(..name.len().saturating_sub(".canvas".len()))
+                .filter(|n| !n.is_empty())
+                .unwrap_or(name)
+                .to_owned()
+        }
         _ => stem_of(path).to_owned(),
     }
 }
@@ -439,7 +447,7 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
                         return Ok(((f.rel.clone(), text, note), false));
                     }
                     load::read_note(f).map(|text| {
-                        let mut note = vellum_syntax::parse(&text);
+                        let mut note = vellum_syntax::parse_file(&f.rel, &text);
                         note.keep_for_publishing();
                         if let Some((s, stamp)) = stamp {
                             s.parsed(stamp);
@@ -662,7 +670,7 @@ fn read_and_parse(root: &Path, paths: &[String], problems: &mut Vec<LoadProblem>
         .par_iter()
         .map(|f| {
             load::read_note(f).map(|text| {
-                let note = vellum_syntax::parse(&text);
+                let note = vellum_syntax::parse_file(&f.rel, &text);
                 (f.rel.clone(), NoteText::Kept(text), note)
             })
         })
@@ -756,7 +764,7 @@ impl Vault {
         let parsed: Vec<Parsed> = notes
             .into_par_iter()
             .map(|(path, text)| {
-                let note = vellum_syntax::parse(&text);
+                let note = vellum_syntax::parse_file(&path, &text);
                 (path, NoteText::Kept(text), note)
             })
             .collect();

@@ -36,7 +36,7 @@ impl Vault {
         let parsed: Vec<(NoteIdx, String, vellum_syntax::Note)> = edits
             .into_par_iter()
             .map(|(i, text)| {
-                let note = vellum_syntax::parse(&text);
+                let note = vellum_syntax::parse_file(&self.notes[i].path, &text);
                 (i, text, note)
             })
             .collect();

@@ -122,7 +122,7 @@ fn rename_dry_run_then_rename_and_back() {
     let r = vellum(&["rename", "CUDA Moat", "software/GPU Software Moat", "--vault", &vault], dir.path());
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stdout.trim().ends_with("software/GPU Software Moat.md"), "{}", r.stdout);
-    assert!(r.stderr.contains("rewrote 3 link(s) in 3 file(s)"), "{}", r.stderr);
+    assert!(r.stderr.contains("rewrote 5 link(s) in 4 file(s)"), "{}", r.stderr);
     assert!(!dir.path().join("hardware/CUDA Moat.md").exists());
 
     let taken = vellum(

@@ -26,7 +26,9 @@ fn json(args: &[&str]) -> Value {
 fn backlinks_by_alias_list_lines() {
     let rows = json(&["backlinks", "CUDA lock-in", "--format", "json"]);
     let rows = rows.as_array().expect("array");
-    assert_eq!(rows.len(), 3);
+    // Two notes, and the canvas: a text node's link and a file node.
+    assert_eq!(rows.len(), 5);
+    assert_eq!(rows.iter().filter(|r| r["source"] == "hardware/Chip Supply Map.canvas").count(), 2);
     let heading =
         rows.iter().find(|r| r["link"] == "[[CUDA Moat#How large is the moat]]").expect("heading link");
     assert_eq!(heading["source"], "2025/LLM Inference Costs Collapse.md");
@@ -75,7 +77,7 @@ fn graph_around_a_note_is_local() {
 #[test]
 fn stats_counts() {
     let s = json(&["stats", "--format", "json"]);
-    assert_eq!(s["notes"], 18);
+    assert_eq!(s["notes"], 19, "18 notes and a canvas");
     assert_eq!(s["drafts"], 4);
     assert_eq!(s["notes_per_year"]["2022"], 7);
     assert_eq!(s["unwritten_notes"], 5);
@@ -90,7 +92,7 @@ fn vault_found_upward_from_a_subfolder() {
         .output()
         .expect("runs");
     let s: Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(s["notes"], 18, "found the vault root through .obsidian/");
+    assert_eq!(s["notes"], 19, "found the vault root through .obsidian/");
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
             ErrorKind::WrongType => Code::WrongType,
             ErrorKind::InvalidDate => Code::InvalidDate,
             ErrorKind::UnquotedPropertyLink => Code::UnquotedPropertyLink,
-            ErrorKind::MalformedComponent => continue,
+            ErrorKind::MalformedComponent | ErrorKind::MalformedCanvas => continue,
         };
         let mut d = Diagnostic::new(code, path, Some(e.span), e.message.clone());
         if code == Code::MalformedYaml {

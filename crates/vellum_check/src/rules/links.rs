@@ -63,6 +63,9 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help(help),
                 );
             }
+            Target::Unresolved if super::canvas::is_file_node(cx, link) => {
+                out.push(super::canvas::missing_file(cx, link));
+            }
             Target::Unresolved => {
                 let mut d = Diagnostic::new(
                     Code::UnresolvedLink,

@@ -264,6 +264,43 @@ fn a_mermaid_diagram_is_visible() -> Result<(), Error> {
     })
 }
 
+/// A canvas page shows its board: the nodes laid out where the canvas puts
+/// them (the file node right of the text node it is joined to), the note a
+/// file node shows, and its edges with their labels; a link in a text node
+/// leads to the note's page.
+#[test]
+fn a_canvas_board_is_laid_out_and_navigates() -> Result<(), Error> {
+    with_site("a_canvas_board_is_laid_out_and_navigates", |browser, server| {
+        browser.goto(&server.url("/hardware/chip-supply-map/"))?;
+        let board = browser.find("svg.canvas-board")?;
+        assert!(board.is_displayed()?, "the board is shown");
+        let boxes = browser.execute(
+            "return Array.from(document.querySelectorAll('svg.canvas-board .canvas-node')).map(n => { const r = n.getBoundingClientRect(); return [n.textContent, r.left, r.top, r.width, r.height]; });",
+            &[],
+        )?;
+        let boxes = boxes.as_array().cloned().unwrap_or_default();
+        let find = |needle: &str| {
+            boxes.iter().find(|b| b[0].as_str().is_some_and(|t| t.contains(needle))).map(|b| {
+                (b[1].as_f64().unwrap_or(0.0), b[2].as_f64().unwrap_or(0.0), b[3].as_f64().unwrap_or(0.0))
+            })
+        };
+        let (qx, qy, qw) = find("The question").expect("the text node");
+        let (cx, cy, _) = find("Nvidia briefly became").expect("the file node shows the note");
+        assert!(qw > 100.0, "a node with a real size: {qw}");
+        assert!(cx > qx + qw, "the file node is right of the text node: {cx} vs {qx}+{qw}");
+        assert!((cy - qy).abs() < 5.0, "on the same row: {cy} vs {qy}");
+        let labels: Vec<String> =
+            board.find_all(".canvas-edge text")?.iter().map(|t| t.text()).collect::<Result<_, _>>()?;
+        assert!(labels.iter().any(|l| l == "software lock-in"), "edge labels: {labels:?}");
+        browser.find("svg.canvas-board .canvas-text a.internal")?.click()?;
+        browser.wait_until("the linked note", DEFAULT_WAIT, |b| {
+            Ok(b.current_url()?.ends_with("/hardware/cuda-moat/").then_some(()))
+        })?;
+        browser.goto(&server.url("/hardware/chip-supply-map/"))?;
+        finish(browser, "canvas-board")
+    })
+}
+
 /// The console check itself: a page with a deliberate error must fail it.
 #[test]
 fn console_errors_are_caught() -> Result<(), Error> {

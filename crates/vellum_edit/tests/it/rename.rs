@@ -29,10 +29,13 @@ fn rename_and_back_restores_the_example_vault_byte_for_byte() {
             plan.rewritten.iter().map(|r| format!("{} {}", r.before, r.after)).collect();
         rewritten.sort();
         let stem = plan.to.rsplit('/').next().and_then(|n| n.strip_suffix(".md")).expect("stem").to_owned();
+        // Two notes, and the canvas: its file node (the full path) and a text node's link.
         assert_eq!(
             rewritten,
             [
+                format!("\"hardware/CUDA Moat.md\" \"{}\"", plan.to),
                 format!("[[CUDA Moat#How large is the moat]] [[{stem}#How large is the moat]]"),
+                format!("[[CUDA Moat]] [[{stem}]]"),
                 format!("[[CUDA Moat]] [[{stem}]]"),
                 format!("[[CUDA Moat]] [[{stem}]]"),
             ],
@@ -166,14 +169,15 @@ fn a_failure_midway_leaves_every_file_old() {
     let vault = load(dir.path());
     let plan = rename::plan(&vault, note(&vault, "CUDA Moat"), "software/GPU Software Moat").expect("plan");
     assert!(matches!(plan.changes[0], Change::Move { .. }));
-    assert_eq!(plan.changes.len(), 4);
-    assert_eq!(plan.changes[3].path(), ".vellum-redirects", "the old URL is recorded last");
-    let last = dir.path().join(plan.changes[2].path());
+    // The move, two notes and the canvas that link the note, the redirect record.
+    assert_eq!(plan.changes.len(), 5);
+    assert_eq!(plan.changes[4].path(), ".vellum-redirects", "the old URL is recorded last");
+    let last = dir.path().join(plan.changes[3].path());
     let before = snapshot(dir.path());
     let mut writer = Writer::new(dir.path())
         .before_write(|p| if p == last { Err(io::Error::other("disk full (injected)")) } else { Ok(()) });
     let err = writer.apply(&plan.changes).expect_err("fails");
-    assert_eq!(err.rolled_back.len(), 2, "{err}");
+    assert_eq!(err.rolled_back.len(), 3, "{err}");
     assert_eq!(err.untouched, [".vellum-redirects"], "{err}");
     assert!(err.to_string().contains("every file is as it was before"), "{err}");
     assert!(err.to_string().contains("disk full (injected)"), "{err}");

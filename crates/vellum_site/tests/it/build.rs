@@ -227,7 +227,8 @@ fn feed_and_sitemap() {
         let stem = vellum_site::slug::url_slug(n.stem());
         assert!(!sitemap.contains(&format!("/{stem}/")), "draft {stem} in sitemap");
     }
-    let published = vault.notes.iter().filter(|n| !n.is_draft()).count();
+    // Canvases have a page but no date: the feed is for notes.
+    let published = vault.notes.iter().filter(|n| !n.is_draft() && n.note.canvas.is_none()).count();
     assert_eq!(feed.matches("<entry>").count(), published.min(50));
 }
 
@@ -840,4 +841,110 @@ fn drawings_publish_their_export_not_a_page() {
         !files(&out).iter().any(|(_, b)| String::from_utf8_lossy(b).contains("N4Ig")),
         "the drawing's data is published nowhere"
     );
+}
+
+/// A JSON Canvas gets a page: its board (groups, edges with labels, text
+/// nodes rendered with their links, file nodes showing their note or image,
+/// link nodes) and an outline for narrow screens. A note embedding it shows
+/// the board; the notes it shows list it among their backlinks. A draft on
+/// the board never leaks, and what the canvas holds is escaped or sanitized.
+#[test]
+fn canvas_page_embed_and_backlinks() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("v");
+    let board = r###"{
+	"nodes":[
+		{"id":"g","type":"group","label":"Plan <b>A</b>","x":-20,"y":-60,"width":760,"height":420,"color":"3"},
+		{"id":"t","type":"text","text":"## Start\n\nRead [[Alpha]] first, not [[Secret]].\n\n<script>alert(1)</script><img src=x onerror=alert(2)>","x":0,"y":0,"width":300,"height":200,"color":"#ff0000"},
+		{"id":"a","type":"file","file":"notes/Alpha.md","x":400,"y":0,"width":300,"height":200},
+		{"id":"s","type":"file","file":"Secret.md","x":0,"y":400,"width":300,"height":200},
+		{"id":"i","type":"file","file":"img.png","x":400,"y":400,"width":200,"height":150},
+		{"id":"l","type":"link","url":"javascript:alert(3)","x":800,"y":0,"width":200,"height":80},
+		{"id":"w","type":"link","url":"https://example.org/page","x":800,"y":200,"width":200,"height":80,"color":"red;background:url(x)"}
+	],
+	"edges":[
+		{"id":"e1","fromNode":"t","fromSide":"right","toNode":"a","toSide":"left","label":"then <i>this</i>"},
+		{"id":"e2","fromNode":"a","toNode":"i","fromEnd":"arrow","toEnd":"none"}
+	]
+}"###;
+    let vault = temp_vault(
+        &root,
+        &[
+            ("notes/Alpha.md", "---\ntitle: Alpha\n---\n# Alpha\n\nAlpha body text.\n"),
+            ("Secret.md", "---\ntitle: Secret\ndraft: true\n---\nTOPSECRET words.\n"),
+            ("img.png", "not really a png"),
+            ("Plans/Board.canvas", board),
+            (
+                "Host.md",
+                "---\ntitle: Host\n---\n# Host\n\n![[Board.canvas]]\n\nOpen [[Plans/Board.canvas|the board]].\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("site");
+    build(&vault, &opts(&out)).expect("build");
+    let page = read(&out, "plans/board/index.html");
+    assert!(page.contains("<title>Board"), "a canvas is titled by its name without `.canvas`");
+    assert!(page.contains("<svg class=\"canvas-board\""), "{page}");
+    assert!(page.contains(">Plan &lt;b&gt;A&lt;/b&gt;</text>"), "the group label, escaped");
+    assert!(page.contains(">then &lt;i&gt;this&lt;/i&gt;</text>"), "the edge label, escaped");
+    assert!(
+        page.contains("marker-start=\"url(#canvas-arrow)\"")
+            && page.contains("marker-end=\"url(#canvas-arrow)\"")
+    );
+    assert!(page.contains("href=\"/notes/alpha/\""), "text and file nodes link the note");
+    assert!(page.contains("Alpha body text."), "a file node shows the note");
+    assert!(page.contains("src=\"/img.png\""), "a file node shows the image");
+    assert!(out.join("img.png").is_file(), "the image is published");
+    assert!(page.contains("href=\"https://example.org/page\""), "a link node links its page");
+    assert!(page.contains("style=\"--canvas-color:#ff0000\""), "a hex colour is kept");
+    assert!(!page.contains("url(x)"), "a colour that is not one is dropped");
+    assert!(page.contains("class=\"canvas-outline\""), "the outline for narrow screens");
+    let host = read(&out, "host/index.html");
+    assert!(
+        host.contains("embed-canvas") && host.contains("<svg class=\"canvas-board\""),
+        "the embed shows the board"
+    );
+    assert!(host.contains("href=\"/plans/board/\""), "a link to the canvas opens its page");
+    let alpha = read(&out, "notes/alpha/index.html");
+    let backlinks = alpha.split("Backlinks").nth(1).unwrap_or_default();
+    assert!(backlinks.contains("href=\"/plans/board/\""), "the board is among Alpha's backlinks");
+    for (path, bytes) in files(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!path.ends_with(".canvas"), "the canvas JSON is not published: {path}");
+        assert!(!text.contains("TOPSECRET"), "the draft leaks into {path}");
+        assert!(!text.contains("<script>alert") && !text.contains("onerror="), "{path}");
+        assert!(!text.contains("href=\"javascript:"), "a link node to a script is text: {path}");
+    }
+    let fragment = page
+        .split("<div class=\"canvas\">")
+        .nth(1)
+        .and_then(|s| s.split("<section").next())
+        .expect("the board");
+    insta::assert_snapshot!(fragment);
+}
+
+/// A canvas that shows the note embedding it, and nested groups of one size:
+/// the embed stops at the loop and the outline nests without a cycle.
+#[test]
+fn canvas_embed_loops_and_equal_groups_stop() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let board = r#"{"nodes":[
+        {"id":"g1","type":"group","label":"One","x":0,"y":0,"width":500,"height":500},
+        {"id":"g2","type":"group","label":"Two","x":0,"y":0,"width":500,"height":500},
+        {"id":"f","type":"file","file":"Loop.md","x":10,"y":10,"width":300,"height":300}
+    ]}"#;
+    let vault = temp_vault(
+        tmp.path(),
+        &[
+            ("Loop.md", "---\ntitle: Loop\n---\n# Loop\n\nLoop text.\n\n![[Cycle.canvas]]\n"),
+            ("Cycle.canvas", board),
+        ],
+    );
+    let out = tmp.path().join("site");
+    build(&vault, &opts(&out)).expect("build");
+    let page = read(&out, "cycle/index.html");
+    assert_eq!(page.matches("<li class=\"canvas-outline-group\">").count(), 2, "both groups, once each");
+    assert!(page.contains("Loop text."));
+    let note = read(&out, "loop/index.html");
+    assert!(note.matches("Loop text.").count() <= 3, "the loop is cut");
 }

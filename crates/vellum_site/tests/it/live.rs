@@ -246,8 +246,9 @@ fn incremental_edits_equal_a_fresh_build() {
 fn a_text_edit_keeps_the_plan_and_renders_only_the_note() {
     let vault = vellum_vault::load(&example_root()).expect("loads");
     let mut live = LiveSite::build(vault, options(true)).expect("live");
-    // CUDA Moat has backlinks; only one of them reads its text (a link to
-    // one of its headings): two bodies are rendered, not every linking note's.
+    // CUDA Moat has backlinks; only two of them read its text (a link to
+    // one of its headings, and the canvas showing it in a file node): three
+    // bodies are rendered, not every linking note's.
     let u = edit(&mut live, "hardware/CUDA Moat.md", |t| {
         t.replacen("## sources\n", "A new line of text.\n\n## sources\n", 1)
     });
@@ -256,10 +257,18 @@ fn a_text_edit_keeps_the_plan_and_renders_only_the_note() {
     assert!(
         live.vault().backlinks(live.vault().note_by_path("hardware/CUDA Moat.md").expect("note")).len() > 2
     );
-    assert_eq!(u.rendered, 2);
+    assert_eq!(u.rendered, 3);
     let names: Vec<&str> = u.changed.iter().map(|(p, _)| p.as_str()).collect();
     // Every note of the example vault is in the feed, which carries bodies.
-    assert_eq!(names, ["feed.xml", "hardware/cuda-moat/index.html", "search-index/0.json"]);
+    assert_eq!(
+        names,
+        [
+            "feed.xml",
+            "hardware/chip-supply-map/index.html",
+            "hardware/cuda-moat/index.html",
+            "search-index/0.json"
+        ]
+    );
     // A new title changes what the plan reads: it is planned again.
     let u = edit(&mut live, "hardware/CUDA Moat.md", |t| t.replacen("title: CUDA Moat", "title: Moat", 1));
     assert!(u.steps.iter().any(|(s, _)| *s == "plan"), "{:?}", u.steps);
