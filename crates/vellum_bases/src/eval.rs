@@ -1512,3 +1512,6 @@ pub(crate) fn relative_text(diff_ms: i64) -> String {
         format!("in {phrase}")
     }
 }
+
+#[cfg(test)]
+mod tests;

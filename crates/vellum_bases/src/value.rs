@@ -456,7 +456,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
                 && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
         }
         (Value::Link { path: p, .. }, Value::Link { path: q, .. }) => {
-            normalize_target(p) == normalize_target(q)
+            normalize_target(p) == normalize_target(q) || target_matches(p, q) || target_matches(q, p)
         }
         (Value::Link { path: t, .. }, Value::File(f)) | (Value::File(f), Value::Link { path: t, .. }) => {
             target_matches(t, f)
