@@ -288,7 +288,9 @@ impl Value {
     /// Converts a YAML document (for example a note's frontmatter, without the
     /// `---` fences) to a value, with the same rules as [`Value::from_json`].
     pub fn from_yaml(text: &str) -> Result<Value, String> {
-        let json: serde_json::Value = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+        let json: serde_json::Value =
+            serde_saphyr::from_str_with_options(text, crate::yaml::yaml_options())
+                .map_err(|e| e.to_string())?;
         Ok(Value::from_json(&json))
     }
 
@@ -626,6 +628,10 @@ mod tests {
         let Some(Value::Object(m)) = v else { panic!() };
         assert_eq!(m["year"], Value::Number(1965.0));
         assert!(matches!(m["author"], Value::Link { .. }));
+        let v = Value::from_yaml("draft: yes\nn: 1\n").ok();
+        let Some(Value::Object(m)) = v else { panic!() };
+        assert_eq!(m["draft"], Value::String("yes".into()), "YAML 1.2 booleans only");
+        assert_eq!(m["n"], Value::Number(1.0));
         assert!(Value::from_yaml("a: [").is_err());
     }
 

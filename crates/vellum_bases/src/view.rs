@@ -292,7 +292,8 @@ fn summarize(ctx: &Ctx<'_>, base: &Base, name: &str, values: Vec<Value>) -> Valu
             _ => None,
         })
         .collect();
-    let dates: Vec<&Value> = values.iter().filter(|v| v.is_date()).collect();
+    // Date summaries accept date values and text holding a date.
+    let dates: Vec<&Value> = values.iter().filter(|v| v.as_datetime().is_some()).collect();
     let num = |f: &dyn Fn(&[f64]) -> f64| {
         if nums.is_empty() {
             Value::Null
@@ -305,7 +306,13 @@ fn summarize(ctx: &Ctx<'_>, base: &Base, name: &str, values: Vec<Value>) -> Valu
         dates
             .iter()
             .copied()
-            .reduce(|a, b| if sort_order(b, a) == want { b } else { a })
+            .reduce(|a, b| {
+                let o = match (b.as_datetime(), a.as_datetime()) {
+                    (Some(x), Some(y)) => x.cmp(&y),
+                    _ => Ordering::Equal,
+                };
+                if o == want { b } else { a }
+            })
             .cloned()
             .unwrap_or_default()
     };

@@ -206,10 +206,18 @@ pub(crate) struct YamlError {
     pub(crate) span: Range<usize>,
 }
 
-/// Parses a YAML document into a [`Node`] tree.
-pub(crate) fn parse_yaml(source: &str) -> Result<Node, YamlError> {
+/// serde-saphyr options matching Obsidian's YAML 1.2 reading: only
+/// `true`/`false` are booleans, so a formula named `n` or `on` stays a name.
+pub(crate) fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
+    options.strict_booleans = true;
+    options
+}
+
+/// Parses a YAML document into a [`Node`] tree.
+pub(crate) fn parse_yaml(source: &str) -> Result<Node, YamlError> {
+    let options = yaml_options();
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(source, options) {
         Ok(raw) => Ok(convert(raw, source)),
         Err(err) => {
