@@ -88,6 +88,7 @@ impl Renderer<'_> {
                 escape(path.trim()),
                 escape(&v.to_text())
             ),
+            Value::Link { path, .. } if has_scheme(path) => escape(&v.to_text()),
             Value::Link { path, .. } => self.internal(path, &v.to_text()),
             Value::File(path) => self.internal(path, file_basename(path)),
             Value::Image(src) => match self.image_src(src) {
@@ -151,6 +152,22 @@ impl Renderer<'_> {
     }
 }
 
+/// True for `scheme:…` targets (`javascript:`, `data:`, `obsidian:`), which are
+/// neither vault paths nor allowed external URLs and render as plain text.
+fn has_scheme(s: &str) -> bool {
+    let s = s.trim_start();
+    match s.find(':') {
+        Some(i) if i > 1 => {
+            let scheme = &s[..i];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        _ => false,
+    }
+}
+
 fn is_hex_color(s: &str) -> bool {
     s.strip_prefix('#').is_some_and(|h| {
         matches!(h.len(), 3 | 4 | 6 | 8) && h.chars().all(|c| c.is_ascii_hexdigit())
@@ -188,7 +205,7 @@ fn summary_cells(r: &Renderer<'_>, result: &ViewResult, values: &[Option<Value>]
     let mut out = String::new();
     for (i, col) in result.columns.iter().enumerate() {
         match (values.get(i).and_then(Option::as_ref), &col.summary) {
-            (Some(v), Some(name)) => {
+            (Some(v), Some(name)) if !matches!(v, Value::Null) => {
                 let _ = write!(
                     out,
                     "<{tag} class=\"base-summary\"><span class=\"base-summary-name\">{}</span> {}</{tag}>",
@@ -355,7 +372,9 @@ pub fn render_text_table(result: &ViewResult, rows: &[FileRow]) -> String {
             .iter()
             .zip(&result.summaries)
             .map(|(c, s)| match (s, &c.summary) {
-                (Some(v), Some(name)) => format!("{name} {}", cell_text(v)),
+                (Some(v), Some(name)) if !matches!(v, Value::Null) => {
+                    format!("{name} {}", cell_text(v))
+                }
                 _ => String::new(),
             })
             .collect()
