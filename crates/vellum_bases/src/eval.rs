@@ -33,6 +33,32 @@ pub const MAX_LIST_LEN: usize = 100_000;
 pub const CELL_BUDGET: u64 = 2_000_000;
 /// Deepest chain of formulas referencing formulas.
 const MAX_FORMULA_DEPTH: usize = 64;
+/// Deepest nesting of lists and objects a value may have (values are dropped,
+/// compared and rendered recursively).
+pub const MAX_VALUE_DEPTH: usize = 32;
+
+/// Work units a value stands for: one per list item or object entry, one per
+/// 16 bytes of text. Counting stops past `cap`. Also returns the nesting depth.
+/// Walks with an explicit stack.
+fn measure(v: &Value, cap: u64) -> (u64, usize) {
+    let mut weight = 0u64;
+    let mut depth = 0usize;
+    let mut stack: Vec<(&Value, usize)> = vec![(v, 0)];
+    while let Some((v, d)) = stack.pop() {
+        depth = depth.max(d);
+        weight += 1;
+        match v {
+            Value::String(t) | Value::Html(t) => weight += t.len() as u64 / 16,
+            Value::List(items) => stack.extend(items.iter().map(|i| (i, d + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|i| (i, d + 1))),
+            _ => {}
+        }
+        if weight > cap || depth > MAX_VALUE_DEPTH {
+            break;
+        }
+    }
+    (weight, depth)
+}
 
 type R<T> = Result<T, String>;
 
@@ -157,15 +183,40 @@ impl<'a> Ctx<'a> {
                 s.len()
             ));
         }
-        self.charge(s.len() as u64 / 64)?;
+        self.charge(s.len() as u64 / 16)?;
         Ok(Value::String(s))
+    }
+
+    /// Charges for a copy of `v` (its size in work units) and hands it back.
+    fn copied(&self, v: &Value) -> R<Value> {
+        if matches!(v, Value::List(_) | Value::Object(_) | Value::String(_)) {
+            self.charge(measure(v, CELL_BUDGET).0)?;
+        }
+        Ok(v.clone())
+    }
+
+    /// Checks the size and depth of a new list or object's items and charges
+    /// for them, so nested lists cannot multiply past the limits.
+    fn check_items<'v>(&self, items: impl Iterator<Item = &'v Value>) -> R<()> {
+        let mut total = 0u64;
+        for item in items {
+            let (w, d) = measure(item, CELL_BUDGET);
+            if d + 1 > MAX_VALUE_DEPTH {
+                return Err(format!("value nested more than {MAX_VALUE_DEPTH} levels deep"));
+            }
+            total += w;
+            if total > MAX_LIST_LEN as u64 * 4 {
+                return Err(format!("value would exceed {MAX_LIST_LEN} items"));
+            }
+        }
+        self.charge(total)
     }
 
     fn list(&self, items: Vec<Value>) -> R<Value> {
         if items.len() > MAX_LIST_LEN {
             return Err(format!("list would have {} items; the limit is {MAX_LIST_LEN}", items.len()));
         }
-        self.charge(items.len() as u64 / 8)?;
+        self.check_items(items.iter())?;
         Ok(Value::List(items))
     }
 
@@ -237,7 +288,7 @@ impl<'a> Ctx<'a> {
         match self.memo.borrow().get(&(row, index)) {
             Some(Memo::Busy) => return Err(format!("circular reference to formula `{name}`")),
             Some(Memo::Done(Value::Error(m))) => return Err(m.clone()),
-            Some(Memo::Done(v)) => return Ok(v.clone()),
+            Some(Memo::Done(v)) => return self.copied(v),
             None => {}
         }
         let Some(ast) = &expr.ast else {
@@ -288,6 +339,7 @@ impl<'a> Ctx<'a> {
                 for (k, v) in entries {
                     out.insert(k.clone(), self.eval(v, s)?);
                 }
+                self.check_items(out.values())?;
                 Ok(Value::Object(out))
             }
             ExprKind::Ident(name) => self.ident(name, s),
@@ -353,7 +405,7 @@ impl<'a> Ctx<'a> {
             return None;
         }
         match ns.as_str() {
-            "note" => Some(Ok(self.note_prop(s.row, name))),
+            "note" => Some(self.copied(&self.note_prop(s.row, name))),
             "formula" => Some(self.formula(s.row, name)),
             "this" => Some(self.ident(
                 name,
@@ -372,7 +424,7 @@ impl<'a> Ctx<'a> {
 
     fn ident(&self, name: &str, s: Scope<'_>) -> R<Value> {
         if let Some(v) = s.local(name) {
-            return Ok(v.clone());
+            return self.copied(v);
         }
         let row = self.row_data(s.row);
         Ok(match name {
@@ -385,7 +437,7 @@ impl<'a> Ctx<'a> {
                 .map(|r| Value::Object(r.properties.clone()))
                 .unwrap_or_default(),
             "formula" => return Err("`formula` must be followed by a formula name".into()),
-            _ => self.note_prop(s.row, name),
+            _ => return self.copied(&self.note_prop(s.row, name)),
         })
     }
 
@@ -677,11 +729,11 @@ impl<'a> Ctx<'a> {
                     }
                 })
             }
-            "list" => Ok(match first {
-                Value::List(_) => first,
-                Value::Null => Value::List(Vec::new()),
-                other => Value::List(vec![other]),
-            }),
+            "list" => match first {
+                Value::List(_) => Ok(first),
+                Value::Null => Ok(Value::List(Vec::new())),
+                other => self.list(vec![other]),
+            },
             "max" | "min" => extreme(&vals, name == "max"),
             "now" => Ok(Value::DateTime(self.now)),
             "today" => Ok(Value::Date(self.now.date())),
@@ -805,9 +857,10 @@ impl<'a> Ctx<'a> {
             }
             if keep {
                 if v.is_truthy() {
-                    out.push(item.clone());
+                    out.push(self.copied(item)?);
                 }
             } else {
+                self.charge(measure(&v, CELL_BUDGET).0)?;
                 out.push(v);
             }
         }

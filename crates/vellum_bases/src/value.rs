@@ -288,9 +288,12 @@ impl Value {
     /// Converts a YAML document (for example a note's frontmatter, without the
     /// `---` fences) to a value, with the same rules as [`Value::from_json`].
     pub fn from_yaml(text: &str) -> Result<Value, String> {
-        let json: serde_json::Value =
-            serde_saphyr::from_str_with_options(text, crate::yaml::yaml_options())
-                .map_err(|e| e.to_string())?;
+        let read = || {
+            serde_saphyr::from_str_with_options::<serde_json::Value>(text, crate::yaml::yaml_options())
+                .map_err(|e| e.to_string())
+        };
+        let json = crate::yaml::on_big_stack(read)
+            .unwrap_or_else(|| Err("the YAML reader failed".into()))?;
         Ok(Value::from_json(&json))
     }
 

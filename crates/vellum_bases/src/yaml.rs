@@ -206,17 +206,63 @@ pub(crate) struct YamlError {
     pub(crate) span: Range<usize>,
 }
 
+/// Deepest YAML nesting accepted. A base needs a handful of levels (filters
+/// nest a few deep); the tree is built recursively, so the limit also keeps
+/// deep hostile documents from exhausting the stack.
+const MAX_YAML_DEPTH: usize = 40;
+
 /// serde-saphyr options matching Obsidian's YAML 1.2 reading: only
 /// `true`/`false` are booleans, so a formula named `n` or `on` stays a name.
+/// Nesting is capped at [`MAX_YAML_DEPTH`].
 pub(crate) fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
     options.strict_booleans = true;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_YAML_DEPTH;
+    budget.flow_nesting_limit = MAX_YAML_DEPTH;
+    options.budget = Some(budget);
     options
 }
 
-/// Parses a YAML document into a [`Node`] tree.
+/// Stack for the YAML reader thread. serde's recursive descent costs tens of
+/// kilobytes of stack per nesting level in unoptimized builds, more than a
+/// 2 MiB worker thread has for [`MAX_YAML_DEPTH`] levels; the pages are only
+/// committed when used.
+const YAML_STACK: usize = 64 << 20;
+
+/// Parses a YAML document into a [`Node`] tree, on a helper thread with a
+/// stack large enough for the deepest document the budget admits (falling
+/// back to the current thread if no thread can be started).
 pub(crate) fn parse_yaml(source: &str) -> Result<Node, YamlError> {
+    on_big_stack(|| parse_yaml_here(source)).unwrap_or_else(|| {
+        Err(YamlError {
+            message: "the YAML reader failed".into(),
+            span: 0..0,
+        })
+    })
+}
+
+/// Runs `f` on a scoped thread with a [`YAML_STACK`] stack, or on the current
+/// thread if none can be started. `None` if `f` panicked.
+pub(crate) fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Option<T> {
+    let mut slot = Some(f);
+    let spawned = std::thread::scope(|scope| {
+        let slot = &mut slot;
+        std::thread::Builder::new()
+            .name("vellum-bases-yaml".into())
+            .stack_size(YAML_STACK)
+            .spawn_scoped(scope, move || slot.take().map(|f| f()))
+            .ok()
+            .map(|handle| handle.join().ok().flatten())
+    });
+    match spawned {
+        Some(result) => result,
+        None => slot.take().map(|f| f()),
+    }
+}
+
+fn parse_yaml_here(source: &str) -> Result<Node, YamlError> {
     let options = yaml_options();
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(source, options) {
         Ok(raw) => Ok(convert(raw, source)),
