@@ -62,15 +62,7 @@ impl Expression {
             Ok(e) => (Some(e), None),
             Err(e) => (None, Some(e)),
         };
-        (
-            Expression {
-                source,
-                ast,
-                span,
-                offsets,
-            },
-            err,
-        )
+        (Expression { source, ast, span, offsets }, err)
     }
 
     /// Maps a byte range inside [`Expression::source`] to a byte range in the file.
@@ -146,12 +138,7 @@ impl PropertyKey {
             Some(("formula", n)) => (Namespace::Formula, n),
             _ => (Namespace::Note, raw),
         };
-        PropertyKey {
-            namespace,
-            name: name.to_owned(),
-            raw: raw.to_owned(),
-            span,
-        }
+        PropertyKey { namespace, name: name.to_owned(), raw: raw.to_owned(), span }
     }
 
     /// Canonical id: `note.x`, `file.x`, `formula.x`.
@@ -213,8 +200,20 @@ pub struct View {
 
 /// The built-in summary names (`Bases syntax.md`, Default Summary Formulas).
 pub const BUILTIN_SUMMARIES: &[&str] = &[
-    "Average", "Min", "Max", "Sum", "Range", "Median", "Stddev", "Earliest", "Latest", "Checked",
-    "Unchecked", "Empty", "Filled", "Unique",
+    "Average",
+    "Min",
+    "Max",
+    "Sum",
+    "Range",
+    "Median",
+    "Stddev",
+    "Earliest",
+    "Latest",
+    "Checked",
+    "Unchecked",
+    "Empty",
+    "Filled",
+    "Unique",
 ];
 
 pub(crate) struct Reader<'a> {
@@ -224,12 +223,7 @@ pub(crate) struct Reader<'a> {
 
 impl Reader<'_> {
     fn problem(&mut self, kind: ProblemKind, severity: Severity, span: Range<usize>, message: String) {
-        self.problems.push(Problem {
-            span,
-            severity,
-            kind,
-            message,
-        });
+        self.problems.push(Problem { span, severity, kind, message });
     }
 
     fn schema(&mut self, span: Range<usize>, message: impl Into<String>) {
@@ -273,11 +267,7 @@ impl Reader<'_> {
         let offsets = scalar_offsets(self.source, &node.span, &text);
         let (expr, err) = Expression::new(text, node.span.clone(), offsets);
         if let Some(err) = err {
-            let kind = if err.too_large {
-                ProblemKind::TooLarge
-            } else {
-                ProblemKind::Syntax
-            };
+            let kind = if err.too_large { ProblemKind::TooLarge } else { ProblemKind::Syntax };
             let span = expr.file_span(err.span.clone());
             self.problem(kind, Severity::Error, span, err.message);
         }
@@ -308,10 +298,9 @@ impl Reader<'_> {
                 }
                 let (key, value) = entries.first()?;
                 let items: Vec<Filter> = match &value.kind {
-                    NodeKind::Seq(items) => items
-                        .iter()
-                        .filter_map(|i| self.read_filter_depth(i, depth + 1))
-                        .collect(),
+                    NodeKind::Seq(items) => {
+                        items.iter().filter_map(|i| self.read_filter_depth(i, depth + 1)).collect()
+                    }
                     NodeKind::Null => Vec::new(),
                     _ => self.read_filter_depth(value, depth + 1).into_iter().collect(),
                 };
@@ -408,10 +397,7 @@ impl Reader<'_> {
                 Direction::Asc
             }
         };
-        Some(SortSpec {
-            property,
-            direction,
-        })
+        Some(SortSpec { property, direction })
     }
 
     fn read_view(&mut self, node: &Node) -> Option<View> {
@@ -419,14 +405,9 @@ impl Reader<'_> {
             self.schema(node.span.clone(), "a view must be a mapping");
             return None;
         };
-        let span = entries
-            .first()
-            .map(|(k, _)| k.span.clone())
-            .unwrap_or_else(|| node.span.clone());
+        let span = entries.first().map(|(k, _)| k.span.clone()).unwrap_or_else(|| node.span.clone());
         let type_node = node.get("type");
-        let type_name = type_node
-            .and_then(Node::scalar_text)
-            .unwrap_or_else(|| "table".to_owned());
+        let type_name = type_node.and_then(Node::scalar_text).unwrap_or_else(|| "table".to_owned());
         let kind = match type_name.as_str() {
             "table" => ViewKind::Table,
             "cards" => ViewKind::Cards,
@@ -442,10 +423,7 @@ impl Reader<'_> {
                 ViewKind::Table
             }
         };
-        let name = node
-            .get("name")
-            .and_then(Node::scalar_text)
-            .unwrap_or_else(|| type_name.clone());
+        let name = node.get("name").and_then(Node::scalar_text).unwrap_or_else(|| type_name.clone());
         let limit = match node.get("limit") {
             None => None,
             Some(n) => match n.kind {
@@ -504,19 +482,7 @@ impl Reader<'_> {
             }
         }
         let image = node.get("image").and_then(|i| self.property_key(i));
-        Some(View {
-            type_name,
-            kind,
-            name,
-            limit,
-            filters,
-            order,
-            sort,
-            group_by,
-            summaries,
-            image,
-            span,
-        })
+        Some(View { type_name, kind, name, limit, filters, order, sort, group_by, summaries, image, span })
     }
 }
 

@@ -8,7 +8,7 @@ use crate::expr::{BinaryOp, Expr, ExprKind, UnaryOp};
 use crate::functions::{self, Ty};
 use crate::value::RegexValue;
 use crate::{Problem, ProblemKind, Severity};
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 use std::ops::Range;
 
 struct Checker<'a> {
@@ -18,10 +18,7 @@ struct Checker<'a> {
 
 /// Runs every static check and returns the problems found.
 pub(crate) fn check_base(base: &Base) -> Vec<Problem> {
-    let mut c = Checker {
-        base,
-        problems: Vec::new(),
-    };
+    let mut c = Checker { base, problems: Vec::new() };
     if let Some(f) = &base.filters {
         c.filter(f);
     }
@@ -63,12 +60,7 @@ pub(crate) fn check_base(base: &Base) -> Vec<Problem> {
 
 impl Checker<'_> {
     fn push(&mut self, kind: ProblemKind, severity: Severity, span: Range<usize>, message: String) {
-        self.problems.push(Problem {
-            span,
-            severity,
-            kind,
-            message,
-        });
+        self.problems.push(Problem { span, severity, kind, message });
     }
 
     fn property_key(&mut self, key: &PropertyKey) {
@@ -110,18 +102,9 @@ impl Checker<'_> {
         }
     }
 
-    fn node(
-        &self,
-        e: &Expr,
-        summary: bool,
-        found: &mut Vec<(ProblemKind, Severity, Range<usize>, String)>,
-    ) {
+    fn node(&self, e: &Expr, summary: bool, found: &mut Vec<(ProblemKind, Severity, Range<usize>, String)>) {
         match &e.kind {
-            ExprKind::Call {
-                name,
-                name_span,
-                args,
-            } => match functions::global(name) {
+            ExprKind::Call { name, name_span, args } => match functions::global(name) {
                 None => found.push((
                     ProblemKind::UnknownFunction,
                     Severity::Error,
@@ -130,12 +113,7 @@ impl Checker<'_> {
                 )),
                 Some(sig) => arity(name, sig, args.len(), e.span.clone(), found),
             },
-            ExprKind::Method {
-                target,
-                name,
-                name_span,
-                args,
-            } => {
+            ExprKind::Method { target, name, name_span, args } => {
                 let ty = infer(target, summary);
                 match functions::method(ty, name) {
                     Ok(sig) => arity(name, sig, args.len(), e.span.clone(), found),
@@ -153,11 +131,9 @@ impl Checker<'_> {
                     )),
                 }
             }
-            ExprKind::Member {
-                target,
-                name,
-                name_span,
-            } => self.namespaced(target, name, name_span.clone(), found),
+            ExprKind::Member { target, name, name_span } => {
+                self.namespaced(target, name, name_span.clone(), found)
+            }
             ExprKind::Index { target, index } => {
                 if let ExprKind::Str(name) = &index.kind {
                     self.namespaced(target, name, index.span.clone(), found);
@@ -241,17 +217,16 @@ impl Checker<'_> {
                     },
                     _ => None,
                 };
-                if let Some((target, name)) = reference {
-                    if matches!(&target.kind, ExprKind::Ident(ns) if ns == "formula") {
-                        if let Some(j) = base.formulas.get_index_of(name) {
-                            edges[i].push((j, expr.file_span(e.span.clone())));
-                        }
-                    }
+                if let Some((target, name)) = reference
+                    && matches!(&target.kind, ExprKind::Ident(ns) if ns == "formula")
+                    && let Some(j) = base.formulas.get_index_of(name)
+                {
+                    edges[i].push((j, expr.file_span(e.span.clone())));
                 }
             });
         }
         let mut color = vec![0u8; n];
-        let mut reported: FxHashMap<(usize, usize), ()> = FxHashMap::default();
+        let mut reported: FxHashSet<(usize, usize)> = FxHashSet::default();
         for root in 0..n {
             if color[root] != 0 {
                 continue;
@@ -266,23 +241,21 @@ impl Checker<'_> {
                             color[to] = 1;
                             stack.push((to, 0));
                         }
-                        1 => {
-                            if reported.insert((node, to), ()).is_none() {
-                                let start = stack.iter().position(|(f, _)| *f == to).unwrap_or(0);
-                                let mut names: Vec<&str> = stack[start..]
-                                    .iter()
-                                    .filter_map(|(f, _)| base.formulas.get_index(*f).map(|(k, _)| k.as_str()))
-                                    .collect();
-                                if let Some((k, _)) = base.formulas.get_index(to) {
-                                    names.push(k);
-                                }
-                                let message = if names.len() == 2 {
-                                    format!("formula `{}` refers to itself", names[0])
-                                } else {
-                                    format!("circular formula reference: {}", names.join(" → "))
-                                };
-                                self.push(ProblemKind::CircularFormula, Severity::Error, span, message);
+                        1 if reported.insert((node, to)) => {
+                            let start = stack.iter().position(|(f, _)| *f == to).unwrap_or(0);
+                            let mut names: Vec<&str> = stack[start..]
+                                .iter()
+                                .filter_map(|(f, _)| base.formulas.get_index(*f).map(|(k, _)| k.as_str()))
+                                .collect();
+                            if let Some((k, _)) = base.formulas.get_index(to) {
+                                names.push(k);
                             }
+                            let message = if names.len() == 2 {
+                                format!("formula `{}` refers to itself", names[0])
+                            } else {
+                                format!("circular formula reference: {}", names.join(" → "))
+                            };
+                            self.push(ProblemKind::CircularFormula, Severity::Error, span, message);
                         }
                         _ => {}
                     }
@@ -307,10 +280,7 @@ fn arity(
             ProblemKind::WrongArity,
             Severity::Error,
             span,
-            format!(
-                "`{name}` takes {} argument(s), but {n} were given",
-                functions::arity_text(sig)
-            ),
+            format!("`{name}` takes {} argument(s), but {n} were given", functions::arity_text(sig)),
         ));
     }
 }
@@ -324,7 +294,8 @@ fn binary_type_error(op: BinaryOp, l: Ty, r: Ty) -> Option<String> {
     }
     let bad = match op {
         BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => {
-            !(l == Ty::Number && r == Ty::Number || l == Ty::Duration && r == Ty::Number && op != BinaryOp::Rem)
+            !(l == Ty::Number && r == Ty::Number
+                || l == Ty::Duration && r == Ty::Number && op != BinaryOp::Rem)
         }
         BinaryOp::Sub => match (l, r) {
             (Ty::Number, Ty::Number) | (Ty::Duration, Ty::Duration) => false,
@@ -341,14 +312,7 @@ fn binary_type_error(op: BinaryOp, l: Ty, r: Ty) -> Option<String> {
         ),
         _ => false,
     };
-    bad.then(|| {
-        format!(
-            "`{}` cannot be applied to {} and {}",
-            op.symbol(),
-            l.name(),
-            r.name()
-        )
-    })
+    bad.then(|| format!("`{}` cannot be applied to {} and {}", op.symbol(), l.name(), r.name()))
 }
 
 /// The static type of an expression where it is known without data.
@@ -394,20 +358,15 @@ fn infer(e: &Expr, summary: bool) -> Ty {
         ExprKind::Binary(op, l, r) => {
             let (lt, rt) = (infer(l, summary), infer(r, summary));
             match op {
-                BinaryOp::Eq
-                | BinaryOp::Ne
-                | BinaryOp::Lt
-                | BinaryOp::Le
-                | BinaryOp::Gt
-                | BinaryOp::Ge => Ty::Bool,
+                BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                    Ty::Bool
+                }
                 BinaryOp::Add if lt == Ty::Number && rt == Ty::Number => Ty::Number,
                 BinaryOp::Add if lt == Ty::Date => Ty::Date,
                 BinaryOp::Add if (lt == Ty::String) ^ (rt == Ty::String) => Ty::String,
                 BinaryOp::Sub if lt == Ty::Number && rt == Ty::Number => Ty::Number,
                 BinaryOp::Sub if lt == Ty::Date && rt == Ty::Date => Ty::Number,
-                BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem
-                    if lt == Ty::Number && rt == Ty::Number =>
-                {
+                BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem if lt == Ty::Number && rt == Ty::Number => {
                     Ty::Number
                 }
                 _ => Ty::Any,

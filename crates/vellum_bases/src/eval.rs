@@ -17,7 +17,8 @@ use crate::base::{Base, Filter, Namespace, PropertyKey};
 use crate::expr::{BinaryOp, Expr, ExprKind, UnaryOp};
 use crate::functions::{self, Ty};
 use crate::value::{
-    Duration, RegexValue, Value, compare_values, file_basename, file_name, format_number, parse_date, parse_wikilink, sort_order, target_matches, values_equal,
+    Duration, RegexValue, Value, compare_values, file_basename, file_name, format_number, parse_date,
+    parse_wikilink, sort_order, target_matches, values_equal,
 };
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
@@ -95,10 +96,7 @@ pub(crate) struct Scope<'p> {
 
 impl<'p> Scope<'p> {
     pub(crate) fn row(row: RowRef) -> Scope<'p> {
-        Scope {
-            row: Some(row),
-            frame: None,
-        }
+        Scope { row: Some(row), frame: None }
     }
 
     fn local(&self, name: &str) -> Option<&'p Value> {
@@ -169,19 +167,12 @@ impl<'a> Ctx<'a> {
     fn charge(&self, units: u64) -> R<()> {
         let spent = self.spent.get().saturating_add(units);
         self.spent.set(spent);
-        if spent > CELL_BUDGET {
-            Err("evaluation budget exceeded".into())
-        } else {
-            Ok(())
-        }
+        if spent > CELL_BUDGET { Err("evaluation budget exceeded".into()) } else { Ok(()) }
     }
 
     fn text(&self, s: String) -> R<Value> {
         if s.len() > MAX_STRING_BYTES {
-            return Err(format!(
-                "text would be {} bytes; the limit is {MAX_STRING_BYTES}",
-                s.len()
-            ));
+            return Err(format!("text would be {} bytes; the limit is {MAX_STRING_BYTES}", s.len()));
         }
         self.charge(s.len() as u64 / 16)?;
         Ok(Value::String(s))
@@ -229,17 +220,8 @@ impl<'a> Ctx<'a> {
 
     /// Evaluates a summary formula over the values of one column.
     pub(crate) fn eval_summary(&self, e: &Expr, values: Vec<Value>) -> Value {
-        let frame = Frame {
-            vars: vec![("values", Value::List(values))],
-            parent: None,
-        };
-        self.eval_top(
-            e,
-            Scope {
-                row: None,
-                frame: Some(&frame),
-            },
-        )
+        let frame = Frame { vars: vec![("values", Value::List(values))], parent: None };
+        self.eval_top(e, Scope { row: None, frame: Some(&frame) })
     }
 
     /// Whether a row passes a filter tree. An expression that failed to parse
@@ -271,10 +253,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn note_prop(&self, row: Option<RowRef>, name: &str) -> Value {
-        self.row_data(row)
-            .and_then(|r| r.properties.get(name))
-            .cloned()
-            .unwrap_or(Value::Null)
+        self.row_data(row).and_then(|r| r.properties.get(name)).cloned().unwrap_or(Value::Null)
     }
 
     /// A formula's value for a row, memoized; cycles and errors are `Err`.
@@ -352,18 +331,16 @@ impl<'a> Ctx<'a> {
             }
             ExprKind::Index { target, index } => {
                 let idx = self.eval(index, s)?;
-                if let Value::String(name) = &idx {
-                    if let Some(v) = self.namespaced(target, name, s) {
-                        return v;
-                    }
+                if let Value::String(name) = &idx
+                    && let Some(v) = self.namespaced(target, name, s)
+                {
+                    return v;
                 }
                 let v = self.eval(target, s)?;
                 self.index(&v, &idx)
             }
             ExprKind::Call { name, args, .. } => self.call(name, args, s),
-            ExprKind::Method {
-                target, name, args, ..
-            } => {
+            ExprKind::Method { target, name, args, .. } => {
                 let recv = self.eval(target, s)?;
                 self.method(recv, name, args, s)
             }
@@ -373,10 +350,9 @@ impl<'a> Ctx<'a> {
                     (_, Value::Error(m)) => Err(m),
                     (UnaryOp::Not, v) => Ok(Value::Bool(!v.is_truthy())),
                     (UnaryOp::Neg, Value::Number(n)) => Ok(Value::Number(-n)),
-                    (UnaryOp::Neg, Value::Duration(d)) => Ok(Value::Duration(Duration {
-                        months: -d.months,
-                        millis: -d.millis,
-                    })),
+                    (UnaryOp::Neg, Value::Duration(d)) => {
+                        Ok(Value::Duration(Duration { months: -d.months, millis: -d.millis }))
+                    }
                     (UnaryOp::Neg, Value::Null) => Ok(Value::Null),
                     (UnaryOp::Neg, v) => Err(format!("cannot negate a {}", v.type_name())),
                 }
@@ -407,13 +383,7 @@ impl<'a> Ctx<'a> {
         match ns.as_str() {
             "note" => Some(self.copied(&self.note_prop(s.row, name))),
             "formula" => Some(self.formula(s.row, name)),
-            "this" => Some(self.ident(
-                name,
-                Scope {
-                    row: self.this.map(|_| RowRef::This),
-                    frame: None,
-                },
-            )),
+            "this" => Some(self.ident(name, Scope { row: self.this.map(|_| RowRef::This), frame: None })),
             "file" => {
                 let row = self.row_data(s.row)?;
                 Some(self.file_field(&row.path, name))
@@ -429,13 +399,8 @@ impl<'a> Ctx<'a> {
         let row = self.row_data(s.row);
         Ok(match name {
             "file" => row.map(|r| Value::File(r.path.clone())).unwrap_or_default(),
-            "this" => self
-                .this
-                .map(|r| Value::File(r.path.clone()))
-                .unwrap_or_default(),
-            "note" => row
-                .map(|r| Value::Object(r.properties.clone()))
-                .unwrap_or_default(),
+            "this" => self.this.map(|r| Value::File(r.path.clone())).unwrap_or_default(),
+            "note" => row.map(|r| Value::Object(r.properties.clone())).unwrap_or_default(),
             "formula" => return Err("`formula` must be followed by a formula name".into()),
             _ => return self.copied(&self.note_prop(s.row, name)),
         })
@@ -452,10 +417,10 @@ impl<'a> Ctx<'a> {
         }
         let name = file_name(target).to_lowercase();
         let candidates = self.by_name.get(&name)?;
-        candidates.iter().copied().find(|p| {
-            target_matches(target, p)
-                || target_matches(&target.to_lowercase(), &p.to_lowercase())
-        })
+        candidates
+            .iter()
+            .copied()
+            .find(|p| target_matches(target, p) || target_matches(&target.to_lowercase(), &p.to_lowercase()))
     }
 
     fn file_row(&self, path: &str) -> Option<&'a FileRow> {
@@ -467,19 +432,10 @@ impl<'a> Ctx<'a> {
     fn file_field(&self, path: &str, name: &str) -> R<Value> {
         let row = self.file_row(path);
         let links = |items: &[String]| {
-            Value::List(
-                items
-                    .iter()
-                    .map(|p| Value::Link {
-                        path: p.clone(),
-                        display: None,
-                    })
-                    .collect(),
-            )
+            Value::List(items.iter().map(|p| Value::Link { path: p.clone(), display: None }).collect())
         };
         let ts = |t: Option<jiff::Timestamp>| {
-            t.map(|t| Value::DateTime(TimeZone::UTC.to_datetime(t)))
-                .unwrap_or_default()
+            t.map(|t| Value::DateTime(TimeZone::UTC.to_datetime(t))).unwrap_or_default()
         };
         Ok(match name {
             "name" => Value::String(file_name(path).to_owned()),
@@ -534,10 +490,9 @@ impl<'a> Ctx<'a> {
     fn index(&self, v: &Value, idx: &Value) -> R<Value> {
         match (v, idx) {
             (Value::Error(m), _) => Err(m.clone()),
-            (Value::List(items), Value::Number(n)) => Ok(js_index(*n, items.len())
-                .and_then(|i| items.get(i))
-                .cloned()
-                .unwrap_or_default()),
+            (Value::List(items), Value::Number(n)) => {
+                Ok(js_index(*n, items.len()).and_then(|i| items.get(i)).cloned().unwrap_or_default())
+            }
             (Value::String(t), Value::Number(n)) => Ok(js_index(*n, usize::MAX)
                 .and_then(|i| t.chars().nth(i))
                 .map(|c| Value::String(c.to_string()))
@@ -554,9 +509,7 @@ impl<'a> Ctx<'a> {
         if let Value::Error(m) = &r {
             return Err(m.clone());
         }
-        let cmp = |want: fn(Ordering) -> bool| {
-            Ok(Value::Bool(compare_values(&l, &r).is_some_and(want)))
-        };
+        let cmp = |want: fn(Ordering) -> bool| Ok(Value::Bool(compare_values(&l, &r).is_some_and(want)));
         match op {
             BinaryOp::Eq => Ok(Value::Bool(values_equal(&l, &r))),
             BinaryOp::Ne => Ok(Value::Bool(!values_equal(&l, &r))),
@@ -674,10 +627,9 @@ impl<'a> Ctx<'a> {
             "duration" => match &first {
                 Value::Null => Ok(Value::Null),
                 Value::Duration(_) => Ok(first),
-                Value::Number(ms) if ms.is_finite() => Ok(Value::Duration(Duration {
-                    months: 0,
-                    millis: *ms as i64,
-                })),
+                Value::Number(ms) if ms.is_finite() => {
+                    Ok(Value::Duration(Duration { months: 0, millis: *ms as i64 }))
+                }
                 Value::String(t) => Duration::parse(t)
                     .map(Value::Duration)
                     .ok_or_else(|| format!("cannot read `{t}` as a duration")),
@@ -713,17 +665,13 @@ impl<'a> Ctx<'a> {
                 Ok(match first {
                     Value::Null => Value::Null,
                     Value::File(path) => Value::Link { path, display },
-                    Value::Link { path, display: old } => Value::Link {
-                        path,
-                        display: display.or(old),
-                    },
+                    Value::Link { path, display: old } => Value::Link { path, display: display.or(old) },
                     other => {
                         let t = other.to_text();
                         match parse_wikilink(&t) {
-                            Some(Value::Link { path, display: old }) => Value::Link {
-                                path,
-                                display: display.or(old),
-                            },
+                            Some(Value::Link { path, display: old }) => {
+                                Value::Link { path, display: display.or(old) }
+                            }
                             _ => Value::Link { path: t, display },
                         }
                     }
@@ -797,7 +745,9 @@ impl<'a> Ctx<'a> {
                 let want = arg(0).to_text().to_lowercase();
                 let have = recv.type_name();
                 return Ok(Value::Bool(
-                    want == have || (want == "array" && have == "list") || (want == "regex" && have == "regexp"),
+                    want == have
+                        || (want == "array" && have == "list")
+                        || (want == "regex" && have == "regexp"),
                 ));
             }
             "toString" => return self.text(recv.to_text()),
@@ -820,10 +770,7 @@ impl<'a> Ctx<'a> {
                 _ => Err(format!("unknown method `{name}`")),
             },
             Value::Link { path, display } => match name {
-                "asFile" => Ok(self
-                    .resolve(&path)
-                    .map(|p| Value::File(p.to_owned()))
-                    .unwrap_or_default()),
+                "asFile" => Ok(self.resolve(&path).map(|p| Value::File(p.to_owned())).unwrap_or_default()),
                 "linksTo" => {
                     let Some(p) = self.resolve(&path) else {
                         return Ok(Value::Bool(false));
@@ -847,10 +794,7 @@ impl<'a> Ctx<'a> {
                 vars: vec![("value", item.clone()), ("index", Value::Number(i as f64))],
                 parent: s.frame,
             };
-            let inner = Scope {
-                row: s.row,
-                frame: Some(&frame),
-            };
+            let inner = Scope { row: s.row, frame: Some(&frame) };
             let v = self.eval(body, inner)?;
             if let Value::Error(m) = v {
                 return Err(m);
@@ -871,20 +815,10 @@ impl<'a> Ctx<'a> {
         let mut acc = self.eval(init, s)?;
         for (i, item) in items.iter().enumerate() {
             let frame = Frame {
-                vars: vec![
-                    ("value", item.clone()),
-                    ("index", Value::Number(i as f64)),
-                    ("acc", acc),
-                ],
+                vars: vec![("value", item.clone()), ("index", Value::Number(i as f64)), ("acc", acc)],
                 parent: s.frame,
             };
-            acc = self.eval(
-                body,
-                Scope {
-                    row: s.row,
-                    frame: Some(&frame),
-                },
-            )?;
+            acc = self.eval(body, Scope { row: s.row, frame: Some(&frame) })?;
             if let Value::Error(m) = acc {
                 return Err(m);
             }
@@ -944,10 +878,7 @@ impl<'a> Ctx<'a> {
                     _ => {
                         let sep = arg_text(0);
                         if sep.is_empty() {
-                            t.chars()
-                                .map(|c| Value::String(c.to_string()))
-                                .take(MAX_LIST_LEN + 1)
-                                .collect()
+                            t.chars().map(|c| Value::String(c.to_string())).take(MAX_LIST_LEN + 1).collect()
                         } else {
                             t.split(sep.as_str())
                                 .map(|p| Value::String(p.to_owned()))
@@ -958,10 +889,10 @@ impl<'a> Ctx<'a> {
                 };
                 if let Some(n) = vals.get(1) {
                     let n = to_number(n)?;
-                    if let Value::Number(n) = n {
-                        if n >= 0.0 {
-                            parts.truncate(n as usize);
-                        }
+                    if let Value::Number(n) = n
+                        && n >= 0.0
+                    {
+                        parts.truncate(n as usize);
                     }
                 }
                 self.list(parts)
@@ -1071,10 +1002,7 @@ impl<'a> Ctx<'a> {
             }
             "unique" => {
                 let mut seen = FxHashSet::default();
-                let out: Vec<Value> = items
-                    .into_iter()
-                    .filter(|v| seen.insert(v.identity_key()))
-                    .collect();
+                let out: Vec<Value> = items.into_iter().filter(|v| seen.insert(v.identity_key())).collect();
                 self.list(out)
             }
             "mean" => {
@@ -1137,10 +1065,7 @@ impl<'a> Ctx<'a> {
                 let folder = vals.first().map(Value::to_text).unwrap_or_default();
                 let folder = folder.trim_matches('/');
                 Ok(Value::Bool(
-                    folder.is_empty()
-                        || path
-                            .strip_prefix(folder)
-                            .is_some_and(|rest| rest.starts_with('/')),
+                    folder.is_empty() || path.strip_prefix(folder).is_some_and(|rest| rest.starts_with('/')),
                 ))
             }
             _ => Err(format!("`{name}` is not a method of file")),
@@ -1150,10 +1075,7 @@ impl<'a> Ctx<'a> {
 
 fn check_arity(name: &str, sig: &functions::Sig, n: usize) -> R<()> {
     if n < sig.min || sig.max.is_some_and(|m| n > m) {
-        return Err(format!(
-            "`{name}` takes {} argument(s), got {n}",
-            functions::arity_text(sig)
-        ));
+        return Err(format!("`{name}` takes {} argument(s), got {n}", functions::arity_text(sig)));
     }
     Ok(())
 }
@@ -1308,10 +1230,7 @@ fn add_duration(date: &Value, d: Duration, sign: i64) -> R<Value> {
 }
 
 pub(crate) fn dt_millis(dt: DateTime) -> Option<i64> {
-    TimeZone::UTC
-        .to_timestamp(dt)
-        .ok()
-        .map(|t| t.as_millisecond())
+    TimeZone::UTC.to_timestamp(dt).ok().map(|t| t.as_millisecond())
 }
 
 fn from_millis(ms: f64) -> R<Value> {
@@ -1353,10 +1272,7 @@ fn arith(op: BinaryOp, l: Value, r: Value) -> R<Value> {
                     Err("duration out of range".into())
                 }
             };
-            Ok(Value::Duration(Duration {
-                months: scale(d.months)?,
-                millis: scale(d.millis)?,
-            }))
+            Ok(Value::Duration(Duration { months: scale(d.months)?, millis: scale(d.millis)? }))
         }
         (Value::Null, _) | (_, Value::Null) => Ok(Value::Null),
         _ => {
@@ -1390,11 +1306,7 @@ fn js_index(n: f64, len: usize) -> Option<usize> {
 fn js_range(len: usize, vals: &[Value]) -> R<(usize, usize)> {
     let clamp = |n: f64| -> usize {
         let n = n.trunc();
-        if n < 0.0 {
-            (len as f64 + n).max(0.0) as usize
-        } else {
-            n.min(len as f64) as usize
-        }
+        if n < 0.0 { (len as f64 + n).max(0.0) as usize } else { n.min(len as f64) as usize }
     };
     let start = clamp(number_arg(vals, 0)?);
     let end = match vals.get(1) {
@@ -1440,20 +1352,27 @@ fn js_replacement(s: &str) -> String {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const WEEKDAYS: [&str; 7] = [
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-];
+const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// Formats a date with Moment.js tokens: `YYYY YY M MM MMM MMMM D DD Do DDD DDDD
 /// d dd ddd dddd H HH h hh m mm s ss S SS SSS A a Q X x Z ZZ`, and `[literal]` text.
 pub(crate) fn format_moment(dt: &DateTime, fmt: &str) -> String {
     const TOKENS: &[&str] = &[
-        "YYYY", "MMMM", "dddd", "DDDD", "MMM", "ddd", "DDD", "SSS", "YY", "MM", "DD", "Do", "dd",
-        "HH", "hh", "mm", "ss", "SS", "ZZ", "M", "D", "d", "H", "h", "m", "s", "S", "A", "a", "Q",
-        "X", "x", "Z",
+        "YYYY", "MMMM", "dddd", "DDDD", "MMM", "ddd", "DDD", "SSS", "YY", "MM", "DD", "Do", "dd", "HH", "hh",
+        "mm", "ss", "SS", "ZZ", "M", "D", "d", "H", "h", "m", "s", "S", "A", "a", "Q", "X", "x", "Z",
     ];
     let mut out = String::new();
     let mut rest = fmt;
@@ -1463,12 +1382,12 @@ pub(crate) fn format_moment(dt: &DateTime, fmt: &str) -> String {
     };
     let weekday = dt.weekday().to_monday_zero_offset() as usize;
     while !rest.is_empty() {
-        if let Some(inner) = rest.strip_prefix('[') {
-            if let Some(end) = inner.find(']') {
-                out.push_str(&inner[..end]);
-                rest = &inner[end + 1..];
-                continue;
-            }
+        if let Some(inner) = rest.strip_prefix('[')
+            && let Some(end) = inner.find(']')
+        {
+            out.push_str(&inner[..end]);
+            rest = &inner[end + 1..];
+            continue;
         }
         let Some(tok) = TOKENS.iter().find(|t| rest.starts_with(**t)) else {
             let c = rest.chars().next().unwrap_or(' ');
@@ -1559,11 +1478,7 @@ pub(crate) fn relative_text(diff_ms: i64) -> String {
     } else {
         format!("{} years", (days / 365.25).round())
     };
-    if past {
-        format!("{phrase} ago")
-    } else {
-        format!("in {phrase}")
-    }
+    if past { format!("{phrase} ago") } else { format!("in {phrase}") }
 }
 
 #[cfg(test)]

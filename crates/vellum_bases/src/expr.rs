@@ -196,8 +196,8 @@ struct Token {
 }
 
 const PUNCT: &[&str] = &[
-    "&&", "||", "==", "!=", "<=", ">=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "!", "<",
-    ">", "+", "-", "*", "/", "%",
+    "&&", "||", "==", "!=", "<=", ">=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "!", "<", ">", "+", "-",
+    "*", "/", "%",
 ];
 
 fn is_ident_start(c: char) -> bool {
@@ -251,18 +251,12 @@ fn lex(src: &str) -> Result<Vec<Token>, SyntaxError> {
                 message: "invalid number".into(),
                 too_large: false,
             })?;
-            tokens.push(Token {
-                tok: Tok::Num(n),
-                span: start..i,
-            });
+            tokens.push(Token { tok: Tok::Num(n), span: start..i });
             continue;
         }
         if c == '"' || c == '\'' {
             let (s, end) = lex_string(src, i, c)?;
-            tokens.push(Token {
-                tok: Tok::Str(s),
-                span: start..end,
-            });
+            tokens.push(Token { tok: Tok::Str(s), span: start..end });
             i = end;
             continue;
         }
@@ -274,18 +268,12 @@ fn lex(src: &str) -> Result<Vec<Token>, SyntaxError> {
                     break;
                 }
             }
-            tokens.push(Token {
-                tok: Tok::Ident(src[start..i].to_owned()),
-                span: start..i,
-            });
+            tokens.push(Token { tok: Tok::Ident(src[start..i].to_owned()), span: start..i });
             continue;
         }
         if c == '/' && regex_allowed(tokens.last()) {
             let (pattern, flags, end) = lex_regex(src, i)?;
-            tokens.push(Token {
-                tok: Tok::Regex(pattern, flags),
-                span: start..end,
-            });
+            tokens.push(Token { tok: Tok::Regex(pattern, flags), span: start..end });
             i = end;
             continue;
         }
@@ -297,15 +285,9 @@ fn lex(src: &str) -> Result<Vec<Token>, SyntaxError> {
             });
         };
         i += p.len();
-        tokens.push(Token {
-            tok: Tok::Punct(p),
-            span: start..i,
-        });
+        tokens.push(Token { tok: Tok::Punct(p), span: start..i });
     }
-    tokens.push(Token {
-        tok: Tok::Eof,
-        span: src.len()..src.len(),
-    });
+    tokens.push(Token { tok: Tok::Eof, span: src.len()..src.len() });
     Ok(tokens)
 }
 
@@ -423,19 +405,12 @@ pub fn parse_expr(src: &str) -> Result<Expr, SyntaxError> {
     if src.len() > MAX_EXPR_LEN {
         return Err(SyntaxError {
             span: 0..0,
-            message: format!(
-                "expression is {} bytes long; the limit is {MAX_EXPR_LEN}",
-                src.len()
-            ),
+            message: format!("expression is {} bytes long; the limit is {MAX_EXPR_LEN}", src.len()),
             too_large: true,
         });
     }
     let tokens = lex(src)?;
-    let mut p = Parser {
-        tokens,
-        pos: 0,
-        depth: 0,
-    };
+    let mut p = Parser { tokens, pos: 0, depth: 0 };
     let e = p.expr(0)?;
     let t = p.peek().clone();
     if t.tok != Tok::Eof {
@@ -471,11 +446,7 @@ impl Parser {
             Ok(self.bump())
         } else {
             let t = self.peek();
-            Err(SyntaxError {
-                span: t.span.clone(),
-                message: format!("expected `{p}`"),
-                too_large: false,
-            })
+            Err(SyntaxError { span: t.span.clone(), message: format!("expected `{p}`"), too_large: false })
         }
     }
 
@@ -568,29 +539,17 @@ impl Parser {
                 if self.is_punct("(") {
                     let (args, end) = self.args("(", ")")?;
                     let span = e.span.start..end;
-                    e = mk(ExprKind::Method {
-                            target: Box::new(e),
-                            name,
-                            name_span: t.span,
-                            args,
-                        }, span)?;
+                    e = mk(ExprKind::Method { target: Box::new(e), name, name_span: t.span, args }, span)?;
                 } else {
                     let span = e.span.start..t.span.end;
-                    e = mk(ExprKind::Member {
-                            target: Box::new(e),
-                            name,
-                            name_span: t.span,
-                        }, span)?;
+                    e = mk(ExprKind::Member { target: Box::new(e), name, name_span: t.span }, span)?;
                 }
             } else if self.is_punct("[") {
                 self.bump();
                 let index = self.expr(0)?;
                 let end = self.expect("]")?.span.end;
                 let span = e.span.start..end;
-                e = mk(ExprKind::Index {
-                        target: Box::new(e),
-                        index: Box::new(index),
-                    }, span)?;
+                e = mk(ExprKind::Index { target: Box::new(e), index: Box::new(index) }, span)?;
             } else {
                 return Ok(e);
             }
@@ -630,10 +589,7 @@ impl Parser {
             }
             Tok::Regex(pattern, flags) => {
                 self.bump();
-                lit(ExprKind::Regex {
-                    pattern: pattern.clone(),
-                    flags: flags.clone(),
-                })
+                lit(ExprKind::Regex { pattern: pattern.clone(), flags: flags.clone() })
             }
             Tok::Ident(name) => {
                 self.bump();
@@ -647,11 +603,10 @@ impl Parser {
                     self.enter()?;
                     let (args, end) = self.args("(", ")")?;
                     self.depth -= 1;
-                    return mk(ExprKind::Call {
-                            name: name.clone(),
-                            name_span: t.span.clone(),
-                            args,
-                        }, t.span.start..end);
+                    return mk(
+                        ExprKind::Call { name: name.clone(), name_span: t.span.clone(), args },
+                        t.span.start..end,
+                    );
                 }
                 lit(ExprKind::Ident(name.clone()))
             }
@@ -795,33 +750,21 @@ mod tests {
     #[test]
     fn precedence_and_spans() {
         let e = p("1 + 2 * 3");
-        let ExprKind::Binary(BinaryOp::Add, l, r) = &e.kind else {
-            panic!("{e:?}")
-        };
+        let ExprKind::Binary(BinaryOp::Add, l, r) = &e.kind else { panic!("{e:?}") };
         assert_eq!(l.span, 0..1);
         assert_eq!(r.span, 4..9);
         assert!(matches!(r.kind, ExprKind::Binary(BinaryOp::Mul, ..)));
         let e = p("a || b && c == d");
         assert!(matches!(e.kind, ExprKind::Binary(BinaryOp::Or, ..)));
         let e = p("1 - 2 - 3");
-        let ExprKind::Binary(BinaryOp::Sub, l, _) = &e.kind else {
-            panic!()
-        };
+        let ExprKind::Binary(BinaryOp::Sub, l, _) = &e.kind else { panic!() };
         assert_eq!(l.span, 0..5, "left associative");
     }
 
     #[test]
     fn method_member_index_call_spans() {
         let e = p("file.hasTag(\"a\", 'b')");
-        let ExprKind::Method {
-            target,
-            name,
-            name_span,
-            args,
-        } = &e.kind
-        else {
-            panic!()
-        };
+        let ExprKind::Method { target, name, name_span, args } = &e.kind else { panic!() };
         assert_eq!(name, "hasTag");
         assert_eq!(*name_span, 5..11);
         assert_eq!(target.span, 0..4);
@@ -832,9 +775,7 @@ mod tests {
         assert!(matches!(e.kind, ExprKind::Index { .. }));
         assert_eq!(e.span, 0..18);
         let e = p("if(a, 1)");
-        let ExprKind::Call { name, name_span, .. } = &e.kind else {
-            panic!()
-        };
+        let ExprKind::Call { name, name_span, .. } = &e.kind else { panic!() };
         assert_eq!((name.as_str(), name_span.clone()), ("if", 0..2));
     }
 
@@ -850,16 +791,8 @@ mod tests {
     #[test]
     fn regex_versus_division() {
         let e = p("/a:b/g.matches(x)");
-        let ExprKind::Method { target, .. } = &e.kind else {
-            panic!()
-        };
-        assert_eq!(
-            target.kind,
-            ExprKind::Regex {
-                pattern: "a:b".into(),
-                flags: "g".into()
-            }
-        );
+        let ExprKind::Method { target, .. } = &e.kind else { panic!() };
+        assert_eq!(target.kind, ExprKind::Regex { pattern: "a:b".into(), flags: "g".into() });
         assert!(matches!(p("a / b / c").kind, ExprKind::Binary(BinaryOp::Div, ..)));
         assert!(matches!(p("(a) / 2").kind, ExprKind::Binary(BinaryOp::Div, ..)));
         assert!(matches!(

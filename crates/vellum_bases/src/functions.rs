@@ -130,10 +130,8 @@ pub(crate) const LIST_METHODS: &[Sig] = &[
     sig("mean", 0, Some(0), Ty::Number),
 ];
 
-pub(crate) const LINK_METHODS: &[Sig] = &[
-    sig("asFile", 0, Some(0), Ty::File),
-    sig("linksTo", 1, Some(1), Ty::Bool),
-];
+pub(crate) const LINK_METHODS: &[Sig] =
+    &[sig("asFile", 0, Some(0), Ty::File), sig("linksTo", 1, Some(1), Ty::Bool)];
 
 pub(crate) const FILE_METHODS: &[Sig] = &[
     sig("asLink", 0, Some(1), Ty::Link),
@@ -143,10 +141,8 @@ pub(crate) const FILE_METHODS: &[Sig] = &[
     sig("inFolder", 1, Some(1), Ty::Bool),
 ];
 
-pub(crate) const OBJECT_METHODS: &[Sig] = &[
-    sig("keys", 0, Some(0), Ty::List),
-    sig("values", 0, Some(0), Ty::List),
-];
+pub(crate) const OBJECT_METHODS: &[Sig] =
+    &[sig("keys", 0, Some(0), Ty::List), sig("values", 0, Some(0), Ty::List)];
 
 pub(crate) const REGEX_METHODS: &[Sig] = &[sig("matches", 1, Some(1), Ty::Bool)];
 
@@ -155,8 +151,20 @@ pub(crate) const DATE_FIELDS: &[&str] = &["year", "month", "day", "hour", "minut
 
 /// Fields of a file value.
 pub(crate) const FILE_FIELDS: &[&str] = &[
-    "name", "basename", "path", "folder", "ext", "size", "properties", "tags", "links", "embeds",
-    "backlinks", "ctime", "mtime", "file",
+    "name",
+    "basename",
+    "path",
+    "folder",
+    "ext",
+    "size",
+    "properties",
+    "tags",
+    "links",
+    "embeds",
+    "backlinks",
+    "ctime",
+    "mtime",
+    "file",
 ];
 
 pub(crate) fn global(name: &str) -> Option<&'static Sig> {

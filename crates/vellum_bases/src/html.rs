@@ -6,10 +6,10 @@
 //! they are, and vault paths become URLs only through the caller's `url`
 //! function.
 
+use crate::FileRow;
 use crate::base::ViewKind;
 use crate::value::{Value, file_basename, file_name, format_datetime, format_number, target_matches};
 use crate::view::{Group, RowResult, ViewResult};
-use crate::FileRow;
 use std::fmt::Write;
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -55,15 +55,8 @@ impl Renderer<'_> {
 
     fn internal(&self, target: &str, label: &str) -> String {
         match self.href(target) {
-            Some(u) => format!(
-                "<a class=\"internal-link\" href=\"{}\">{}</a>",
-                escape(&u),
-                escape(label)
-            ),
-            None => format!(
-                "<span class=\"internal-link unresolved\">{}</span>",
-                escape(label)
-            ),
+            Some(u) => format!("<a class=\"internal-link\" href=\"{}\">{}</a>", escape(&u), escape(label)),
+            None => format!("<span class=\"internal-link unresolved\">{}</span>", escape(label)),
         }
     }
 
@@ -77,11 +70,7 @@ impl Renderer<'_> {
             Value::Date(d) => d.to_string(),
             Value::DateTime(dt) => format_datetime(dt),
             Value::Duration(d) => escape(&d.to_string()),
-            Value::List(items) => items
-                .iter()
-                .map(|i| self.value(i))
-                .collect::<Vec<_>>()
-                .join(", "),
+            Value::List(items) => items.iter().map(|i| self.value(i)).collect::<Vec<_>>().join(", "),
             Value::Object(_) | Value::Regex(_) => escape(&v.to_text()),
             Value::Link { path, .. } if is_external(path) => format!(
                 "<a class=\"external-link\" href=\"{}\" rel=\"noopener\">{}</a>",
@@ -95,14 +84,8 @@ impl Renderer<'_> {
                 Some(u) => format!("<img class=\"base-image\" src=\"{}\" alt=\"\">", escape(&u)),
                 None => escape(src),
             },
-            Value::Icon(name) => format!(
-                "<span class=\"base-icon\" data-icon=\"{}\"></span>",
-                escape(name)
-            ),
-            Value::Error(msg) => format!(
-                "<span class=\"base-error\" title=\"{}\">Error</span>",
-                escape(msg)
-            ),
+            Value::Icon(name) => format!("<span class=\"base-icon\" data-icon=\"{}\"></span>", escape(name)),
+            Value::Error(msg) => format!("<span class=\"base-error\" title=\"{}\">Error</span>", escape(msg)),
         }
     }
 
@@ -120,12 +103,10 @@ impl Renderer<'_> {
     /// A cell; the `file.name` and `file.basename` columns link to the row's file.
     fn cell(&self, key: &str, row: &RowResult, v: &Value) -> String {
         match (key, v) {
-            ("file.name" | "file.basename", Value::String(label)) => {
-                match self.rows.get(row.row) {
-                    Some(r) => self.internal(&r.path, label),
-                    None => escape(label),
-                }
-            }
+            ("file.name" | "file.basename", Value::String(label)) => match self.rows.get(row.row) {
+                Some(r) => self.internal(&r.path, label),
+                None => escape(label),
+            },
             _ => self.value(v),
         }
     }
@@ -141,10 +122,9 @@ impl Renderer<'_> {
             Value::Link { path, .. } | Value::File(path) | Value::Image(path) => {
                 self.image_src(path).map(img).unwrap_or_default()
             }
-            Value::String(s) if is_hex_color(s.trim()) => format!(
-                "<div class=\"base-card-cover\" style=\"background-color: {}\"></div>",
-                s.trim()
-            ),
+            Value::String(s) if is_hex_color(s.trim()) => {
+                format!("<div class=\"base-card-cover\" style=\"background-color: {}\"></div>", s.trim())
+            }
             Value::String(s) => self.image_src(s).map(img).unwrap_or_default(),
             Value::List(items) => items.first().map(|i| self.cover(i)).unwrap_or_default(),
             _ => String::new(),
@@ -160,18 +140,15 @@ fn has_scheme(s: &str) -> bool {
         Some(i) if i > 1 => {
             let scheme = &s[..i];
             scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         _ => false,
     }
 }
 
 fn is_hex_color(s: &str) -> bool {
-    s.strip_prefix('#').is_some_and(|h| {
-        matches!(h.len(), 3 | 4 | 6 | 8) && h.chars().all(|c| c.is_ascii_hexdigit())
-    })
+    s.strip_prefix('#')
+        .is_some_and(|h| matches!(h.len(), 3 | 4 | 6 | 8) && h.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// Renders a view result as static HTML.
@@ -188,11 +165,7 @@ fn is_hex_color(s: &str) -> bool {
 ///   `image` property (http(s) URLs, local files through `url`, or a hex colour).
 /// - List: `<ul class="base-list">`, the first column as the item, the other
 ///   non-empty values after it separated by commas.
-pub fn render_html(
-    result: &ViewResult,
-    rows: &[FileRow],
-    url: &dyn Fn(&str) -> Option<String>,
-) -> String {
+pub fn render_html(result: &ViewResult, rows: &[FileRow], url: &dyn Fn(&str) -> Option<String>) -> String {
     let r = Renderer { rows, url };
     match result.kind {
         ViewKind::Table => table(&r, result),
@@ -265,11 +238,8 @@ fn table(r: &Renderer<'_>, result: &ViewResult) -> String {
     }
     out.push_str("</tbody>\n");
     if has_any(&result.summaries) {
-        let _ = writeln!(
-            out,
-            "<tfoot><tr>{}</tr></tfoot>",
-            summary_cells(r, result, &result.summaries, "td")
-        );
+        let _ =
+            writeln!(out, "<tfoot><tr>{}</tr></tfoot>", summary_cells(r, result, &result.summaries, "td"));
     }
     out.push_str("</table>\n");
     out
@@ -310,13 +280,7 @@ fn cards(r: &Renderer<'_>, result: &ViewResult, rows: &[RowResult]) -> String {
         }
         let props: Vec<String> = cells
             .filter(|(_, v)| !matches!(v, Value::Null))
-            .map(|(c, v)| {
-                format!(
-                    "<dt>{}</dt><dd>{}</dd>",
-                    escape(&c.display),
-                    r.cell(&c.key, row, v)
-                )
-            })
+            .map(|(c, v)| format!("<dt>{}</dt><dd>{}</dd>", escape(&c.display), r.cell(&c.key, row, v)))
             .collect();
         if !props.is_empty() {
             let _ = write!(out, "<dl class=\"base-card-props\">{}</dl>", props.concat());

@@ -83,8 +83,8 @@ mod view;
 mod yaml;
 
 pub use base::{
-    BUILTIN_SUMMARIES, Base, Direction, Expression, Filter, Namespace, PropertyConfig,
-    PropertyKey, SortSpec, View, ViewKind,
+    BUILTIN_SUMMARIES, Base, Direction, Expression, Filter, Namespace, PropertyConfig, PropertyKey, SortSpec,
+    View, ViewKind,
 };
 pub use html::{render_html, render_text_table};
 pub use value::{Duration, RegexValue, Value};
@@ -181,10 +181,7 @@ pub fn parse(text: &str) -> Parsed {
                 span: 0..0,
                 severity: Severity::Error,
                 kind: ProblemKind::TooLarge,
-                message: format!(
-                    "base is {} bytes; the limit is {MAX_SOURCE_LEN}",
-                    text.len()
-                ),
+                message: format!("base is {} bytes; the limit is {MAX_SOURCE_LEN}", text.len()),
             }],
         };
     }
@@ -202,17 +199,11 @@ pub fn parse(text: &str) -> Parsed {
             };
         }
     };
-    let mut reader = base::Reader {
-        source: text,
-        problems: Vec::new(),
-    };
+    let mut reader = base::Reader { source: text, problems: Vec::new() };
     let base = reader.read_base(&root);
     let mut problems = reader.problems;
     problems.extend(check::check_base(&base));
-    Parsed {
-        base: Some(base),
-        problems,
-    }
+    Parsed { base: Some(base), problems }
 }
 
 /// One file of the vault, as the caller knows it. Bases query these; the crate
@@ -242,9 +233,6 @@ pub struct FileRow {
 impl FileRow {
     /// A row with only a path; fill the other fields as needed.
     pub fn new(path: impl Into<String>) -> FileRow {
-        FileRow {
-            path: path.into(),
-            ..FileRow::default()
-        }
+        FileRow { path: path.into(), ..FileRow::default() }
     }
 }

@@ -46,17 +46,13 @@ impl Duration {
         let mut total = Duration::default();
         let mut any = false;
         while !rest.is_empty() {
-            let num_len = rest
-                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-                .unwrap_or(rest.len());
+            let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
             if num_len == 0 {
                 return None;
             }
             let n: f64 = rest[..num_len].parse().ok()?;
             rest = rest[num_len..].trim_start();
-            let unit_len = rest
-                .find(|c: char| !c.is_ascii_alphabetic())
-                .unwrap_or(rest.len());
+            let unit_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
             let unit = &rest[..unit_len];
             rest = rest[unit_len..].trim_start_matches([' ', ',']);
             let ms = |per: f64| -> Option<i64> {
@@ -76,10 +72,7 @@ impl Duration {
             }
             any = true;
         }
-        any.then_some(Duration {
-            months: total.months * sign,
-            millis: total.millis * sign,
-        })
+        any.then_some(Duration { months: total.months * sign, millis: total.millis * sign })
     }
 }
 
@@ -93,7 +86,7 @@ impl fmt::Display for Duration {
         if months / 12 > 0 {
             parts.push(format!("{}y", months / 12));
         }
-        if months % 12 > 0 {
+        if !months.is_multiple_of(12) {
             parts.push(format!("{}M", months % 12));
         }
         for (unit, per) in [("d", 86_400_000u64), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] {
@@ -150,11 +143,7 @@ impl RegexValue {
             }
         }
         let compiled = builder.build().map_err(|e| e.to_string())?;
-        Ok(RegexValue {
-            source: pattern.to_owned(),
-            flags: flags.to_owned(),
-            compiled,
-        })
+        Ok(RegexValue { source: pattern.to_owned(), flags: flags.to_owned(), compiled })
     }
 
     /// True when the `g` flag is set.
@@ -260,10 +249,7 @@ pub fn parse_wikilink(text: &str) -> Option<Value> {
         None => (inner, None),
     };
     let target = target.split('#').next().unwrap_or(target).trim();
-    Some(Value::Link {
-        path: target.to_owned(),
-        display,
-    })
+    Some(Value::Link { path: target.to_owned(), display })
 }
 
 impl Value {
@@ -277,11 +263,9 @@ impl Value {
             serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => parse_wikilink(s).unwrap_or_else(|| Value::String(s.clone())),
             serde_json::Value::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
-            serde_json::Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
-                    .collect(),
-            ),
+            serde_json::Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
+            }
         }
     }
 
@@ -292,8 +276,7 @@ impl Value {
             serde_saphyr::from_str_with_options::<serde_json::Value>(text, crate::yaml::yaml_options())
                 .map_err(|e| e.to_string())
         };
-        let json = crate::yaml::on_big_stack(read)
-            .unwrap_or_else(|| Err("the YAML reader failed".into()))?;
+        let json = crate::yaml::on_big_stack(read).unwrap_or_else(|| Err("the YAML reader failed".into()))?;
         Ok(Value::from_json(&json))
     }
 
@@ -457,8 +440,7 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| values_equal(p, q))
         }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| values_equal(v, w)))
         }
         (Value::Link { path: p, .. }, Value::Link { path: q, .. }) => {
             normalize_target(p) == normalize_target(q) || target_matches(p, q) || target_matches(q, p)
@@ -467,12 +449,10 @@ pub fn values_equal(a: &Value, b: &Value) -> bool {
             target_matches(t, f)
         }
         (Value::File(x), Value::File(y)) => x == y,
-        (x, y) if x.is_date() || y.is_date() => {
-            match (x.as_datetime(), y.as_datetime()) {
-                (Some(p), Some(q)) => p == q,
-                _ => false,
-            }
-        }
+        (x, y) if x.is_date() || y.is_date() => match (x.as_datetime(), y.as_datetime()) {
+            (Some(p), Some(q)) => p == q,
+            _ => false,
+        },
         _ => a == b,
     }
 }
@@ -618,10 +598,15 @@ mod tests {
 
     #[test]
     fn json_conversion_makes_links() {
-        let v = Value::from_json(&serde_json::json!({"a": "[[Dune|The book]]", "b": ["[[X#h]]", 2], "c": "2024-01-02"}));
+        let v = Value::from_json(
+            &serde_json::json!({"a": "[[Dune|The book]]", "b": ["[[X#h]]", 2], "c": "2024-01-02"}),
+        );
         let Value::Object(m) = v else { panic!() };
         assert_eq!(m["a"], Value::Link { path: "Dune".into(), display: Some("The book".into()) });
-        assert_eq!(m["b"], Value::List(vec![Value::Link { path: "X".into(), display: None }, Value::Number(2.0)]));
+        assert_eq!(
+            m["b"],
+            Value::List(vec![Value::Link { path: "X".into(), display: None }, Value::Number(2.0)])
+        );
         assert_eq!(m["c"], Value::String("2024-01-02".into()));
     }
 
@@ -653,7 +638,10 @@ mod tests {
     fn equality_and_order() {
         let d = parse_date("2024-01-02").unwrap_or_default();
         assert!(values_equal(&d, &Value::String("2024-01-02".into())));
-        assert!(values_equal(&Value::Link { path: "Dune".into(), display: None }, &Value::File("Books/Dune.md".into())));
+        assert!(values_equal(
+            &Value::Link { path: "Dune".into(), display: None },
+            &Value::File("Books/Dune.md".into())
+        ));
         assert!(!values_equal(&Value::Number(1.0), &Value::String("1".into())));
         assert_eq!(compare_values(&Value::Number(1.0), &Value::Number(2.0)), Some(Ordering::Less));
         assert_eq!(compare_values(&Value::Number(1.0), &Value::String("a".into())), None);

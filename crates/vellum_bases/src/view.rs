@@ -106,10 +106,7 @@ pub fn evaluate(
             span: 0..0,
             severity: Severity::Error,
             kind: ProblemKind::UnknownView,
-            message: format!(
-                "no view named `{name}`; the views are: {}",
-                view_names(base).join(", ")
-            ),
+            message: format!("no view named `{name}`; the views are: {}", view_names(base).join(", ")),
         })?,
         None => match base.views.first() {
             Some(v) => v,
@@ -163,11 +160,7 @@ pub fn evaluate(
         .map(|k| Column {
             key: k.raw.clone(),
             display: display_name(base, k),
-            summary: view
-                .summaries
-                .iter()
-                .find(|(s, _)| s.id() == k.id())
-                .map(|(_, n)| n.clone()),
+            summary: view.summaries.iter().find(|(s, _)| s.id() == k.id()).map(|(_, n)| n.clone()),
         })
         .collect();
 
@@ -195,21 +188,13 @@ pub fn evaluate(
                 g.rows.push(row);
             }
         } else {
-            groups.push(Group {
-                key,
-                rows: vec![row],
-                summaries: Vec::new(),
-            });
+            groups.push(Group { key, rows: vec![row], summaries: Vec::new() });
         }
     }
 
     let summary_of = |col: usize, rows: &mut dyn Iterator<Item = &RowResult>| -> Option<Value> {
         let key = order.get(col)?;
-        let name = view
-            .summaries
-            .iter()
-            .find(|(k, _)| k.id() == key.id())
-            .map(|(_, n)| n)?;
+        let name = view.summaries.iter().find(|(k, _)| k.id() == key.id()).map(|(_, n)| n)?;
         let values: Vec<Value> = rows.filter_map(|r| r.cells.get(col).cloned()).collect();
         Some(summarize(&ctx, base, name, values))
     };
@@ -219,15 +204,16 @@ pub fn evaluate(
             .map(|c| if has_summaries { summary_of(c, &mut g.rows.iter()) } else { None })
             .collect();
     }
-    let summaries = (0..order.len())
-        .map(|c| {
-            if has_summaries {
-                summary_of(c, &mut groups.iter().flat_map(|g| g.rows.iter()))
-            } else {
-                None
-            }
-        })
-        .collect();
+    let summaries =
+        (0..order.len())
+            .map(|c| {
+                if has_summaries {
+                    summary_of(c, &mut groups.iter().flat_map(|g| g.rows.iter()))
+                } else {
+                    None
+                }
+            })
+            .collect();
 
     Ok(ViewResult {
         name: view.name.clone(),
@@ -275,10 +261,7 @@ fn display_name(base: &Base, key: &PropertyKey) -> String {
 
 /// Computes a built-in or custom summary over a column's values.
 fn summarize(ctx: &Ctx<'_>, base: &Base, name: &str, values: Vec<Value>) -> Value {
-    let builtin = BUILTIN_SUMMARIES
-        .iter()
-        .find(|b| b.eq_ignore_ascii_case(name))
-        .copied();
+    let builtin = BUILTIN_SUMMARIES.iter().find(|b| b.eq_ignore_ascii_case(name)).copied();
     let Some(builtin) = builtin else {
         return match base.summaries.get(name).and_then(|e| e.ast.as_ref()) {
             Some(ast) => ctx.eval_summary(ast, values),
@@ -295,11 +278,7 @@ fn summarize(ctx: &Ctx<'_>, base: &Base, name: &str, values: Vec<Value>) -> Valu
     // Date summaries accept date values and text holding a date.
     let dates: Vec<&Value> = values.iter().filter(|v| v.as_datetime().is_some()).collect();
     let num = |f: &dyn Fn(&[f64]) -> f64| {
-        if nums.is_empty() {
-            Value::Null
-        } else {
-            Value::Number(f(&nums))
-        }
+        if nums.is_empty() { Value::Null } else { Value::Number(f(&nums)) }
     };
     let count = |n: usize| Value::Number(n as f64);
     let date_pick = |want: Ordering| {
@@ -339,14 +318,8 @@ fn summarize(ctx: &Ctx<'_>, base: &Base, name: &str, values: Vec<Value>) -> Valu
                 })
             } else {
                 let (first, last) = (date_pick(Ordering::Less), date_pick(Ordering::Greater));
-                match (
-                    first.as_datetime().and_then(dt_millis),
-                    last.as_datetime().and_then(dt_millis),
-                ) {
-                    (Some(a), Some(b)) => Value::Duration(Duration {
-                        months: 0,
-                        millis: b - a,
-                    }),
+                match (first.as_datetime().and_then(dt_millis), last.as_datetime().and_then(dt_millis)) {
+                    (Some(a), Some(b)) => Value::Duration(Duration { months: 0, millis: b - a }),
                     _ => Value::Null,
                 }
             }

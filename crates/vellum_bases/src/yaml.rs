@@ -51,10 +51,7 @@ impl Node {
 
     pub(crate) fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
-            NodeKind::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| k.as_str() == Some(key))
-                .map(|(_, v)| v),
+            NodeKind::Map(entries) => entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
             _ => None,
         }
     }
@@ -139,12 +136,7 @@ impl<'de> Deserialize<'de> for Raw {
 
 fn convert(raw: Spanned<Raw>, source: &str) -> Node {
     let start = location_offset(&raw.referenced, source).unwrap_or(0);
-    let len = raw
-        .referenced
-        .span()
-        .byte_len()
-        .and_then(|l| usize::try_from(l).ok())
-        .unwrap_or(0);
+    let len = raw.referenced.span().byte_len().and_then(|l| usize::try_from(l).ok()).unwrap_or(0);
     let end = (start + len).min(source.len());
     let kind = match raw.value {
         Raw::Null => NodeKind::Null,
@@ -153,25 +145,20 @@ fn convert(raw: Spanned<Raw>, source: &str) -> Node {
         Raw::String(s) => NodeKind::String(s),
         Raw::Seq(items) => NodeKind::Seq(items.into_iter().map(|i| convert(i, source)).collect()),
         Raw::Map(entries) => NodeKind::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (convert(k, source), convert(v, source)))
-                .collect(),
+            entries.into_iter().map(|(k, v)| (convert(k, source), convert(v, source))).collect(),
         ),
     };
-    Node {
-        kind,
-        span: start..end.max(start),
-    }
+    Node { kind, span: start..end.max(start) }
 }
 
 /// Byte offset of a serde-saphyr location, from its byte span when known, else
 /// from the 1-based line and character column.
 pub(crate) fn location_offset(loc: &serde_saphyr::Location, source: &str) -> Option<usize> {
-    if let Some(b) = loc.span().byte_offset().and_then(|b| usize::try_from(b).ok()) {
-        if b <= source.len() && source.is_char_boundary(b) {
-            return Some(b);
-        }
+    if let Some(b) = loc.span().byte_offset().and_then(|b| usize::try_from(b).ok())
+        && b <= source.len()
+        && source.is_char_boundary(b)
+    {
+        return Some(b);
     }
     line_col_to_offset(source, loc.line(), loc.column())
 }
@@ -192,11 +179,7 @@ pub(crate) fn line_col_to_offset(source: &str, line: u64, column: u64) -> Option
     let rest = source.get(line_start..)?;
     let line_text = rest.split('\n').next().unwrap_or("");
     let col = usize::try_from(column.saturating_sub(1)).ok()?;
-    let byte = line_text
-        .char_indices()
-        .nth(col)
-        .map(|(i, _)| i)
-        .unwrap_or(line_text.len());
+    let byte = line_text.char_indices().nth(col).map(|(i, _)| i).unwrap_or(line_text.len());
     Some(line_start + byte)
 }
 
@@ -235,12 +218,8 @@ const YAML_STACK: usize = 64 << 20;
 /// stack large enough for the deepest document the budget admits (falling
 /// back to the current thread if no thread can be started).
 pub(crate) fn parse_yaml(source: &str) -> Result<Node, YamlError> {
-    on_big_stack(|| parse_yaml_here(source)).unwrap_or_else(|| {
-        Err(YamlError {
-            message: "the YAML reader failed".into(),
-            span: 0..0,
-        })
-    })
+    on_big_stack(|| parse_yaml_here(source))
+        .unwrap_or_else(|| Err(YamlError { message: "the YAML reader failed".into(), span: 0..0 }))
 }
 
 /// Runs `f` on a scoped thread with a [`YAML_STACK`] stack, or on the current
@@ -267,24 +246,14 @@ fn parse_yaml_here(source: &str) -> Result<Node, YamlError> {
     match serde_saphyr::from_str_with_options::<Spanned<Raw>>(source, options) {
         Ok(raw) => Ok(convert(raw, source)),
         Err(err) => {
-            let start = err
-                .location()
-                .and_then(|l| location_offset(&l, source))
-                .unwrap_or(0)
-                .min(source.len());
+            let start =
+                err.location().and_then(|l| location_offset(&l, source)).unwrap_or(0).min(source.len());
             let end = next_char_end(source, start);
-            Err(YamlError {
-                message: err.to_string(),
-                span: start..end,
-            })
+            Err(YamlError { message: err.to_string(), span: start..end })
         }
     }
 }
 
 fn next_char_end(source: &str, start: usize) -> usize {
-    source
-        .get(start..)
-        .and_then(|s| s.chars().next())
-        .map(|c| start + c.len_utf8())
-        .unwrap_or(start)
+    source.get(start..).and_then(|s| s.chars().next()).map(|c| start + c.len_utf8()).unwrap_or(start)
 }

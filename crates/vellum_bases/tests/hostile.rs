@@ -7,11 +7,7 @@ use vellum_bases::{FileRow, ProblemKind, Value, evaluate, parse};
 fn quick<T>(limit_secs: u64, f: impl FnOnce() -> T) -> T {
     let start = Instant::now();
     let out = f();
-    assert!(
-        start.elapsed() < Duration::from_secs(limit_secs),
-        "took {:?}",
-        start.elapsed()
-    );
+    assert!(start.elapsed() < Duration::from_secs(limit_secs), "took {:?}", start.elapsed());
     out
 }
 
@@ -19,9 +15,7 @@ fn cell(src: &str) -> Value {
     let p = parse(src);
     let Some(base) = p.base else { panic!("{:?}", p.problems) };
     let rows = vec![FileRow::new("a.md"), FileRow::new("b.md")];
-    let Ok(r) = evaluate(&base, None, &rows, None, jiff::Timestamp::UNIX_EPOCH) else {
-        panic!()
-    };
+    let Ok(r) = evaluate(&base, None, &rows, None, jiff::Timestamp::UNIX_EPOCH) else { panic!() };
     r.groups[0].rows[0].cells[0].clone()
 }
 
@@ -36,16 +30,24 @@ fn self_referencing_formula_is_one_problem() {
 
 #[test]
 fn mutual_recursion_at_run_time_is_an_error_cell() {
-    let v = cell("formulas:\n  a: formula.b + 1\n  b: 'if(true, formula.a, 0)'\nviews:\n  - type: table\n    order: [formula.a]\n");
+    let v = cell(
+        "formulas:\n  a: formula.b + 1\n  b: 'if(true, formula.a, 0)'\nviews:\n  - type: table\n    order: [formula.a]\n",
+    );
     assert!(matches!(v, Value::Error(m) if m.contains("circular")));
 }
 
 #[test]
 fn huge_string_growth_is_cut_off() {
-    let v = quick(5, || cell("formulas:\n  big: '\"x\".repeat(10000000)'\nviews:\n  - type: table\n    order: [formula.big]\n"));
+    let v = quick(5, || {
+        cell(
+            "formulas:\n  big: '\"x\".repeat(10000000)'\nviews:\n  - type: table\n    order: [formula.big]\n",
+        )
+    });
     assert!(matches!(v, Value::Error(_)), "{v:?}");
     let v = quick(10, || {
-        cell("formulas:\n  big: '\"xxxxxxxx\".repeat(100000).split(\"\").map(value + value + value).join(\"\").repeat(3)'\nviews:\n  - type: table\n    order: [formula.big]\n")
+        cell(
+            "formulas:\n  big: '\"xxxxxxxx\".repeat(100000).split(\"\").map(value + value + value).join(\"\").repeat(3)'\nviews:\n  - type: table\n    order: [formula.big]\n",
+        )
     });
     assert!(matches!(v, Value::Error(_)), "{v:?}");
 }
@@ -53,7 +55,9 @@ fn huge_string_growth_is_cut_off() {
 #[test]
 fn list_explosion_is_cut_off() {
     let v = quick(10, || {
-        cell("formulas:\n  l: '[1,2,3,4,5,6,7,8,9,10].reduce(acc + acc, [1])'\n  m: 'formula.l.map([value, value, value]).flat().map(formula.l)'\nviews:\n  - type: table\n    order: [formula.m]\n")
+        cell(
+            "formulas:\n  l: '[1,2,3,4,5,6,7,8,9,10].reduce(acc + acc, [1])'\n  m: 'formula.l.map([value, value, value]).flat().map(formula.l)'\nviews:\n  - type: table\n    order: [formula.m]\n",
+        )
     });
     assert!(matches!(v, Value::Error(_)), "{v:?}");
 }
@@ -61,7 +65,9 @@ fn list_explosion_is_cut_off() {
 #[test]
 fn busy_loops_hit_the_budget() {
     let v = quick(20, || {
-        cell("formulas:\n  spin: '\"ab\".repeat(50000).split(\"\").map(\"ab\".repeat(50000).split(\"\").length).length'\nviews:\n  - type: table\n    order: [formula.spin]\n")
+        cell(
+            "formulas:\n  spin: '\"ab\".repeat(50000).split(\"\").map(\"ab\".repeat(50000).split(\"\").length).length'\nviews:\n  - type: table\n    order: [formula.spin]\n",
+        )
     });
     assert!(matches!(&v, Value::Error(m) if m.contains("budget") || m.contains("limit")), "{v:?}");
 }
@@ -143,14 +149,21 @@ fn many_formulas_many_rows_stay_bounded() {
     let r = quick(30, || evaluate(&base, None, &rows, None, jiff::Timestamp::UNIX_EPOCH));
     let Ok(r) = r else { panic!() };
     assert_eq!(r.groups[0].rows.len(), 200);
-    assert!(r.groups[0].rows.iter().all(|row| matches!(row.cells[0], Value::Error(_))), "formula chain deeper than the limit");
+    assert!(
+        r.groups[0].rows.iter().all(|row| matches!(row.cells[0], Value::Error(_))),
+        "formula chain deeper than the limit"
+    );
 }
 
 #[test]
 fn deeply_nested_values_are_refused() {
     let items = (0..100).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
-    let v = cell(&format!("formulas:\n  n: '[{items}].reduce([acc], [])'\nviews:\n  - type: table\n    order: [formula.n]\n"));
+    let v = cell(&format!(
+        "formulas:\n  n: '[{items}].reduce([acc], [])'\nviews:\n  - type: table\n    order: [formula.n]\n"
+    ));
     assert!(matches!(&v, Value::Error(m) if m.contains("nested")), "{v:?}");
-    let v = cell(&format!("formulas:\n  n: '[{items}].reduce({{a: acc}}, 0)'\nviews:\n  - type: table\n    order: [formula.n]\n"));
+    let v = cell(&format!(
+        "formulas:\n  n: '[{items}].reduce({{a: acc}}, 0)'\nviews:\n  - type: table\n    order: [formula.n]\n"
+    ));
     assert!(matches!(&v, Value::Error(m) if m.contains("nested")), "{v:?}");
 }

@@ -18,12 +18,7 @@ fn run(src: &str, view: Option<&str>, this: Option<&FileRow>) -> (ViewResult, Ve
 }
 
 fn paths(result: &ViewResult, rows: &[FileRow]) -> Vec<String> {
-    result
-        .groups
-        .iter()
-        .flat_map(|g| g.rows.iter())
-        .map(|r| rows[r.row].path.clone())
-        .collect()
+    result.groups.iter().flat_map(|g| g.rows.iter()).map(|r| rows[r.row].path.clone()).collect()
 }
 
 fn num(n: f64) -> Value {
@@ -66,7 +61,7 @@ fn sort_multiple_keys_nulls_last_and_limit() {
         paths(&r, &rows),
         vec!["Books/Dune.md", "Books/Emma.md", "Books/Neuromancer.md", "Books/Untitled.md"]
     );
-    let src2 = src.replace("direction: DESC", "direction: ASC").replace("[file.basename", "[file.basename") + "    limit: 2\n";
+    let src2 = src.replace("direction: DESC", "direction: ASC") + "    limit: 2\n";
     let (r, rows) = run(&src2, None, None);
     assert_eq!(paths(&r, &rows), vec!["Books/Emma.md", "Books/Neuromancer.md"]);
     assert_eq!(r.total, 4, "total counts matches before the limit");
@@ -81,7 +76,10 @@ fn group_by_with_direction_and_group_summaries() {
     assert!(r.grouped);
     let keys: Vec<Option<String>> = r.groups.iter().map(|g| g.key.as_ref().map(Value::to_text)).collect();
     assert_eq!(keys, vec![Some("todo".into()), Some("reading".into()), Some("done".into())]);
-    assert_eq!(paths(&r, &rows), vec!["Books/Untitled.md", "Books/Emma.md", "Books/Dune.md", "Books/Neuromancer.md"]);
+    assert_eq!(
+        paths(&r, &rows),
+        vec!["Books/Untitled.md", "Books/Emma.md", "Books/Dune.md", "Books/Neuromancer.md"]
+    );
     assert_eq!(r.columns[1].display, "Status");
     assert_eq!(r.groups[2].summaries[2], Some(num(9.99 + 12.0)));
     assert_eq!(r.groups[0].summaries[2], Some(Value::Null), "no numbers in the group");
@@ -104,7 +102,20 @@ fn builtin_summaries() {
 
 #[test]
 fn every_builtin_summary_by_hand() {
-    let names = ["Average", "Min", "Max", "Sum", "Range", "Median", "Stddev", "Checked", "Unchecked", "Empty", "Filled", "Unique"];
+    let names = [
+        "Average",
+        "Min",
+        "Max",
+        "Sum",
+        "Range",
+        "Median",
+        "Stddev",
+        "Checked",
+        "Unchecked",
+        "Empty",
+        "Filled",
+        "Unique",
+    ];
     for name in names {
         let one = format!(
             "formulas:\n  n: '{}'\nviews:\n  - type: table\n    filters: file.hasTag(\"book\")\n    order: [formula.n]\n    summaries:\n      formula.n: {name}\n",
@@ -118,7 +129,11 @@ fn every_builtin_summary_by_hand() {
             "Sum" => num(9.0),
             "Range" => num(3.0),
             "Median" => num(2.0),
-            "Stddev" => num((((3.0f64 - 2.25).powi(2) + 2.0 * (1.0f64 - 2.25).powi(2) + (4.0f64 - 2.25).powi(2)) / 4.0).sqrt()),
+            "Stddev" => {
+                num((((3.0f64 - 2.25).powi(2) + 2.0 * (1.0f64 - 2.25).powi(2) + (4.0f64 - 2.25).powi(2))
+                    / 4.0)
+                    .sqrt())
+            }
             "Checked" | "Unchecked" | "Empty" => num(0.0),
             "Filled" => num(4.0),
             "Unique" => num(3.0),
@@ -141,7 +156,10 @@ fn date_summaries() {
 fn formula_columns_and_error_cells() {
     let src = "formulas:\n  ppu: 'price / rating'\n  label: 'title.lower() + \" (\" + formula.ppu.toFixed(1) + \")\"'\n  broken: 'title.repeat(-1)'\nviews:\n  - type: table\n    filters: file.hasTag(\"book\")\n    order: [file.name, formula.label, formula.broken]\n    sort:\n      - property: formula.ppu\n        direction: DESC\n";
     let (r, rows) = run(src, None, None);
-    assert_eq!(paths(&r, &rows), vec!["Books/Neuromancer.md", "Books/Dune.md", "Books/Emma.md", "Books/Untitled.md"]);
+    assert_eq!(
+        paths(&r, &rows),
+        vec!["Books/Neuromancer.md", "Books/Dune.md", "Books/Emma.md", "Books/Untitled.md"]
+    );
     let labels: Vec<Value> = r.groups[0].rows.iter().map(|row| row.cells[1].clone()).collect();
     assert_eq!(labels[0], Value::String("neuromancer <b> (3.0)".into()));
     assert_eq!(labels[1], Value::String("dune (2.0)".into()));
@@ -176,7 +194,11 @@ fn base_without_views_shows_file_names() {
 
 #[test]
 fn json_output() {
-    let (r, _) = run("filters: 'title == \"Dune\"'\nviews:\n  - type: cards\n    order: [title, author, year, finished]\n    image: cover\n", None, None);
+    let (r, _) = run(
+        "filters: 'title == \"Dune\"'\nviews:\n  - type: cards\n    order: [title, author, year, finished]\n    image: cover\n",
+        None,
+        None,
+    );
     let json = serde_json::to_value(&r).unwrap_or_default();
     assert_eq!(json["kind"], "cards");
     let row = &json["groups"][0]["rows"][0];

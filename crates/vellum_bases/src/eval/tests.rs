@@ -12,7 +12,10 @@ fn dune() -> FileRow {
     props.insert("price".into(), Value::Number(12.5));
     props.insert("age".into(), Value::Number(5.0));
     props.insert("status".into(), Value::String("reading".into()));
-    props.insert("tags".into(), Value::List(vec![Value::String("sf".into()), Value::String("classic".into())]));
+    props.insert(
+        "tags".into(),
+        Value::List(vec![Value::String("sf".into()), Value::String("classic".into())]),
+    );
     props.insert("author".into(), Value::Link { path: "Frank Herbert".into(), display: None });
     props.insert("due".into(), Value::String("2025-06-01".into()));
     props.insert("done".into(), Value::Bool(false));
@@ -132,7 +135,10 @@ fn dates_and_durations() {
 #[test]
 fn date_methods() {
     assert_eq!(ev("now().date().format(\"YYYY-MM-DD HH:mm:ss\")"), s("2025-05-27 00:00:00"));
-    assert_eq!(ev("now().format('dddd, MMMM Do YYYY, h:mm A [at] Q')"), s("Tuesday, May 27th 2025, 10:30 AM at 2"));
+    assert_eq!(
+        ev("now().format('dddd, MMMM Do YYYY, h:mm A [at] Q')"),
+        s("Tuesday, May 27th 2025, 10:30 AM at 2")
+    );
     assert_eq!(ev("now().format('YY MMM D ddd HH:m:ss SSS')"), s("25 May 27 Tue 10:30:00 000"));
     assert_eq!(ev("now().time()"), s("10:30:00"));
     assert_eq!(ev("file.mtime.relative()"), s("6 days ago"));
@@ -161,9 +167,15 @@ fn global_functions() {
     assert_eq!(ev("list('value')"), Value::List(vec![s("value")]));
     assert_eq!(ev("list(tags).length"), num(2.0));
     assert_eq!(ev("list(missing)"), Value::List(vec![]));
-    assert_eq!(ev("link('Dune', 'The book')"), Value::Link { path: "Dune".into(), display: Some("The book".into()) });
+    assert_eq!(
+        ev("link('Dune', 'The book')"),
+        Value::Link { path: "Dune".into(), display: Some("The book".into()) }
+    );
     assert_eq!(ev("link('[[Dune|D]]')"), Value::Link { path: "Dune".into(), display: Some("D".into()) });
-    assert_eq!(ev("link(file.ctime.date().toString())"), Value::Link { path: "2024-01-02".into(), display: None });
+    assert_eq!(
+        ev("link(file.ctime.date().toString())"),
+        Value::Link { path: "2024-01-02".into(), display: None }
+    );
     assert_eq!(ev("file('Dune')"), Value::File("Books/Dune.md".into()));
     assert_eq!(ev("file(link('[[Frank Herbert]]'))"), Value::File("People/Frank Herbert.md".into()));
     assert_eq!(ev("image('https://x.org/a.png')"), Value::Image("https://x.org/a.png".into()));
@@ -247,7 +259,9 @@ fn list_methods() {
     assert_eq!(ev("[1,2,3,4].map(value + 1)"), ev("[2,3,4,5]"));
     assert_eq!(ev("[1,2,3].reduce(acc + value, 0)"), num(6.0));
     assert_eq!(
-        ev("[3, 'x', 9, 2].filter(value.isType(\"number\")).reduce(if(acc == null || value > acc, value, acc), null)"),
+        ev(
+            "[3, 'x', 9, 2].filter(value.isType(\"number\")).reduce(if(acc == null || value > acc, value, acc), null)"
+        ),
         num(9.0)
     );
     assert_eq!(ev("[1,2,3].reverse()"), ev("[3,2,1]"));
@@ -363,7 +377,9 @@ fn budgets_cut_off_growth() {
     assert!(is_err(&v), "{v:?}");
     let v = ev("[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20].reduce(acc + acc + [1], [1])");
     assert!(is_err(&v), "{v:?}");
-    let v = ev("'a,'.repeat(500000).split(',').map(value + value).map(value + value).map(value + value).map(value+value).length");
+    let v = ev(
+        "'a,'.repeat(500000).split(',').map(value + value).map(value + value).map(value + value).map(value+value).length",
+    );
     assert!(is_err(&v), "{v:?}");
     assert!(start.elapsed() < std::time::Duration::from_secs(10));
 }

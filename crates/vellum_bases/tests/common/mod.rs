@@ -35,11 +35,7 @@ pub fn vault() -> Vec<FileRow> {
             serde_json::json!({"title": "Neuromancer <b>", "author": "[[William Gibson]]", "year": 1984, "rating": 4, "price": 12, "status": "done", "read": true, "finished": "2025-01-15", "cover": "#336699"}),
             &["book/sf", "cyberpunk"],
         ),
-        book(
-            "Books/Untitled.md",
-            serde_json::json!({"status": "todo"}),
-            &["book"],
-        ),
+        book("Books/Untitled.md", serde_json::json!({"status": "todo"}), &["book"]),
         book("People/Frank Herbert.md", serde_json::json!({"born": 1920}), &["person"]),
         book("Home.md", serde_json::json!({}), &[]),
         book("assets/emma.png", serde_json::json!({}), &[]),
