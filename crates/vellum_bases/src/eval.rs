@@ -374,18 +374,26 @@ impl<'a> Ctx<'a> {
     /// `note.x`, `formula.x`, `this.x` and `file.x` (for the current row), unless a
     /// local variable shadows the namespace name.
     fn namespaced(&self, target: &Expr, name: &str, s: Scope<'_>) -> Option<R<Value>> {
-        let ExprKind::Ident(ns) = &target.kind else {
-            return None;
+        let this_scope = Scope { row: self.this.map(|_| RowRef::This), frame: None };
+        let (ns, scope) = match &target.kind {
+            ExprKind::Ident(ns) if s.local(ns).is_none() => (ns.as_str(), s),
+            // `this.note.x`, `this.formula.x`, `this.file.x`: the same namespaces
+            // read on the `this` file.
+            ExprKind::Member { target: inner, name: ns, .. }
+                if matches!(&inner.kind, ExprKind::Ident(t) if t == "this")
+                    && s.local("this").is_none()
+                    && matches!(ns.as_str(), "note" | "formula" | "file") =>
+            {
+                (ns.as_str(), this_scope)
+            }
+            _ => return None,
         };
-        if s.local(ns).is_some() {
-            return None;
-        }
-        match ns.as_str() {
-            "note" => Some(self.copied(&self.note_prop(s.row, name))),
-            "formula" => Some(self.formula(s.row, name)),
-            "this" => Some(self.ident(name, Scope { row: self.this.map(|_| RowRef::This), frame: None })),
+        match ns {
+            "note" => Some(self.copied(&self.note_prop(scope.row, name))),
+            "formula" => Some(self.formula(scope.row, name)),
+            "this" => Some(self.ident(name, this_scope)),
             "file" => {
-                let row = self.row_data(s.row)?;
+                let row = self.row_data(scope.row)?;
                 Some(self.file_field(&row.path, name))
             }
             _ => None,

@@ -323,7 +323,10 @@ const FRAGMENTS: &[&str] = &[
 proptest! {
     #[test]
     fn parse_never_panics(text in ".{0,300}") {
-        let _ = parse(&text);
+        for problem in parse(&text).problems {
+            prop_assert!(problem.span.start <= problem.span.end && problem.span.end <= text.len());
+            prop_assert!(text.is_char_boundary(problem.span.start) && text.is_char_boundary(problem.span.end));
+        }
     }
 
     #[test]
@@ -335,7 +338,11 @@ proptest! {
         Just("f: formula.f"), Just("limit: -1"), Just("#"), Just("\\"), Just("é"),
     ], 0..40)) {
         let text = parts.concat();
-        if let Some(base) = parse(&text).base {
+        let parsed = parse(&text);
+        for problem in &parsed.problems {
+            prop_assert!(text.get(problem.span.clone()).is_some(), "{:?} in {:?}", problem, text);
+        }
+        if let Some(base) = parsed.base {
             let rows = make_rows(&[(Some(1), None), (None, Some(2))]);
             for name in vellum_bases::view_names(&base).iter().map(String::as_str).map(Some).chain([None]) {
                 if let Ok(r) = evaluate(&base, name, &rows, rows.first(), jiff::Timestamp::UNIX_EPOCH) {

@@ -369,6 +369,26 @@ fn formulas_reference_formulas() {
 }
 
 #[test]
+fn this_namespaces() {
+    let p = parse("formulas:\n  twice: price * 2\n");
+    let Some(base) = p.base else { panic!() };
+    let rows = rows();
+    let this = dune();
+    let ctx = Ctx::new(&base, &rows[1..], Some(&this), now());
+    let run = |src: &str| {
+        let (e, _) = Expression::standalone(src);
+        e.ast.map(|ast| ctx.eval_top(&ast, Scope::row(RowRef::Row(0)))).unwrap_or_default()
+    };
+    assert_eq!(run("this.formula.twice"), num(25.0));
+    assert_eq!(run("formula.twice"), Value::Null, "the row has no price");
+    assert_eq!(run("this.note.price"), num(12.5));
+    assert_eq!(run("this.note['price']"), num(12.5));
+    assert_eq!(run("this.file.basename"), s("Dune"));
+    assert_eq!(run("file.basename"), s("Frank Herbert"));
+    assert_eq!(run("[1].map(this.price)"), ev("[12.5]"));
+}
+
+#[test]
 fn budgets_cut_off_growth() {
     let start = std::time::Instant::now();
     let v = ev("\"x\".repeat(10000000)");
