@@ -8,7 +8,7 @@
 
 use crate::FileRow;
 use crate::base::ViewKind;
-use crate::value::{Value, file_basename, file_name, format_datetime, format_number, target_matches};
+use crate::value::{Value, file_basename, format_datetime, format_number, target_matches};
 use crate::view::{Group, RowResult, ViewResult};
 use std::fmt::Write;
 
@@ -315,7 +315,9 @@ fn list(r: &Renderer<'_>, result: &ViewResult, rows: &[RowResult]) -> String {
 
 /// Renders a view result as plain text with aligned columns, for the terminal.
 /// Grouped views get a `## key (count)` line before each group; summaries
-/// follow the rows as `Name value`.
+/// follow the rows as `Name value`. `rows` is the slice given to
+/// [`crate::evaluate`]; the text needs no more than the cells, and the
+/// parameter keeps the signature parallel to [`render_html`].
 pub fn render_text_table(result: &ViewResult, rows: &[FileRow]) -> String {
     let _ = rows;
     let header: Vec<String> = result.columns.iter().map(|c| c.display.clone()).collect();
@@ -380,7 +382,6 @@ pub fn render_text_table(result: &ViewResult, rows: &[FileRow]) -> String {
         out.push_str(&fmt_row(&s));
         out.push('\n');
     }
-    let _ = file_name;
     out
 }
 
