@@ -72,7 +72,15 @@ pub(crate) enum SortKey {
 #[derive(Debug, Args)]
 pub(crate) struct QueryArgs {
     /// The query, e.g. `tag:hardware created:>=2022-05 has:claim`.
-    pub expr: String,
+    #[arg(required_unless_present = "base", conflicts_with = "base")]
+    pub expr: Option<String>,
+    /// Evaluate an Obsidian base instead (`Reading.base`: a path, or a base
+    /// of the vault by path or name) and print the rows of one of its views.
+    #[arg(long, value_name = "FILE")]
+    pub base: Option<String>,
+    /// The base's view to print, by name (default: its first).
+    #[arg(long, requires = "base")]
+    pub view: Option<String>,
     /// Sort order.
     #[arg(long, value_enum, default_value_t = SortKey::Path)]
     pub sort: SortKey,

@@ -1,6 +1,6 @@
 //! The evaluator: expressions over one row of file data.
 //!
-//! An [`Ctx`] holds everything an expression can see: the base (for formulas),
+//! A `Ctx` holds everything an expression can see: the base (for formulas),
 //! the rows, the `this` file and the clock. Formulas are evaluated lazily when a
 //! filter, column, sort key or another formula asks for them, and memoized per
 //! row; a formula met again while it is being computed is a circular reference

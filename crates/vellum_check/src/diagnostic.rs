@@ -104,6 +104,11 @@ codes! {
     InvalidRedirect = "V503", "invalid-redirect", Warning, "A line of `.vellum-redirects` is not a redirect; it is ignored.";
     MalformedCanvas = "V601", "malformed-canvas", Error, "A `.canvas` file is not valid JSON Canvas, or a node or edge of it cannot be read.";
     MissingCanvasFile = "V602", "canvas-file-missing", Warning, "A canvas file node shows a file that is not in the vault.";
+    InvalidBase = "V701", "invalid-base", Error, "A base (a `.base` file or a `base` code block) is not valid YAML, does not fit the base format, or holds an expression that does not parse.";
+    UnknownBaseName = "V702", "unknown-base-name", Error, "A base calls a function or method that does not exist, with the wrong number of arguments, or names a formula, summary or view it does not define.";
+    BaseTypeError = "V703", "base-type-error", Error, "A base applies an operation to values of a type it cannot take.";
+    CircularFormula = "V704", "circular-formula", Error, "A base formula refers to itself, directly or through other formulas.";
+    BaseWarning = "V705", "base-setting-ignored", Warning, "A base holds something Obsidian ignores or only a plugin shows: an unknown key, a plugin's view type, a file property that does not exist.";
 }
 
 /// One finding: where, what, and how to fix it.

@@ -6,8 +6,10 @@
 //! - [`markdown`]: headings and callouts (`V3xx`);
 //! - [`links`]: link resolution (`V4xx`);
 //! - [`urls`]: the published site's URLs (`V5xx`);
-//! - [`canvas`]: JSON Canvas boards (`V6xx`).
+//! - [`canvas`]: JSON Canvas boards (`V6xx`);
+//! - [`bases`]: Obsidian bases, in `.base` files and `base` code blocks (`V7xx`).
 
+pub mod bases;
 pub mod canvas;
 pub mod frontmatter;
 pub mod journal;
@@ -122,6 +124,11 @@ fn note_rules(vault: &Vault, idx: NoteIdx, k: vellum_vault::Kept<'_>) -> Vec<Dia
         links::check(&cx, &mut d);
         return d;
     }
+    if cx.note.note.base {
+        bases::check(&cx, &mut d);
+        return d;
+    }
+    bases::check_blocks(&cx, &mut d);
     frontmatter::check(&cx, &mut d);
     journal::check(&cx, &mut d);
     markdown::check(&cx, &mut d);

@@ -142,6 +142,11 @@ const CASES: &[(&str, Code)] = &[
     ("invalid_redirect", Code::InvalidRedirect),
     ("malformed_canvas", Code::MalformedCanvas),
     ("canvas_file_missing", Code::MissingCanvasFile),
+    ("invalid_base", Code::InvalidBase),
+    ("unknown_base_name", Code::UnknownBaseName),
+    ("base_type_error", Code::BaseTypeError),
+    ("circular_formula", Code::CircularFormula),
+    ("base_setting_ignored", Code::BaseWarning),
 ];
 
 /// A diagnostic reduced to what the seed test compares: file, severity, code, line and column.
@@ -786,6 +791,52 @@ fn v602_canvas_file_missing_and_text_node_links() {
     let here = c.vault.note_by_path("notes/Here.md").expect("note");
     assert!(!c.vault.backlinks(here).is_empty());
     c.assert_ok_note_checked();
+}
+
+#[test]
+fn v701_to_v705_bases_point_into_the_yaml_and_the_expression() {
+    for (case, file, code, at, message) in [
+        ("invalid_base", "Broken.base", Code::InvalidBase, (3, 25), "expected `)`"),
+        ("unknown_base_name", "Books.base", Code::UnknownBaseName, (4, 19), "unknown method `hasTagg`"),
+        // In a `base` code block of a note: the place in the note.
+        (
+            "base_type_error",
+            "Reading.md",
+            Code::BaseTypeError,
+            (5, 11),
+            "`*` cannot be applied to string and number",
+        ),
+        (
+            "circular_formula",
+            "Loop.base",
+            Code::CircularFormula,
+            (3, 6),
+            "circular formula reference: a → b → a",
+        ),
+        (
+            "base_setting_ignored",
+            "Places.base",
+            Code::BaseWarning,
+            (2, 11),
+            "view type `map` is not built in; it is rendered as a table",
+        ),
+    ] {
+        let c = check_case(case);
+        let d = c.with_code(code);
+        assert_eq!(d.len(), 1, "{case}: {}", c.rendered);
+        assert_eq!(
+            (d[0].file.as_str(), c.line_col(d[0]), d[0].message.as_str()),
+            (file, Some(at), message),
+            "{case}"
+        );
+        // Nothing else is reported in a base: no journal-schema rules.
+        assert!(
+            c.diagnostics.iter().filter(|d| d.file == file).all(|d| d.code == code),
+            "{case}: {}",
+            c.rendered
+        );
+        c.assert_ok_note_checked();
+    }
 }
 
 #[test]

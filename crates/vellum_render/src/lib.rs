@@ -22,6 +22,7 @@
 //!    Markdown and escaped itself are put back around it (the `safe` module
 //!    explains why that is exactly as safe).
 
+mod bases;
 mod canvas;
 mod highlight;
 mod inert;
@@ -32,6 +33,7 @@ mod safe;
 mod sanitize;
 mod transform;
 
+pub use bases::{base_now, base_row, base_rows};
 pub use highlight::highlight_css;
 pub use sanitize::sanitize;
 
@@ -221,6 +223,10 @@ pub fn render_note(
         return Ok(RenderedNote { html, toc: Vec::new(), properties: String::new() });
     }
     let text = vault.text(idx)?;
+    if n.note.base {
+        let (html, toc) = bases::render(&cx, &text, Some(idx), &bases::Views::All);
+        return Ok(RenderedNote { html, toc, properties: String::new() });
+    }
     let body = text.get(n.note.body.range()).unwrap_or("");
     let (html, toc) = transform::render_markdown(&cx, idx, &text, body, Some(&n.title), &mut stack)?;
     let properties = properties::table(&cx, idx);

@@ -147,7 +147,9 @@ pub(crate) fn render_markdown(
             NodeValue::Callout(c) => callout(cx, &arena, node, &c.callout_type, c.fold),
             NodeValue::CodeBlock(cb) => {
                 let lang = cb.info.split_whitespace().next().unwrap_or("").to_lowercase();
-                let html = if lang == "mermaid" {
+                let html = if lang == "base" {
+                    crate::bases::render(cx, &cb.literal, Some(idx), &crate::bases::Views::One(0)).0
+                } else if lang == "mermaid" {
                     match crate::mermaid::draw(&cb.literal) {
                         Some(svg) => format!("<figure class=\"mermaid\">{svg}</figure>"),
                         None => format!("<pre class=\"mermaid\">{}</pre>", escape(&cb.literal)),
@@ -390,6 +392,16 @@ pub(crate) fn embed_html(
                 return Ok(link_html(cx, link, r, display));
             }
             let n = &cx.vault.notes[*note];
+            if n.note.base {
+                let text = cx.vault.text(*note)?;
+                let (inner, _) =
+                    crate::bases::render(cx, &text, stack.last().copied(), &crate::bases::view_of(anchor));
+                return Ok(format!(
+                    "<div class=\"embed embed-base\"><div class=\"embed-title\"><a class=\"internal\" href=\"{}\"{REL}>{}</a></div>{inner}</div>",
+                    escape(&url),
+                    escape(&n.title)
+                ));
+            }
             if n.note.canvas.is_some() {
                 stack.push(*note);
                 let inner = crate::canvas::board(cx, *note, stack)?;

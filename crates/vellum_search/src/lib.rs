@@ -422,6 +422,13 @@ fn document(f: &Fields, n: &NoteFile, hash: &str) -> TantivyDocument {
 fn body_without_repeats(n: &NoteFile) -> String {
     let Ok(kept) = n.kept() else { return String::new() };
     let note = &n.note;
+    // A canvas's text is JSON, a base's YAML: what they show is searched, not their syntax.
+    if let Some(canvas) = &note.canvas {
+        return canvas.text();
+    }
+    if note.base {
+        return note.headings.iter().map(|h| h.text.as_str()).collect::<Vec<_>>().join("\n");
+    }
     let body = note.body;
     let mut cut: Vec<vellum_syntax::Span> = [
         note.h1().map(|h| h.span),

@@ -648,10 +648,12 @@ fn reshaped(vault: &Vault, old: &Plan<'_>, new: &Plan<'_>) -> Option<Rebuild> {
 }
 
 /// Bodies to render again: what reads an edited note's text (embeds,
-/// heading links, transitively through embeds) or resolves differently now.
+/// heading links, bases, transitively through embeds) or resolves differently now.
 /// A plain link reads only the note's URL, which an in-place edit keeps.
 fn bodies_to_render(vault: &Vault, plan: &Plan<'_>, edit: &Edit) -> Vec<NoteIdx> {
     let mut render: FxHashSet<NoteIdx> = edit.edited.iter().chain(&edit.relinked).copied().collect();
+    // A base's rows are the vault's notes: any edit can change them.
+    render.extend((0..vault.notes.len()).filter(|&i| vault.notes[i].reads_every_note()));
     for &e in &edit.edited {
         for &(src, li) in vault.backlinks(e) {
             let l = &vault.notes[src].note.links[li];

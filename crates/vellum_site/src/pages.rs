@@ -753,11 +753,11 @@ impl Plan<'_> {
     }
 
     /// The notes the timeline lists, newest first: every published note with
-    /// a card, less canvases (boards are pages, not journal entries).
+    /// a card, less canvases and bases (pages, not journal entries).
     fn timeline_notes<'c>(&self, cards: &'c [Option<Card>]) -> impl Iterator<Item = (NoteIdx, &'c Card)> {
         self.newest
             .iter()
-            .filter(|&&i| self.vault.notes[i].note.canvas.is_none())
+            .filter(|&&i| self.vault.notes[i].is_markdown())
             .filter_map(move |&i| cards[i].as_ref().map(|c| (i, c)))
     }
 

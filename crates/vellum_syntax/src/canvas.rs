@@ -36,6 +36,23 @@ pub struct Canvas {
     pub edges: Vec<CanvasEdge>,
 }
 
+impl Canvas {
+    /// The words the board shows, one node or label a paragraph: its text
+    /// nodes' Markdown, group labels, link addresses and edge labels (what
+    /// full-text search reads of a canvas).
+    #[must_use]
+    pub fn text(&self) -> String {
+        let nodes = self.nodes.iter().filter_map(|n| match &n.kind {
+            NodeKind::Text { text } => Some(text.as_str()),
+            NodeKind::Group { label } => label.as_deref(),
+            NodeKind::Link { url } => Some(url.as_str()),
+            NodeKind::File { .. } => None,
+        });
+        let edges = self.edges.iter().filter_map(|e| e.label.as_deref());
+        nodes.chain(edges).collect::<Vec<&str>>().join("\n\n")
+    }
+}
+
 /// One node of a board.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CanvasNode {

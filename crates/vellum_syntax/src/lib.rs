@@ -74,6 +74,13 @@ pub struct Note {
     /// The board, when the document is a JSON Canvas ([`parse_canvas`]).
     #[serde(default)]
     pub canvas: Option<Box<Canvas>>,
+    /// Whether the document is an Obsidian base ([`parse_base`]).
+    #[serde(default)]
+    pub base: bool,
+    /// The contents of the note's fenced `base` code blocks (Obsidian bases
+    /// written in the note): the lines between the fences.
+    #[serde(default)]
+    pub base_blocks: Vec<Span>,
 }
 
 /// The parts of a note that checking, querying and editing read and
@@ -479,7 +486,49 @@ pub fn parse(text: &str) -> Note {
 /// ([`parse_canvas`]) when the name ends in `.canvas`, else a note ([`parse`]).
 #[must_use]
 pub fn parse_file(path: &str, text: &str) -> Note {
-    if is_canvas_path(path) { parse_canvas(text) } else { parse_note(text) }
+    if is_canvas_path(path) {
+        parse_canvas(text)
+    } else if is_base_path(path) {
+        parse_base(text)
+    } else {
+        parse_note(text)
+    }
+}
+
+/// Whether a vault path names an Obsidian base (`.base`, any case).
+#[must_use]
+pub fn is_base_path(path: &str) -> bool {
+    path.len() > 5 && path.get(path.len() - 5..).is_some_and(|e| e.eq_ignore_ascii_case(".base"))
+}
+
+/// Parse an Obsidian base (`.base`): a [`Note`] with [`Note::base`] set,
+/// no links, and one heading per view (its name), so that
+/// `![[Reading.base#Unread]]` resolves to a view as a heading link does.
+/// The base itself is read again where it is checked or evaluated
+/// (`vellum_bases`).
+#[must_use]
+pub fn parse_base(text: &str) -> Note {
+    let parsed = vellum_bases::parse(text);
+    let headings = parsed
+        .base
+        .map(|b| {
+            b.views
+                .iter()
+                .map(|v| Heading {
+                    level: 2,
+                    text: v.name.clone(),
+                    span: Span::new(v.span.start.min(text.len()), v.span.end.min(text.len())),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Note {
+        body: Span::new(0, text.len()),
+        headings,
+        base: true,
+        detail: Some(Box::new(NoteDetail { lines: LineIndex::new(text), ..NoteDetail::default() })),
+        ..Note::default()
+    }
 }
 
 fn parse_note(text: &str) -> Note {
@@ -573,6 +622,8 @@ fn parse_note(text: &str) -> Note {
             lines,
         })),
         canvas: None,
+        base: false,
+        base_blocks: md.base_blocks,
     };
     note.shrink_to_fit();
     note

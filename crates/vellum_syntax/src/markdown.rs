@@ -50,6 +50,7 @@ pub(crate) struct Markdown {
     pub callouts: Vec<Callout>,
     /// Fenced code blocks that only a plugin renders ([`PLUGIN_BLOCKS`]): language and span.
     pub plugin_blocks: Vec<Spanned<String>>,
+    pub base_blocks: Vec<Span>,
     /// Regions where links, tags and components do not count.
     pub masks: Vec<Span>,
     pub links: Vec<Link>,
@@ -106,6 +107,18 @@ pub(crate) fn walk(text: &str, body_start: usize, lines: &LineIndex) -> Markdown
                 let lang = cb.info.split_whitespace().next().unwrap_or("").to_ascii_lowercase();
                 if cb.fenced && PLUGIN_BLOCKS.contains(&lang.as_str()) {
                     md.plugin_blocks.push(Spanned::new(lang, span));
+                } else if cb.fenced && lang == "base" {
+                    // The lines between the fences.
+                    let block = text.get(span.range()).unwrap_or("");
+                    let start = block.find('\n').map_or(block.len(), |n| n + 1);
+                    let body = block.trim_end_matches(['\n', '\r']);
+                    let end = match body.rfind('\n') {
+                        Some(n) if n + 1 >= start && body[n + 1..].trim_start().starts_with(['`', '~']) => {
+                            n + 1
+                        }
+                        _ => block.len(),
+                    };
+                    md.base_blocks.push(Span::new(span.start + start, span.start + end.max(start)));
                 }
             }
             NodeValue::Code(_)

@@ -44,7 +44,7 @@ pub fn url_slug(s: &str) -> String {
 }
 
 /// The slug path of a note: each folder slugified, then the file name without
-/// `.md` (`hardware/CUDA Moat.md` → `hardware/cuda-moat`) or `.canvas`.
+/// `.md` (`hardware/CUDA Moat.md` → `hardware/cuda-moat`), `.canvas` or `.base`.
 #[must_use]
 pub fn note_slug(path: &str) -> String {
     let lower = path.to_ascii_lowercase();
@@ -52,6 +52,8 @@ pub fn note_slug(path: &str) -> String {
         &path[..path.len() - 3]
     } else if crate::is_canvas_path(path) {
         &path[..path.len() - ".canvas".len()]
+    } else if crate::is_base_path(path) {
+        &path[..path.len() - ".base".len()]
     } else {
         path
     };

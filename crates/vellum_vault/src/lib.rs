@@ -241,6 +241,20 @@ impl NoteFile {
         }
     }
 
+    /// Whether the document is a Markdown note, not a JSON Canvas or an
+    /// Obsidian base (which the vault also holds as documents).
+    #[must_use]
+    pub fn is_markdown(&self) -> bool {
+        self.note.canvas.is_none() && !self.note.base
+    }
+
+    /// Whether rendering the document reads every note: an Obsidian base, or
+    /// a note holding a `base` code block (its rows are the vault's notes).
+    #[must_use]
+    pub fn reads_every_note(&self) -> bool {
+        self.note.base || !self.note.base_blocks.is_empty()
+    }
+
     /// Whether the note is a draft (`draft: true`).
     #[must_use]
     pub fn is_draft(&self) -> bool {
@@ -266,13 +280,10 @@ pub fn stem_of(path: &str) -> &str {
 pub fn title_of(path: &str, note: &Note) -> String {
     match &note.properties.title {
         Some(t) if !t.value.trim().is_empty() => t.value.clone(),
-        // A canvas shows its name without `.canvas`, as Obsidian's tab does.
-        _ if note.canvas.is_some() => {
+        // A canvas or a base shows its name without the extension, as Obsidian's tab does.
+        _ if note.canvas.is_some() || note.base => {
             let name = stem_of(path);
-            name.get(..name.len().saturating_sub(".canvas".len()))
-                .filter(|n| !n.is_empty())
-                .unwrap_or(name)
-                .to_owned()
+            name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_owned()
         }
         _ => stem_of(path).to_owned(),
     }

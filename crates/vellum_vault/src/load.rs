@@ -154,14 +154,16 @@ pub(crate) fn walk(root: &Path, extra_excludes: &[String]) -> (Vec<Found>, Vec<L
 }
 
 /// Whether the file at vault path `rel` is a document the walk reads and
-/// parses: a note (a `.md` file, any case) or a JSON Canvas (`.canvas`,
-/// parsed into a note whose links are its file nodes and text-node links);
-/// every other file is an attachment. Links name a canvas by its full name,
-/// like an attachment (`[[Board.canvas]]`).
+/// parses: a note (a `.md` file, any case), a JSON Canvas (`.canvas`,
+/// parsed into a note whose links are its file nodes and text-node links)
+/// or an Obsidian base (`.base`, whose views are its headings); every other
+/// file is an attachment. Links name a canvas or a base by its full name,
+/// like an attachment (`[[Board.canvas]]`, `![[Reading.base#Unread]]`).
 #[must_use]
 pub fn is_note_path(rel: &str) -> bool {
     Path::new(rel).extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
         || vellum_syntax::is_canvas_path(rel)
+        || vellum_syntax::is_base_path(rel)
 }
 
 /// Whether the walk must not enter `entry` (or list it): a name vellum cannot

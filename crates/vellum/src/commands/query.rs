@@ -102,12 +102,17 @@ struct NoteRow<'a> {
     tags: Vec<String>,
 }
 
-/// `vellum query EXPR`.
+/// `vellum query EXPR`, or `vellum query --base FILE [--view NAME]`.
 pub(crate) fn run(args: &QueryArgs) -> Result<ExitCode, String> {
+    let expr = match (&args.expr, &args.base) {
+        (_, Some(base)) => return run_base(args, base),
+        (Some(expr), None) => expr.as_str(),
+        (None, None) => return Err("give a query, or a base with `--base FILE`".to_owned()),
+    };
     // Parse first: a bad query fails before the vault is read.
-    let parsed = query::parse(&args.expr).map_err(|e| query_error(&args.expr, &e))?;
+    let parsed = query::parse(expr).map_err(|e| query_error(expr, &e))?;
     let facts = query_facts(args.output.vault.as_deref(), parsed.needs_bodies())?;
-    let notes = selected(&facts, Some(&args.expr), args.sort, args.reverse, args.limit)?;
+    let notes = selected(&facts, Some(expr), args.sort, args.reverse, args.limit)?;
     let rows: Vec<NoteRow<'_>> = notes
         .iter()
         .map(|&i| {
@@ -147,6 +152,71 @@ pub(crate) fn run(args: &QueryArgs) -> Result<ExitCode, String> {
     drop(rows);
     // The process is about to end: freeing ten thousand small facts costs more than the query.
     std::mem::forget(facts);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `vellum query --base FILE [--view NAME]`: the rows of a view of an
+/// Obsidian base over the vault's notes (drafts and hidden notes left out, as
+/// on the published site), as a table or JSON.
+fn run_base(args: &QueryArgs, base: &str) -> Result<ExitCode, String> {
+    let vault = super::find_and_load(args.output.vault.as_deref())?;
+    // A file as given, else a base of the vault by path or by name.
+    let in_vault = vault
+        .note_by_path(base)
+        .or_else(|| vault.note_by_path(&format!("{base}.base")))
+        .or_else(|| {
+            let name = base.strip_suffix(".base").unwrap_or(base);
+            vault.notes.iter().position(|n| n.note.base && n.title.eq_ignore_ascii_case(name))
+        })
+        .filter(|&i| vault.notes[i].note.base);
+    let (text, this) = match in_vault {
+        Some(i) => (vault.text(i).map_err(|e| e.to_string())?.into_owned(), Some(i)),
+        None => (
+            std::fs::read_to_string(base).map_err(|e| {
+                format!(
+                    "{base}: no base of the vault has this name or path, and it cannot be read as a file: {e}"
+                )
+            })?,
+            None,
+        ),
+    };
+    let parsed = vellum_bases::parse(&text);
+    let errors: Vec<String> = parsed
+        .problems
+        .iter()
+        .filter(|p| p.severity == vellum_bases::Severity::Error)
+        .map(|p| format!("{base}: {}", p.message))
+        .collect();
+    let Some(definition) = parsed.base.filter(|_| errors.is_empty()) else {
+        return Err(format!(
+            "{}
+(`vellum check` shows where)",
+            errors.join("\n")
+        ));
+    };
+    let names = vellum_bases::view_names(&definition);
+    if let Some(view) = &args.view
+        && !names.iter().any(|n| n == view)
+    {
+        return Err(format!("{base} has no view `{view}`; its views: {}", names.join(", ")));
+    }
+    let rows = vellum_render::base_rows(&vault, &|i| !vault.is_hidden(i));
+    let this_row = this.map(|i| vellum_render::base_row(&vault, i));
+    let result = vellum_bases::evaluate(
+        &definition,
+        args.view.as_deref(),
+        &rows,
+        this_row.as_ref(),
+        vellum_render::base_now(),
+    )
+    .map_err(|p| format!("{base}: {}", p.message))?;
+    match args.output.format {
+        TableFormat::Json => println!("{}", serde_json::to_string_pretty(&result).unwrap_or_default()),
+        TableFormat::Table => print!("{}", vellum_bases::render_text_table(&result, &rows)),
+    }
+    if !args.output.quiet {
+        eprintln!("{} of {} notes in view `{}`", result.total, rows.len(), result.name);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -77,7 +77,7 @@ fn graph_around_a_note_is_local() {
 #[test]
 fn stats_counts() {
     let s = json(&["stats", "--format", "json"]);
-    assert_eq!(s["notes"], 19, "18 notes and a canvas");
+    assert_eq!(s["notes"], 20, "18 notes, a canvas and a base");
     assert_eq!(s["drafts"], 4);
     assert_eq!(s["notes_per_year"]["2022"], 7);
     assert_eq!(s["unwritten_notes"], 5);
@@ -92,7 +92,7 @@ fn vault_found_upward_from_a_subfolder() {
         .output()
         .expect("runs");
     let s: Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(s["notes"], 19, "found the vault root through .obsidian/");
+    assert_eq!(s["notes"], 20, "found the vault root through .obsidian/");
 }
 
 #[test]

@@ -242,3 +242,56 @@ fn typed_property_comparisons_answer_the_same_from_the_cache() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("column 13") && err.contains("compares with nothing"), "{err}");
 }
+
+/// `vellum query --base`: the rows of a base's view over the vault, drafts
+/// left out, as a table or JSON; a missing view or a broken base is an error
+/// that names it.
+#[test]
+fn base_views_print_their_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |p: &str, t: &str| {
+        let path = dir.path().join(p);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, t).expect("write");
+    };
+    write("a.md", "---\ntitle: A\nyear: 2001\ntags: [x]\n---\n");
+    write("b.md", "---\ntitle: B\nyear: 1999\ntags: [x]\n---\n");
+    write("d.md", "---\ntitle: D\nyear: 2010\ntags: [x]\ndraft: true\n---\n");
+    write(
+        "Lists/Years.base",
+        "filters: file.hasTag(\"x\")\nviews:\n  - type: table\n    name: Old\n    filters: 'year < 2000'\n    order: [title, year]\n  - type: table\n    name: All\n    order: [title, year]\n    sort:\n      - property: year\n        direction: ASC\n",
+    );
+    write("Broken.base", "views:\n  - type: table\n    filters: 'nope('\n");
+    let run = |args: &[&str]| {
+        Command::cargo_bin("vellum")
+            .expect("binary")
+            .args(args)
+            .arg("--vault")
+            .arg(dir.path())
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["query", "--base", "Years", "--view", "All", "--format", "json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let titles: Vec<&str> = json["groups"][0]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["cells"][0].as_str())
+        .collect();
+    assert_eq!(titles, ["B", "A"], "sorted, the draft left out");
+    let out = run(&["query", "--base", "Lists/Years.base"]);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("B") && !table.contains("| 2001"), "the first view: {table}");
+    let out = run(&["query", "--base", "Years", "--view", "Nope"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no view `Nope`; its views: Old, All"));
+    let out = run(&["query", "--base", "Broken"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Broken"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

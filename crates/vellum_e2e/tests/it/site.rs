@@ -301,6 +301,96 @@ fn a_canvas_board_is_laid_out_and_navigates() -> Result<(), Error> {
     })
 }
 
+/// A base's page shows its views as the browser lays them out: the table
+/// with a row per journal note, newest first, its summary, and cards.
+#[test]
+fn a_base_table_is_shown() -> Result<(), Error> {
+    with_site("a_base_table_is_shown", |browser, server| {
+        browser.goto(&server.url("/journal-index/"))?;
+        let table = browser.find("table.base-table")?;
+        assert!(table.is_displayed()?, "the table is shown");
+        let rows = table.find_all("tbody tr")?;
+        assert!(rows.len() >= 10, "a row per published journal note: {}", rows.len());
+        let first = rows[0].text()?;
+        assert!(first.contains("RISC-V Gets a Real Profile"), "newest first: {first}");
+        let foot = browser.find("table.base-table tfoot")?.text()?;
+        assert!(foot.contains("Earliest"), "the summary: {foot}");
+        let cards = browser.find_all(".base-cards .base-card")?;
+        assert!(!cards.is_empty() && cards[0].is_displayed()?, "the cards view");
+        finish(browser, "base-table")
+    })
+}
+
+/// A minimal PDF of `pages` pages, each saying its number, with a correct
+/// cross-reference table.
+fn tiny_pdf(pages: usize) -> Vec<u8> {
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+            (0..pages).map(|p| format!("{} 0 R", 4 + 2 * p)).collect::<Vec<_>>().join(" ")
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    for p in 0..pages {
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Resources << /Font << /F1 3 0 R >> >> /Contents {} 0 R >>",
+            5 + 2 * p
+        ));
+        let stream = format!("BT /F1 24 Tf 40 100 Td (Page {}) Tj ET", p + 1);
+        objects.push(format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()));
+    }
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
+            .as_bytes(),
+    );
+    out
+}
+
+/// `![[doc.pdf#page=2]]` is a viewer on the page: an iframe of a real size
+/// opening the published PDF at page 2, which the site serves.
+#[test]
+fn a_pdf_embed_is_a_viewer() -> Result<(), Error> {
+    let Some(browser) = Browser::launch_or_skip("a_pdf_embed_is_a_viewer") else { return Ok(()) };
+    let dir = tempfile::tempdir()?;
+    let vault = dir.path().join("vault");
+    std::fs::create_dir_all(vault.join("files"))?;
+    std::fs::write(vault.join("files/Report.pdf"), tiny_pdf(3))?;
+    std::fs::write(vault.join("Reading.md"), "# Reading\n\nThe report:\n\n![[Report.pdf#page=2]]\n")?;
+    let site = vellum_e2e::build_site(&vault, &dir.path().join("site"), false)?;
+    let server = StaticServer::start(&site)?;
+    browser.run_check("a_pdf_embed_is_a_viewer", |browser| {
+        browser.goto(&server.url("/reading/"))?;
+        let frame = browser.find("iframe.embed-pdf")?;
+        assert!(frame.is_displayed()?, "the viewer is shown");
+        let src = frame.attr("src")?.unwrap_or_default();
+        assert!(src.ends_with("/files/Report.pdf#page=2"), "opens page 2: {src}");
+        let size = browser.execute(
+            "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height];",
+            &[frame.as_arg()],
+        )?;
+        let (w, h) = (size[0].as_f64().unwrap_or(0.0), size[1].as_f64().unwrap_or(0.0));
+        assert!(w > 200.0 && h > 300.0, "a viewer of a real size: {w}×{h}");
+        let head = browser.execute(
+            "return fetch(arguments[0]).then(r => r.text()).then(t => t.slice(0, 5));",
+            &[json!(src.split('#').next().unwrap_or_default())],
+        )?;
+        assert_eq!(head.as_str(), Some("%PDF-"), "the PDF is published");
+        finish(browser, "pdf-embed")
+    })
+}
+
 /// The console check itself: a page with a deliberate error must fail it.
 #[test]
 fn console_errors_are_caught() -> Result<(), Error> {

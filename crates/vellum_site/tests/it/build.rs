@@ -227,8 +227,8 @@ fn feed_and_sitemap() {
         let stem = vellum_site::slug::url_slug(n.stem());
         assert!(!sitemap.contains(&format!("/{stem}/")), "draft {stem} in sitemap");
     }
-    // Canvases have a page but no date: the feed is for notes.
-    let published = vault.notes.iter().filter(|n| !n.is_draft() && n.note.canvas.is_none()).count();
+    // Canvases and bases have a page but no date: the feed is for notes.
+    let published = vault.notes.iter().filter(|n| !n.is_draft() && n.is_markdown()).count();
     assert_eq!(feed.matches("<entry>").count(), published.min(50));
 }
 
@@ -947,4 +947,91 @@ fn canvas_embed_loops_and_equal_groups_stop() {
     assert!(page.contains("Loop text."));
     let note = read(&out, "loop/index.html");
     assert!(note.matches("Loop text.").count() <= 3, "the loop is cut");
+}
+
+/// An Obsidian base is evaluated at build time: a `.base` file gets a page
+/// with every view under its name, `![[x.base#View]]` shows that view with
+/// `this` the embedding note, a `base` code block shows its first view, and
+/// a draft never appears in the results; the values are escaped.
+#[test]
+fn bases_are_evaluated_into_pages_embeds_and_blocks() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = "filters:\n  and:\n    - file.hasTag(\"book\")\nformulas:\n  age: 2025 - year\nproperties:\n  note.author:\n    displayName: Author\nviews:\n  - type: table\n    name: All books\n    order: [file.name, author, year, formula.age]\n    sort:\n      - property: year\n        direction: DESC\n    summaries:\n      year: Min\n  - type: cards\n    name: Unread\n    filters: 'status == \"unread\"'\n    order: [file.name, author]\n  - type: list\n    name: Same author\n    filters: 'author == this.author'\n    order: [file.name]\n";
+    let vault = temp_vault(
+        tmp.path(),
+        &[
+            (
+                "Books/Dune.md",
+                "---\ntitle: Dune\nauthor: Frank Herbert\nyear: 1965\ntags: [book]\nstatus: read\n---\n# Dune\n",
+            ),
+            (
+                "Books/Children of Dune.md",
+                "---\ntitle: Children of Dune\nauthor: Frank Herbert\nyear: 1976\ntags: [book]\nstatus: unread\n---\n# Children\n",
+            ),
+            (
+                "Books/Hostile.md",
+                "---\ntitle: Hostile\nauthor: \"<script>alert(1)</script>\"\nyear: 1990\ntags: [book]\n---\n# Hostile\n",
+            ),
+            (
+                "Books/Secret.md",
+                "---\ntitle: Secret\nauthor: TOPSECRET\nyear: 2000\ntags: [book]\ndraft: true\n---\nTOPSECRET\n",
+            ),
+            ("Reading.base", base),
+            (
+                "Herbert.md",
+                "---\ntitle: Herbert\nauthor: Frank Herbert\n---\n# Herbert\n\n![[Reading.base#Same author]]\n\n```base\nfilters: 'year < 1970'\nviews:\n  - type: list\n    order: [file.name, year]\n```\n",
+            ),
+        ],
+    );
+    let out = tmp.path().join("site");
+    build(&vault, &opts(&out)).expect("build");
+    let page = read(&out, "reading/index.html");
+    assert!(page.contains("<title>Reading"), "a base is titled by its name");
+    for id in ["all-books", "unread", "same-author"] {
+        assert!(page.contains(&format!("<h2 id=\"{id}\">")), "every view under its name: {id}");
+    }
+    let table = page
+        .split("<table class=\"base-table\">")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .expect("a table");
+    let order: Vec<usize> =
+        ["Hostile.md", "Children of Dune.md", "Dune.md"].iter().map(|n| table.find(n).expect(n)).collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "sorted by year, newest first: {table}");
+    assert!(table.contains("<td>35</td>") && table.contains("<td>60</td>"), "the formula: {table}");
+    assert!(table.contains("Min</span> 1965"), "the summary: {table}");
+    assert!(table.contains("&lt;script&gt;"), "values are escaped");
+    assert!(table.contains("href=\"/books/dune/\""), "a row links its note");
+    let cards = page
+        .split("<div class=\"base-cards\">")
+        .nth(1)
+        .and_then(|t| t.split("</div>\n</section>").next())
+        .expect("cards");
+    assert_eq!(cards.matches("<article class=\"base-card\">").count(), 1, "the view's own filter: {cards}");
+    let herbert = read(&out, "herbert/index.html");
+    let embed = herbert
+        .split("embed-base")
+        .nth(1)
+        .and_then(|e| e.split("</section></div>").next())
+        .expect("the embed");
+    assert!(
+        embed.contains("Dune.md") && embed.contains("Children of Dune.md") && !embed.contains("Hostile.md"),
+        "`this` is the embedding note: {embed}"
+    );
+    assert!(!embed.contains("<h2"), "an embed shows the one view");
+    let block = herbert.split("<ul class=\"base-list\">").nth(2).expect("the code block's list");
+    assert!(block.contains("Dune.md") && !block.contains("Children of Dune.md"), "{block}");
+    for (path, bytes) in files(&out) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("TOPSECRET"), "a draft appears in {path}");
+        // The search index holds the page's text as data (the script shows it as text).
+        assert!(path.ends_with(".json") || !text.contains("<script>alert"), "{path}");
+        assert!(!path.ends_with(".base"), "the base file is not published: {path}");
+    }
+    let view = page
+        .split("<div class=\"base\">")
+        .nth(1)
+        .and_then(|s| s.split("\n  </div>").next())
+        .expect("the views");
+    insta::assert_snapshot!(view);
 }

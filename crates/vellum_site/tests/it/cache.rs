@@ -118,12 +118,8 @@ fn an_edit_renders_the_note_and_what_links_to_it() {
     b.both("first build");
     let v = vellum_vault::load(&b.vault).expect("loads");
     // A published note with published notes linking to it, and one without.
-    let published: Vec<&str> = v
-        .notes
-        .iter()
-        .filter(|n| !n.is_draft() && n.note.canvas.is_none())
-        .map(|n| n.path.as_str())
-        .collect();
+    let published: Vec<&str> =
+        v.notes.iter().filter(|n| !n.is_draft() && n.is_markdown()).map(|n| n.path.as_str()).collect();
     let linked = *published.iter().max_by_key(|p| linkers(&b.vault, p)).expect("a note");
     let lonely = published.iter().find(|p| linkers(&b.vault, p) == 0).copied();
     let n_linkers = linkers(&b.vault, linked);
@@ -131,7 +127,9 @@ fn an_edit_renders_the_note_and_what_links_to_it() {
 
     rewrite(&b.path(linked), |t| format!("{t}\nA new closing line.\n"));
     let r = b.both("edit of a linked note");
-    assert_eq!(r.rendered, 1 + n_linkers, "the note and the {n_linkers} notes linking to it");
+    // A base reads every note.
+    let bases = v.notes.iter().filter(|n| n.reads_every_note()).count();
+    assert_eq!(r.rendered, 1 + n_linkers + bases, "the note, the {n_linkers} notes linking to it, the bases");
     assert!(
         r.reused > 0 && r.reused < r.pages,
         "some pages are linked, some written: {} of {}",
@@ -142,7 +140,7 @@ fn an_edit_renders_the_note_and_what_links_to_it() {
     if let Some(lonely) = lonely {
         rewrite(&b.path(lonely), |t| format!("{t}\nAnother line.\n"));
         let r = b.both("edit of a note nothing links to");
-        assert_eq!(r.rendered, 1, "only the edited note");
+        assert_eq!(r.rendered, 1 + bases, "only the edited note, and the bases");
     }
 }
 

@@ -247,8 +247,9 @@ fn a_text_edit_keeps_the_plan_and_renders_only_the_note() {
     let vault = vellum_vault::load(&example_root()).expect("loads");
     let mut live = LiveSite::build(vault, options(true)).expect("live");
     // CUDA Moat has backlinks; only two of them read its text (a link to
-    // one of its headings, and the canvas showing it in a file node): three
-    // bodies are rendered, not every linking note's.
+    // one of its headings, and the canvas showing it in a file node), and
+    // the base reads every note: four bodies are rendered, not every
+    // linking note's.
     let u = edit(&mut live, "hardware/CUDA Moat.md", |t| {
         t.replacen("## sources\n", "A new line of text.\n\n## sources\n", 1)
     });
@@ -257,7 +258,7 @@ fn a_text_edit_keeps_the_plan_and_renders_only_the_note() {
     assert!(
         live.vault().backlinks(live.vault().note_by_path("hardware/CUDA Moat.md").expect("note")).len() > 2
     );
-    assert_eq!(u.rendered, 3);
+    assert_eq!(u.rendered, 4);
     let names: Vec<&str> = u.changed.iter().map(|(p, _)| p.as_str()).collect();
     // Every note of the example vault is in the feed, which carries bodies.
     assert_eq!(
