@@ -23,6 +23,9 @@ use vellum_vault::{Anchor, NoteIdx, NoteText, Vault};
 use crate::transform::Context;
 use crate::{TocEntry, escape, heading_ids};
 
+/// How much of a base that cannot be read its page shows (characters).
+const SOURCE_SHOWN: usize = 4000;
+
 /// Which views of a base to show.
 pub(crate) enum Views {
     /// Every view, each under its name (the `.base` file's page).
@@ -41,9 +44,16 @@ pub(crate) fn render(
 ) -> (String, Vec<TocEntry>) {
     let parsed = vellum_bases::parse(text);
     let Some(base) = parsed.base else {
-        // Nothing can be evaluated: the source, as a code block would show it
-        // (`vellum check` says what is wrong).
-        return (format!("<pre class=\"code base-invalid\"><code>{}</code></pre>", escape(text)), Vec::new());
+        // Nothing can be evaluated: the start of the source, as a code block
+        // would show it (`vellum check` says what is wrong).
+        let shown = match text.char_indices().nth(SOURCE_SHOWN) {
+            Some((cut, _)) => format!("{}…", &text[..cut]),
+            None => text.to_owned(),
+        };
+        return (
+            format!("<pre class=\"code base-invalid\"><code>{}</code></pre>", escape(&shown)),
+            Vec::new(),
+        );
     };
     let rows = base_rows(cx.vault, &|i| cx.urls.note(i).is_some());
     let this_row = this.map(|i| base_row(cx.vault, i));
@@ -119,9 +129,9 @@ pub fn base_rows(v: &Vault, include: &dyn Fn(NoteIdx) -> bool) -> Vec<FileRow> {
         .collect()
 }
 
-/// What a base knows of note `i`: its path, size, tags, links, embeds,
-/// backlinks and frontmatter. Creation and modification times are left
-/// empty: a page is a function of the notes' texts, not of their files' times.
+/// What a base knows of note `i`: its path, size, file times, tags, links,
+/// embeds, backlinks and frontmatter. The times are read from the file system
+/// (empty when it cannot say).
 #[must_use]
 pub fn base_row(v: &Vault, i: NoteIdx) -> FileRow {
     let n = &v.notes[i];
@@ -130,6 +140,13 @@ pub fn base_row(v: &Vault, i: NoteIdx) -> FileRow {
         NoteText::Kept(t) => t.len(),
         NoteText::Released { len, .. } => *len,
     } as u64;
+    if let Ok(meta) = std::fs::metadata(v.root.join(&n.path)) {
+        let time = |t: std::io::Result<std::time::SystemTime>| {
+            t.ok().and_then(|t| jiff::Timestamp::try_from(t).ok())
+        };
+        row.mtime = time(meta.modified());
+        row.ctime = time(meta.created()).or(row.mtime);
+    }
     row.tags = n.note.all_tags();
     for (link, r) in n.note.links.iter().zip(&v.resolved[i]) {
         let Some(f) = r.resolution.target else { continue };

@@ -78,6 +78,11 @@ const PUBLISHED: &[(&str, &str)] = &[
     ("bad/empty.md", "bad/empty/index.html"),
     ("case/Same.md", "case/same/index.html"),
     ("case/same.md", "case/same-2/index.html"),
+    ("bad/huge.canvas", "bad/huge/index.html"),
+    ("bad/groups.canvas", "bad/groups/index.html"),
+    ("bad/loop.canvas", "bad/loop/index.html"),
+    ("bad/loop-note.md", "bad/loop-note/index.html"),
+    ("bad/selfref.base", "bad/selfref/index.html"),
 ];
 
 /// Write the hostile vault into `root`; returns the diagnostics it must produce.
@@ -183,6 +188,53 @@ fn generate(root: &Path) -> Vec<Expect> {
     want.push(expect("case/Linker.md", "V402"));
 
     write("bad/empty.md", b"");
+
+    // JSON Canvas: 100,000 nodes (the board keeps the first 10,000 and says so);
+    // two groups of one size around a node (nesting is by area, then file
+    // order: no cycle); a note that embeds a canvas showing the note.
+    let nodes: Vec<String> = (0..100_000)
+        .map(|i| {
+            format!(
+                r#"{{"id":"n{i}","type":"text","text":"node {i}","x":{},"y":{},"width":50,"height":30}}"#,
+                (i % 300) * 60,
+                (i / 300) * 40
+            )
+        })
+        .collect();
+    write("bad/huge.canvas", format!(r#"{{"nodes":[{}],"edges":[]}}"#, nodes.join(",")).as_bytes());
+    want.push(expect("bad/huge.canvas", "V601").saying("100000 nodes"));
+    write(
+        "bad/groups.canvas",
+        br#"{"nodes":[{"id":"a","type":"group","label":"A","x":0,"y":0,"width":400,"height":400},{"id":"b","type":"group","label":"B","x":0,"y":0,"width":400,"height":400},{"id":"t","type":"text","text":"inside","x":10,"y":10,"width":100,"height":50}]}"#,
+    );
+    write(
+        "bad/loop-note.md",
+        b"# Loop note
+
+![[loop.canvas]]
+",
+    );
+    write(
+        "bad/loop.canvas",
+        br#"{"nodes":[{"id":"f","type":"file","file":"bad/loop-note.md","x":0,"y":0,"width":400,"height":300}]}"#,
+    );
+
+    // Bases: a formula that refers to itself; a 10 MB string.
+    write(
+        "bad/selfref.base",
+        b"formulas:
+  x: formula.x + 1
+views:
+  - type: table
+    order: [formula.x]
+",
+    );
+    want.push(expect("bad/selfref.base", "V704"));
+    write(
+        "bad/big.base",
+        format!("filters: '\"{}\" == title'\nviews:\n  - type: table\n", "x".repeat(10 * MIB)).as_bytes(),
+    );
+    want.push(expect("bad/big.base", "V701"));
 
     let unreadable = root.join("bad/unreadable.md");
     fs::write(&unreadable, b"# Secret\n").expect("write");
