@@ -13,7 +13,7 @@
 //!   `V402`'s candidates) and every note's aliases (`V403`'s help, and
 //!   resolution when `resolve_aliases` is on);
 //! - of each note a link of it reaches: the headings (level and text), block
-//!   ids and draft flag — its *facet* (`V401`, `V404`);
+//!   ids, draft flag and embed targets — its *facet* (`V401`, `V404`, `V406`);
 //! - every note's `note_id` (`V108`), and every note's `permalink`, draft
 //!   flag and path (`V502`: two notes claiming one URL);
 //! - the redirect record (`.vellum-redirects`, `V503`);
@@ -282,9 +282,13 @@ fn walk_hash(problems: &[LoadProblem]) -> [u8; 32] {
 }
 
 /// What other notes' diagnostics read of a note: its headings (level and
-/// text), block ids and draft flag.
+/// text), block ids, draft flag and the targets of its embeds (`V406`: an
+/// embed of a note that embeds the embedding note back).
 fn facet(n: &Note) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
+    for l in n.links.iter().filter(|l| l.kind.is_embed()) {
+        put(&mut h, &l.target);
+    }
     h.update(&[u8::from(n.properties.is_draft())]);
     h.update(&(n.headings.len() as u64).to_le_bytes());
     for heading in &n.headings {

@@ -99,6 +99,7 @@ codes! {
     UnresolvedLink = "V403", "unresolved-link", Note, "The link points to a note that is not written yet.";
     LinkToDraft = "V404", "link-to-draft", Warning, "A published note links to a draft, which will not be published.";
     LinkEscapesVault = "V405", "link-escapes-vault", Error, "A relative link climbs out of the vault.";
+    EmbedLoop = "V406", "embed-loop", Warning, "An embed leads back to the note embedding it (itself, or through the note or canvas it embeds); the published page shows a link where the loop closes.";
     InvalidPermalink = "V501", "invalid-permalink", Error, "A `permalink` cannot be a path on the site; the note keeps the URL of its file name.";
     DuplicateUrl = "V502", "duplicate-url", Error, "A `permalink` claims a URL another published note or a section of the site has.";
     InvalidRedirect = "V503", "invalid-redirect", Warning, "A line of `.vellum-redirects` is not a redirect; it is ignored.";

@@ -137,6 +137,7 @@ const CASES: &[(&str, Code)] = &[
     ("unresolved_link", Code::UnresolvedLink),
     ("link_to_draft", Code::LinkToDraft),
     ("link_escapes_vault", Code::LinkEscapesVault),
+    ("embed_loop", Code::EmbedLoop),
     ("invalid_permalink", Code::InvalidPermalink),
     ("duplicate_url", Code::DuplicateUrl),
     ("invalid_redirect", Code::InvalidRedirect),
@@ -837,6 +838,26 @@ fn v701_to_v705_bases_point_into_the_yaml_and_the_expression() {
         );
         c.assert_ok_note_checked();
     }
+}
+
+#[test]
+fn v406_embed_loops_through_notes_and_canvases() {
+    let c = check_case("embed_loop");
+    let got: Vec<(&str, Option<(usize, usize)>)> =
+        c.with_code(Code::EmbedLoop).iter().map(|d| (d.file.as_str(), c.line_col(d))).collect();
+    // A embedding its own section is no loop.
+    assert_eq!(
+        got,
+        [
+            ("A.md", Some((3, 1))),
+            ("B.md", Some((3, 1))),
+            ("Board.canvas", Some((1, 42))),
+            ("C.md", Some((3, 1)))
+        ],
+        "{}",
+        c.rendered
+    );
+    c.assert_ok_note_checked();
 }
 
 #[test]

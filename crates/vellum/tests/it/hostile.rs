@@ -207,17 +207,13 @@ fn generate(root: &Path) -> Vec<Expect> {
         "bad/groups.canvas",
         br#"{"nodes":[{"id":"a","type":"group","label":"A","x":0,"y":0,"width":400,"height":400},{"id":"b","type":"group","label":"B","x":0,"y":0,"width":400,"height":400},{"id":"t","type":"text","text":"inside","x":10,"y":10,"width":100,"height":50}]}"#,
     );
-    write(
-        "bad/loop-note.md",
-        b"# Loop note
-
-![[loop.canvas]]
-",
-    );
+    write("bad/loop-note.md", b"# Loop note\n\n![[loop.canvas]]\n");
     write(
         "bad/loop.canvas",
         br#"{"nodes":[{"id":"f","type":"file","file":"bad/loop-note.md","x":0,"y":0,"width":400,"height":300}]}"#,
     );
+    want.push(expect("bad/loop-note.md", "V406").saying("embeds this note back"));
+    want.push(expect("bad/loop.canvas", "V406").saying("embeds this note back"));
 
     // Bases: a formula that refers to itself; a 10 MB string.
     write(

@@ -6,6 +6,10 @@
 //!   target is another note's alias, the help suggests `[[Real Note|Alias]]`.
 //! - `V404 link-to-draft` (warning): a published note links to a draft.
 //! - `V405 link-escapes-vault` (error): `../` climbs out of the vault.
+//! - `V406 embed-loop` (warning): an embed of the whole note itself, or of a note
+//!   or canvas that embeds this one back (a canvas's file nodes are embeds):
+//!   the published page shows a link where the loop closes. Longer loops are
+//!   cut by the embed depth limit and not reported.
 //! - `V304 drawing-without-export` (note): an embedded Excalidraw drawing has
 //!   no image exported beside it, so the published page can only link it.
 
@@ -14,6 +18,14 @@ use vellum_vault::{Rule, Target};
 
 use super::NoteContext;
 use crate::{Code, Diagnostic};
+
+/// Whether note `from` embeds note `to` (a whole note or a part of it).
+fn embeds(vault: &vellum_vault::Vault, from: vellum_vault::NoteIdx, to: vellum_vault::NoteIdx) -> bool {
+    let links = &vault.notes[from].note.links;
+    vault.resolved.get(from).is_some_and(|resolved| {
+        links.iter().zip(resolved).any(|(l, r)| l.kind.is_embed() && r.target.note() == Some(to))
+    })
+}
 
 /// How a link was written, for messages: `[[Target#Frag]]` or `[…](dest)`.
 #[must_use]
@@ -111,6 +123,22 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
             Target::Attachment(_) => {}
+        }
+        // A note embedding a part of itself is no loop (the part does not hold the embed).
+        if link.kind.is_embed()
+            && let Target::Note { note: t, anchor } = &resolved.target
+            && ((*t == cx.idx && *anchor == vellum_vault::Anchor::Note)
+                || (*t != cx.idx && embeds(vault, *t, cx.idx)))
+        {
+            let t = *t;
+            let back = if t == cx.idx {
+                "it embeds this note itself".to_owned()
+            } else {
+                format!("`{}` embeds this note back", vault.notes[t].path)
+            };
+            out.push(Diagnostic::new(Code::EmbedLoop, path, span, format!("`{shown}`: {back}")).with_help(
+                "the published page shows a link where the loop closes; embed one way only, or link instead",
+            ));
         }
         if link.kind.is_embed()
             && let Some(f) = vault.drawing(&resolved.target)
