@@ -948,7 +948,7 @@ impl<'a> Ctx<'a> {
                 if f.len() > 4096 {
                     return Err("format string too long".into());
                 }
-                self.text(format_moment(&dt, &f))
+                self.text(crate::moment::format(&f, dt))
             }
             "relative" => {
                 let (Some(then), Some(now)) = (dt_millis(dt), dt_millis(self.now)) else {
@@ -1357,103 +1357,6 @@ fn js_replacement(s: &str) -> String {
         }
     }
     out
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
-/// Formats a date with Moment.js tokens: `YYYY YY M MM MMM MMMM D DD Do DDD DDDD
-/// d dd ddd dddd H HH h hh m mm s ss S SS SSS A a Q X x Z ZZ`, and `[literal]` text.
-pub(crate) fn format_moment(dt: &DateTime, fmt: &str) -> String {
-    const TOKENS: &[&str] = &[
-        "YYYY", "MMMM", "dddd", "DDDD", "MMM", "ddd", "DDD", "SSS", "YY", "MM", "DD", "Do", "dd", "HH", "hh",
-        "mm", "ss", "SS", "ZZ", "M", "D", "d", "H", "h", "m", "s", "S", "A", "a", "Q", "X", "x", "Z",
-    ];
-    let mut out = String::new();
-    let mut rest = fmt;
-    let h12 = {
-        let h = dt.hour() % 12;
-        if h == 0 { 12 } else { h }
-    };
-    let weekday = dt.weekday().to_monday_zero_offset() as usize;
-    while !rest.is_empty() {
-        if let Some(inner) = rest.strip_prefix('[')
-            && let Some(end) = inner.find(']')
-        {
-            out.push_str(&inner[..end]);
-            rest = &inner[end + 1..];
-            continue;
-        }
-        let Some(tok) = TOKENS.iter().find(|t| rest.starts_with(**t)) else {
-            let c = rest.chars().next().unwrap_or(' ');
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-            continue;
-        };
-        rest = &rest[tok.len()..];
-        let ms = dt_millis(*dt).unwrap_or(0);
-        let piece = match *tok {
-            "YYYY" => format!("{:04}", dt.year()),
-            "YY" => format!("{:02}", dt.year().rem_euclid(100)),
-            "MMMM" => MONTHS[(dt.month() - 1) as usize].to_owned(),
-            "MMM" => MONTHS[(dt.month() - 1) as usize][..3].to_owned(),
-            "MM" => format!("{:02}", dt.month()),
-            "M" => dt.month().to_string(),
-            "DDDD" => format!("{:03}", dt.day_of_year()),
-            "DDD" => dt.day_of_year().to_string(),
-            "DD" => format!("{:02}", dt.day()),
-            "D" => dt.day().to_string(),
-            "Do" => ordinal(dt.day()),
-            "dddd" => WEEKDAYS[weekday].to_owned(),
-            "ddd" => WEEKDAYS[weekday][..3].to_owned(),
-            "dd" => WEEKDAYS[weekday][..2].to_owned(),
-            "d" => ((weekday + 1) % 7).to_string(),
-            "HH" => format!("{:02}", dt.hour()),
-            "H" => dt.hour().to_string(),
-            "hh" => format!("{h12:02}"),
-            "h" => h12.to_string(),
-            "mm" => format!("{:02}", dt.minute()),
-            "m" => dt.minute().to_string(),
-            "ss" => format!("{:02}", dt.second()),
-            "s" => dt.second().to_string(),
-            "SSS" => format!("{:03}", dt.millisecond()),
-            "SS" => format!("{:02}", dt.millisecond() / 10),
-            "S" => (dt.millisecond() / 100).to_string(),
-            "A" => if dt.hour() < 12 { "AM" } else { "PM" }.to_owned(),
-            "a" => if dt.hour() < 12 { "am" } else { "pm" }.to_owned(),
-            "Q" => ((dt.month() - 1) / 3 + 1).to_string(),
-            "X" => ms.div_euclid(1000).to_string(),
-            "x" => ms.to_string(),
-            "Z" => "+00:00".to_owned(),
-            "ZZ" => "+0000".to_owned(),
-            _ => String::new(),
-        };
-        out.push_str(&piece);
-    }
-    out
-}
-
-fn ordinal(n: i8) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (1, r) if r != 11 => "st",
-        (2, r) if r != 12 => "nd",
-        (3, r) if r != 13 => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
 }
 
 /// Moment.js `fromNow()` wording for a difference `now - then` in milliseconds.

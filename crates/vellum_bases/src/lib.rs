@@ -78,6 +78,7 @@ pub mod eval;
 pub mod expr;
 mod functions;
 mod html;
+pub mod moment;
 pub mod value;
 mod view;
 mod yaml;

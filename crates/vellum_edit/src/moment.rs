@@ -2,127 +2,15 @@
 //! creates from Obsidian's templates (`vellum new` with a template of the core
 //! Templates folder, daily notes).
 //!
-//! - [`format`](fn@format) writes a date and time with a Moment.js format string, in
-//!   English: `YYYY`, `YY`, `Q`, `MMMM`, `MMM`, `MM`, `M`, `DDDD`, `DDD`,
-//!   `Do`, `DD`, `D`, `dddd`, `ddd`, `dd`, `d`, `GGGG`, `WW`, `W` (ISO week),
-//!   `HH`, `H`, `hh`, `h`, `mm`, `m`, `ss`, `s`, `A`, `a`, and `[literal]`
-//!   text; any other character is written as it is.
+//! - [`format`](fn@format) writes a date and time with a Moment.js format string
+//!   (`vellum_bases::moment`, the one formatter bases' `format()` uses too).
 //! - [`fill`] replaces the core Templates plugin's variables: `{{title}}`,
 //!   `{{date}}`, `{{time}}`, `{{date:FORMAT}}` and `{{time:FORMAT}}` (names
 //!   in any case); any other `{{…}}` is left as written, as Obsidian does.
 
 use jiff::civil::DateTime;
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const WEEKDAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-
-/// The tokens [`format`] knows, longest first where one is a prefix of another.
-const TOKENS: [&str; 29] = [
-    "YYYY", "YY", "Q", "MMMM", "MMM", "MM", "M", "DDDD", "DDD", "Do", "DD", "D", "dddd", "ddd", "dd", "d",
-    "GGGG", "WW", "W", "HH", "H", "hh", "h", "mm", "m", "ss", "s", "A", "a",
-];
-
-/// `at` written with the Moment.js format string `fmt` (English names).
-#[must_use]
-pub fn format(fmt: &str, at: DateTime) -> String {
-    let mut out = String::new();
-    let mut rest = fmt;
-    while let Some(c) = rest.chars().next() {
-        if c == '[' {
-            match rest[1..].find(']') {
-                Some(end) => {
-                    out.push_str(&rest[1..=end]);
-                    rest = &rest[end + 2..];
-                }
-                None => {
-                    out.push_str(&rest[1..]);
-                    rest = "";
-                }
-            }
-            continue;
-        }
-        match TOKENS.iter().find(|t| rest.starts_with(**t)) {
-            Some(token) => {
-                out.push_str(&field(token, at));
-                rest = &rest[token.len()..];
-            }
-            None => {
-                out.push(c);
-                rest = &rest[c.len_utf8()..];
-            }
-        }
-    }
-    out
-}
-
-/// One token's text.
-fn field(token: &str, at: DateTime) -> String {
-    let d = at.date();
-    let month = usize::try_from(d.month() - 1).unwrap_or(0);
-    let weekday = usize::try_from(d.weekday().to_sunday_zero_offset()).unwrap_or(0);
-    let hour12 = match at.hour() % 12 {
-        0 => 12,
-        h => h,
-    };
-    let iso = d.iso_week_date();
-    match token {
-        "YYYY" => format!("{:04}", d.year()),
-        "YY" => format!("{:02}", d.year().rem_euclid(100)),
-        "Q" => ((d.month() - 1) / 3 + 1).to_string(),
-        "MMMM" => MONTHS[month].to_owned(),
-        "MMM" => MONTHS[month][..3].to_owned(),
-        "MM" => format!("{:02}", d.month()),
-        "M" => d.month().to_string(),
-        "DDDD" => format!("{:03}", d.day_of_year()),
-        "DDD" => d.day_of_year().to_string(),
-        "Do" => ordinal(d.day()),
-        "DD" => format!("{:02}", d.day()),
-        "D" => d.day().to_string(),
-        "dddd" => WEEKDAYS[weekday].to_owned(),
-        "ddd" => WEEKDAYS[weekday][..3].to_owned(),
-        "dd" => WEEKDAYS[weekday][..2].to_owned(),
-        "d" => weekday.to_string(),
-        "GGGG" => format!("{:04}", iso.year()),
-        "WW" => format!("{:02}", iso.week()),
-        "W" => iso.week().to_string(),
-        "HH" => format!("{:02}", at.hour()),
-        "H" => at.hour().to_string(),
-        "hh" => format!("{hour12:02}"),
-        "h" => hour12.to_string(),
-        "mm" => format!("{:02}", at.minute()),
-        "m" => at.minute().to_string(),
-        "ss" => format!("{:02}", at.second()),
-        "s" => at.second().to_string(),
-        "A" => if at.hour() < 12 { "AM" } else { "PM" }.to_owned(),
-        "a" => if at.hour() < 12 { "am" } else { "pm" }.to_owned(),
-        _ => token.to_owned(),
-    }
-}
-
-/// `1st`, `2nd`, `3rd`, `4th`, `11th`, `21st`.
-fn ordinal(n: i8) -> String {
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
+pub use vellum_bases::moment::format;
 
 /// What a template's variables stand for.
 #[derive(Debug, Clone)]
@@ -196,8 +84,10 @@ mod tests {
         assert_eq!(format("DDDD d dd", at), "061 5 Fr");
         assert_eq!(format("[unclosed", at), "unclosed");
         assert_eq!(format("日記 YYYY", at), "日記 2024");
-        let ords: Vec<String> =
-            [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31].iter().map(|&n| ordinal(n)).collect();
+        let ords: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31]
+            .iter()
+            .map(|&n| format("Do", date(2024, 1, n).at(0, 0, 0, 0)))
+            .collect();
         assert_eq!(
             ords,
             ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"]
