@@ -10,7 +10,8 @@
 
 use jiff::civil::DateTime;
 
-const MONTHS: [&str; 12] = [
+/// English month names, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -55,22 +55,10 @@ pub trait Urls: Sync {
     fn keyword(&self, keyword: &str) -> String;
 }
 
-/// English month names, January first: the months of [`Locale::default`].
-/// A site in another language takes its names from its catalogue.
-pub const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+/// English month names, January first: the months of [`Locale::default`]
+/// (the same names Moment.js formats write). A site in another language
+/// takes its names from its catalogue.
+pub use vellum_bases::moment::MONTHS;
 
 /// The words the renderer writes itself, in the site's language: how a date
 /// reads (the properties table) and the label of a source card's "why it

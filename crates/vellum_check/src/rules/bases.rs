@@ -68,7 +68,14 @@ fn diagnostic(cx: &NoteContext<'_>, p: &Problem, at: usize) -> Diagnostic {
         Code::InvalidBase => {
             "the base syntax is in Obsidian's help, \"Bases syntax\"; until this is fixed the page shows what can be read"
         }
-        Code::UnknownBaseName => "the functions a base can call are in Obsidian's help, \"Functions\"",
+        Code::UnknownBaseName => match p.kind {
+            ProblemKind::UnknownFormula => "define it under `formulas:`, or fix the name",
+            ProblemKind::UnknownSummary => {
+                "use a built-in summary (Average, Sum, Min, Max, …) or define it under `summaries:`"
+            }
+            ProblemKind::UnknownView => "use the name of one of the base's views",
+            _ => "the functions a base can call are in Obsidian's help, \"Functions\"",
+        },
         Code::BaseTypeError => "convert the value first (`number(x)`, `x.toString()`, `date(x)`)",
         Code::CircularFormula => {
             "a formula cannot use its own value; compute it from properties or other formulas"
