@@ -12,12 +12,15 @@
 //! colours, so it is drawn as an 8-bit palette image: the background is
 //! palette entry 0 and each ink has a ramp of 15 blends over its ground, so
 //! anti-aliased text costs one byte a pixel. Each glyph is rasterized once
-//! per thread (per font, size and quarter-pixel offset) by `tiny-skia` from
-//! the font's outline, and stamped from then on. The PNG's pixel stream is
-//! written by this crate's own deflate encoder (`zlib`), which knows what
-//! was stamped where: blank stretches are runs of zeros, and each row of a
-//! glyph is encoded once per thread and copied as bits wherever the glyph
-//! is drawn again. A card takes about a quarter of a millisecond.
+//! per thread (per style and half-pixel offset) by `tiny-skia` from the
+//! font's outline, and each keyword on its pill once per thread as one
+//! mask. The PNG's pixel stream is written by this crate's own deflate
+//! encoder (`zlib`), which knows what is drawn where: blank stretches are
+//! runs of zeros, and each row of a mask is encoded once per thread and
+//! copied as bits wherever the mask is drawn again. Only where masks meet
+//! (glyphs whose boxes overlap) are pixels drawn on a canvas and parsed;
+//! the checksum is kept from the pieces, so the blank card is never read.
+//! A card takes about a seventh of a millisecond.
 //!
 //! Only the bundled Noto Sans (regular and bold, SIL Open Font License, from
 //! the `notosans` crate) is ever loaded, never a system font, so the same card
@@ -29,10 +32,11 @@
 //!
 //! This crate knows nothing of vaults: `vellum_site` decides what a card says.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 mod zlib;
 
@@ -53,7 +57,7 @@ pub const SUMMARY_LINES: usize = 3;
 pub const KEYWORDS: usize = 6;
 
 /// Changes whenever a card's look changes: part of every cache key of a card.
-pub const VERSION: &str = concat!("vellum_og ", env!("CARGO_PKG_VERSION"), " layout 2");
+pub const VERSION: &str = concat!("vellum_og ", env!("CARGO_PKG_VERSION"), " layout 3");
 
 /// Characters of a field read at most: enough for any card, and a bound on
 /// the work a hostile (megabytes long) title can cause.
@@ -256,7 +260,7 @@ fn ellipsize(m: &Metrics, lines: &mut [String], width: f32) {
 }
 
 /// A face and size text is set in, and the ink it is drawn with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Style {
     /// The title: bold, large, dark.
     Title,
@@ -311,8 +315,9 @@ impl Style {
 pub enum Shape {
     /// A rectangle in the band's colour.
     Band { x: f32, y: f32, width: f32, height: f32 },
-    /// A keyword's pill: a rectangle 40 pixels high with round ends.
-    Pill { x: f32, y: f32, width: f32 },
+    /// A keyword on its pill (a rectangle 40 pixels high with round ends),
+    /// the text [`PILL_PAD`] pixels in.
+    Pill { x: f32, y: f32, width: f32, text: String },
     /// One line of text, its baseline starting at `(x, y)`.
     Text { x: f32, y: f32, style: Style, text: String },
 }
@@ -331,8 +336,8 @@ impl Layout {
         self.shapes
             .iter()
             .filter_map(|s| match s {
-                Shape::Text { text, .. } => Some(text.as_str()),
-                Shape::Band { .. } | Shape::Pill { .. } => None,
+                Shape::Text { text, .. } | Shape::Pill { text, .. } => Some(text.as_str()),
+                Shape::Band { .. } => None,
             })
             .collect()
     }
@@ -383,9 +388,7 @@ pub fn layout(card: &SocialCard<'_>) -> Layout {
         if x + width > MARGIN + inner {
             break;
         }
-        shapes.push(Shape::Pill { x, y: pill_y, width });
-        let baseline = pill_y + PILL_HEIGHT / 2.0 + PILL_SIZE * 0.36;
-        shapes.push(Shape::Text { x: x + PILL_PAD, y: baseline, style: Style::Keyword, text });
+        shapes.push(Shape::Pill { x, y: pill_y, width, text });
         x += width + PILL_GAP;
     }
 
@@ -406,17 +409,19 @@ pub fn layout(card: &SocialCard<'_>) -> Layout {
 /// laid out; the error is there so that a bug shows as a message, never as a
 /// panic).
 pub fn png(card: &SocialCard<'_>) -> Result<Vec<u8>, OgError> {
-    let layout = layout(card);
+    let mut placed = place(&layout(card));
+    mark_alone(&mut placed);
     CANVAS.with_borrow_mut(|canvas| {
         // The canvas is blank between cards: each card wipes what it drew.
         canvas.resize(STRIDE * HEIGHT as usize, 0);
-        let mut placed = Vec::with_capacity(256);
-        for shape in &layout.shapes {
-            draw(canvas, &mut placed, shape);
+        // Masks that meet others are drawn, to be parsed where they meet;
+        // the encoder writes the rest from the masks' own codes.
+        for p in &placed {
+            p.stamp(canvas, p.drawn_rows());
         }
         let png = encode(canvas, &mut placed);
         for p in &placed {
-            for y in p.y.0..p.y.1 {
+            for y in p.drawn_rows() {
                 canvas[y * STRIDE + 1 + p.x.0..y * STRIDE + 1 + p.x.1].fill(0);
             }
         }
@@ -430,7 +435,7 @@ thread_local! {
     /// [`WIDTH`] palette indices.
     static CANVAS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     /// Each thread's rasterized glyphs and shapes.
-    static MASKS: RefCell<HashMap<MaskKey, Option<Rc<Coverage>>>> = RefCell::new(HashMap::new());
+    static MASKS: RefCell<FxHashMap<MaskKey, Option<Rc<Mask>>>> = RefCell::new(FxHashMap::default());
 }
 
 /// The palette ramps: an ink blended over its ground in 15 steps.
@@ -457,11 +462,12 @@ const LEVELS: u8 = 15;
 impl Ramp {
     const ALL: [Self; 5] = [Self::Fill, Self::Band, Self::Ink, Self::Soft, Self::PillInk];
 
-    /// The palette index of `level` (1..=[`LEVELS`]) of this ramp. A ramp
-    /// drawn over another's full level comes after it in the palette, so
-    /// that the higher index is always the one to keep where shapes meet.
+    /// The palette index of `level` (1..=[`LEVELS`]) of this ramp, 0 (the
+    /// background) for level 0. A ramp drawn over another's full level
+    /// comes after it in the palette, so that the higher index is always
+    /// the one to keep where shapes meet.
     fn index(self, level: u8) -> u8 {
-        1 + self as u8 * LEVELS + (level - 1)
+        if level == 0 { 0 } else { 1 + self as u8 * LEVELS + (level - 1) }
     }
 
     fn colours(self) -> (Rgb, Rgb) {
@@ -495,29 +501,20 @@ fn palette() -> &'static [u8] {
     })
 }
 
-/// A coverage mask at a place: levels 0..=[`LEVELS`], row by row.
+/// A rasterized glyph or shape at a place: palette indices, row by row.
 #[derive(Debug)]
-struct Coverage {
+struct Mask {
     left: i32,
     top: i32,
     width: usize,
-    levels: Vec<u8>,
-    /// Its rows in a ramp, encoded on first use: the ramp's first index
-    /// and the rows.
-    encoded: RefCell<Option<(u8, Vec<MaskRow>)>>,
+    pixels: Vec<u8>,
+    /// Its rows encoded, on first use.
+    rows: OnceCell<zlib::Rows>,
 }
 
-/// A row of a mask, encoded: its pixels from `ink.0` to `ink.1` (those past
-/// its first and last inked one are zeros, written with the blank around it).
-#[derive(Debug)]
-struct MaskRow {
-    ink: (usize, usize),
-    code: zlib::Encoded,
-}
-
-impl Coverage {
-    /// Fill `path` (in pixels, already placed) anti-aliased.
-    fn of(path: &tiny_skia::Path) -> Option<Self> {
+impl Mask {
+    /// `path` (in pixels, already placed) filled anti-aliased in `ramp`.
+    fn of(path: &tiny_skia::Path, ramp: Ramp) -> Option<Self> {
         let b = path.bounds();
         let left = b.left().floor();
         let top = b.top().floor();
@@ -530,63 +527,41 @@ impl Coverage {
             true,
             tiny_skia::Transform::from_translate(-left, -top),
         );
-        let levels = mask.data().iter().map(|&a| level(a)).collect();
+        let pixels = mask.data().iter().map(|&a| ramp.index(level(a))).collect();
         Some(Self {
             left: left as i32,
             top: top as i32,
             width: width as usize,
-            levels,
-            encoded: RefCell::new(None),
+            pixels,
+            rows: OnceCell::new(),
         })
     }
 
-    /// Its rows as palette indices of `ramp`, each encoded on its own, as
-    /// if after a zero and under its row before (the first under nothing).
-    fn encode_rows(&self, ramp: Ramp) -> Vec<MaskRow> {
-        let base = ramp.index(1) - 1;
-        let mut above: Option<Vec<u8>> = None;
-        self.levels
-            .chunks(self.width)
-            .map(|row| {
-                let row: Vec<u8> = row.iter().map(|&l| if l == 0 { 0 } else { base + l }).collect();
-                let start = row.iter().position(|&b| b != 0).unwrap_or(row.len());
-                let end = row.iter().rposition(|&b| b != 0).map_or(start, |e| e + 1);
-                let code =
-                    zlib::Encoded::new(&row[start..end], above.as_ref().map(|a| &a[start..end]), STRIDE);
-                above = Some(row);
-                MaskRow { ink: (start, end), code }
-            })
-            .collect()
+    fn height(&self) -> usize {
+        self.pixels.len() / self.width
     }
 
-    /// Draw it on `canvas` in `ramp`, moved by `(dx, dy)`; clipped to the card.
-    fn stamp(self: &Rc<Self>, canvas: &mut [u8], placed: &mut Vec<Placed>, ramp: Ramp, dx: i32, dy: i32) {
-        let base = ramp.index(1) - 1;
-        let (w, h) = (self.width as i32, (self.levels.len() / self.width) as i32);
-        let (left, top) = (self.left + dx, self.top + dy);
-        let (x0, x1) = (left.max(0), (left + w).min(WIDTH as i32));
-        let (y0, y1) = (top.max(0), (top + h).min(HEIGHT as i32));
-        if x0 >= x1 || y0 >= y1 {
-            return;
-        }
-        placed.push(Placed {
-            coverage: Rc::clone(self),
-            ramp,
-            x: (x0 as usize, x1 as usize),
-            y: (y0 as usize, y1 as usize),
-            top: top as usize,
-            whole: (x0, x1, y0, y1) == (left, left + w, top, top + h),
-            alone: true,
-        });
-        let (from, to) = ((x0 - left) as usize, (x1 - left) as usize);
-        for y in y0..y1 {
-            let src = &self.levels[(y - top) as usize * self.width..][from..to];
-            let at = y as usize * STRIDE + 1;
-            let dst = &mut canvas[at + x0 as usize..at + x1 as usize];
-            // Branch-free, so that it compiles to vector instructions.
-            for (d, &l) in dst.iter_mut().zip(src) {
-                let ink = (base + l) & 0u8.wrapping_sub(u8::from(l != 0));
-                *d = (*d).max(ink);
+    /// Its rows encoded, for a stream of [`STRIDE`].
+    fn rows(&self) -> &zlib::Rows {
+        self.rows.get_or_init(|| zlib::Rows::new(&self.pixels, self.width, STRIDE))
+    }
+
+    /// `other` drawn over it, moved by `(dx, dy)` from its own place, where
+    /// the two overlap.
+    fn draw_over(&mut self, other: &Self, dx: i32, dy: i32) {
+        let (left, top) = (other.left + dx - self.left, other.top + dy - self.top);
+        for (r, row) in other.pixels.chunks(other.width).enumerate() {
+            let Ok(y) = usize::try_from(top + r as i32) else { continue };
+            if y >= self.height() {
+                break;
+            }
+            for (c, &p) in row.iter().enumerate() {
+                if let Ok(x) = usize::try_from(left + c as i32)
+                    && x < self.width
+                {
+                    let d = &mut self.pixels[y * self.width + x];
+                    *d = (*d).max(p);
+                }
             }
         }
     }
@@ -598,52 +573,100 @@ fn level(alpha: u8) -> u8 {
     u8::try_from(l).unwrap_or(LEVELS)
 }
 
-/// Which mask: a glyph (font, size, glyph) or a shape (its size), and its
-/// offset from the pixel grid in quarter pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Which mask: a glyph (of a style), a band, or a keyword on its pill; and
+/// its offset from the pixel grid in quarter pixels.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum MaskKey {
-    Glyph { weight: Weight, size: u32, glyph: u32, quarter: u8 },
+    Glyph { style: Style, glyph: u32, quarter: u8 },
     Band { width: u32, height: u32, quarters: (u8, u8) },
-    Pill { width: u32, quarters: (u8, u8) },
+    Pill { width: u32, quarters: (u8, u8), text: String },
 }
 
 /// The mask of `key`, rasterized on first use in this thread; `None` for
 /// one with no ink (a space).
-fn mask(key: MaskKey) -> Option<Rc<Coverage>> {
+fn mask(key: MaskKey) -> Option<Rc<Mask>> {
+    if let Some(found) = MASKS.with_borrow(|cache| cache.get(&key).cloned()) {
+        return found;
+    }
+    // Rasterized outside the borrow: a pill draws its keyword's glyphs.
+    let made = rasterize(&key).map(Rc::new);
     MASKS.with_borrow_mut(|cache| {
         // Glyphs are few; pills are one per keyword: a bound on the memory
         // a vault of many keywords takes, far above what glyphs need.
         if cache.len() >= MAX_MASKS {
             cache.clear();
         }
-        cache.entry(key).or_insert_with(|| rasterize(key).map(Rc::new)).clone()
-    })
+        cache.insert(key, made.clone());
+    });
+    made
 }
 
 /// Masks a thread keeps at most.
 const MAX_MASKS: usize = 8192;
 
-fn rasterize(key: MaskKey) -> Option<Coverage> {
+fn rasterize(key: &MaskKey) -> Option<Mask> {
     let quarter = |q: u8| f32::from(q) / 4.0;
-    let path = match key {
-        MaskKey::Glyph { weight, size, glyph, quarter: q } => {
-            let outline = fonts().get(weight).outline_glyphs().get(GlyphId::new(glyph))?;
+    match *key {
+        MaskKey::Glyph { style, glyph, quarter: q } => {
+            let outline = fonts().get(style.weight()).outline_glyphs().get(GlyphId::new(glyph))?;
             let mut pen = Pen { path: tiny_skia::PathBuilder::new(), dx: quarter(q) };
-            let size = Size::new(f32::from_bits(size));
+            let size = Size::new(style.size());
             outline.draw(DrawSettings::unhinted(size, LocationRef::default()), &mut pen).ok()?;
-            pen.path.finish()?
+            Mask::of(&pen.path.finish()?, style.ramp())
         }
         MaskKey::Band { width, height, quarters: (qx, qy) } => {
-            tiny_skia::PathBuilder::from_rect(tiny_skia::Rect::from_xywh(
+            let rect = tiny_skia::Rect::from_xywh(
                 quarter(qx),
                 quarter(qy),
                 f32::from_bits(width),
                 f32::from_bits(height),
-            )?)
+            )?;
+            Mask::of(&tiny_skia::PathBuilder::from_rect(rect), Ramp::Band)
         }
-        MaskKey::Pill { width, quarters: (qx, qy) } => pill(quarter(qx), quarter(qy), f32::from_bits(width))?,
-    };
-    Coverage::of(&path)
+        MaskKey::Pill { width, quarters: (qx, qy), ref text } => {
+            let (x, y) = (quarter(qx), quarter(qy));
+            let mut glyphs = Vec::new();
+            let baseline = (y + PILL_HEIGHT / 2.0 + PILL_SIZE * 0.36).round() as i32;
+            line(Style::Keyword, x + PILL_PAD, text, |g, gx| {
+                if let Some(m) = mask(g) {
+                    glyphs.push((m, gx));
+                }
+            });
+            // The pill, grown to hold every glyph (they fit inside it).
+            let fill = Mask::of(&pill(x, y, f32::from_bits(width))?, Ramp::Fill)?;
+            let (mut l, mut t) = (fill.left, fill.top);
+            let (mut r, mut b) = (fill.left + fill.width as i32, fill.top + fill.height() as i32);
+            for (g, gx) in &glyphs {
+                l = l.min(g.left + gx);
+                t = t.min(g.top + baseline);
+                r = r.max(g.left + gx + g.width as i32);
+                b = b.max(g.top + baseline + g.height() as i32);
+            }
+            let (w, h) = (usize::try_from(r - l).ok()?, usize::try_from(b - t).ok()?);
+            let mut out = Mask { left: l, top: t, width: w, pixels: vec![0; w * h], rows: OnceCell::new() };
+            out.draw_over(&fill, 0, 0);
+            for (g, gx) in &glyphs {
+                out.draw_over(g, *gx, baseline);
+            }
+            Some(out)
+        }
+    }
+}
+
+/// The glyphs of `text` in `style` set from `x` on: each glyph's mask key
+/// and the whole pixel it is placed at.
+fn line(style: Style, x: f32, text: &str, mut each: impl FnMut(MaskKey, i32)) {
+    let m = style.metrics();
+    let mut pen_x = x;
+    for c in text.chars() {
+        let Some((g, advance)) = m.glyph(c) else { continue };
+        let (x, quarter) = split(pen_x);
+        // Glyphs are placed to the half pixel: finer than the eye tells
+        // apart at these sizes, and a letter met again on a line is more
+        // often the same mask, written as a repeat.
+        each(MaskKey::Glyph { style, glyph: g.to_u32(), quarter: quarter & !1 }, x);
+        pen_x += advance;
+    }
 }
 
 /// `v` as a whole pixel and the quarter pixels past it.
@@ -676,36 +699,35 @@ impl OutlinePen for Pen {
     }
 }
 
-fn draw(canvas: &mut [u8], placed: &mut Vec<Placed>, shape: &Shape) {
-    match shape {
-        Shape::Band { x, y, width, height } => {
-            let ((x, qx), (y, qy)) = (split(*x), split(*y));
-            let key = MaskKey::Band { width: width.to_bits(), height: height.to_bits(), quarters: (qx, qy) };
-            if let Some(m) = mask(key) {
-                m.stamp(canvas, placed, Ramp::Band, x, y);
-            }
+/// Every mask of `layout`, placed on the card, in drawing order.
+fn place(layout: &Layout) -> Vec<Placed> {
+    let mut placed = Vec::with_capacity(256);
+    let mut put = |key: MaskKey, x: i32, y: i32| {
+        if let Some(m) = mask(key) {
+            placed.extend(Placed::new(m, x, y));
         }
-        Shape::Pill { x, y, width } => {
-            let ((x, qx), (y, qy)) = (split(*x), split(*y));
-            if let Some(m) = mask(MaskKey::Pill { width: width.to_bits(), quarters: (qx, qy) }) {
-                m.stamp(canvas, placed, Ramp::Fill, x, y);
+    };
+    for shape in &layout.shapes {
+        match shape {
+            Shape::Band { x, y, width, height } => {
+                let ((x, qx), (y, qy)) = (split(*x), split(*y));
+                put(
+                    MaskKey::Band { width: width.to_bits(), height: height.to_bits(), quarters: (qx, qy) },
+                    x,
+                    y,
+                );
             }
-        }
-        Shape::Text { x, y, style, text } => {
-            let m = style.metrics();
-            let (size, weight, ramp) = (style.size().to_bits(), style.weight(), style.ramp());
-            let baseline = y.round() as i32;
-            let mut pen_x = *x;
-            for c in text.chars() {
-                let Some((g, advance)) = m.glyph(c) else { continue };
-                let (x, quarter) = split(pen_x);
-                if let Some(glyph) = mask(MaskKey::Glyph { weight, size, glyph: g.to_u32(), quarter }) {
-                    glyph.stamp(canvas, placed, ramp, x, baseline);
-                }
-                pen_x += advance;
+            Shape::Pill { x, y, width, text } => {
+                let ((x, qx), (y, qy)) = (split(*x), split(*y));
+                put(MaskKey::Pill { width: width.to_bits(), quarters: (qx, qy), text: text.clone() }, x, y);
+            }
+            Shape::Text { x, y, style, text } => {
+                let baseline = y.round() as i32;
+                line(*style, *x, text, |key, x| put(key, x, baseline));
             }
         }
     }
+    placed
 }
 
 /// A rectangle [`PILL_HEIGHT`] high with half-circle ends.
@@ -726,32 +748,103 @@ fn pill(x: f32, y: f32, width: f32) -> Option<tiny_skia::Path> {
     p.finish()
 }
 
-/// A mask stamped on the canvas: where, and whether it is alone there.
+/// A mask placed on the card: where, and whether it is alone there.
 struct Placed {
-    coverage: Rc<Coverage>,
-    ramp: Ramp,
+    mask: Rc<Mask>,
     /// Pixels it covers, clipped to the card: `[x.0, x.1)` × `[y.0, y.1)`.
     x: (usize, usize),
     y: (usize, usize),
-    /// The row of the card its first row is on.
-    top: usize,
-    /// Whether it lies wholly on the card.
-    whole: bool,
-    /// Whether no other mask's rectangle meets its own: then the card's
-    /// pixels there are its own, and its rows encoded once stand for them.
+    /// Where its first row and column are on the card (they may be off it).
+    left: i32,
+    top: i32,
+    /// Whether it lies wholly on the card and no other mask's rectangle
+    /// meets its own: then the card's pixels there are its own, and its
+    /// rows' codes stand for them.
     alone: bool,
+    /// For a mask alone, how far to its left the same mask lies alone on
+    /// the same rows (a letter again on a line): its rows are repeats.
+    twin: Option<zlib::Distance>,
 }
 
-/// `canvas` (its rows led by filter bytes) as an 8-bit palette PNG.
+impl Placed {
+    /// `mask` moved by `(dx, dy)`, clipped to the card; `None` when off it.
+    fn new(mask: Rc<Mask>, dx: i32, dy: i32) -> Option<Self> {
+        let (w, h) = (mask.width as i32, mask.height() as i32);
+        let (left, top) = (mask.left + dx, mask.top + dy);
+        let (x0, x1) = (left.max(0), (left + w).min(WIDTH as i32));
+        let (y0, y1) = (top.max(0), (top + h).min(HEIGHT as i32));
+        if x0 >= x1 || y0 >= y1 {
+            return None;
+        }
+        let whole = (x0, x1, y0, y1) == (left, left + w, top, top + h);
+        Some(Self {
+            mask,
+            x: (x0 as usize, x1 as usize),
+            y: (y0 as usize, y1 as usize),
+            left,
+            top,
+            alone: whole,
+            twin: None,
+        })
+    }
+
+    /// The rows of the card it is drawn on before encoding: all of them
+    /// where it meets another mask, else its last (the row under it may
+    /// repeat it).
+    fn drawn_rows(&self) -> std::ops::Range<usize> {
+        if self.alone { self.y.1 - 1..self.y.1 } else { self.y.0..self.y.1 }
+    }
+
+    /// Draw its `rows` (of the card) on `canvas`, keeping the higher index
+    /// where masks meet.
+    fn stamp(&self, canvas: &mut [u8], rows: std::ops::Range<usize>) {
+        let m = &self.mask;
+        let from = (self.x.0 as i32 - self.left) as usize;
+        let to = from + self.x.1 - self.x.0;
+        for y in rows {
+            let src = &m.pixels[(y as i32 - self.top) as usize * m.width..][from..to];
+            let at = y * STRIDE + 1;
+            for (d, &p) in canvas[at + self.x.0..at + self.x.1].iter_mut().zip(src) {
+                *d = (*d).max(p);
+            }
+        }
+    }
+
+    /// Write its row on card row `y` from the codes of its rows; parsed
+    /// afresh when the byte before is ink.
+    fn write_row(&self, z: &mut zlib::Stream, y: usize) {
+        let m = &self.mask;
+        let r = (y as i32 - self.top) as usize;
+        let written = match &self.twin {
+            Some(dist) => z.copy(m.rows(), r, dist),
+            None => z.row(m.rows(), r),
+        };
+        if !written {
+            let row = &m.pixels[r * m.width..][..m.width];
+            let above = r.checked_sub(1).map(|a| &m.pixels[a * m.width..][..m.width]);
+            z.span(row, above);
+        }
+    }
+}
+
+/// `canvas` (its rows led by filter bytes) as an 8-bit palette PNG, where
+/// `placed` are the card's masks and only the rows the encoder parses are
+/// drawn on the canvas (see [`png()`](fn@png)).
 ///
 /// The pixels are one zlib stream, written a row at a time: blank stretches
 /// as runs of zeros, each mask that lies alone as its rows encoded once per
 /// thread (a glyph is drawn many times a card, and in card after card), and
-/// where masks meet (a keyword on its pill), the pixels parsed afresh.
+/// where masks meet, the pixels parsed afresh.
 fn encode(canvas: &[u8], placed: &mut [Placed]) -> Result<Vec<u8>, OgError> {
-    mark_alone(placed);
     placed.sort_by_key(|p| p.y.0);
-    let mut z = zlib::Stream::new(STRIDE);
+    // A card's PNG is some tens of kilobytes: written once, in place.
+    let mut out = Vec::with_capacity(96 << 10);
+    png_head(&mut out);
+    // The pixels' chunk, its length filled in at the end.
+    let idat = out.len();
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(b"IDAT");
+    let mut z = zlib::Stream::new(STRIDE, out);
     let mut next = 0;
     let mut active: Vec<usize> = Vec::new();
     for y in 0..HEIGHT as usize {
@@ -786,48 +879,66 @@ fn encode(canvas: &[u8], placed: &mut [Placed]) -> Result<Vec<u8>, OgError> {
             if start >= end {
                 continue;
             }
-            let at = row + start;
-            if single && first.alone && first.whole && start == first.x.0 && canvas[at - 1] == 0 {
-                encoded_row(&mut z, first, y);
+            if single && first.alone && start == first.x.0 {
+                first.write_row(&mut z, y);
             } else {
-                let above = y.checked_sub(1).map(|_| &canvas[at - STRIDE..at - STRIDE + end - start]);
-                z.span(&canvas[at..row + end], Some(canvas[at - 1]), above);
+                let above = y.checked_sub(1).map(|_| &canvas[row + start - STRIDE..row + end - STRIDE]);
+                z.span(&canvas[row + start..row + end], above);
             }
             x = end;
         }
         z.zeros(WIDTH as usize - x);
     }
-    let pixels = z.finish(simd_adler32::adler32(&canvas));
-    let mut bytes = Vec::with_capacity(pixels.len() + 512);
-    let mut enc = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
-    enc.set_color(png::ColorType::Indexed);
-    enc.set_depth(png::BitDepth::Eight);
-    enc.set_palette(palette());
-    let mut w = enc.write_header().map_err(|e| OgError(e.to_string()))?;
-    w.write_chunk(png::chunk::IDAT, &pixels).map_err(|e| OgError(e.to_string()))?;
-    w.finish().map_err(|e| OgError(e.to_string()))?;
-    Ok(bytes)
+    let mut out = z.finish();
+    let len = u32::try_from(out.len() - idat - 8).map_err(|_| OgError("image data too large".to_owned()))?;
+    out[idat..idat + 4].copy_from_slice(&len.to_be_bytes());
+    let crc = crc32fast::hash(&out[idat + 4..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+    chunk(&mut out, b"IEND", &[]);
+    Ok(out)
 }
 
-/// Write row `y` of the card from `p`'s rows encoded before (encoding them
-/// now when they are not).
-fn encoded_row(z: &mut zlib::Stream, p: &Placed, y: usize) {
-    let base = p.ramp.index(1);
-    let mut memo = p.coverage.encoded.borrow_mut();
-    if memo.as_ref().is_none_or(|(b, _)| *b != base) {
-        *memo = Some((base, p.coverage.encode_rows(p.ramp)));
-    }
-    if let Some((_, rows)) = memo.as_ref()
-        && let Some(row) = rows.get(y - p.top)
-    {
-        z.zeros(row.ink.0);
-        z.encoded(&row.code);
-        z.zeros(p.x.1 - p.x.0 - row.ink.1);
-    }
+/// The PNG's signature and its chunks before the pixels: the header (8-bit
+/// palette colour, no interlacing) and the palette.
+fn png_head(out: &mut Vec<u8>) {
+    out.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+    let mut header = [0; 13];
+    header[..4].copy_from_slice(&WIDTH.to_be_bytes());
+    header[4..8].copy_from_slice(&HEIGHT.to_be_bytes());
+    // Bit depth 8, colour type 3 (palette); compression, filter and
+    // interlace methods 0.
+    header[8..10].copy_from_slice(&[8, 3]);
+    chunk(out, b"IHDR", &header);
+    chunk(out, b"PLTE", palette());
 }
 
-/// Mark which of `placed` meet no other's rectangle.
+/// A PNG chunk: its length, type, data and the CRC of type and data.
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
+    out.extend_from_slice(&len.to_be_bytes());
+    let at = out.len();
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let crc = crc32fast::hash(&out[at..]);
+    out.extend_from_slice(&crc.to_be_bytes());
+}
+
+/// Mark which of `placed` meet another's rectangle: those are not alone;
+/// and give each mask alone the nearest copy of itself alone to its left
+/// on the same rows, its twin.
 fn mark_alone(placed: &mut [Placed]) {
+    mark_overlaps(placed);
+    let mut last: FxHashMap<(*const Mask, i32), i32> = FxHashMap::default();
+    // In order of `x` (as `mark_overlaps` leaves them): a twin is met first.
+    for p in placed.iter_mut().filter(|p| p.alone) {
+        if let Some(before) = last.insert((Rc::as_ptr(&p.mask), p.top), p.left) {
+            p.twin = usize::try_from(p.left - before).ok().map(zlib::Distance::new);
+        }
+    }
+}
+
+/// Mark which of `placed` meet another's rectangle, sorting them by `x`.
+fn mark_overlaps(placed: &mut [Placed]) {
     placed.sort_by_key(|p| p.x.0);
     for a in 0..placed.len() {
         for b in a + 1..placed.len() {

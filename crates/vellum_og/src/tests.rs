@@ -121,7 +121,11 @@ fn shapes_stay_on_the_card() {
     for s in &l.shapes {
         match s {
             Shape::Band { x, y, width, height } => assert!(x + width <= w && y + height <= h, "{s:?}"),
-            Shape::Pill { x, y, width } => assert!(x + width <= w - MARGIN && y + PILL_HEIGHT <= h, "{s:?}"),
+            Shape::Pill { x, y, width, text } => {
+                assert!(x + width <= w - MARGIN && y + PILL_HEIGHT <= h, "{s:?}");
+                let inside = Style::Keyword.metrics().width(text) + 2.0 * PILL_PAD;
+                assert!(inside <= *width && *width < inside + 0.25, "{s:?}");
+            }
             Shape::Text { x, y, style, text } => {
                 let right = x + style.metrics().width(text);
                 assert!(right <= w - MARGIN + 0.5 && *y < h - MARGIN + 10.0, "{s:?}");
@@ -152,14 +156,14 @@ fn cards_are_pngs_of_the_stated_size_with_ink_on_them() {
 }
 
 #[test]
-fn glyph_masks_are_solid_inside_and_kept_per_quarter_pixel() {
-    // A glyph's pen position picks its mask by quarter pixels, so spacing
+fn glyph_masks_are_solid_inside_and_kept_per_half_pixel() {
+    // A glyph's pen position picks its mask by half pixels, so spacing
     // follows the font's advances instead of snapping to whole pixels.
-    let a = mask(MaskKey::Glyph { weight: Weight::Bold, size: TITLE_SIZE.to_bits(), glyph: 36, quarter: 0 });
-    let b = mask(MaskKey::Glyph { weight: Weight::Bold, size: TITLE_SIZE.to_bits(), glyph: 36, quarter: 2 });
+    let a = mask(MaskKey::Glyph { style: Style::Title, glyph: 36, quarter: 0 });
+    let b = mask(MaskKey::Glyph { style: Style::Title, glyph: 36, quarter: 2 });
     let (a, b) = (a.expect("ink"), b.expect("ink"));
-    assert!(a.levels.contains(&LEVELS), "solid inside");
-    assert_ne!(a.levels, b.levels, "half a pixel to the right is another mask");
+    assert!(a.pixels.contains(&Ramp::Ink.index(LEVELS)), "solid inside, in the title's ink");
+    assert_ne!(a.pixels, b.pixels, "half a pixel to the right is another mask");
     assert!(level(0) == 0 && level(255) == LEVELS && level(128) > 0 && level(128) < LEVELS);
 }
 
@@ -187,14 +191,33 @@ fn indices(bytes: &[u8]) -> Vec<u8> {
     buf
 }
 
-/// The card drawn straight onto a canvas, without the encoder.
-fn drawn(card: &SocialCard<'_>) -> Vec<u8> {
+/// The card drawn whole onto a canvas (rows led by filter bytes), every
+/// mask in full, without the encoder.
+fn canvas(card: &SocialCard<'_>) -> Vec<u8> {
     let mut canvas = vec![0; STRIDE * HEIGHT as usize];
-    let mut placed = Vec::new();
-    for shape in &layout(card).shapes {
-        draw(&mut canvas, &mut placed, shape);
+    for p in place(&layout(card)) {
+        p.stamp(&mut canvas, p.y.0..p.y.1);
     }
-    canvas.chunks(STRIDE).flat_map(|row| row[1..].to_vec()).collect()
+    canvas
+}
+
+/// The card's pixels drawn straight onto a canvas, without the encoder.
+fn drawn(card: &SocialCard<'_>) -> Vec<u8> {
+    canvas(card).chunks(STRIDE).flat_map(|row| row[1..].to_vec()).collect()
+}
+
+/// The zlib stream of a PNG's pixels (its IDAT chunks, joined).
+fn idat(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut at = 8;
+    while at + 8 <= bytes.len() {
+        let len = u32::from_be_bytes(bytes[at..at + 4].try_into().expect("4 bytes")) as usize;
+        if &bytes[at + 4..at + 8] == b"IDAT" {
+            out.extend_from_slice(&bytes[at + 8..at + 8 + len]);
+        }
+        at += 12 + len;
+    }
+    out
 }
 
 #[test]
@@ -216,6 +239,10 @@ fn the_png_holds_exactly_the_pixels_drawn() {
     for c in &cards {
         let bytes = png(c).expect("a card");
         assert_eq!(indices(&bytes), drawn(c), "{:?}", c.title);
+        // The PNG decoder skips the zlib checksum; an independent inflater
+        // checks it (the encoder computes it without reading the card).
+        let z = fdeflate::decompress_to_vec(&idat(&bytes)).expect("a valid zlib stream, checksum included");
+        assert_eq!(z, canvas(c), "{:?}", c.title);
     }
 }
 
@@ -223,11 +250,7 @@ fn the_png_holds_exactly_the_pixels_drawn() {
 fn the_zlib_stream_round_trips_through_an_independent_decoder() {
     let keywords: Vec<String> = vec!["one".into(), "two".into()];
     let c = card("A title", "A summary", &keywords);
-    let mut canvas = vec![0; STRIDE * HEIGHT as usize];
-    let mut placed = Vec::new();
-    for shape in &layout(&c).shapes {
-        draw(&mut canvas, &mut placed, shape);
-    }
+    let canvas = canvas(&c);
     let z = zlib::compress(&canvas, STRIDE);
     assert_eq!(fdeflate::decompress_to_vec(&z).expect("valid zlib"), canvas);
 }
@@ -243,5 +266,6 @@ proptest::proptest! {
         let c = card(&title, &summary, &keywords);
         let bytes = png(&c).expect("a card");
         proptest::prop_assert_eq!(indices(&bytes), drawn(&c));
+        proptest::prop_assert_eq!(fdeflate::decompress_to_vec(&idat(&bytes)).ok(), Some(canvas(&c)));
     }
 }

@@ -22,45 +22,54 @@
 /// its filter byte, every byte of it parsed.
 #[cfg(test)]
 pub(crate) fn compress(rows: &[u8], stride: usize) -> Vec<u8> {
-    let mut z = Stream::new(stride);
+    let mut z = Stream::new(stride, Vec::new());
     for (at, row) in (0..rows.len()).step_by(stride).map(|at| (at, &rows[at..rows.len().min(at + stride)])) {
-        let prev = at.checked_sub(1).map(|p| rows[p]);
         let above = at.checked_sub(stride).map(|a| &rows[a..a + row.len()]);
-        z.span(row, prev, above);
+        z.span(row, above);
     }
-    z.finish(simd_adler32::adler32(&rows))
+    z.finish()
 }
 
 /// A zlib stream being written, a stretch at a time: zeros (counted, and
 /// written as one run however many rows they span), spans parsed for
-/// repeats, and rows encoded before ([`Encoded`]).
+/// repeats, and rows encoded before ([`Rows`]). It keeps the Adler-32 of
+/// what it was given as it goes, so that no one reads the image twice.
 pub(crate) struct Stream {
     bits: Bits,
     /// Zeros counted and not yet written.
     zeros: usize,
-    /// Whether the last byte written is a zero (a run of zeros can go on
-    /// from it).
-    after_zero: bool,
+    /// The last byte written (before the zeros counted), if any.
+    last: Option<u8>,
+    adler: Adler,
     up: Distance,
     run: Distance,
 }
 
 impl Stream {
-    /// A stream whose rows are `stride` bytes apart: at most deflate's
-    /// window (32 KiB), so that the row above is always in reach.
-    pub(crate) fn new(stride: usize) -> Self {
+    /// A stream whose rows are `stride` bytes apart (at most deflate's
+    /// window, 32 KiB, so that the row above is always in reach), written
+    /// after what `out` holds.
+    pub(crate) fn new(stride: usize, out: Vec<u8>) -> Self {
         debug_assert!(stride > 0 && stride <= WINDOW);
-        let mut bits = Bits::default();
+        let mut bits = Bits { out, acc: 0, filled: 0 };
         // CMF: deflate with a 32 KiB window; FLG: the fastest level, no
         // dictionary, and the check bits that make CMF·256 + FLG a multiple
         // of 31. Then the only block's header: final (1), fixed codes (01).
         bits.put(0x78 | 0x01 << 8 | 0b011 << 16, 19);
-        Self { bits, zeros: 0, after_zero: false, up: Distance::new(stride), run: Distance::new(1) }
+        Self {
+            bits,
+            zeros: 0,
+            last: None,
+            adler: Adler::new(),
+            up: Distance::new(stride),
+            run: Distance::new(1),
+        }
     }
 
     /// `n` zero bytes next.
     pub(crate) fn zeros(&mut self, n: usize) {
         self.zeros += n;
+        self.adler.zeros(n);
     }
 
     fn write_zeros(&mut self) {
@@ -68,7 +77,7 @@ impl Stream {
         if n == 0 {
             return;
         }
-        if !self.after_zero {
+        if self.last != Some(0) {
             self.bits.literal(0);
             n -= 1;
         }
@@ -77,58 +86,218 @@ impl Stream {
         } else {
             (0..n).for_each(|_| self.bits.literal(0));
         }
-        self.after_zero = true;
+        self.last = Some(0);
     }
 
     /// `cur` next, parsed for runs and for repeats of `above` (the bytes one
-    /// row before it in the stream, when it is not in the first row); `prev`
-    /// is the byte before it, when it is not the first of the stream.
-    pub(crate) fn span(&mut self, cur: &[u8], prev: Option<u8>, above: Option<&[u8]>) {
+    /// row before it in the stream, when it is not in the first row).
+    pub(crate) fn span(&mut self, cur: &[u8], above: Option<&[u8]>) {
         self.write_zeros();
         let Some(&last) = cur.last() else { return };
-        let prev = prev.or(self.after_zero.then_some(0));
-        parse(&mut self.bits, cur, prev, above, &self.run, &self.up);
-        self.after_zero = last == 0;
+        parse(&mut self.bits, cur, self.last, above, &self.run, &self.up);
+        self.adler.bytes(cur);
+        self.last = Some(last);
     }
 
-    /// A row encoded before, next.
-    pub(crate) fn encoded(&mut self, row: &Encoded) {
-        if row.bits.words.is_empty() && row.bits.filled == 0 {
-            return;
+    /// Row `i` of `rows` next, from its code, when the stream is where the
+    /// code holds (after a zero, under the row before it in `rows`: the
+    /// caller vouches for the row above). `false`, writing nothing, when the
+    /// byte before is not a zero and the row's ink starts at once.
+    pub(crate) fn row(&mut self, rows: &Rows, i: usize) -> bool {
+        let Some(r) = rows.rows.get(i) else { return false };
+        let (start, end) = (usize::from(r.ink.0), usize::from(r.ink.1));
+        if start == 0 && self.zeros == 0 && self.last != Some(0) {
+            return false;
         }
-        self.write_zeros();
-        self.bits.append(&row.bits);
-        self.after_zero = row.ends_zero;
+        self.zeros(start);
+        if end > start {
+            self.write_zeros();
+            let mut left = r.bits;
+            for w in rows.code[r.at as usize..].chunks_exact(8) {
+                if left == 0 {
+                    break;
+                }
+                let n = left.min(64);
+                // A row's last word is padded with zero bits.
+                self.bits.put(u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]), n);
+                left -= n;
+            }
+            self.adler.block(end - start, r.sum, r.weighted);
+            self.last = Some(r.last);
+        }
+        self.zeros(rows.width - end);
+        true
     }
 
-    /// The stream, ended, with `adler` (the Adler-32 of every byte) after it.
-    pub(crate) fn finish(mut self, adler: u32) -> Vec<u8> {
+    /// Row `i` of `rows` next, as a repeat of the same row written `dist`
+    /// bytes before (the same mask further left on the same line), or from
+    /// its code when its ink is shorter than a match; `false` as for
+    /// [`Stream::row`].
+    pub(crate) fn copy(&mut self, rows: &Rows, i: usize, dist: &Distance) -> bool {
+        let Some(r) = rows.rows.get(i) else { return false };
+        let (start, end) = (usize::from(r.ink.0), usize::from(r.ink.1));
+        if end - start < MIN_MATCH {
+            return self.row(rows, i);
+        }
+        self.zeros(start);
+        self.write_zeros();
+        self.bits.matches(end - start, dist);
+        self.adler.block(end - start, r.sum, r.weighted);
+        self.last = Some(r.last);
+        self.zeros(rows.width - end);
+        true
+    }
+
+    /// The stream, ended, with the Adler-32 of every byte after it, after
+    /// the bytes it was started on.
+    pub(crate) fn finish(mut self) -> Vec<u8> {
         self.write_zeros();
         // End of block.
         let (code, bits) = LITERALS[256];
         self.bits.put(u64::from(code), bits);
         let mut bytes = self.bits.into_bytes();
-        bytes.extend_from_slice(&adler.to_be_bytes());
+        bytes.extend_from_slice(&self.adler.value().to_be_bytes());
         bytes
     }
 }
 
-/// A stretch of bytes encoded on its own, to be written in a stream any
-/// number of times where the byte before it is a zero and the row above it
-/// holds `above` as given to [`Encoded::new`].
+/// The rows of an image encoded one by one, each on its own, to be written
+/// into a stream any number of times ([`Stream::row`]): each as if after a
+/// zero and (but the first) under the row before it.
 #[derive(Debug)]
-pub(crate) struct Encoded {
-    bits: Bits,
-    ends_zero: bool,
+pub(crate) struct Rows {
+    width: usize,
+    /// Every row's code, each in words (eight bytes) of its own.
+    code: Vec<u8>,
+    rows: Vec<RowCode>,
 }
 
-impl Encoded {
-    /// `cur` encoded as if after a zero, with repeats of `above` (the bytes
-    /// `stride` before `cur`) where one is given.
-    pub(crate) fn new(cur: &[u8], above: Option<&[u8]>, stride: usize) -> Self {
-        let mut bits = Bits::default();
-        parse(&mut bits, cur, Some(0), above, &Distance::new(1), &Distance::new(stride));
-        Self { bits, ends_zero: cur.last().is_none_or(|&b| b == 0) }
+/// A row's code: the bytes from its first inked one to its last (those
+/// around them are zeros, written with the blank around the row).
+#[derive(Debug)]
+struct RowCode {
+    /// Where it starts in [`Rows::code`].
+    at: u32,
+    /// Bits of code.
+    bits: u32,
+    /// The inked bytes: `[ink.0, ink.1)`.
+    ink: (u16, u16),
+    /// The Adler-32 sums of the inked bytes on their own ([`Adler::block`]).
+    sum: u32,
+    weighted: u32,
+    /// The last inked byte.
+    last: u8,
+}
+
+impl Rows {
+    /// `pixels` (rows of `width` bytes, `width` below 65,536) encoded, in
+    /// a stream whose rows are `stride` bytes apart.
+    pub(crate) fn new(pixels: &[u8], width: usize, stride: usize) -> Self {
+        let (run, up) = (Distance::new(1), Distance::new(stride));
+        let mut out = Self { width, code: Vec::new(), rows: Vec::new() };
+        let mut above: Option<&[u8]> = None;
+        for row in pixels.chunks(width.max(1)) {
+            let start = row.iter().position(|&b| b != 0).unwrap_or(row.len());
+            let end = row.iter().rposition(|&b| b != 0).map_or(start, |e| e + 1);
+            let ink = &row[start..end];
+            let mut bits = Bits::default();
+            parse(&mut bits, ink, Some(0), above.map(|a| &a[start..end]), &run, &up);
+            let mut sums = Adler { a: 0, b: 0, zeros: 0 };
+            sums.bytes(ink);
+            let (sum, weighted) = (sums.a as u32, sums.b as u32);
+            let code = RowCode {
+                at: u32::try_from(out.code.len()).unwrap_or(u32::MAX),
+                bits: u32::try_from(bits.out.len() * 8).unwrap_or(u32::MAX) + bits.filled,
+                ink: (u16::try_from(start).unwrap_or(0), u16::try_from(end).unwrap_or(0)),
+                sum,
+                weighted,
+                last: ink.last().copied().unwrap_or(0),
+            };
+            out.code.extend_from_slice(&bits.out);
+            if bits.filled > 0 {
+                out.code.extend_from_slice(&bits.acc.to_le_bytes());
+            }
+            out.rows.push(code);
+            above = Some(row);
+        }
+        out
+    }
+}
+
+/// Adler-32 (RFC 1950), kept as its two sums: `a` reduced at every step,
+/// `b` only when it grows large (a card adds to it some ten thousand
+/// times), so that no step waits on a division; zeros are counted and
+/// added to `b` when `a` next changes.
+#[derive(Debug, Clone, Copy)]
+struct Adler {
+    a: u64,
+    b: u64,
+    /// Zeros since `a` last changed (below [`BASE`]).
+    zeros: u64,
+}
+
+/// Adler-32's modulus.
+const BASE: u64 = 65_521;
+
+/// `b` is reduced once it passes this: an addition to it is below 2^48.
+const B_LIMIT: u64 = 1 << 62;
+
+impl Adler {
+    fn new() -> Self {
+        Self { a: 1, b: 0, zeros: 0 }
+    }
+
+    /// `n` zeros: `a` stays, `b` gains `a` for each.
+    fn zeros(&mut self, n: usize) {
+        self.zeros += n as u64;
+        if self.zeros >= BASE {
+            self.settle();
+        }
+    }
+
+    /// Add the zeros counted to `b`.
+    fn settle(&mut self) {
+        self.b += (self.zeros % BASE) * self.a;
+        self.zeros = 0;
+        self.reduce_b();
+    }
+
+    fn bytes(&mut self, s: &[u8]) {
+        self.settle();
+        // 5552 bytes is the most that cannot overflow 32-bit sums between
+        // reductions; the sums here are wider, the bound keeps them exact.
+        for chunk in s.chunks(5552) {
+            for &x in chunk {
+                self.a += u64::from(x);
+                self.b += self.a;
+            }
+            self.a %= BASE;
+            self.b %= BASE;
+        }
+    }
+
+    /// A block of `len` bytes whose own sums (from `a = 0, b = 0`, reduced)
+    /// are `sum` and `weighted`.
+    fn block(&mut self, len: usize, sum: u32, weighted: u32) {
+        // Both counts are below 2^17 and `a` below 2^16: no overflow.
+        self.b += (self.zeros + len as u64) * self.a + u64::from(weighted);
+        self.zeros = 0;
+        self.reduce_b();
+        self.a += u64::from(sum);
+        if self.a >= BASE {
+            self.a -= BASE;
+        }
+    }
+
+    fn reduce_b(&mut self) {
+        if self.b >= B_LIMIT {
+            self.b %= BASE;
+        }
+    }
+
+    fn value(mut self) -> u32 {
+        self.settle();
+        (((self.b % BASE) << 16) | (self.a % BASE)) as u32
     }
 }
 
@@ -212,7 +381,7 @@ fn word(s: &[u8]) -> u64 {
 }
 
 /// A match distance, as its fixed code and extra bits.
-struct Distance {
+pub(crate) struct Distance {
     bits: u64,
     len: u32,
 }
@@ -220,7 +389,8 @@ struct Distance {
 impl Distance {
     /// `d` (1..=32768) as deflate writes it: a five-bit code, then the
     /// distance less the code's base in the code's extra bits.
-    fn new(d: usize) -> Self {
+    pub(crate) fn new(d: usize) -> Self {
+        debug_assert!((1..=WINDOW).contains(&d));
         let (code, base, extra) =
             DISTANCES.iter().rev().copied().find(|&(_, base, _)| base <= d).unwrap_or((0, 1, 0));
         let code = u64::from(reverse(code, 5));
@@ -296,10 +466,10 @@ const fn reverse(code: u16, len: u32) -> u16 {
 }
 
 /// A deflate bit stream: bits are packed from the low end of each byte,
-/// kept as little-endian words.
+/// written out eight bytes (a little-endian word) at a time.
 #[derive(Debug, Default)]
 struct Bits {
-    words: Vec<u64>,
+    out: Vec<u8>,
     acc: u64,
     /// Bits of `acc` in use (below 64).
     filled: u32,
@@ -313,7 +483,7 @@ impl Bits {
         self.acc |= bits << self.filled;
         let total = self.filled + len;
         if total >= 64 {
-            self.words.push(self.acc);
+            self.out.extend_from_slice(&self.acc.to_le_bytes());
             self.acc = if self.filled == 0 { 0 } else { bits >> (64 - self.filled) };
             self.filled = total - 64;
         } else {
@@ -327,42 +497,51 @@ impl Bits {
         self.put(u64::from(code), bits);
     }
 
-    /// Append every bit of `other`.
-    fn append(&mut self, other: &Self) {
-        for &w in &other.words {
-            self.put(w, 64);
-        }
-        if other.filled > 0 {
-            self.put(other.acc, other.filled);
-        }
-    }
-
     /// A repeat of `len` bytes (at least [`MIN_MATCH`]) at `dist`, as as
-    /// many matches as it takes.
+    /// many matches as it takes: the longest while what is left allows,
+    /// never leaving a tail shorter than a match.
     fn matches(&mut self, mut len: usize, dist: &Distance) {
-        while len > 0 {
-            // Never leave a tail shorter than a match.
-            let take = match len {
-                ..=MAX_MATCH => len,
-                _ if len - MAX_MATCH < MIN_MATCH => len - MIN_MATCH,
-                _ => MAX_MATCH,
-            };
-            let (bits, n) = LENGTHS[take];
-            self.put(u64::from(bits), n);
-            self.put(dist.bits, dist.len);
-            len -= take;
+        // A long run (blank rows) is a train of equal longest matches:
+        // written several to a word.
+        let (code, code_len) = LENGTHS[MAX_MATCH];
+        let longest = u64::from(code) | dist.bits << code_len;
+        let width = code_len + dist.len;
+        let per_word = 64 / width;
+        let (mut train, mut cars) = (0u64, 0);
+        while len >= MAX_MATCH + MIN_MATCH {
+            train |= longest << (cars * width);
+            cars += 1;
+            if cars == per_word {
+                self.put(train, cars * width);
+                (train, cars) = (0, 0);
+            }
+            len -= MAX_MATCH;
+        }
+        if cars > 0 {
+            self.put(train, cars * width);
+        }
+        if len > MAX_MATCH {
+            self.one_match(len - MIN_MATCH, dist);
+            len = MIN_MATCH;
+        }
+        if len > 0 {
+            self.one_match(len, dist);
         }
     }
 
-    /// The stream as bytes, its last byte padded with zero bits.
-    fn into_bytes(self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.words.len() * 8 + 8);
-        for w in &self.words {
-            out.extend_from_slice(&w.to_le_bytes());
-        }
+    /// A match of `len` bytes (3..=258) at `dist`.
+    #[inline]
+    fn one_match(&mut self, len: usize, dist: &Distance) {
+        let (bits, n) = LENGTHS[len];
+        self.put(u64::from(bits) | dist.bits << n, n + dist.len);
+    }
+
+    /// Every bit written, its last byte padded with zero bits, after the
+    /// bytes the stream was started on.
+    fn into_bytes(mut self) -> Vec<u8> {
         let tail = self.filled.div_ceil(8) as usize;
-        out.extend_from_slice(&self.acc.to_le_bytes()[..tail]);
-        out
+        self.out.extend_from_slice(&self.acc.to_le_bytes()[..tail]);
+        self.out
     }
 }
 
@@ -398,6 +577,22 @@ mod tests {
         for len in [0, 1, 2, 3, 9, 260, rows.len()] {
             let part = &rows[..len];
             assert_eq!(inflate(&compress(part, stride)), part, "the first {len} bytes");
+        }
+    }
+
+    #[test]
+    fn runs_of_every_length_round_trip() {
+        // Runs around the longest match (258) and its multiples, which are
+        // written as trains of longest matches with a tail of at least 3.
+        for n in (3..600).chain([773, 774, 775, 776, 1031, 1032, 1033, 5000]) {
+            let mut rows = vec![7u8];
+            rows.extend(std::iter::repeat_n(0, n));
+            rows.push(9);
+            let mut z = Stream::new(1201, Vec::new());
+            z.span(&rows[..1], None);
+            z.zeros(n);
+            z.span(&rows[n + 1..], None);
+            assert_eq!(inflate(&z.finish()), rows, "a run of {n}");
         }
     }
 
