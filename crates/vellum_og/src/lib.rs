@@ -20,7 +20,7 @@
 //! copied as bits wherever the mask is drawn again. Only where masks meet
 //! (glyphs whose boxes overlap) are pixels drawn on a canvas and parsed;
 //! the checksum is kept from the pieces, so the blank card is never read.
-//! A card takes about a seventh of a millisecond.
+//! A card takes about an eighth of a millisecond.
 //!
 //! Only the bundled Noto Sans (regular and bold, SIL Open Font License, from
 //! the `notosans` crate) is ever loaded, never a system font, so the same card
@@ -316,7 +316,7 @@ pub enum Shape {
     /// A rectangle in the band's colour.
     Band { x: f32, y: f32, width: f32, height: f32 },
     /// A keyword on its pill (a rectangle 40 pixels high with round ends),
-    /// the text [`PILL_PAD`] pixels in.
+    /// the text 16 pixels in.
     Pill { x: f32, y: f32, width: f32, text: String },
     /// One line of text, its baseline starting at `(x, y)`.
     Text { x: f32, y: f32, style: Style, text: String },
@@ -434,8 +434,10 @@ thread_local! {
     /// rows of [`STRIDE`] bytes, each a PNG filter byte (0, none) and
     /// [`WIDTH`] palette indices.
     static CANVAS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// Each thread's buffer a card's PNG is written into.
+    static OUT: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
     /// Each thread's rasterized glyphs and shapes.
-    static MASKS: RefCell<FxHashMap<MaskKey, Option<Rc<Mask>>>> = RefCell::new(FxHashMap::default());
+    static MASKS: RefCell<Masks> = RefCell::new(Masks::default());
 }
 
 /// The palette ramps: an ink blended over its ground in 15 steps.
@@ -507,6 +509,7 @@ struct Mask {
     left: i32,
     top: i32,
     width: usize,
+    height: usize,
     pixels: Vec<u8>,
     /// Its rows encoded, on first use.
     rows: OnceCell<zlib::Rows>,
@@ -532,13 +535,14 @@ impl Mask {
             left: left as i32,
             top: top as i32,
             width: width as usize,
+            height: height as usize,
             pixels,
             rows: OnceCell::new(),
         })
     }
 
     fn height(&self) -> usize {
-        self.pixels.len() / self.width
+        self.height
     }
 
     /// Its rows encoded, for a stream of [`STRIDE`].
@@ -550,18 +554,21 @@ impl Mask {
     /// the two overlap.
     fn draw_over(&mut self, other: &Self, dx: i32, dy: i32) {
         let (left, top) = (other.left + dx - self.left, other.top + dy - self.top);
+        // The columns of `other` that fall on it, and where.
+        let skip = usize::try_from(-left).unwrap_or(0);
+        let Ok(to) = usize::try_from(left.max(0)) else { return };
+        if skip >= other.width || to >= self.width {
+            return;
+        }
+        let n = (other.width - skip).min(self.width - to);
         for (r, row) in other.pixels.chunks(other.width).enumerate() {
             let Ok(y) = usize::try_from(top + r as i32) else { continue };
             if y >= self.height() {
                 break;
             }
-            for (c, &p) in row.iter().enumerate() {
-                if let Ok(x) = usize::try_from(left + c as i32)
-                    && x < self.width
-                {
-                    let d = &mut self.pixels[y * self.width + x];
-                    *d = (*d).max(p);
-                }
+            let (dst, src) = (&mut self.pixels[y * self.width + to..][..n], &row[skip..][..n]);
+            for i in 0..n {
+                dst[i] = dst[i].max(src[i]);
             }
         }
     }
@@ -585,24 +592,38 @@ enum MaskKey {
 /// The mask of `key`, rasterized on first use in this thread; `None` for
 /// one with no ink (a space).
 fn mask(key: MaskKey) -> Option<Rc<Mask>> {
-    if let Some(found) = MASKS.with_borrow(|cache| cache.get(&key).cloned()) {
+    if let Some(found) = MASKS.with_borrow(|cache| cache.masks.get(&key).cloned()) {
         return found;
     }
-    // Rasterized outside the borrow: a pill draws its keyword's glyphs.
+    // Rasterized outside the borrow: a pill or a word draws its glyphs.
     let made = rasterize(&key).map(Rc::new);
     MASKS.with_borrow_mut(|cache| {
-        // Glyphs are few; pills are one per keyword: a bound on the memory
-        // a vault of many keywords takes, far above what glyphs need.
-        if cache.len() >= MAX_MASKS {
-            cache.clear();
+        // Glyphs are few and kept; pills are one per keyword, many in a
+        // large vault: a bound on the memory they take. Emptied, they fill
+        // again with what the next cards use.
+        if matches!(key, MaskKey::Pill { .. }) {
+            let bytes = made.as_ref().map_or(0, |m| m.pixels.len() * 2) + 64;
+            if cache.bytes + bytes > MAX_MASK_BYTES {
+                cache.masks.retain(|k, _| matches!(k, MaskKey::Glyph { .. } | MaskKey::Band { .. }));
+                cache.bytes = 0;
+            }
+            cache.bytes += bytes;
         }
-        cache.insert(key, made.clone());
+        cache.masks.insert(key, made.clone());
     });
     made
 }
 
-/// Masks a thread keeps at most.
-const MAX_MASKS: usize = 8192;
+/// A thread's masks, and about how many bytes its pills take (pixels and
+/// codes).
+#[derive(Default)]
+struct Masks {
+    masks: FxHashMap<MaskKey, Option<Rc<Mask>>>,
+    bytes: usize,
+}
+
+/// Bytes of masks a thread keeps at most.
+const MAX_MASK_BYTES: usize = 48 << 20;
 
 fn rasterize(key: &MaskKey) -> Option<Mask> {
     let quarter = |q: u8| f32::from(q) / 4.0;
@@ -632,25 +653,31 @@ fn rasterize(key: &MaskKey) -> Option<Mask> {
                     glyphs.push((m, gx));
                 }
             });
-            // The pill, grown to hold every glyph (they fit inside it).
             let fill = Mask::of(&pill(x, y, f32::from_bits(width))?, Ramp::Fill)?;
-            let (mut l, mut t) = (fill.left, fill.top);
-            let (mut r, mut b) = (fill.left + fill.width as i32, fill.top + fill.height() as i32);
-            for (g, gx) in &glyphs {
-                l = l.min(g.left + gx);
-                t = t.min(g.top + baseline);
-                r = r.max(g.left + gx + g.width as i32);
-                b = b.max(g.top + baseline + g.height() as i32);
-            }
-            let (w, h) = (usize::try_from(r - l).ok()?, usize::try_from(b - t).ok()?);
-            let mut out = Mask { left: l, top: t, width: w, pixels: vec![0; w * h], rows: OnceCell::new() };
-            out.draw_over(&fill, 0, 0);
-            for (g, gx) in &glyphs {
-                out.draw_over(g, *gx, baseline);
-            }
-            Some(out)
+            let mut parts = vec![(&fill, 0, 0)];
+            parts.extend(glyphs.iter().map(|(g, gx)| (&**g, *gx, baseline)));
+            composite(&parts)
         }
     }
+}
+
+/// `parts` drawn together, each moved by its offset, as one mask (the
+/// higher index kept where they meet, as on the card).
+fn composite(parts: &[(&Mask, i32, i32)]) -> Option<Mask> {
+    let (mut l, mut t, mut r, mut b) = (i32::MAX, i32::MAX, i32::MIN, i32::MIN);
+    for (m, dx, dy) in parts {
+        l = l.min(m.left + dx);
+        t = t.min(m.top + dy);
+        r = r.max(m.left + dx + m.width as i32);
+        b = b.max(m.top + dy + m.height() as i32);
+    }
+    let (w, h) = (usize::try_from(r - l).ok()?, usize::try_from(b - t).ok()?);
+    let mut out =
+        Mask { left: l, top: t, width: w, height: h, pixels: vec![0; w * h], rows: OnceCell::new() };
+    for (m, dx, dy) in parts {
+        out.draw_over(m, *dx, *dy);
+    }
+    (w > 0 && h > 0).then_some(out)
 }
 
 /// The glyphs of `text` in `style` set from `x` on: each glyph's mask key
@@ -837,8 +864,11 @@ impl Placed {
 /// where masks meet, the pixels parsed afresh.
 fn encode(canvas: &[u8], placed: &mut [Placed]) -> Result<Vec<u8>, OgError> {
     placed.sort_by_key(|p| p.y.0);
-    // A card's PNG is some tens of kilobytes: written once, in place.
-    let mut out = Vec::with_capacity(96 << 10);
+    // A card's PNG is written in place in a buffer kept by the thread,
+    // then copied out at its size: a fresh buffer for each card would be
+    // fresh pages of memory for each (and shrunk again when queued).
+    let mut out = OUT.take();
+    out.clear();
     png_head(&mut out);
     // The pixels' chunk, its length filled in at the end.
     let idat = out.len();
@@ -895,7 +925,9 @@ fn encode(canvas: &[u8], placed: &mut [Placed]) -> Result<Vec<u8>, OgError> {
     let crc = crc32fast::hash(&out[idat + 4..]);
     out.extend_from_slice(&crc.to_be_bytes());
     chunk(&mut out, b"IEND", &[]);
-    Ok(out)
+    let png = out.as_slice().to_vec();
+    OUT.set(out);
+    Ok(png)
 }
 
 /// The PNG's signature and its chunks before the pixels: the header (8-bit

@@ -67,24 +67,26 @@ impl Stream {
     }
 
     /// `n` zero bytes next.
+    #[inline]
     pub(crate) fn zeros(&mut self, n: usize) {
         self.zeros += n;
-        self.adler.zeros(n);
     }
 
+    #[inline]
     fn write_zeros(&mut self) {
         let mut n = std::mem::take(&mut self.zeros);
         if n == 0 {
             return;
         }
+        self.adler.zeros(n);
         if self.last != Some(0) {
             self.bits.literal(0);
             n -= 1;
         }
-        if n >= MIN_MATCH {
-            self.bits.matches(n, &self.run);
-        } else {
-            (0..n).for_each(|_| self.bits.literal(0));
+        match n {
+            0 => {}
+            1 | 2 => (0..n).for_each(|_| self.bits.literal(0)),
+            _ => self.bits.matches(n, &self.run),
         }
         self.last = Some(0);
     }
@@ -112,21 +114,27 @@ impl Stream {
         self.zeros(start);
         if end > start {
             self.write_zeros();
-            let mut left = r.bits;
-            for w in rows.code[r.at as usize..].chunks_exact(8) {
-                if left == 0 {
-                    break;
-                }
-                let n = left.min(64);
-                // A row's last word is padded with zero bits.
-                self.bits.put(u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]), n);
-                left -= n;
-            }
-            self.adler.block(end - start, r.sum, r.weighted);
-            self.last = Some(r.last);
+            self.put_code(rows, r);
         }
         self.zeros(rows.width - end);
         true
+    }
+
+    /// A row's code next (the zeros before it written).
+    #[inline]
+    fn put_code(&mut self, rows: &Rows, r: &RowCode) {
+        let mut left = r.bits;
+        for &w in &rows.code[r.at as usize..] {
+            if left == 0 {
+                break;
+            }
+            let n = left.min(64);
+            // A row's last word is padded with zero bits.
+            self.bits.put(w, n);
+            left -= n;
+        }
+        self.adler.block(usize::from(r.ink.1 - r.ink.0), r.sum, r.weighted);
+        self.last = Some(r.last);
     }
 
     /// Row `i` of `rows` next, as a repeat of the same row written `dist`
@@ -167,8 +175,8 @@ impl Stream {
 #[derive(Debug)]
 pub(crate) struct Rows {
     width: usize,
-    /// Every row's code, each in words (eight bytes) of its own.
-    code: Vec<u8>,
+    /// Every row's code, each in words of its own.
+    code: Vec<u64>,
     rows: Vec<RowCode>,
 }
 
@@ -176,7 +184,7 @@ pub(crate) struct Rows {
 /// around them are zeros, written with the blank around the row).
 #[derive(Debug)]
 struct RowCode {
-    /// Where it starts in [`Rows::code`].
+    /// Its first word in [`Rows::code`].
     at: u32,
     /// Bits of code.
     bits: u32,
@@ -190,34 +198,42 @@ struct RowCode {
 }
 
 impl Rows {
+    /// Append a row whose code is `bits` (emptied), standing for the bytes
+    /// `[ink.0, ink.1)` of the row, with their Adler-32 sums and last byte.
+    fn push(&mut self, bits: &mut Bits, ink: (usize, usize), (sum, weighted): (u32, u32), last: u8) {
+        let (start, end) = ink;
+        self.rows.push(RowCode {
+            at: u32::try_from(self.code.len()).unwrap_or(u32::MAX),
+            bits: u32::try_from(bits.out.len() * 8).unwrap_or(u32::MAX) + bits.filled,
+            ink: (u16::try_from(start).unwrap_or(0), u16::try_from(end).unwrap_or(0)),
+            sum,
+            weighted,
+            last,
+        });
+        let (whole, _) = bits.out.as_chunks::<8>();
+        self.code.extend(whole.iter().map(|w| u64::from_le_bytes(*w)));
+        if bits.filled > 0 {
+            self.code.push(bits.acc);
+        }
+        bits.out.clear();
+        (bits.acc, bits.filled) = (0, 0);
+    }
+
     /// `pixels` (rows of `width` bytes, `width` below 65,536) encoded, in
     /// a stream whose rows are `stride` bytes apart.
     pub(crate) fn new(pixels: &[u8], width: usize, stride: usize) -> Self {
         let (run, up) = (Distance::new(1), Distance::new(stride));
-        let mut out = Self { width, code: Vec::new(), rows: Vec::new() };
+        let mut out = Self { width, code: Vec::with_capacity(pixels.len() / 16), rows: Vec::new() };
         let mut above: Option<&[u8]> = None;
+        let mut bits = Bits::default();
         for row in pixels.chunks(width.max(1)) {
             let start = row.iter().position(|&b| b != 0).unwrap_or(row.len());
             let end = row.iter().rposition(|&b| b != 0).map_or(start, |e| e + 1);
-            let ink = &row[start..end];
-            let mut bits = Bits::default();
-            parse(&mut bits, ink, Some(0), above.map(|a| &a[start..end]), &run, &up);
+            parse(&mut bits, &row[start..end], Some(0), above.map(|a| &a[start..end]), &run, &up);
             let mut sums = Adler { a: 0, b: 0, zeros: 0 };
-            sums.bytes(ink);
-            let (sum, weighted) = (sums.a as u32, sums.b as u32);
-            let code = RowCode {
-                at: u32::try_from(out.code.len()).unwrap_or(u32::MAX),
-                bits: u32::try_from(bits.out.len() * 8).unwrap_or(u32::MAX) + bits.filled,
-                ink: (u16::try_from(start).unwrap_or(0), u16::try_from(end).unwrap_or(0)),
-                sum,
-                weighted,
-                last: ink.last().copied().unwrap_or(0),
-            };
-            out.code.extend_from_slice(&bits.out);
-            if bits.filled > 0 {
-                out.code.extend_from_slice(&bits.acc.to_le_bytes());
-            }
-            out.rows.push(code);
+            sums.bytes(&row[start..end]);
+            let last = row[..end].last().copied().unwrap_or(0);
+            out.push(&mut bits, (start, end), (sums.a as u32, sums.b as u32), last);
             above = Some(row);
         }
         out
@@ -384,6 +400,11 @@ fn word(s: &[u8]) -> u64 {
 pub(crate) struct Distance {
     bits: u64,
     len: u32,
+    /// A longest match (258 bytes) at this distance, its code and length.
+    longest: u64,
+    longest_len: u32,
+    /// Longest matches a 64-bit word holds.
+    per_word: u32,
 }
 
 impl Distance {
@@ -394,7 +415,16 @@ impl Distance {
         let (code, base, extra) =
             DISTANCES.iter().rev().copied().find(|&(_, base, _)| base <= d).unwrap_or((0, 1, 0));
         let code = u64::from(reverse(code, 5));
-        Self { bits: code | ((d - base) as u64) << 5, len: 5 + extra }
+        let (bits, len) = (code | ((d - base) as u64) << 5, 5 + extra);
+        let (length, length_len) = LENGTHS[MAX_MATCH];
+        let longest_len = length_len + len;
+        Self {
+            bits,
+            len,
+            longest: u64::from(length) | bits << length_len,
+            longest_len,
+            per_word: 64 / longest_len,
+        }
     }
 }
 
@@ -484,7 +514,10 @@ impl Bits {
         let total = self.filled + len;
         if total >= 64 {
             self.out.extend_from_slice(&self.acc.to_le_bytes());
-            self.acc = if self.filled == 0 { 0 } else { bits >> (64 - self.filled) };
+            // The bits that did not fit (none when the word was empty:
+            // a shift by 64 is no shift, so that case is masked off).
+            let spill = bits.wrapping_shr(64 - self.filled);
+            self.acc = spill & u64::from(self.filled != 0).wrapping_neg();
             self.filled = total - 64;
         } else {
             self.filled = total;
@@ -498,27 +531,33 @@ impl Bits {
     }
 
     /// A repeat of `len` bytes (at least [`MIN_MATCH`]) at `dist`, as as
-    /// many matches as it takes: the longest while what is left allows,
-    /// never leaving a tail shorter than a match.
-    fn matches(&mut self, mut len: usize, dist: &Distance) {
-        // A long run (blank rows) is a train of equal longest matches:
-        // written several to a word.
-        let (code, code_len) = LENGTHS[MAX_MATCH];
-        let longest = u64::from(code) | dist.bits << code_len;
-        let width = code_len + dist.len;
-        let per_word = 64 / width;
+    /// many matches as it takes.
+    #[inline]
+    fn matches(&mut self, len: usize, dist: &Distance) {
+        if len <= MAX_MATCH {
+            self.one_match(len, dist);
+        } else {
+            self.long_matches(len, dist);
+        }
+    }
+
+    /// A repeat longer than a match: the longest matches while what is left
+    /// allows, never leaving a tail shorter than a match. A long run (blank
+    /// rows) is a train of them, written several to a word.
+    #[inline(never)]
+    fn long_matches(&mut self, mut len: usize, dist: &Distance) {
         let (mut train, mut cars) = (0u64, 0);
         while len >= MAX_MATCH + MIN_MATCH {
-            train |= longest << (cars * width);
+            train |= dist.longest << (cars * dist.longest_len);
             cars += 1;
-            if cars == per_word {
-                self.put(train, cars * width);
+            if cars == dist.per_word {
+                self.put(train, cars * dist.longest_len);
                 (train, cars) = (0, 0);
             }
             len -= MAX_MATCH;
         }
         if cars > 0 {
-            self.put(train, cars * width);
+            self.put(train, cars * dist.longest_len);
         }
         if len > MAX_MATCH {
             self.one_match(len - MIN_MATCH, dist);
