@@ -276,9 +276,15 @@ fn sole_link(_: &std::fs::Metadata) -> bool {
 }
 
 /// Put `from` at `to` as a hard link (a copy where the file system cannot
-/// link). A file already at `to` (a page written again) is unlinked first:
-/// it may itself be a link to `from`, and copying onto it would truncate both.
+/// link); nothing to do when `to` is already that file. Another file at
+/// `to` (a page written again) is unlinked first: it may itself be a link
+/// to `from`, and copying onto it would truncate both.
 fn place(from: &Path, to: &Path) -> std::io::Result<u64> {
+    // Already there: the same file (a kept card or page linked by the build
+    // before, neither ever written in place).
+    if let Some(len) = same_file(from, to) {
+        return Ok(len);
+    }
     match std::fs::remove_file(to) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -288,6 +294,20 @@ fn place(from: &Path, to: &Path) -> std::io::Result<u64> {
         Ok(()) => Ok(std::fs::metadata(to)?.len()),
         Err(_) => std::fs::copy(from, to),
     }
+}
+
+/// The length of `from` when `to` is the very same file (a hard link of it).
+#[cfg(unix)]
+fn same_file(from: &Path, to: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt as _;
+    let there = std::fs::symlink_metadata(to).ok()?;
+    let source = std::fs::metadata(from).ok()?;
+    (there.is_file() && there.dev() == source.dev() && there.ino() == source.ino()).then_some(source.len())
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &Path, _: &Path) -> Option<u64> {
+    None
 }
 
 /// Delete a folder, its top-level entries in parallel (a site has thousands
@@ -689,5 +709,27 @@ impl Writer {
         self.bytes += bytes.into_inner();
         self.time += start.elapsed();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placing_a_file_where_it_is_linked_keeps_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (from, to) = (dir.path().join("card.png"), dir.path().join("og.png"));
+        std::fs::write(&from, b"card").expect("write");
+        assert_eq!(place(&from, &to).expect("linked"), 4);
+        // Again: the link stays and the content is whole.
+        assert_eq!(place(&from, &to).expect("kept"), 4);
+        assert_eq!(std::fs::read(&to).expect("read"), b"card");
+        // Another file at `to` is replaced, never written through.
+        std::fs::remove_file(&to).expect("unlink");
+        std::fs::write(&to, b"an older page").expect("write");
+        assert_eq!(place(&from, &to).expect("replaced"), 4);
+        assert_eq!(std::fs::read(&from).expect("read"), b"card");
+        assert_eq!(std::fs::read(&to).expect("read"), b"card");
     }
 }
