@@ -148,5 +148,23 @@ mod tests {
         assert_eq!(format("X x Z ZZ", at), "1709301909 1709301909250 +00:00 +0000");
         assert_eq!(format("[unclosed", at), "unclosed");
         assert_eq!(format("11Do 12 13", date(2024, 1, 11).at(0, 0, 0, 0)), "1111th 12 13");
+        // Midnight and afternoon on the 12-hour clock.
+        assert_eq!(format("h:mm A", date(2024, 3, 1).at(0, 30, 0, 0)), "12:30 AM");
+        assert_eq!(format("h a", date(2024, 3, 1).at(15, 0, 0, 0)), "3 pm");
+        // A daily note's path, the ISO week-year across New Year, text passed through.
+        assert_eq!(
+            format("YYYY/MMMM/YYYY-MMM-DD", date(2023, 1, 1).at(0, 0, 0, 0)),
+            "2023/January/2023-Jan-01"
+        );
+        assert_eq!(format("GGGG-[W]WW", date(2021, 1, 3).at(0, 0, 0, 0)), "2020-W53");
+        assert_eq!(format("[Week] W, [Q]Q 日記", at), "Week 9, Q1 日記");
+        let ords: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31]
+            .iter()
+            .map(|&n| format("Do", date(2024, 1, n).at(0, 0, 0, 0)))
+            .collect();
+        assert_eq!(
+            ords,
+            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"]
+        );
     }
 }

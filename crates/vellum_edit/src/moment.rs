@@ -66,35 +66,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn moment_tokens_in_english() {
-        let at = date(2024, 3, 1).at(9, 5, 7, 0);
-        assert_eq!(format("YYYY-MM-DD", at), "2024-03-01");
-        assert_eq!(format("YY/M/D", at), "24/3/1");
-        assert_eq!(format("dddd, MMMM Do YYYY", at), "Friday, March 1st YYYY".replace("YYYY", "2024"));
-        assert_eq!(format("ddd MMM DD", at), "Fri Mar 01");
-        assert_eq!(format("HH:mm:ss", at), "09:05:07");
-        assert_eq!(format("h:mm A", date(2024, 3, 1).at(0, 30, 0, 0)), "12:30 AM");
-        assert_eq!(format("h a", date(2024, 3, 1).at(15, 0, 0, 0)), "3 pm");
-        assert_eq!(format("[Week] W, [Q]Q", at), "Week 9, Q1");
-        assert_eq!(
-            format("YYYY/MMMM/YYYY-MMM-DD", date(2023, 1, 1).at(0, 0, 0, 0)),
-            "2023/January/2023-Jan-01"
-        );
-        assert_eq!(format("GGGG-[W]WW", date(2021, 1, 3).at(0, 0, 0, 0)), "2020-W53");
-        assert_eq!(format("DDDD d dd", at), "061 5 Fr");
-        assert_eq!(format("[unclosed", at), "unclosed");
-        assert_eq!(format("日記 YYYY", at), "日記 2024");
-        let ords: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 31]
-            .iter()
-            .map(|&n| format("Do", date(2024, 1, n).at(0, 0, 0, 0)))
-            .collect();
-        assert_eq!(
-            ords,
-            ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "31st"]
-        );
-    }
-
-    #[test]
     fn template_variables_as_obsidian_fills_them() {
         let vars = Variables {
             title: "My note",

@@ -201,27 +201,6 @@ struct RowCode {
 }
 
 impl Rows {
-    /// Append a row whose code is `bits` (emptied), standing for the bytes
-    /// `[ink.0, ink.1)` of the row, with their Adler-32 sums and last byte.
-    fn push(&mut self, bits: &mut Bits, ink: (usize, usize), (sum, weighted): (u32, u32), last: u8) {
-        let (start, end) = ink;
-        self.rows.push(RowCode {
-            at: u32::try_from(self.code.len()).unwrap_or(u32::MAX),
-            bits: u32::try_from(bits.out.len() * 8).unwrap_or(u32::MAX) + bits.filled,
-            ink: (u16::try_from(start).unwrap_or(0), u16::try_from(end).unwrap_or(0)),
-            sum,
-            weighted,
-            last,
-        });
-        let (whole, _) = bits.out.as_chunks::<8>();
-        self.code.extend(whole.iter().map(|w| u64::from_le_bytes(*w)));
-        if bits.filled > 0 {
-            self.code.push(bits.acc);
-        }
-        bits.out.clear();
-        (bits.acc, bits.filled) = (0, 0);
-    }
-
     /// `pixels` (rows of `width` bytes, `width` below 65,536) encoded, in
     /// a stream whose rows are `stride` bytes apart.
     pub(crate) fn new(pixels: &[u8], width: usize, stride: usize) -> Self {
@@ -232,11 +211,26 @@ impl Rows {
         for row in pixels.chunks(width.max(1)) {
             let start = row.iter().position(|&b| b != 0).unwrap_or(row.len());
             let end = row.iter().rposition(|&b| b != 0).map_or(start, |e| e + 1);
-            parse(&mut bits, &row[start..end], Some(0), above.map(|a| &a[start..end]), &run, &up);
+            let ink = &row[start..end];
+            parse(&mut bits, ink, Some(0), above.map(|a| &a[start..end]), &run, &up);
             let mut sums = Adler { a: 0, b: 0, zeros: 0 };
-            sums.bytes(&row[start..end]);
-            let last = row[..end].last().copied().unwrap_or(0);
-            out.push(&mut bits, (start, end), (sums.a as u32, sums.b as u32), last);
+            sums.bytes(ink);
+            out.rows.push(RowCode {
+                at: u32::try_from(out.code.len()).unwrap_or(u32::MAX),
+                bits: u32::try_from(bits.out.len() * 8).unwrap_or(u32::MAX) + bits.filled,
+                ink: (u16::try_from(start).unwrap_or(0), u16::try_from(end).unwrap_or(0)),
+                sum: sums.a as u32,
+                weighted: sums.b as u32,
+                last: ink.last().copied().unwrap_or(0),
+            });
+            // Each row's code in words of its own, the last padded with zeros.
+            let (whole, _) = bits.out.as_chunks::<8>();
+            out.code.extend(whole.iter().map(|w| u64::from_le_bytes(*w)));
+            if bits.filled > 0 {
+                out.code.push(bits.acc);
+            }
+            bits.out.clear();
+            (bits.acc, bits.filled) = (0, 0);
             above = Some(row);
         }
         out

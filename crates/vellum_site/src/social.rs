@@ -32,7 +32,8 @@ pub(crate) const CARD_DIR: &str = ".vellum/build/og";
 pub(crate) const CARD_FILE: &str = "og.png";
 /// The properties that name a note's image instead of its card.
 const IMAGE_PROPERTIES: [&str; 2] = ["image", "cover"];
-/// Cards drawn at a time (a card's PNG is ~100 KB: a build never holds many).
+/// Cards drawn at a time (a card's PNG is some tens of kilobytes: a build
+/// never holds many).
 const CHUNK: usize = 64;
 
 /// The image a note's page gives link previews.
