@@ -50,6 +50,9 @@ pub enum ServeEvent {
         files: usize,
         /// How long the first build took.
         build: Duration,
+        /// Nothing changed since the last run: the preview it kept was
+        /// taken up as it was, not built.
+        resumed: bool,
     },
     /// A batch of changes was applied.
     Rebuilt {
@@ -206,6 +209,7 @@ async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
     let files: FxHashMap<String, http::Served> =
         updater.site.files().iter().map(|(k, v)| (k.clone(), http::to_served(k, v))).collect();
     let n_files = files.len();
+    let updater_resumed = updater.resumed;
     let (notices, _) = broadcast::channel(64);
     let (stop_tx, stop_rx) = tokio_watch::channel(false);
     let shared = Arc::new(Shared {
@@ -239,6 +243,7 @@ async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         url: format!("http://{local}/"),
         files: n_files,
         build: start.elapsed(),
+        resumed: updater_resumed,
     });
     let mut stop_wait = stop_rx.clone();
     let shutdown = async move {

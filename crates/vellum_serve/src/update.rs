@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use vellum_cache::parsed::ParseCache;
 use vellum_check::{Code, Severity};
-use vellum_site::{BuildError, BuildOptions, LiveSite, SiteConfig};
-use vellum_vault::Vault;
+use vellum_site::{BuildError, BuildOptions, Fresh, LiveSite, SiteConfig, up_to_date};
+use vellum_vault::{Texts, Vault};
 
 use crate::http::{Notice, Shared, to_served};
 use crate::watch::Changed;
@@ -21,6 +22,8 @@ pub(crate) struct Updater {
     diagnostics: DiagnosticText,
     /// Vault path → `vellum check` text of its errors.
     errors: BTreeMap<String, String>,
+    /// The site was taken up from the preview the last run kept.
+    pub(crate) resumed: bool,
 }
 
 /// Why the site in memory could not be built or brought up to date.
@@ -73,15 +76,66 @@ fn load(root: &std::path::Path) -> Result<Vault, UpdateError> {
     vellum_vault::load(root).map_err(|source| UpdateError::Load { root: root.to_path_buf(), source })
 }
 
+/// Where the preview is kept between runs, relative to the vault: the site
+/// as the last start built it (with the preview's options) and its own
+/// build cache, apart from `vellum build`'s so that neither undoes the other.
+const PREVIEW_SITE: &str = ".vellum/serve/site";
+const PREVIEW_CACHE: &str = ".vellum/serve/cache.redb";
+
+/// The preview taken up from what the last start kept on disk: as it is
+/// when nothing changed since (the stamps say so, before and after the vault
+/// is loaded), else brought up to date by a cached build first (only what
+/// changed is rendered). `None` when that cannot be done (a vault that is
+/// not writable, a cache in use by another vellum): build in memory then.
+/// With whether it was taken up as it was (nothing changed since).
+fn taken_up(root: &Path, mut opts: BuildOptions) -> Option<(LiveSite, bool)> {
+    // The stamps name the output by its canonical folder: it must exist first.
+    std::fs::create_dir_all(opts.output.parent()?).ok()?;
+    let fresh = Fresh::take(root, &opts);
+    let unchanged = up_to_date(root, &fresh);
+    let parses = ParseCache::open(root);
+    let vault = vellum_vault::load_with(root, Texts::ReleaseReusing(&parses)).ok()?;
+    opts.site = Some(preview_config(&vault).ok()?);
+    let unchanged = unchanged.filter(|_| up_to_date(root, &Fresh::take(root, &opts)).is_some());
+    let as_it_was = unchanged.is_some();
+    let report = match unchanged {
+        Some(report) => report,
+        None => {
+            // Only a vault that loaded cleanly is recorded as unchanged (as `vellum build` does).
+            opts.fresh = clean(&vault).then_some(fresh);
+            let report = vellum_site::build(&vault, &opts).ok()?;
+            parses.save(&vault);
+            report
+        }
+    };
+    Some((LiveSite::resume(vault, opts, report).ok()??, as_it_was))
+}
+
+/// Whether every document loaded and every published note's frontmatter parsed.
+fn clean(vault: &Vault) -> bool {
+    vault.problems.is_empty()
+        && vault.notes.iter().enumerate().all(|(i, n)| {
+            vault.is_hidden(i)
+                || !n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml)
+        })
+}
+
 impl Updater {
     pub(crate) fn new(root: PathBuf, drafts: bool, diagnostics: DiagnosticText) -> Result<Self, UpdateError> {
-        let vault = load(&root)?;
-        let mut opts = BuildOptions::new(root.join("public"));
+        let mut opts = BuildOptions::new(root.join(PREVIEW_SITE));
         opts.include_drafts = drafts;
         opts.preview = true;
-        opts.site = Some(preview_config(&vault)?);
-        let site = LiveSite::build(vault, opts)?;
-        Ok(Self { root, site, diagnostics, errors: BTreeMap::new() })
+        opts.cache = true;
+        opts.cache_file = PathBuf::from(PREVIEW_CACHE);
+        let (site, resumed) = match taken_up(&root, opts.clone()) {
+            Some(taken) => taken,
+            None => {
+                let vault = load(&root)?;
+                opts.site = Some(preview_config(&vault)?);
+                (LiveSite::build(vault, opts)?, false)
+            }
+        };
+        Ok(Self { root, site, diagnostics, errors: BTreeMap::new(), resumed })
     }
 
     /// The errors (own-file, error severity) `vellum check` reports for a
@@ -129,6 +183,7 @@ impl Updater {
 
         // Notes that changed: read them, check them, keep the last good version of broken ones.
         let mut keep_old: Vec<(String, String)> = Vec::new();
+        let mut broken: Vec<String> = Vec::new();
         let mut edits: Vec<(String, String)> = Vec::new();
         let mut in_place = !theme;
         let errors_before = self.errors.clone();
@@ -159,6 +214,7 @@ impl Updater {
                     }
                     let note = vellum_syntax::parse_file(p, &text);
                     if !note.errors.is_empty() {
+                        broken.push(p.clone());
                         let v = self.site.vault();
                         if let Some(i) = v.note_by_path(p)
                             && let Some(old) = v.notes[i].text.as_kept()
@@ -174,7 +230,7 @@ impl Updater {
             }
         }
         // Broken notes keep their last good version: their edits are dropped.
-        edits.retain(|(p, _)| !keep_old.iter().any(|(q, _)| q == p));
+        edits.retain(|(p, _)| !broken.contains(p));
         if self.errors != errors_before {
             let text: String = self.errors.values().map(String::as_str).collect::<Vec<_>>().join("\n");
             if let Ok(mut e) = shared.errors.write() {

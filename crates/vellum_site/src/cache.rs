@@ -351,10 +351,16 @@ impl std::error::Error for CacheError {
 }
 
 impl Cache {
-    /// Open (or create) the cache of the vault at `root`. A damaged cache
-    /// is deleted and started afresh.
-    pub(crate) fn open(root: &Path, salt: &Hash, output: &Path) -> Result<(Self, bool), Unavailable> {
-        let path = root.join(CACHE_FILE);
+    /// Open (or create) the cache `file` (relative to the vault at `root`,
+    /// [`CACHE_FILE`] unless the build says otherwise). A damaged cache is
+    /// deleted and started afresh.
+    pub(crate) fn open(
+        root: &Path,
+        file: &Path,
+        salt: &Hash,
+        output: &Path,
+    ) -> Result<(Self, bool), Unavailable> {
+        let path = root.join(file);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Unavailable::Io(CacheError::io(dir, e)))?;
         }
@@ -378,7 +384,7 @@ impl Cache {
                 cache.pages.clear();
                 cache.previous = None;
                 drop(cache);
-                let path = root.join(CACHE_FILE);
+                let path = root.join(file);
                 let _ = std::fs::remove_file(&path);
                 let db = Database::create(&path).map_err(|e| Unavailable::Io(CacheError::db(&path, e)))?;
                 cache = Self::empty(db, path);
@@ -464,6 +470,40 @@ impl Cache {
             },
             entry: e.clone(),
         })
+    }
+
+    /// What the last build into the same output (same salt, marker in
+    /// place) recorded of note `i`'s body, when its own inputs are still
+    /// the same: the text, attachments and pages it asked for, and the HTML
+    /// kept for the feed. The recorded answers are not replayed: only for
+    /// the vault that build was made from (right after it, or when
+    /// [`up_to_date`] finds nothing changed since).
+    pub(crate) fn recorded_body(
+        &self,
+        keys: &Keys,
+        plan: &Plan<'_>,
+        i: NoteIdx,
+    ) -> Option<(String, crate::plan::Asked, Option<String>)> {
+        self.previous.as_ref()?;
+        let vault = plan.vault;
+        let e = self.notes.get(&vault.notes[i].path)?;
+        if e.base != keys.base(plan, i) {
+            return None;
+        }
+        let attachments =
+            e.attachments.iter().map(|p| vault.files.lookup_path(p)).collect::<Option<Vec<_>>>()?;
+        let [tags, keywords, unwritten] = e.requested.clone().map(|v| v.into_iter().collect());
+        let asked = crate::plan::Asked {
+            attachments,
+            requested: Requested { tags, keywords, unwritten },
+            questions: Vec::new(),
+        };
+        Some((e.text.clone(), asked, e.html.clone()))
+    }
+
+    /// The previous output this cache's page keys describe, when it is in place.
+    pub(crate) fn previous(&self) -> Option<&Path> {
+        self.previous.as_deref()
     }
 
     /// The file of the previous output that can stand for the page at `rel`
@@ -628,6 +668,8 @@ pub struct Fresh {
     /// such a state is never recorded or found up to date.
     key: Option<Hash>,
     output: Option<PathBuf>,
+    /// The build cache the state is recorded in (relative to the vault).
+    cache_file: PathBuf,
 }
 
 impl Fresh {
@@ -636,7 +678,7 @@ impl Fresh {
     pub fn take(root: &Path, opts: &BuildOptions) -> Self {
         let output = absolute_output(&opts.output);
         let Ok(mut files) = vellum_vault::file_stamps(root) else {
-            return Self { key: None, output };
+            return Self { key: None, output, cache_file: opts.cache_file.clone() };
         };
         if let Ok(entries) = std::fs::read_dir(root.join(crate::theme::THEME_DIR)) {
             for e in entries.flatten() {
@@ -654,7 +696,7 @@ impl Fresh {
         let mut h = hasher();
         h.update(&[u8::from(opts.include_drafts), u8::from(opts.preview)]);
         put(&mut h, &output.as_deref().unwrap_or(Path::new("")).to_string_lossy());
-        Self { key: stamps::fresh_key(h, stamps, now), output }
+        Self { key: stamps::fresh_key(h, stamps, now), output, cache_file: opts.cache_file.clone() }
     }
 
     pub(crate) fn key(&self) -> Option<Hash> {
@@ -679,7 +721,7 @@ pub(crate) fn absolute_output(output: &Path) -> Option<PathBuf> {
 pub fn up_to_date(root: &Path, fresh: &Fresh) -> Option<BuildReport> {
     let key = fresh.key?;
     let output = fresh.output.as_deref()?;
-    let path = root.join(CACHE_FILE);
+    let path = root.join(&fresh.cache_file);
     if !path.is_file() {
         return None;
     }
@@ -755,7 +797,9 @@ mod tests {
     fn a_cache_folder_that_cannot_be_made_is_an_io_error_naming_it() {
         let tmp = tempfile::tempdir().expect("tempdir");
         std::fs::write(tmp.path().join(".vellum"), "a file, not a folder").expect("write");
-        let Err(Unavailable::Io(e)) = Cache::open(tmp.path(), &[0; 32], &tmp.path().join("out")) else {
+        let Err(Unavailable::Io(e)) =
+            Cache::open(tmp.path(), Path::new(CACHE_FILE), &[0; 32], &tmp.path().join("out"))
+        else {
             panic!("the cache opened in a folder that cannot exist");
         };
         assert!(matches!(e.kind, CacheErrorKind::Io(_)), "{e:?}");

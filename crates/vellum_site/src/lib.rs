@@ -89,6 +89,10 @@ pub struct BuildOptions {
     /// the same stamps is known to be [`up_to_date`]. Give it only when the
     /// vault loaded cleanly (an up-to-date build reports no problems).
     pub fresh: Option<Fresh>,
+    /// The build cache's file, relative to the vault: [`CACHE_FILE`] unless
+    /// a build of other options into another output keeps its own (`vellum
+    /// serve`'s preview), so that the two never undo each other's records.
+    pub cache_file: PathBuf,
 }
 
 impl BuildOptions {
@@ -103,6 +107,7 @@ impl BuildOptions {
             preview: false,
             cache: false,
             fresh: None,
+            cache_file: PathBuf::from(CACHE_FILE),
         }
     }
 }
@@ -375,12 +380,12 @@ fn open_cache(
     warnings: &mut Vec<String>,
 ) -> Option<Cached> {
     let keys = cache::Keys::new(vault, plan, opts, &theme.fingerprint);
-    match cache::Cache::open(&vault.root, &keys.salt, output) {
+    match cache::Cache::open(&vault.root, &opts.cache_file, &keys.salt, output) {
         Ok((cache, rebuilt)) => {
             if rebuilt {
                 warnings.push(format!(
                     "the build cache `{}` could not be read and was started afresh",
-                    cache::CACHE_FILE
+                    opts.cache_file.display()
                 ));
             }
             let fresh = opts.fresh.as_ref().and_then(Fresh::key);

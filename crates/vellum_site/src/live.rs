@@ -216,6 +216,110 @@ fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> 
     Ok((sink, bodies, report, state))
 }
 
+/// Bodies, state and files of a site taken up from disk.
+type TakenUp = (Vec<Option<Body>>, State, FxHashMap<String, SiteFile>);
+
+/// Bodies, state and files of the site a cached build of `vault` left in
+/// `output` (see [`LiveSite::resume`]); `None` when they cannot all be had.
+fn resumed(
+    vault: &Vault,
+    opts: &BuildOptions,
+    cfg: &SiteConfig,
+    theme: &Theme,
+    output: &std::path::Path,
+) -> Option<TakenUp> {
+    let site = config::Site::resolve(cfg, &vault.root);
+    let mut plan = Plan::new(vault, site, opts.include_drafts);
+    let keys = crate::cache::Keys::new(vault, &plan, opts, &theme.fingerprint);
+    let (cache, _) = crate::cache::Cache::open(&vault.root, &opts.cache_file, &keys.salt, output).ok()?;
+    if cache.previous() != Some(output) {
+        return None;
+    }
+    let mut bodies: Vec<Option<Body>> = (0..vault.notes.len()).map(|_| None).collect();
+    for &i in &plan.published {
+        let (text, asked, feed) = cache.recorded_body(&keys, &plan, i)?;
+        bodies[i] = Some(Body { html: crate::pages::BodyHtml::Cached { feed }, text, asked, key: None });
+    }
+    drop(cache);
+    let mut requested = crate::plan::Requested::default();
+    for b in bodies.iter().flatten() {
+        requested.merge(&b.asked.requested);
+    }
+    if !requested.is_empty() {
+        plan.add_requested(requested);
+    }
+    let cards = plan.cards();
+
+    // The attachments a build copies: what the bodies and the plan link to.
+    let mut attachments: FxHashSet<String> = FxHashSet::default();
+    let linked = bodies.iter().flatten().flat_map(|b| b.asked.attachments.iter().copied());
+    for f in linked.chain(plan.linked_attachments()).chain(plan.image_attachments()) {
+        if vault.files.kind(f) == vellum_vault::FileKind::Attachment {
+            attachments.insert(vault.files.path(f).to_owned());
+        }
+    }
+    let mut files = FxHashMap::default();
+    read_site(output, "", &vault.root, &attachments, &mut files).ok()?;
+
+    let notes: FxHashSet<String> = plan
+        .published
+        .iter()
+        .filter_map(|&i| plan.rel[i].as_ref().map(|r| format!("{r}index.html")))
+        .collect();
+    if !notes.iter().all(|rel| files.contains_key(rel)) {
+        return None;
+    }
+    let others: FxHashSet<String> = files.keys().filter(|k| !notes.contains(*k)).cloned().collect();
+    let budget = feeds::snippet_budget(plan.published.len());
+    let search_docs = (0..cards.len())
+        .map(|i| cards[i].as_ref().map(|c| feeds::search_doc(c, bodies[i].as_ref(), budget)))
+        .collect();
+    let state = State {
+        later: plan.later_pages(&cards),
+        // Context keys are not recorded: the first update fills the pages it
+        // looks at, and compares their bytes.
+        page_keys: FxHashMap::default(),
+        named: named_rels(&plan),
+        others,
+        lists: plan.lists(),
+        cards,
+        search_docs,
+        layout: Some(plan.into_layout()),
+    };
+    Some((bodies, state, files))
+}
+
+/// Every file under `dir` (the output folder, at `rel` in it) into `files`,
+/// but vellum's marker: an attachment the site copies (`attachments`, the
+/// same bytes as in the vault at `root`) as [`SiteFile::Copied`] from the
+/// vault, as a build in memory holds it; every other file with its bytes.
+fn read_site(
+    dir: &std::path::Path,
+    rel: &str,
+    root: &std::path::Path,
+    attachments: &FxHashSet<String>,
+    files: &mut FxHashMap<String, SiteFile>,
+) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let Some(name) = e.file_name().to_str().map(str::to_owned) else {
+            return Err(std::io::Error::other("a file name that is not UTF-8"));
+        };
+        let here = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        let kind = e.file_type()?;
+        if kind.is_dir() {
+            read_site(&e.path(), &here, root, attachments, files)?;
+        } else if here != crate::output::MARKER {
+            let bytes = std::fs::read(e.path())?;
+            let src = root.join(&here);
+            let copied = attachments.contains(&here) && std::fs::read(&src).is_ok_and(|b| b == bytes);
+            let file = if copied { SiteFile::Copied(src) } else { SiteFile::Generated(bytes.into()) };
+            files.insert(here, file);
+        }
+    }
+    Ok(())
+}
+
 impl LiveSite {
     /// Build the site of `vault` in memory. `opts.output` is not used; the
     /// `[site]` settings are `opts.site`, else the vault's (`vellum.toml`).
@@ -230,6 +334,38 @@ impl LiveSite {
         let theme = Theme::load(&vault.root)?;
         let (sink, bodies, report, state) = full(&vault, &opts, &cfg, &theme)?;
         Ok(Self { vault, opts, cfg, theme, files: sink.files, bodies, report, state })
+    }
+
+    /// Take up the site that a build to disk with the build cache (`opts.cache`,
+    /// into `opts.output`, with `opts`' other options) left, instead of
+    /// building it again: its files are read from the output, each body's
+    /// text and what it asked for from the build cache, and the plan, cards,
+    /// lists and search entries are made from `vault` without rendering.
+    /// `report` is what that build reported.
+    ///
+    /// Call it only when that output is the build of `vault` as loaded: right
+    /// after the build, or when [`crate::up_to_date`] says nothing changed
+    /// since (stamps taken before `vault` was loaded). `Ok(None)` when the
+    /// output or the cache does not hold what is needed (a record missing,
+    /// another salt): build then.
+    ///
+    /// **Invariant:** the files are those of [`LiveSite::build`] of the same
+    /// vault, and every later update gives the same files as it would there
+    /// (the tests compare the two).
+    ///
+    /// # Errors
+    /// An invalid `[site]` table, or a theme that cannot be read.
+    pub fn resume(vault: Vault, opts: BuildOptions, report: BuildReport) -> Result<Option<Self>, BuildError> {
+        let cfg = match &opts.site {
+            Some(c) => c.clone(),
+            None => vault.config.site.clone()?,
+        };
+        let theme = Theme::load(&vault.root)?;
+        let Some(output) = crate::cache::absolute_output(&opts.output) else { return Ok(None) };
+        let Some((bodies, state, files)) = resumed(&vault, &opts, &cfg, &theme, &output) else {
+            return Ok(None);
+        };
+        Ok(Some(Self { vault, opts, cfg, theme, files, bodies, report, state }))
     }
 
     /// Every file of the site.
@@ -559,6 +695,10 @@ impl LiveSite {
         touched.sort_unstable();
         touched.dedup();
         let files = site_files(&mut p, kept, &changes, &touched);
+        if files.feed {
+            // A site taken up from disk holds the HTML of the feed's notes of then only.
+            p.render_feed_bodies()?;
+        }
         p.write_site_files(&files)?;
         // A card shows only its own note (and the site's title, which an edit does not change).
         p.write_social_cards(&edit.edited, false)?;

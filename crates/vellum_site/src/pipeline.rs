@@ -534,10 +534,8 @@ impl<'v, 'r> Pipeline<'v, 'r> {
     /// # Errors
     /// [`BuildError::Changed`] when released texts changed on disk.
     pub(crate) fn render_feed_bodies(&mut self) -> Result<(), BuildError> {
-        let missing: Vec<NoteIdx> = self
-            .in_feed
-            .iter()
-            .copied()
+        let missing: Vec<NoteIdx> = feeds::feed_notes(&self.plan)
+            .into_iter()
             .filter(|&i| self.bodies[i].as_ref().is_some_and(|b| b.html.feed().is_none()))
             .collect();
         let this = &*self;

@@ -60,10 +60,16 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, String> {
     });
     let open = args.open;
     opts.on_event = Arc::new(move |ev| match ev {
-        ServeEvent::Listening { url, files, build } => {
+        ServeEvent::Listening { url, files, build, resumed } => {
             println!("Serving {url}");
             let _ = std::io::stdout().flush();
-            eprintln!("built {files} files in {build:.2?}; watching for changes (Ctrl-C to stop)");
+            if resumed {
+                eprintln!(
+                    "took up the preview kept by the last run ({files} files) in {build:.2?}; watching for changes (Ctrl-C to stop)"
+                );
+            } else {
+                eprintln!("built {files} files in {build:.2?}; watching for changes (Ctrl-C to stop)");
+            }
             if open {
                 open_browser(&url);
             }

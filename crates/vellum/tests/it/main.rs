@@ -5,6 +5,7 @@ mod build;
 mod check_cache;
 mod cli;
 mod common;
+mod edits;
 mod graph;
 mod hostile;
 mod kill;

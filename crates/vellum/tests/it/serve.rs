@@ -21,6 +21,8 @@ use common::example_copy;
 struct Server {
     child: Child,
     addr: String,
+    /// What it printed on stderr, line by line.
+    log: Receiver<String>,
 }
 
 impl Drop for Server {
@@ -37,20 +39,24 @@ fn start(vault: &Path, extra: &[&str]) -> Server {
         .args(["--port", "0"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn vellum serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let lines = |from: Box<dyn Read + Send>| {
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(from).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        rx
+    };
+    let rx = lines(Box::new(child.stdout.take().expect("stdout")));
+    let log = lines(Box::new(child.stderr.take().expect("stderr")));
     let line = rx.recv_timeout(WAIT).expect("vellum serve printed its URL");
     let url = line.strip_prefix("Serving ").expect("`Serving URL` line").trim();
     let addr = url.trim_start_matches("http://").trim_end_matches('/').to_owned();
-    Server { child, addr }
+    Server { child, addr, log }
 }
 
 struct Reply {
@@ -273,6 +279,38 @@ fn drafts_are_bannered_or_left_out() {
     drop(server);
     let server = start(vault.path(), &["--no-drafts"]);
     assert_eq!(get(&server.addr, "/software/rust-in-the-linux-kernel/").status, 404);
+}
+
+#[test]
+fn a_second_start_takes_up_the_kept_preview() {
+    let vault = tempfile::tempdir().expect("tempdir");
+    let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+    common::copy_vault(&common::example(), vault.path(), Some(old));
+    let pages = ["/", CUDA, "/software/rust-in-the-linux-kernel/", "/previews.json", "/feed.xml", "/tags/"];
+    let server = start(vault.path(), &[]);
+    let first: Vec<String> = pages.iter().map(|p| get(&server.addr, p).body).collect();
+    let said = server.log.recv_timeout(WAIT).expect("a line about the start");
+    assert!(said.starts_with("built "), "{said}");
+    drop(server);
+    assert!(vault.path().join(".vellum/serve/site/index.html").is_file(), "the preview is kept");
+
+    let server = start(vault.path(), &[]);
+    let said = server.log.recv_timeout(WAIT).expect("a line about the start");
+    assert!(said.starts_with("took up the preview kept by the last run"), "{said}");
+    for (p, before) in pages.iter().zip(&first) {
+        assert!(get(&server.addr, p).body == *before, "{p} is served as the first run served it");
+    }
+    // Edits go on as in a site built at start: the text, and the feed it is in.
+    let rx = events(&server.addr);
+    wait_for(&rx, "errors", |_| true);
+    let note = vault.path().join("hardware/CUDA Moat.md");
+    let text = std::fs::read_to_string(&note).expect("read");
+    save_atomically(&note, &text.replacen("created: 2023-05-30", "created: 2030-01-01", 1));
+    wait_for(&rx, "reload", |_| true);
+    save_atomically(&note, &format!("{text}\nA sentence about WOMBAT-5 only the edit wrote.\n"));
+    wait_for(&rx, "reload", |_| true);
+    assert!(get(&server.addr, CUDA).body.contains("WOMBAT-5"));
+    assert!(get(&server.addr, "/feed.xml").body.contains("CUDA Moat"));
 }
 
 #[test]

@@ -5,25 +5,10 @@ use std::path::{Path, PathBuf};
 
 use vellum_site::{BuildOptions, BuildReport, Fresh, build, up_to_date};
 
-use crate::common::age;
+use crate::common::{age, copy_dir};
 
 fn example_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/journal")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read_dir") {
-        let e = e.expect("entry");
-        let (src, dst) = (e.path(), to.join(e.file_name()));
-        if e.file_type().expect("type").is_dir() {
-            if e.file_name() != ".vellum" && e.file_name() != "public" {
-                copy_dir(&src, &dst);
-            }
-        } else {
-            std::fs::copy(&src, &dst).expect("copy");
-        }
-    }
 }
 
 /// Every file under `dir` (relative path, bytes), sorted.

@@ -21,6 +21,22 @@ pub(crate) fn age(dir: &Path) {
     }
 }
 
+/// Copy a vault, leaving out its caches (`.vellum/`) and a site (`public/`) in it.
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if e.file_type().expect("type").is_dir() {
+            if e.file_name() != ".vellum" && e.file_name() != "public" {
+                copy_dir(&src, &dst);
+            }
+        } else {
+            std::fs::copy(&src, &dst).expect("copy");
+        }
+    }
+}
+
 /// Two in-memory sites hold the same files with the same bytes.
 pub(crate) fn assert_same(a: &FxHashMap<String, SiteFile>, b: &FxHashMap<String, SiteFile>, what: &str) {
     let mut ka: Vec<&String> = a.keys().collect();

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use vellum_site::{BuildOptions, LiveSite, SiteFile, build};
+use vellum_site::{BuildOptions, BuildReport, LiveSite, SiteFile, build};
 use vellum_vault::Vault;
 
 use crate::common::assert_same;
@@ -75,6 +75,151 @@ fn paged(mut o: BuildOptions, size: usize) -> BuildOptions {
     o
 }
 
+/// Edits of every kind the site reacts to, each a change to a note's text,
+/// in an order that makes each one change something.
+fn steps() -> Vec<(&'static str, Change)> {
+    let cuda = "hardware/CUDA Moat.md";
+    vec![
+        // A body edit: the note, its lists and the search index change; nothing else.
+        (cuda, Box::new(|t: &str| format!("{t}\nA new paragraph about lock-in.\n"))),
+        // A new title: every page showing its card (backlinks, tags, index) changes.
+        (cuda, Box::new(|t: &str| t.replacen("title: CUDA Moat", "title: The CUDA Moat", 1))),
+        // A new tag and a link to an unwritten note.
+        (cuda, Box::new(|t: &str| format!("{t}\nSee [[A Note Nobody Wrote]] #brand-new-tag\n"))),
+        // An older date: the note moves in the timeline (ranks shift).
+        (cuda, Box::new(|t: &str| t.replacen("created: 2023-05-30", "created: 2021-01-02", 1))),
+        // Headings gone: links into them now miss their fragment.
+        ("hardware/Apple Silicon Goes Pro.md", Box::new(|t: &str| t.replace("\n## ", "\nplain "))),
+        // A draft edited (published only with drafts).
+        ("software/Rust in the Linux Kernel.md", Box::new(|t: &str| format!("{t}\nDraft words.\n"))),
+        // The embedded section changes: the notes embedding it change too.
+        (
+            "security/Log4Shell Lessons.md",
+            Box::new(|t: &str| t.replacen("## my take\n", "## my take\nEmbedded news. ", 1)),
+        ),
+        // A heading that a link missed appears; one that a link finds is renamed.
+        (
+            "security/Log4Shell Lessons.md",
+            Box::new(|t: &str| t.replacen("## sources\n", "## Timeline\nSoon.\n\n## sources\n", 1)),
+        ),
+        // An earlier heading takes the anchor id of the one a link finds (ids move, targets do not).
+        (cuda, Box::new(|t: &str| t.replacen("## my take\n", "## How-large-is-the-moat\n", 1))),
+        (cuda, Box::new(|t: &str| t.replacen("How large is the moat", "How wide is the moat", 1))),
+        // A claim, a question and a source change (the digests).
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| t.replacen("Configuration is code", "Config is code", 1)),
+        ),
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| t.replacen("Which of our own", "Which of their", 1)),
+        ),
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| t.replacen("Source of the 8.5 million", "Where the 8.5 million", 1)),
+        ),
+        // A new description and `updated` date (cards, previews, sitemap).
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| t.replacen("description: A faulty", "description: One faulty", 1)),
+        ),
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| t.replacen("updated: 2024-08-07", "updated: 2024-09-01", 1)),
+        ),
+        // A link to another note added, then removed again (backlinks, graph).
+        ("2024/CrowdStrike Outage.md", Box::new(|t: &str| format!("{t}\nAlso [[QUIC Goes Standard]].\n"))),
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| t.replacen("\nAlso [[QUIC Goes Standard]].\n", "\n", 1)),
+        ),
+        // Links in properties: added (backlinks, graph, the properties
+        // table), pointed at an unwritten note and at a draft, listed, and removed.
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| t.replacen("\ntitle: ", "\nup: \"[[QUIC Goes Standard]]\"\ntitle: ", 1)),
+        ),
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| t.replacen("[[QUIC Goes Standard]]", "[[Someone Not Yet Written]]", 1)),
+        ),
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| {
+                t.replacen(
+                    "\nup: ",
+                    "\nrelated: [\"[[Rust in the Linux Kernel]]\", \"[[CUDA Moat]]\"]\nup: ",
+                    1,
+                )
+            }),
+        ),
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| {
+                t.replacen("up: \"[[Someone Not Yet Written]]\"\n", "", 1).replacen(
+                    "[\"[[Rust in the Linux Kernel]]\", ",
+                    "[",
+                    1,
+                )
+            }),
+        ),
+        // Enough words for another minute of reading (the card's reading time).
+        ("2024/CrowdStrike Outage.md", Box::new(|t: &str| format!("{t}\n{}\n", "word ".repeat(300)))),
+        // A keyword and a tag removed (their pages go).
+        (
+            "2024/CrowdStrike Outage.md",
+            Box::new(|t: &str| {
+                t.replacen("  - kernel-drivers\n", "", 1).replacen(
+                    "  <span class=\"inline-keyword\">kernel-drivers</span>\n",
+                    "",
+                    1,
+                )
+            }),
+        ),
+        (cuda, Box::new(|t: &str| t.replacen(" #brand-new-tag", "", 1))),
+        // The social card: a keyword more (redrawn), then an image given
+        // instead (the card goes), an attachment as the image, and none
+        // again (the card comes back).
+        (cuda, Box::new(|t: &str| t.replacen("  - lock-in\n", "  - lock-in\n  - moats\n", 1))),
+        (cuda, Box::new(|t: &str| t.replacen("\ntitle: ", "\ncover: https://example.com/c.png\ntitle: ", 1))),
+        (cuda, Box::new(|t: &str| t.replacen("https://example.com/c.png", "\"[[die-shot.png]]\"", 1))),
+        (cuda, Box::new(|t: &str| t.replacen("cover: \"[[die-shot.png]]\"\n", "", 1))),
+        // Notes lose their questions and one gets them back: the questions
+        // digest shrinks and grows (by a page, at two a page).
+        ("2024/CrowdStrike Outage.md", Box::new(|t: &str| t.replace("[!question]", "[!gone]"))),
+        (cuda, Box::new(|t: &str| t.replace("[!question]", "[!gone]"))),
+        (cuda, Box::new(|t: &str| t.replace("[!gone]", "[!question]"))),
+        // Notes leave the claims digest and come back, some through their
+        // core claim alone (which only the card carries): the digest
+        // shrinks and grows by a page at two a page.
+        (
+            "2024/RISC-V Gets a Real Profile.md",
+            Box::new(|t: &str| {
+                t.replacen("> [!note] Core claim", "> [!note] Aside", 1).replacen(
+                    "<span class=\"inline-claim\">",
+                    "<span>",
+                    1,
+                )
+            }),
+        ),
+        (
+            "2024/The xz Backdoor.md",
+            Box::new(|t: &str| t.replacen("<span class=\"inline-claim\">", "<span>", 1)),
+        ),
+        (
+            "2024/The xz Backdoor.md",
+            Box::new(|t: &str| t.replacen("> [!note] Core claim", "> [!note] Aside", 1)),
+        ),
+        (
+            "2024/The xz Backdoor.md",
+            Box::new(|t: &str| t.replacen("> [!note] Aside", "> [!note] Core claim", 1)),
+        ),
+        // A broken embed: the renderer asks for a page the plan did not foresee.
+        (cuda, Box::new(|t: &str| format!("{t}\n![[Nowhere To Be Found]]\n"))),
+        (cuda, Box::new(|t: &str| t.replacen("![[Nowhere To Be Found]]", "", 1))),
+    ]
+}
+
 #[test]
 fn incremental_edits_equal_a_fresh_build() {
     // The default page size (every list of the example on one page), and two
@@ -86,152 +231,7 @@ fn incremental_edits_equal_a_fresh_build() {
         };
         let vault = vellum_vault::load(&example_root()).expect("loads");
         let mut live = LiveSite::build(vault, opts()).expect("live");
-        let cuda = "hardware/CUDA Moat.md";
-        let steps: Vec<(&str, Change)> = vec![
-            // A body edit: the note, its lists and the search index change; nothing else.
-            (cuda, Box::new(|t: &str| format!("{t}\nA new paragraph about lock-in.\n"))),
-            // A new title: every page showing its card (backlinks, tags, index) changes.
-            (cuda, Box::new(|t: &str| t.replacen("title: CUDA Moat", "title: The CUDA Moat", 1))),
-            // A new tag and a link to an unwritten note.
-            (cuda, Box::new(|t: &str| format!("{t}\nSee [[A Note Nobody Wrote]] #brand-new-tag\n"))),
-            // An older date: the note moves in the timeline (ranks shift).
-            (cuda, Box::new(|t: &str| t.replacen("created: 2023-05-30", "created: 2021-01-02", 1))),
-            // Headings gone: links into them now miss their fragment.
-            ("hardware/Apple Silicon Goes Pro.md", Box::new(|t: &str| t.replace("\n## ", "\nplain "))),
-            // A draft edited (published only with drafts).
-            ("software/Rust in the Linux Kernel.md", Box::new(|t: &str| format!("{t}\nDraft words.\n"))),
-            // The embedded section changes: the notes embedding it change too.
-            (
-                "security/Log4Shell Lessons.md",
-                Box::new(|t: &str| t.replacen("## my take\n", "## my take\nEmbedded news. ", 1)),
-            ),
-            // A heading that a link missed appears; one that a link finds is renamed.
-            (
-                "security/Log4Shell Lessons.md",
-                Box::new(|t: &str| t.replacen("## sources\n", "## Timeline\nSoon.\n\n## sources\n", 1)),
-            ),
-            // An earlier heading takes the anchor id of the one a link finds (ids move, targets do not).
-            (cuda, Box::new(|t: &str| t.replacen("## my take\n", "## How-large-is-the-moat\n", 1))),
-            (cuda, Box::new(|t: &str| t.replacen("How large is the moat", "How wide is the moat", 1))),
-            // A claim, a question and a source change (the digests).
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| t.replacen("Configuration is code", "Config is code", 1)),
-            ),
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| t.replacen("Which of our own", "Which of their", 1)),
-            ),
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| t.replacen("Source of the 8.5 million", "Where the 8.5 million", 1)),
-            ),
-            // A new description and `updated` date (cards, previews, sitemap).
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| t.replacen("description: A faulty", "description: One faulty", 1)),
-            ),
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| t.replacen("updated: 2024-08-07", "updated: 2024-09-01", 1)),
-            ),
-            // A link to another note added, then removed again (backlinks, graph).
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| format!("{t}\nAlso [[QUIC Goes Standard]].\n")),
-            ),
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| t.replacen("\nAlso [[QUIC Goes Standard]].\n", "\n", 1)),
-            ),
-            // Links in properties: added (backlinks, graph, the properties
-            // table), pointed at an unwritten note and at a draft, listed, and removed.
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| t.replacen("\ntitle: ", "\nup: \"[[QUIC Goes Standard]]\"\ntitle: ", 1)),
-            ),
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| t.replacen("[[QUIC Goes Standard]]", "[[Someone Not Yet Written]]", 1)),
-            ),
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| {
-                    t.replacen(
-                        "\nup: ",
-                        "\nrelated: [\"[[Rust in the Linux Kernel]]\", \"[[CUDA Moat]]\"]\nup: ",
-                        1,
-                    )
-                }),
-            ),
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| {
-                    t.replacen("up: \"[[Someone Not Yet Written]]\"\n", "", 1).replacen(
-                        "[\"[[Rust in the Linux Kernel]]\", ",
-                        "[",
-                        1,
-                    )
-                }),
-            ),
-            // Enough words for another minute of reading (the card's reading time).
-            ("2024/CrowdStrike Outage.md", Box::new(|t: &str| format!("{t}\n{}\n", "word ".repeat(300)))),
-            // A keyword and a tag removed (their pages go).
-            (
-                "2024/CrowdStrike Outage.md",
-                Box::new(|t: &str| {
-                    t.replacen("  - kernel-drivers\n", "", 1).replacen(
-                        "  <span class=\"inline-keyword\">kernel-drivers</span>\n",
-                        "",
-                        1,
-                    )
-                }),
-            ),
-            (cuda, Box::new(|t: &str| t.replacen(" #brand-new-tag", "", 1))),
-            // The social card: a keyword more (redrawn), then an image given
-            // instead (the card goes), an attachment as the image, and none
-            // again (the card comes back).
-            (cuda, Box::new(|t: &str| t.replacen("  - lock-in\n", "  - lock-in\n  - moats\n", 1))),
-            (
-                cuda,
-                Box::new(|t: &str| t.replacen("\ntitle: ", "\ncover: https://example.com/c.png\ntitle: ", 1)),
-            ),
-            (cuda, Box::new(|t: &str| t.replacen("https://example.com/c.png", "\"[[die-shot.png]]\"", 1))),
-            (cuda, Box::new(|t: &str| t.replacen("cover: \"[[die-shot.png]]\"\n", "", 1))),
-            // Notes lose their questions and one gets them back: the questions
-            // digest shrinks and grows (by a page, at two a page).
-            ("2024/CrowdStrike Outage.md", Box::new(|t: &str| t.replace("[!question]", "[!gone]"))),
-            (cuda, Box::new(|t: &str| t.replace("[!question]", "[!gone]"))),
-            (cuda, Box::new(|t: &str| t.replace("[!gone]", "[!question]"))),
-            // Notes leave the claims digest and come back, some through their
-            // core claim alone (which only the card carries): the digest
-            // shrinks and grows by a page at two a page.
-            (
-                "2024/RISC-V Gets a Real Profile.md",
-                Box::new(|t: &str| {
-                    t.replacen("> [!note] Core claim", "> [!note] Aside", 1).replacen(
-                        "<span class=\"inline-claim\">",
-                        "<span>",
-                        1,
-                    )
-                }),
-            ),
-            (
-                "2024/The xz Backdoor.md",
-                Box::new(|t: &str| t.replacen("<span class=\"inline-claim\">", "<span>", 1)),
-            ),
-            (
-                "2024/The xz Backdoor.md",
-                Box::new(|t: &str| t.replacen("> [!note] Core claim", "> [!note] Aside", 1)),
-            ),
-            (
-                "2024/The xz Backdoor.md",
-                Box::new(|t: &str| t.replacen("> [!note] Aside", "> [!note] Core claim", 1)),
-            ),
-            // A broken embed: the renderer asks for a page the plan did not foresee.
-            (cuda, Box::new(|t: &str| format!("{t}\n![[Nowhere To Be Found]]\n"))),
-            (cuda, Box::new(|t: &str| t.replacen("![[Nowhere To Be Found]]", "", 1))),
-        ];
+        let steps = steps();
         for (k, (path, change)) in steps.into_iter().enumerate() {
             let u = edit(&mut live, path, change);
             assert!(!u.changed.is_empty() || !drafts, "step {k} changed something");
@@ -239,6 +239,54 @@ fn incremental_edits_equal_a_fresh_build() {
             let what = format!("drafts={drafts}, page size {size:?}, step {k} ({path})");
             assert_same(live.files(), expected.files(), &what);
         }
+    }
+}
+
+#[test]
+fn a_site_taken_up_from_a_cached_build_equals_a_built_one_after_edits() {
+    for (drafts, size) in [(true, None), (false, Some(2))] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().join("vault");
+        crate::common::copy_dir(&example_root(), &root);
+        // Older notes than the example's, enough to fill the feed past its
+        // length: a note leaving it lets in one that was not edited.
+        for k in 1..=45 {
+            let text =
+                format!("---\ntitle: Older {k}\ncreated: 2001-01-{:02}\n---\nOlder note {k}.\n", k % 28 + 1);
+            std::fs::create_dir_all(root.join("older")).expect("mkdir");
+            std::fs::write(root.join(format!("older/Older {k}.md")), text).expect("write");
+        }
+        let opts = move || match size {
+            Some(n) => paged(options(drafts), n),
+            None => options(drafts),
+        };
+        // What `vellum serve` keeps between runs: a cached build to disk.
+        let mut disk = opts();
+        disk.output = tmp.path().join("preview");
+        disk.cache = true;
+        let released = || vellum_vault::load_with(&root, vellum_vault::Texts::Release).expect("loads");
+        let report = build(&released(), &disk).expect("cached build");
+        let mut taken = LiveSite::resume(released(), disk.clone(), report).expect("reads").expect("taken up");
+        let mut built = LiveSite::build(vellum_vault::load(&root).expect("loads"), opts()).expect("live");
+        assert_same(taken.files(), built.files(), &format!("drafts={drafts}: taken up"));
+        let mut steps = steps();
+        // CUDA Moat leaves the feed (the oldest date of all).
+        steps
+            .push(("hardware/CUDA Moat.md", Box::new(|t: &str| t.replacen("created: 20", "created: 19", 1))));
+        for (k, (path, change)) in steps.into_iter().enumerate() {
+            let v = built.vault();
+            let text = change(v.notes[v.note_by_path(path).expect("note")].text.as_kept().expect("kept"));
+            let a =
+                taken.edit_notes(vec![(path.to_owned(), text.clone())]).expect("renders").expect("in place");
+            let b = built.edit_notes(vec![(path.to_owned(), text)]).expect("renders").expect("in place");
+            let what = format!("drafts={drafts}, page size {size:?}, step {k} ({path})");
+            assert_eq!(a.full.is_some(), b.full.is_some(), "{what}: the same way");
+            assert_same(taken.files(), built.files(), &what);
+        }
+        // Nothing taken up from another build's cache.
+        let mut other = disk.clone();
+        other.include_drafts = !drafts;
+        assert!(LiveSite::resume(released(), other, BuildReport::default()).expect("reads").is_none());
     }
 }
 
