@@ -31,6 +31,12 @@ const LIVE_JS: &str = include_str!("live.js");
 /// A file ready to serve.
 #[derive(Clone)]
 pub(crate) enum Served {
+    /// A page: the live-reload hook goes in as it is sent (a site holds
+    /// thousands of pages; most are never asked for).
+    Page {
+        body: Bytes,
+        content_type: &'static str,
+    },
     Bytes {
         body: Bytes,
         content_type: &'static str,
@@ -105,8 +111,13 @@ pub(crate) fn to_served(rel: &str, file: &vellum_site::SiteFile) -> Served {
     let content_type = content_type(rel);
     match file {
         vellum_site::SiteFile::Generated(bytes) => {
-            let body = if content_type.starts_with("text/html") { inject(bytes) } else { bytes.to_vec() };
-            Served::Bytes { body: Bytes::from(body), content_type }
+            // Shared with the site in memory, not copied.
+            let body = Bytes::from_owner(bytes.clone());
+            if content_type.starts_with("text/html") {
+                Served::Page { body, content_type }
+            } else {
+                Served::Bytes { body, content_type }
+            }
         }
         vellum_site::SiteFile::Copied(path) => Served::Disk { path: path.clone(), content_type },
     }
@@ -167,6 +178,9 @@ fn respond(status: StatusCode, content_type: &'static str, body: Bytes) -> Respo
 fn not_found(shared: &Shared) -> Response<Body> {
     let page = shared.files.read().ok().and_then(|f| f.get("404.html").cloned());
     match page {
+        Some(Served::Page { body, content_type }) => {
+            respond(StatusCode::NOT_FOUND, content_type, Bytes::from(inject(&body)))
+        }
         Some(Served::Bytes { body, content_type }) => respond(StatusCode::NOT_FOUND, content_type, body),
         _ => respond(StatusCode::NOT_FOUND, "text/plain; charset=utf-8", Bytes::from_static(b"not found\n")),
     }
@@ -195,6 +209,9 @@ pub(crate) async fn serve_file(State(shared): State<Arc<Shared>>, uri: Uri) -> R
         Err(_) => (None, false),
     };
     match found {
+        Some(Served::Page { body, content_type }) => {
+            respond(StatusCode::OK, content_type, Bytes::from(inject(&body)))
+        }
         Some(Served::Bytes { body, content_type }) => respond(StatusCode::OK, content_type, body),
         Some(Served::Disk { path, content_type }) => match tokio::fs::read(&path).await {
             Ok(bytes) => respond(StatusCode::OK, content_type, Bytes::from(bytes)),

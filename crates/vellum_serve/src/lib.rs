@@ -219,7 +219,7 @@ async fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         shutdown: stop_rx.clone(),
     });
 
-    let watcher =
+    let mut watcher =
         watch::VaultWatcher::new(&root).map_err(|source| ServeError::Watch { root: root.clone(), source })?;
     let on_event = opts.on_event.clone();
     let shared_upd = shared.clone();

@@ -113,28 +113,53 @@ pub(crate) fn classify(root: &Path, path: &Path) -> Option<Changed> {
     }
 }
 
+/// Whether a top-level folder of the vault goes unwatched: nothing in it
+/// reaches the site (but `.obsidian/`, whose settings the vault reads), and an
+/// output folder (`public/`, its spare, the preview kept in `.vellum/`) holds
+/// a folder per page, each of which would take one of the system's inotify
+/// watches (8,192 on some systems).
+fn unwatched_top(name: &str) -> bool {
+    (SKIP_DIRS.contains(&name) && name != ".obsidian")
+        || SKIP_TOP.contains(&name)
+        || (name.starts_with('.') && name.ends_with(".vellum-spare"))
+}
+
 /// The watcher and the receiving end of its events.
 pub(crate) struct VaultWatcher {
-    _watcher: notify::RecommendedWatcher,
+    watcher: notify::RecommendedWatcher,
     rx: Receiver<notify::Result<notify::Event>>,
     root: PathBuf,
 }
 
 impl VaultWatcher {
-    /// Watch `root` recursively.
+    /// Watch `root` and, recursively, each of its folders but those
+    /// [`unwatched_top`] names (a folder made later is watched when it appears).
     pub(crate) fn new(root: &Path) -> notify::Result<Self> {
         let (tx, rx) = std::sync::mpsc::channel();
         let mut watcher = notify::recommended_watcher(move |ev| {
             let _ = tx.send(ev);
         })?;
-        watcher.watch(root, RecursiveMode::Recursive)?;
-        Ok(Self { _watcher: watcher, rx, root: root.to_path_buf() })
+        watcher.watch(root, RecursiveMode::NonRecursive)?;
+        let mut this = Self { watcher, rx, root: root.to_path_buf() };
+        for e in std::fs::read_dir(root)?.flatten() {
+            this.watch_top(&e.path())?;
+        }
+        Ok(this)
+    }
+
+    /// Watch `path`, recursively, when it is a top-level folder of the vault
+    /// that is not [`unwatched_top`].
+    fn watch_top(&mut self, path: &Path) -> notify::Result<()> {
+        let top = path.parent() == Some(self.root.as_path())
+            && path.file_name().and_then(|n| n.to_str()).is_some_and(|n| !unwatched_top(n))
+            && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        if top { self.watcher.watch(path, RecursiveMode::Recursive) } else { Ok(()) }
     }
 
     /// Wait for the next batch of changes: block until something relevant
     /// happens, then collect until [`QUIET`] passes without an event (at most
     /// [`MAX_WAIT`]). `None` when the watcher is gone.
-    pub(crate) fn next_batch(&self) -> Option<Vec<Changed>> {
+    pub(crate) fn next_batch(&mut self) -> Option<Vec<Changed>> {
         let mut batch: Vec<Changed> = Vec::new();
         let mut first: Option<Instant> = None;
         loop {
@@ -160,6 +185,14 @@ impl VaultWatcher {
             };
             if ev.kind.is_access() {
                 continue;
+            }
+            if ev.kind.is_create()
+                || matches!(ev.kind, notify::EventKind::Modify(notify::event::ModifyKind::Name(_)))
+            {
+                for p in &ev.paths {
+                    // A folder that cannot be watched still reloads the vault (below).
+                    let _ = self.watch_top(p);
+                }
             }
             for p in &ev.paths {
                 if let Some(c) = classify(&self.root, p) {
@@ -206,5 +239,29 @@ mod tests {
         assert_eq!(c(".vellum-redirects"), Some(Changed::Config));
         assert_eq!(c("img/x.png"), Some(Changed::Other("img/x.png".into())));
         assert_eq!(classify(root, Path::new("/elsewhere/x.md")), None);
+    }
+
+    #[test]
+    fn outputs_and_caches_are_not_watched_but_settings_and_notes_are() {
+        for name in [".vellum", ".git", ".trash", "node_modules", "public", ".public.vellum-spare"] {
+            assert!(unwatched_top(name), "{name}");
+        }
+        for name in [".obsidian", "notes", "_theme", "2024", "attachments"] {
+            assert!(!unwatched_top(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_folder_made_after_the_start_is_watched() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let root = tmp.path().canonicalize().expect("canonical");
+        std::fs::create_dir(root.join("notes")).expect("mkdir");
+        let mut w = VaultWatcher::new(&root).expect("watch");
+        std::fs::write(root.join("notes/a.md"), "a").expect("write");
+        assert_eq!(w.next_batch(), Some(vec![Changed::Note("notes/a.md".into())]));
+        std::fs::create_dir(root.join("later")).expect("mkdir");
+        assert_eq!(w.next_batch(), Some(vec![Changed::Other("later".into())]));
+        std::fs::write(root.join("later/b.md"), "b").expect("write");
+        assert_eq!(w.next_batch(), Some(vec![Changed::Note("later/b.md".into())]));
     }
 }

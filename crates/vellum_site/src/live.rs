@@ -16,6 +16,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use vellum_vault::{NoteIdx, Target, Vault};
 
@@ -258,8 +259,7 @@ fn resumed(
             attachments.insert(vault.files.path(f).to_owned());
         }
     }
-    let mut files = FxHashMap::default();
-    read_site(output, "", &vault.root, &attachments, &mut files).ok()?;
+    let files = read_site(output, &vault.root, &attachments).ok()?;
 
     let notes: FxHashSet<String> = plan
         .published
@@ -289,16 +289,35 @@ fn resumed(
     Some((bodies, state, files))
 }
 
-/// Every file under `dir` (the output folder, at `rel` in it) into `files`,
-/// but vellum's marker: an attachment the site copies (`attachments`, the
-/// same bytes as in the vault at `root`) as [`SiteFile::Copied`] from the
-/// vault, as a build in memory holds it; every other file with its bytes.
+/// Every file of the output folder `dir` but vellum's marker, read in
+/// parallel: an attachment the site copies (`attachments`, the same bytes as
+/// in the vault at `root`) as [`SiteFile::Copied`] from the vault, as a build
+/// in memory holds it; every other file with its bytes.
 fn read_site(
     dir: &std::path::Path,
-    rel: &str,
     root: &std::path::Path,
     attachments: &FxHashSet<String>,
-    files: &mut FxHashMap<String, SiteFile>,
+) -> std::io::Result<FxHashMap<String, SiteFile>> {
+    let mut found = Vec::new();
+    list_files(dir, "", &mut found)?;
+    found
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let bytes = std::fs::read(path)?;
+            let src = root.join(&rel);
+            let copied = attachments.contains(&rel) && std::fs::read(&src).is_ok_and(|b| b == bytes);
+            let file = if copied { SiteFile::Copied(src) } else { SiteFile::Generated(bytes.into()) };
+            Ok((rel, file))
+        })
+        .collect()
+}
+
+/// The files under `dir` (at `rel` in the output) but the marker, as
+/// (output path, file path).
+fn list_files(
+    dir: &std::path::Path,
+    rel: &str,
+    found: &mut Vec<(String, std::path::PathBuf)>,
 ) -> std::io::Result<()> {
     for e in std::fs::read_dir(dir)? {
         let e = e?;
@@ -306,15 +325,10 @@ fn read_site(
             return Err(std::io::Error::other("a file name that is not UTF-8"));
         };
         let here = if rel.is_empty() { name } else { format!("{rel}/{name}") };
-        let kind = e.file_type()?;
-        if kind.is_dir() {
-            read_site(&e.path(), &here, root, attachments, files)?;
+        if e.file_type()?.is_dir() {
+            list_files(&e.path(), &here, found)?;
         } else if here != crate::output::MARKER {
-            let bytes = std::fs::read(e.path())?;
-            let src = root.join(&here);
-            let copied = attachments.contains(&here) && std::fs::read(&src).is_ok_and(|b| b == bytes);
-            let file = if copied { SiteFile::Copied(src) } else { SiteFile::Generated(bytes.into()) };
-            files.insert(here, file);
+            found.push((here, e.path()));
         }
     }
     Ok(())
