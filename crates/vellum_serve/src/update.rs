@@ -77,10 +77,14 @@ fn load(root: &std::path::Path) -> Result<Vault, UpdateError> {
 }
 
 /// Where the preview is kept between runs, relative to the vault: the site
-/// as the last start built it (with the preview's options) and its own
-/// build cache, apart from `vellum build`'s so that neither undoes the other.
-const PREVIEW_SITE: &str = ".vellum/serve/site";
-const PREVIEW_CACHE: &str = ".vellum/serve/cache.redb";
+/// as the last start built it and its own build cache (apart from `vellum
+/// build`'s, so that neither undoes the other), one of each for the preview
+/// with drafts and the one without (`--no-drafts`).
+fn preview_paths(drafts: bool) -> (PathBuf, PathBuf) {
+    let name = if drafts { "drafts" } else { "published" };
+    let dir = Path::new(".vellum").join("serve");
+    (dir.join(name), dir.join(format!("{name}.redb")))
+}
 
 /// The preview taken up from what the last start kept on disk: as it is
 /// when nothing changed since (the stamps say so, before and after the vault
@@ -122,11 +126,12 @@ fn clean(vault: &Vault) -> bool {
 
 impl Updater {
     pub(crate) fn new(root: PathBuf, drafts: bool, diagnostics: DiagnosticText) -> Result<Self, UpdateError> {
-        let mut opts = BuildOptions::new(root.join(PREVIEW_SITE));
+        let (site, cache) = preview_paths(drafts);
+        let mut opts = BuildOptions::new(root.join(site));
         opts.include_drafts = drafts;
         opts.preview = true;
         opts.cache = true;
-        opts.cache_file = PathBuf::from(PREVIEW_CACHE);
+        opts.cache_file = cache;
         let (site, resumed) = match taken_up(&root, opts.clone()) {
             Some(taken) => taken,
             None => {

@@ -19,6 +19,13 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     opts.include_drafts = args.drafts;
     opts.force = args.force;
     opts.cache = !args.no_cache;
+    // The freshness record names the output by its canonical folder: make
+    // its parent first (the build would), so that the first build is recorded.
+    if opts.cache
+        && let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        let _ = std::fs::create_dir_all(parent);
+    }
     // Nothing changed since the last clean build: do not even load the vault.
     let fresh = opts.cache.then(|| Fresh::take(&root, &opts));
     if let Some(report) = fresh.as_ref().and_then(|f| up_to_date(&root, f)) {

@@ -110,6 +110,14 @@ fn an_unchanged_vault_is_up_to_date() {
     std::fs::write(&note, format!("{text}\nAnother edit.\n")).expect("write");
     let verbose = build(&["--verbose"]);
     assert!(verbose.contains("built ") && !verbose.contains("cache: 0 of "), "{verbose}");
+    // An output whose folders do not exist yet: the first build records it too.
+    let f = std::fs::File::options().append(true).open(&note).expect("open");
+    f.set_modified(SystemTime::now() - Duration::from_secs(60)).expect("mtime");
+    let nested = tmp.path().join("deploy/2026/site");
+    let nested = nested.to_str().expect("utf-8");
+    assert!(build(&["--output", nested]).contains("built "));
+    let second = build(&["--output", nested]);
+    assert!(second.contains("is up to date"), "{second}");
 }
 
 /// Builds that take unchanged notes from the parse cache publish exactly what

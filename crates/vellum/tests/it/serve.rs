@@ -292,7 +292,7 @@ fn a_second_start_takes_up_the_kept_preview() {
     let said = server.log.recv_timeout(WAIT).expect("a line about the start");
     assert!(said.starts_with("built "), "{said}");
     drop(server);
-    assert!(vault.path().join(".vellum/serve/site/index.html").is_file(), "the preview is kept");
+    assert!(vault.path().join(".vellum/serve/drafts/index.html").is_file(), "the preview is kept");
 
     let server = start(vault.path(), &[]);
     let said = server.log.recv_timeout(WAIT).expect("a line about the start");
