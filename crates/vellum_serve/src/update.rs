@@ -106,22 +106,13 @@ fn taken_up(root: &Path, mut opts: BuildOptions) -> Option<(LiveSite, bool)> {
         Some(report) => report,
         None => {
             // Only a vault that loaded cleanly is recorded as unchanged (as `vellum build` does).
-            opts.fresh = clean(&vault).then_some(fresh);
+            opts.fresh = vault.publish_errors().is_empty().then_some(fresh);
             let report = vellum_site::build(&vault, &opts).ok()?;
             parses.save(&vault);
             report
         }
     };
     Some((LiveSite::resume(vault, opts, report).ok()??, as_it_was))
-}
-
-/// Whether every document loaded and every published note's frontmatter parsed.
-fn clean(vault: &Vault) -> bool {
-    vault.problems.is_empty()
-        && vault.notes.iter().enumerate().all(|(i, n)| {
-            vault.is_hidden(i)
-                || !n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml)
-        })
 }
 
 impl Updater {

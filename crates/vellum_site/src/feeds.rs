@@ -221,6 +221,16 @@ pub(crate) fn search_manifest(plan: &Plan<'_>) -> Vec<u8> {
     out
 }
 
+/// Every note's search entry, by note index (`None` for a note without a card).
+pub(crate) fn search_docs(
+    plan: &Plan<'_>,
+    cards: &[Option<Card>],
+    bodies: &[Option<Body>],
+) -> Vec<Option<String>> {
+    let budget = snippet_budget(plan.published.len());
+    cards.iter().zip(bodies).map(|(c, b)| c.as_ref().map(|c| search_doc(c, b.as_ref(), budget))).collect()
+}
+
 /// One note's entry of the search index (JSON), with `budget` characters of its text.
 pub(crate) fn search_doc(card: &Card, body: Option<&Body>, budget: usize) -> String {
     let text = body.map_or("", |b| b.text.as_str());

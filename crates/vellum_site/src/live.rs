@@ -197,24 +197,39 @@ fn full(vault: &Vault, opts: &BuildOptions, cfg: &SiteConfig, theme: &Theme) -> 
     let Pipeline { plan, cards, bodies, page_keys, search_docs, .. } = p;
     report.files = sink.files.len();
     report.timings.total = start.elapsed();
-    let notes: FxHashSet<String> = plan
-        .published
-        .iter()
-        .filter_map(|&i| plan.rel[i].as_ref().map(|r| format!("{r}index.html")))
-        .collect();
-    let others: FxHashSet<String> = sink.files.keys().filter(|k| !notes.contains(*k)).cloned().collect();
-    let page_keys = page_keys.into_iter().filter(|(rel, _)| others.contains(rel)).collect();
-    let state = State {
-        later: plan.later_pages(&cards),
-        page_keys,
-        named: named_rels(&plan),
-        others,
-        lists: plan.lists(),
-        cards,
-        search_docs,
-        layout: Some(plan.into_layout()),
-    };
+    let state = State::of(plan, cards, search_docs, page_keys, sink.files.keys());
     Ok((sink, bodies, report, state))
+}
+
+/// The output paths of the published notes' pages.
+fn note_pages(plan: &Plan<'_>) -> FxHashSet<String> {
+    plan.published.iter().filter_map(|&i| plan.rel[i].as_ref().map(|r| format!("{r}index.html"))).collect()
+}
+
+impl State {
+    /// The state of a whole site: planned by `plan`, with these cards, search
+    /// entries and context keys of pages other than notes', and these files.
+    fn of<'a>(
+        plan: Plan<'_>,
+        cards: Vec<Option<Card>>,
+        search_docs: Vec<Option<String>>,
+        page_keys: impl IntoIterator<Item = (String, Hash)>,
+        files: impl Iterator<Item = &'a String>,
+    ) -> Self {
+        let notes = note_pages(&plan);
+        let others: FxHashSet<String> = files.filter(|k| !notes.contains(*k)).cloned().collect();
+        let page_keys = page_keys.into_iter().filter(|(rel, _)| others.contains(rel)).collect();
+        Self {
+            later: plan.later_pages(&cards),
+            page_keys,
+            named: named_rels(&plan),
+            others,
+            lists: plan.lists(),
+            cards,
+            search_docs,
+            layout: Some(plan.into_layout()),
+        }
+    }
 }
 
 /// Bodies, state and files of a site taken up from disk.
@@ -261,31 +276,13 @@ fn resumed(
     }
     let files = read_site(output, &vault.root, &attachments).ok()?;
 
-    let notes: FxHashSet<String> = plan
-        .published
-        .iter()
-        .filter_map(|&i| plan.rel[i].as_ref().map(|r| format!("{r}index.html")))
-        .collect();
-    if !notes.iter().all(|rel| files.contains_key(rel)) {
+    if !note_pages(&plan).iter().all(|rel| files.contains_key(rel)) {
         return None;
     }
-    let others: FxHashSet<String> = files.keys().filter(|k| !notes.contains(*k)).cloned().collect();
-    let budget = feeds::snippet_budget(plan.published.len());
-    let search_docs = (0..cards.len())
-        .map(|i| cards[i].as_ref().map(|c| feeds::search_doc(c, bodies[i].as_ref(), budget)))
-        .collect();
-    let state = State {
-        later: plan.later_pages(&cards),
-        // Context keys are not recorded: the first update fills the pages it
-        // looks at, and compares their bytes.
-        page_keys: FxHashMap::default(),
-        named: named_rels(&plan),
-        others,
-        lists: plan.lists(),
-        cards,
-        search_docs,
-        layout: Some(plan.into_layout()),
-    };
+    let search_docs = feeds::search_docs(&plan, &cards, &bodies);
+    // Context keys are not recorded: the first update fills the pages it
+    // looks at, and compares their bytes.
+    let state = State::of(plan, cards, search_docs, Vec::new(), files.keys());
     Some((bodies, state, files))
 }
 

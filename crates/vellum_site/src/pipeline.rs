@@ -640,12 +640,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
                 }
             }
             Search::All => {
-                let budget = feeds::snippet_budget(self.plan.published.len());
-                self.search_docs = (0..self.cards.len())
-                    .map(|i| {
-                        self.cards[i].as_ref().map(|c| feeds::search_doc(c, self.bodies[i].as_ref(), budget))
-                    })
-                    .collect();
+                self.search_docs = feeds::search_docs(&self.plan, &self.cards, &self.bodies);
                 self.sink.add("search-index.json".to_owned(), feeds::search_manifest(&self.plan))?;
                 for k in 0..self.plan.published.len().div_ceil(feeds::SHARD) {
                     self.write_shard(k)?;

@@ -904,6 +904,30 @@ impl Vault {
         self.config.obsidian.hides(&self.notes[idx].path)
     }
 
+    /// What keeps the vault from being published whole, as `(vault path,
+    /// message)`: documents that did not load, and notes whose YAML
+    /// frontmatter is malformed (they might be drafts, so they are left out).
+    /// Hidden files are not published anyway; an Obsidian setting or a
+    /// redirect line vellum cannot read is only a warning (it never stops a
+    /// build) and is not listed.
+    #[must_use]
+    pub fn publish_errors(&self) -> Vec<(&str, String)> {
+        let problems = self.problems.iter().filter(|p| {
+            !self.config.obsidian.hides(&p.path)
+                && !matches!(p.kind, LoadProblemKind::ObsidianSetting | LoadProblemKind::Redirects)
+        });
+        let malformed = self.notes.iter().enumerate().filter(|&(i, n)| {
+            !self.is_hidden(i)
+                && n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml)
+        });
+        problems
+            .map(|p| (p.path.as_str(), p.message.clone()))
+            .chain(malformed.map(|(_, n)| {
+                (n.path.as_str(), "malformed YAML frontmatter; the note is left out of the site".to_owned())
+            }))
+            .collect()
+    }
+
     /// The note stored in file `id`, if it is a loaded note.
     #[must_use]
     pub fn note_of_file(&self, id: FileId) -> Option<NoteIdx> {

@@ -50,31 +50,22 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     let vault = super::load_vault_with(Some(&root), texts)?;
     // Notes that could not be loaded (or whose frontmatter is broken: they might be
     // drafts) are left out; say so, and exit 1 so CI notices.
-    let mut failed = 0;
+    // An Obsidian setting or a redirect line vellum cannot read never stops a build.
     for p in &vault.problems {
-        // Template folders and Obsidian's excluded files are never published.
-        if vault.config.obsidian.hides(&p.path) {
-            continue;
-        }
-        // An Obsidian setting or a redirect line vellum cannot read is ignored: it never stops a build.
-        if matches!(
-            p.kind,
-            vellum_vault::LoadProblemKind::ObsidianSetting | vellum_vault::LoadProblemKind::Redirects
-        ) {
-            eprintln!("warning: {}: {}", p.path, p.message);
-        } else {
-            eprintln!("error: {}: {}", p.path, p.message);
-            failed += 1;
-        }
-    }
-    for (idx, n) in vault.notes.iter().enumerate() {
-        if !vault.is_hidden(idx)
-            && n.note.errors.iter().any(|e| e.kind == vellum_syntax::ErrorKind::MalformedYaml)
+        if !vault.config.obsidian.hides(&p.path)
+            && matches!(
+                p.kind,
+                vellum_vault::LoadProblemKind::ObsidianSetting | vellum_vault::LoadProblemKind::Redirects
+            )
         {
-            eprintln!("error: {}: malformed YAML frontmatter; the note is left out of the site", n.path);
-            failed += 1;
+            eprintln!("warning: {}: {}", p.path, p.message);
         }
     }
+    let errors = vault.publish_errors();
+    for (path, message) in &errors {
+        eprintln!("error: {path}: {message}");
+    }
+    let failed = errors.len();
     // Only a clean vault may be recorded as up to date (its problems are reported again).
     opts.fresh = if failed == 0 { fresh } else { None };
     let report = build_with(&vault, &opts, &Progress::new(!args.quiet)).map_err(|e| e.to_string())?;
