@@ -680,13 +680,7 @@ impl Fresh {
         let Ok(mut files) = vellum_vault::file_stamps(root) else {
             return Self { key: None, output, cache_file: opts.cache_file.clone() };
         };
-        if let Ok(entries) = std::fs::read_dir(root.join(crate::theme::THEME_DIR)) {
-            for e in entries.flatten() {
-                let name = format!("{}/{}", crate::theme::THEME_DIR, e.file_name().to_string_lossy());
-                let (size, mtime_ns) = e.metadata().map_or((0, 0), |m| (m.len(), stamps::mtime_ns(&m)));
-                files.push(FileStamp { path: name, size, mtime_ns });
-            }
-        }
+        theme_stamps(&root.join(crate::theme::THEME_DIR), crate::theme::THEME_DIR, &mut files);
         Self::of(&files, opts, output, stamps::now_ns())
     }
 
@@ -701,6 +695,22 @@ impl Fresh {
 
     pub(crate) fn key(&self) -> Option<Hash> {
         self.key
+    }
+}
+
+/// The stamps of every file under `dir` (the theme, at `rel` in the vault,
+/// which the vault's walk leaves out), its sub-folders too: the string
+/// catalogues in `_theme/i18n/` change without touching `_theme/` itself.
+fn theme_stamps(dir: &Path, rel: &str, files: &mut Vec<FileStamp>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = format!("{rel}/{}", e.file_name().to_string_lossy());
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            theme_stamps(&e.path(), &name, files);
+        } else {
+            let (size, mtime_ns) = e.metadata().map_or((0, 0), |m| (m.len(), stamps::mtime_ns(&m)));
+            files.push(FileStamp { path: name, size, mtime_ns });
+        }
     }
 }
 

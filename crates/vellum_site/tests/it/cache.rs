@@ -265,4 +265,22 @@ fn nothing_changed_is_known_without_loading() {
     assert!(up_to_date(&b.vault, &Fresh::take(&b.vault, &opts)).is_some());
     std::fs::write(b.cached.join(vellum_site::MARKER), "replaced by hand").expect("write");
     assert!(up_to_date(&b.vault, &Fresh::take(&b.vault, &opts)).is_none(), "output changed");
+
+    // The theme's string catalogue, in a sub-folder, edited in place.
+    let strings = b.path("_theme/i18n/en.toml");
+    std::fs::create_dir_all(strings.parent().expect("folder")).expect("mkdir");
+    std::fs::write(&strings, "backlinks = \"Linked here\"\n").expect("write");
+    age(&b.vault);
+    let vault = vellum_vault::load(&b.vault).expect("loads");
+    opts.fresh = Some(Fresh::take(&b.vault, &opts));
+    build(&vault, &opts).expect("build");
+    assert!(up_to_date(&b.vault, &Fresh::take(&b.vault, &opts)).is_some());
+    let folder =
+        std::fs::metadata(strings.parent().expect("folder")).expect("meta").modified().expect("mtime");
+    std::fs::write(&strings, "backlinks = \"Pointing here\"\n").expect("write");
+    age(&b.vault);
+    let after =
+        std::fs::metadata(strings.parent().expect("folder")).expect("meta").modified().expect("mtime");
+    assert_eq!(folder, after, "an edit in place leaves the folder as it was");
+    assert!(up_to_date(&b.vault, &Fresh::take(&b.vault, &opts)).is_none(), "the catalogue changed");
 }
