@@ -3,7 +3,8 @@
 //!
 //! [`LiveSite`] owns the vault model, the rendered note bodies and every
 //! output file. It is built by the same pipeline as a site on disk (the
-//! `pipeline` module), run over everything; [`LiveSite::edit_notes`] works
+//! `pipeline` module), run over everything, or taken up without rendering
+//! from what a cached build to disk left ([`LiveSite::resume`]); [`LiveSite::edit_notes`] works
 //! out what an edit dirtied (bodies, note pages, other pages, site files)
 //! and runs the pipeline's phases on just that. It (or [`LiveSite::rebuild`], given a new vault)
 //! returns only the files that changed, so a server can swap them in and
