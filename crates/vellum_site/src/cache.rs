@@ -78,6 +78,21 @@ pub(crate) struct NoteEntry {
     pub(crate) html: Option<String>,
 }
 
+impl NoteEntry {
+    /// What the body asked for, in today's vault, with these `questions`;
+    /// `None` when an attachment it linked is gone.
+    fn asked(&self, vault: &Vault, questions: Vec<Question>) -> Option<crate::plan::Asked> {
+        let attachments =
+            self.attachments.iter().map(|p| vault.files.lookup_path(p)).collect::<Option<Vec<_>>>()?;
+        let [tags, keywords, unwritten] = self.requested.clone().map(|v| v.into_iter().collect());
+        Some(crate::plan::Asked {
+            attachments,
+            requested: Requested { tags, keywords, unwritten },
+            questions,
+        })
+    }
+}
+
 /// A [`Question`] in a form that survives the next load (paths, not indices).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 enum Stored {
@@ -457,17 +472,10 @@ impl Cache {
         if keys.answers(plan, &questions) != e.answers {
             return None;
         }
-        let attachments =
-            e.attachments.iter().map(|p| vault.files.lookup_path(p)).collect::<Option<Vec<_>>>()?;
-        let [tags, keywords, unwritten] = e.requested.clone().map(|v| v.into_iter().collect());
         Some(Valid {
             key: body_key(&base, &e.answers),
             text: e.text.clone(),
-            asked: crate::plan::Asked {
-                attachments,
-                requested: Requested { tags, keywords, unwritten },
-                questions,
-            },
+            asked: e.asked(vault, questions)?,
             entry: e.clone(),
         })
     }
@@ -490,15 +498,7 @@ impl Cache {
         if e.base != keys.base(plan, i) {
             return None;
         }
-        let attachments =
-            e.attachments.iter().map(|p| vault.files.lookup_path(p)).collect::<Option<Vec<_>>>()?;
-        let [tags, keywords, unwritten] = e.requested.clone().map(|v| v.into_iter().collect());
-        let asked = crate::plan::Asked {
-            attachments,
-            requested: Requested { tags, keywords, unwritten },
-            questions: Vec::new(),
-        };
-        Some((e.text.clone(), asked, e.html.clone()))
+        Some((e.text.clone(), e.asked(vault, Vec::new())?, e.html.clone()))
     }
 
     /// The previous output this cache's page keys describe, when it is in place.
