@@ -468,7 +468,7 @@ fn recheck(root: &Path, record: &mut Record, changed: Vec<(u32, String)>) -> Res
     config.property_types = vellum_vault::obsidian::read_types(root).0;
     config.snippet_callouts = vellum_vault::snippets::read_callouts(root).0;
     config.obsidian = vellum_vault::obsidian::read_settings(root).0;
-    let vault = vellum_vault::load_partial(root, config, paths, &known, &check);
+    let vault = vellum_vault::load_partial(root, config, paths, &known, &check, 0);
     if !vault.problems.is_empty() {
         return Err(Why::Files);
     }

@@ -50,13 +50,13 @@ pub(crate) type Hash = [u8; 32];
 /// The cache file, relative to the vault.
 pub const CACHE_FILE: &str = ".vellum/build/cache.redb";
 
-const NOTES: TableDefinition<&str, &[u8]> = TableDefinition::new("notes");
-const PAGES: TableDefinition<&str, &[u8]> = TableDefinition::new("pages");
+pub(crate) const NOTES: TableDefinition<&str, &[u8]> = TableDefinition::new("notes");
+pub(crate) const PAGES: TableDefinition<&str, &[u8]> = TableDefinition::new("pages");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const META_KEY: &str = "meta";
 
 /// Bumped when the layout of what is stored changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What the cache remembers of one note's body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,6 +79,46 @@ pub(crate) struct NoteEntry {
 }
 
 impl NoteEntry {
+    /// An entry whose body asked about these notes (tests).
+    #[cfg(test)]
+    pub(crate) fn for_questions(notes: &[&str]) -> Self {
+        Self {
+            base: [0; 32],
+            questions: notes.iter().map(|n| Stored::Note((*n).to_owned())).collect(),
+            answers: [0; 32],
+            text: String::new(),
+            attachments: Vec::new(),
+            requested: Default::default(),
+            html: None,
+        }
+    }
+
+    /// The vault paths of the notes its rendering asked about.
+    pub(crate) fn asked_notes(&self) -> impl Iterator<Item = &str> {
+        self.questions.iter().filter_map(|q| match q {
+            Stored::Note(p) => Some(p.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Whether the body asked for exactly these attachments (vault paths,
+    /// sorted) and no page the plan did not foresee: a new body that asks
+    /// for the same leaves the site's attachments and pages as they are.
+    pub(crate) fn asked_only(&self, attachments: &[&str]) -> bool {
+        let mut mine: Vec<&str> = self.attachments.iter().map(String::as_str).collect();
+        mine.sort_unstable();
+        mine.dedup();
+        mine == attachments && self.requested.iter().all(Vec::is_empty)
+    }
+
+    /// This entry for the note's new body (same questions, new own inputs
+    /// `base` and `text`; the body's `html` for a note of the feed), rendered without a plan: its answers are unknown,
+    /// so a full build never takes the body as valid; what it asked for
+    /// stays on record for the next patch ([`NoteEntry::asked_only`]).
+    pub(crate) fn patched(self, base: Hash, text: String, html: Option<String>) -> Self {
+        Self { base, answers: [0; 32], text, html, ..self }
+    }
+
     /// What the body asked for, in today's vault, with these `questions`;
     /// `None` when an attachment it linked is gone.
     fn asked(&self, vault: &Vault, questions: Vec<Question>) -> Option<crate::plan::Asked> {
@@ -105,10 +145,10 @@ enum Stored {
 
 /// The last build, as the cache saw it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-struct Meta {
+pub(crate) struct Meta {
     format: u32,
     /// [`Keys::salt`] of the build (pages are only reused under the same salt).
-    salt: Hash,
+    pub(crate) salt: Hash,
     /// The output folder it wrote (absolute).
     output: String,
     /// Stamp of the output's marker file right after the swap: if it differs
@@ -117,20 +157,75 @@ struct Meta {
     /// [`Fresh::key`] of the vault when that build began, when it was clean.
     fresh: Option<Hash>,
     /// The counts of that build, reported again when nothing changed.
-    counts: Counts,
+    pub(crate) counts: Counts,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
-struct Counts {
-    pages: usize,
-    notes: usize,
-    drafts: usize,
-    tags: usize,
-    keywords: usize,
-    unwritten: usize,
-    attachments: usize,
-    files: usize,
-    bytes: u64,
+pub(crate) struct Counts {
+    pub(crate) pages: usize,
+    pub(crate) notes: usize,
+    pub(crate) drafts: usize,
+    pub(crate) tags: usize,
+    pub(crate) keywords: usize,
+    pub(crate) unwritten: usize,
+    pub(crate) attachments: usize,
+    pub(crate) files: usize,
+    pub(crate) bytes: u64,
+}
+
+impl Counts {
+    /// A report of a build into `output` with these counts.
+    pub(crate) fn report(&self, output: PathBuf) -> BuildReport {
+        BuildReport {
+            output,
+            pages: self.pages,
+            notes: self.notes,
+            drafts: self.drafts,
+            tags: self.tags,
+            keywords: self.keywords,
+            unwritten: self.unwritten,
+            attachments: self.attachments,
+            files: self.files,
+            bytes: self.bytes,
+            ..BuildReport::default()
+        }
+    }
+}
+
+/// The record of the last build; `None` when there is none (of this format).
+pub(crate) fn read_meta(txn: &redb::ReadTransaction) -> Option<Meta> {
+    let t = txn.open_table(META).ok()?;
+    let meta: Meta = postcard::from_bytes(t.get(META_KEY).ok()??.value()).ok()?;
+    (meta.format == FORMAT).then_some(meta)
+}
+
+/// Whether `meta` describes the folder at `output` as it is now: that build
+/// wrote it, and its marker is the one that build left.
+pub(crate) fn describes(meta: &Meta, output: &Path) -> bool {
+    Path::new(&meta.output) == output && marker_stamp(output).is_some_and(|m| m == meta.marker)
+}
+
+/// Rewrite the record of the last build in `w` with `change` made to it.
+fn change_meta(w: &redb::WriteTransaction, change: impl FnOnce(&mut Meta)) -> Result<(), redb::Error> {
+    let mut t = w.open_table(META)?;
+    let mut meta: Meta = match t.get(META_KEY)? {
+        Some(v) => postcard::from_bytes(v.value()).unwrap_or_default(),
+        None => return Ok(()),
+    };
+    change(&mut meta);
+    let bytes = postcard::to_stdvec(&meta).unwrap_or_default();
+    t.insert(META_KEY, bytes.as_slice())?;
+    Ok(())
+}
+
+/// The output is being changed in place: no longer known up to date.
+pub(crate) fn clear_fresh(w: &redb::WriteTransaction) -> Result<(), redb::Error> {
+    change_meta(w, |m| m.fresh = None)
+}
+
+/// The output is what a build of the vault in the state `key` gives.
+pub(crate) fn set_fresh(w: &redb::WriteTransaction, key: Hash) -> Result<(), redb::Error> {
+    change_meta(w, |m| m.fresh = Some(key))
 }
 
 fn hasher() -> blake3::Hasher {
@@ -213,12 +308,13 @@ impl Keys {
 
     /// Hash of a note's own inputs.
     pub(crate) fn base(&self, plan: &Plan<'_>, i: NoteIdx) -> Hash {
-        let mut h = blake3::Hasher::new();
-        h.update(&self.salt);
-        put(&mut h, &plan.vault.notes[i].path);
-        h.update(&self.text[i]);
-        put(&mut h, plan.note_url(i).as_deref().unwrap_or("\0unpublished"));
-        *h.finalize().as_bytes()
+        let url = plan.note_url(i);
+        base_of(
+            &self.salt,
+            &plan.vault.notes[i].path,
+            &self.text[i],
+            url.as_deref().unwrap_or("\0unpublished"),
+        )
     }
 
     /// Hash of today's answers to `questions`.
@@ -260,6 +356,17 @@ impl Keys {
             })
             .collect()
     }
+}
+
+/// Hash of a note's own inputs: the build's salt, its path, its text's
+/// hash and its URL (`\0unpublished` when it has none).
+pub(crate) fn base_of(salt: &Hash, path: &str, text: &Hash, url: &str) -> Hash {
+    let mut h = blake3::Hasher::new();
+    h.update(salt);
+    put(&mut h, path);
+    h.update(text);
+    put(&mut h, url);
+    *h.finalize().as_bytes()
 }
 
 fn answer(h: &mut blake3::Hasher, kind: &[u8], name: &str, rel: Lookup<'_>) {
@@ -550,6 +657,29 @@ impl Cache {
             for gone in self.pages.keys().filter(|r| !pages.contains_key(r.as_str())) {
                 t.remove(gone.as_str()).map_err(|e| err(e.into()))?;
             }
+            let mut t = txn.open_table(crate::patch::VIEWS).map_err(|e| err(e.into()))?;
+            for (rel, view) in &record.views {
+                let bytes = postcard::to_stdvec(view).map_err(encode)?;
+                t.insert(rel.as_str(), bytes.as_slice()).map_err(|e| err(e.into()))?;
+            }
+            let mut t = txn.open_table(crate::patch::SHARDS).map_err(|e| err(e.into()))?;
+            for (k, docs) in record.shards.iter().enumerate() {
+                let bytes = postcard::to_stdvec(docs).map_err(encode)?;
+                t.insert(k as u64, bytes.as_slice()).map_err(|e| err(e.into()))?;
+            }
+            // Without a state of this build, no patch may start from it. The
+            // build replaced every file a patch may have left half done.
+            let mut t = txn.open_table(crate::patch::STATE).map_err(|e| err(e.into()))?;
+            t.remove(crate::patch::JOURNAL_KEY).map_err(|e| err(e.into()))?;
+            match &record.patch {
+                Some(state) => {
+                    let bytes = postcard::to_stdvec(state).map_err(encode)?;
+                    t.insert(crate::patch::STATE_KEY, bytes.as_slice()).map_err(|e| err(e.into()))?;
+                }
+                None => {
+                    t.remove(crate::patch::STATE_KEY).map_err(|e| err(e.into()))?;
+                }
+            }
             let meta = Meta {
                 format: FORMAT,
                 salt: record.salt,
@@ -620,6 +750,14 @@ pub(crate) struct Record {
     pub(crate) pages: Vec<(String, Hash)>,
     pub(crate) fresh: Option<Hash>,
     counts: Counts,
+    /// The views of the note pages written (see [`crate::patch`]).
+    pub(crate) views: Vec<(String, crate::pages::StoredView)>,
+    /// Every search shard's entries.
+    pub(crate) shards: Vec<Vec<String>>,
+    /// What a patch may start from; `None` removes the last one.
+    pub(crate) patch: Option<crate::patch::State>,
+    /// Views, shards and state are kept ([`crate::BuildOptions::patchable`]).
+    pub(crate) patchable: bool,
 }
 
 impl Record {
@@ -631,6 +769,10 @@ impl Record {
             pages: Vec::new(),
             fresh,
             counts: Counts::default(),
+            views: Vec::new(),
+            shards: Vec::new(),
+            patch: None,
+            patchable: false,
         }
     }
 
@@ -670,6 +812,12 @@ pub struct Fresh {
     output: Option<PathBuf>,
     /// The build cache the state is recorded in (relative to the vault).
     cache_file: PathBuf,
+    /// vellum, the build's options and its output, hashed.
+    identity: Hash,
+    /// The stamps, sorted by path; `None` when the vault cannot be walked.
+    stamps: Option<Vec<FileStamp>>,
+    /// When they were taken.
+    now: i128,
 }
 
 impl Fresh {
@@ -677,11 +825,17 @@ impl Fresh {
     #[must_use]
     pub fn take(root: &Path, opts: &BuildOptions) -> Self {
         let output = absolute_output(&opts.output);
+        let now = stamps::now_ns();
         let Ok(mut files) = vellum_vault::file_stamps(root) else {
-            return Self { key: None, output, cache_file: opts.cache_file.clone() };
+            let mut fresh = Self::of(&[], opts, output, now);
+            fresh.key = None;
+            return fresh;
         };
         theme_stamps(&root.join(crate::theme::THEME_DIR), crate::theme::THEME_DIR, &mut files);
-        Self::of(&files, opts, output, stamps::now_ns())
+        let mut fresh = Self::of(&files, opts, output, now);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        fresh.stamps = Some(files);
+        fresh
     }
 
     /// The state of files with these `stamps`, taken at time `now` (ns), for
@@ -690,11 +844,39 @@ impl Fresh {
         let mut h = hasher();
         h.update(&[u8::from(opts.include_drafts), u8::from(opts.preview)]);
         put(&mut h, &output.as_deref().unwrap_or(Path::new("")).to_string_lossy());
-        Self { key: stamps::fresh_key(h, stamps, now), output, cache_file: opts.cache_file.clone() }
+        Self {
+            identity: *h.clone().finalize().as_bytes(),
+            key: stamps::fresh_key(h, stamps, now),
+            output,
+            cache_file: opts.cache_file.clone(),
+            stamps: None,
+            now,
+        }
     }
 
     pub(crate) fn key(&self) -> Option<Hash> {
         self.key
+    }
+
+    /// vellum, the build's options and its output, hashed.
+    pub(crate) fn identity(&self) -> Hash {
+        self.identity
+    }
+
+    /// The output folder, absolute.
+    pub(crate) fn output(&self) -> Option<&Path> {
+        self.output.as_deref()
+    }
+
+    /// The stamps, sorted by path.
+    pub(crate) fn sorted_stamps(&self) -> Option<&[FileStamp]> {
+        self.stamps.as_deref()
+    }
+
+    /// The stamps as a record keeps them: the untrusted ones unknown (see
+    /// [`stamps::settle`]), so that they never match again.
+    pub(crate) fn settled(&self) -> Option<Vec<FileStamp>> {
+        self.stamps.as_ref().map(|s| stamps::settle(s, self.now))
     }
 }
 
@@ -746,21 +928,7 @@ pub fn up_to_date(root: &Path, fresh: &Fresh) -> Option<BuildReport> {
     {
         return None;
     }
-    let c = meta.counts;
-    Some(BuildReport {
-        output: output.to_path_buf(),
-        pages: c.pages,
-        notes: c.notes,
-        drafts: c.drafts,
-        tags: c.tags,
-        keywords: c.keywords,
-        unwritten: c.unwritten,
-        attachments: c.attachments,
-        files: c.files,
-        bytes: c.bytes,
-        up_to_date: true,
-        ..BuildReport::default()
-    })
+    Some(BuildReport { up_to_date: true, ..meta.counts.report(output.to_path_buf()) })
 }
 
 #[cfg(test)]

@@ -46,42 +46,85 @@ pub(crate) fn feed_notes(plan: &Plan<'_>) -> Vec<NoteIdx> {
         .collect()
 }
 
+/// What the feed shows of one note besides its body: the inputs of its entry.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub(crate) struct FeedItem {
+    /// The note's vault path.
+    pub(crate) path: String,
+    title: String,
+    url: String,
+    /// `created` and `updated` as written (`2024-03-01`).
+    created: String,
+    updated: Option<String>,
+    summary: Option<String>,
+    tags: Vec<String>,
+}
+
+/// The feed's notes as [`FeedItem`]s, newest first (see [`feed_notes`]).
+pub(crate) fn feed_items(plan: &Plan<'_>, cards: &[Option<Card>]) -> Vec<(NoteIdx, FeedItem)> {
+    feed_notes(plan)
+        .into_iter()
+        .filter_map(|i| {
+            let p = &plan.vault.notes[i].note.properties;
+            let card = cards[i].as_ref()?;
+            let item = FeedItem {
+                path: card.path.clone(),
+                title: card.title.clone(),
+                url: card.url.clone(),
+                created: p.created.as_ref()?.value.to_string(),
+                updated: p.updated.as_ref().map(|d| d.value.to_string()),
+                summary: card.description.clone().or_else(|| card.core_claim.clone()),
+                tags: card.tags.iter().map(|t| t.name.clone()).collect(),
+            };
+            Some((i, item))
+        })
+        .collect()
+}
+
 /// `feed.xml`: the newest published notes (drafts never), with their bodies.
 pub(crate) fn atom(
     plan: &Plan<'_>,
     cards: &[Option<Card>],
     bodies: &[Option<Body>],
 ) -> Result<Vec<u8>, BuildError> {
-    let s = &plan.site;
+    let items = feed_items(plan, cards);
+    let entries: Vec<(&FeedItem, Option<&str>)> = items
+        .iter()
+        .map(|(i, item)| (item, bodies[*i].as_ref().map(|b| b.html.feed().unwrap_or_default())))
+        .collect();
+    atom_of(&plan.site, &entries)
+}
+
+/// `feed.xml` of `site` with these entries, each with its body's HTML.
+pub(crate) fn atom_of(
+    s: &crate::config::Site,
+    items: &[(&FeedItem, Option<&str>)],
+) -> Result<Vec<u8>, BuildError> {
     let author = if s.author.is_empty() { s.title.clone() } else { s.author.clone() };
     let abs = |url: &str| s.absolute(url);
     // Atom ids must be absolute IRIs: without `base_url`, use a URN of the path.
     let id = |url: &str| if s.origin.is_empty() { format!("urn:vellum:{url}") } else { s.absolute(url) };
+    let day = |d: &str| format!("{d}T00:00:00Z").parse::<FixedDateTime>().ok();
     let mut entries = Vec::new();
-    for i in feed_notes(plan) {
-        let n = &plan.vault.notes[i];
-        let Some(card) = cards[i].as_ref() else { continue };
-        let p = &n.note.properties;
-        let Some(created) = p.created.as_ref().and_then(|d| date_time(d.value)) else { continue };
-        let updated =
-            p.updated.as_ref().and_then(|d| date_time(d.value)).filter(|u| *u > created).unwrap_or(created);
-        let summary = card.description.clone().or_else(|| card.core_claim.clone());
+    for (item, html) in items {
+        let Some(created) = day(&item.created) else { continue };
+        let updated = item.updated.as_deref().and_then(day).filter(|u| *u > created).unwrap_or(created);
         entries.push(Entry {
-            title: Text::plain(card.title.clone()),
-            id: id(&card.url),
+            title: Text::plain(item.title.clone()),
+            id: id(&item.url),
             updated,
             published: Some(created),
-            links: vec![Link { href: abs(&card.url), rel: "alternate".to_owned(), ..Link::default() }],
-            summary: summary.map(Text::plain),
-            content: bodies[i].as_ref().map(|b| Content {
-                value: Some(b.html.feed().unwrap_or_default().to_owned()),
+            links: vec![Link { href: abs(&item.url), rel: "alternate".to_owned(), ..Link::default() }],
+            summary: item.summary.clone().map(Text::plain),
+            content: html.map(|html| Content {
+                value: Some(html.to_owned()),
                 content_type: Some("html".to_owned()),
                 ..Content::default()
             }),
-            categories: card
+            categories: item
                 .tags
                 .iter()
-                .map(|t| atom_syndication::Category { term: t.name.clone(), ..Default::default() })
+                .map(|t| atom_syndication::Category { term: t.clone(), ..Default::default() })
                 .collect(),
             ..Entry::default()
         });
@@ -101,7 +144,11 @@ pub(crate) fn atom(
         }),
         links: vec![
             Link { href: home, rel: "alternate".to_owned(), ..Link::default() },
-            Link { href: abs(&plan.url("feed.xml")), rel: "self".to_owned(), ..Link::default() },
+            Link {
+                href: abs(&format!("{}feed.xml", s.base_path)),
+                rel: "self".to_owned(),
+                ..Link::default()
+            },
         ],
         subtitle: (!s.description.is_empty()).then(|| Text::plain(s.description.clone())),
         lang: Some(s.language.clone()),
@@ -192,23 +239,21 @@ pub(crate) fn shard_rel(k: usize) -> String {
 /// The search index: `search-index.json` lists the shards
 /// (`search-index/<k>.json`), each holding the entries of up to [`SHARD`]
 /// published notes in path order (`{docs: [...]}`, see [`search_doc`]).
-/// Made one file at a time as the iterator is read, so only one shard is
-/// in memory (beside what its reader keeps).
-pub(crate) fn search_index<'p>(
+/// The shards are made one at a time as the iterator is read (with their
+/// entries, which the build cache keeps), so only one is in memory.
+pub(crate) fn search_shards<'p>(
     plan: &'p Plan<'_>,
     cards: &'p [Option<Card>],
     bodies: &'p [Option<Body>],
-) -> impl Iterator<Item = (String, Vec<u8>)> + 'p {
+) -> impl Iterator<Item = (String, Vec<String>)> + 'p {
     let budget = snippet_budget(plan.published.len());
-    let manifest = std::iter::once_with(|| ("search-index.json".to_owned(), search_manifest(plan)));
-    let shards = plan.published.chunks(SHARD).enumerate().map(move |(k, chunk)| {
+    plan.published.chunks(SHARD).enumerate().map(move |(k, chunk)| {
         let docs: Vec<String> = chunk
             .iter()
             .filter_map(|&i| Some(search_doc(cards[i].as_ref()?, bodies[i].as_ref(), budget)))
             .collect();
-        (shard_rel(k), join_shard(docs.iter().map(String::as_str)))
-    });
-    manifest.chain(shards)
+        (shard_rel(k), docs)
+    })
 }
 
 /// `search-index.json`: the URLs of the shards.
@@ -234,16 +279,44 @@ pub(crate) fn search_docs(
 /// One note's entry of the search index (JSON), with `budget` characters of its text.
 pub(crate) fn search_doc(card: &Card, body: Option<&Body>, budget: usize) -> String {
     let text = body.map_or("", |b| b.text.as_str());
-    let cut = text.char_indices().nth(budget).map_or(text.len(), |(k, _)| k);
     let doc = SearchDoc {
         u: &card.url,
         t: &card.title,
         d: card.description.as_deref().or(card.core_claim.as_deref()).unwrap_or(""),
         g: card.tags.iter().map(|t| t.name.as_str()).collect(),
-        b: &text[..cut],
+        b: cut(text, budget),
         x: card.draft,
     };
     serde_json::to_string(&doc).unwrap_or_default()
+}
+
+/// The search entry `doc` (made by [`search_doc`]) with the body text
+/// `text` instead of its own; `None` when `doc` is not such an entry.
+pub(crate) fn with_text(doc: &str, text: &str, budget: usize) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Read {
+        u: String,
+        t: String,
+        d: String,
+        g: Vec<String>,
+        #[serde(default)]
+        x: bool,
+    }
+    let r: Read = serde_json::from_str(doc).ok()?;
+    let doc = SearchDoc {
+        u: &r.u,
+        t: &r.t,
+        d: &r.d,
+        g: r.g.iter().map(String::as_str).collect(),
+        b: cut(text, budget),
+        x: r.x,
+    };
+    serde_json::to_string(&doc).ok()
+}
+
+/// The first `budget` characters of `text`.
+fn cut(text: &str, budget: usize) -> &str {
+    &text[..text.char_indices().nth(budget).map_or(text.len(), |(k, _)| k)]
 }
 
 /// A search shard from its entries: `{"docs":[...]}`.

@@ -38,11 +38,13 @@ pub mod live;
 mod observe;
 mod output;
 mod pages;
+mod patch;
 mod pipeline;
 mod plan;
 mod redirects;
 pub mod slug;
 mod social;
+mod spanless;
 mod text;
 pub mod theme;
 
@@ -57,6 +59,7 @@ pub use config::{DEFAULT_PAGE_SIZE, SiteConfig};
 pub use live::{LiveSite, Rebuild, Update};
 pub use observe::{Observer, Phase, Silent};
 pub use output::MARKER;
+pub use patch::{Declined, patch};
 
 pub use crate::output::SiteFile;
 use crate::output::{Staging, Writer};
@@ -93,6 +96,11 @@ pub struct BuildOptions {
     /// a build of other options into another output keeps its own (`vellum
     /// serve`'s preview), so that the two never undo each other's records.
     pub cache_file: PathBuf,
+    /// Keep, with the build cache, what [`patch`] needs to patch this
+    /// build's output in place after edits of notes' prose: each note page's
+    /// view without its body, each search shard's entries, the state of the
+    /// vault (`vellum build` does; a preview that is never patched need not).
+    pub patchable: bool,
 }
 
 impl BuildOptions {
@@ -108,6 +116,7 @@ impl BuildOptions {
             cache: false,
             fresh: None,
             cache_file: PathBuf::from(CACHE_FILE),
+            patchable: false,
         }
     }
 }
@@ -172,6 +181,8 @@ pub struct BuildReport {
     pub social_cards: usize,
     /// Of those, drawn in this build (the rest were kept by earlier builds).
     pub social_cards_drawn: usize,
+    /// Files replaced in place by a patch ([`patch`]); 0 for a build.
+    pub patched: usize,
 }
 
 /// Why a build failed. The previous output, if any, is left untouched.
@@ -351,6 +362,9 @@ pub fn build_with(
     let mut pipeline = Pipeline::new(vault, plan, cards, bodies, &mut writer, setup);
     report.attachments = pipeline.build_all()?;
     pipeline.report_into(&mut report);
+    if let Some(fresh) = &opts.fresh {
+        pipeline.record_state(fresh, &report.warnings);
+    }
     let record = pipeline.into_record();
     let swap = Instant::now();
     staging.commit()?;
@@ -389,7 +403,8 @@ fn open_cache(
                 ));
             }
             let fresh = opts.fresh.as_ref().and_then(Fresh::key);
-            let record = cache::Record::new(keys.salt, output.to_path_buf(), fresh);
+            let mut record = cache::Record::new(keys.salt, output.to_path_buf(), fresh);
+            record.patchable = opts.patchable;
             Some(Cached { keys, cache, record })
         }
         Err(cache::Unavailable::Busy) => {

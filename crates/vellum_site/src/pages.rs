@@ -251,13 +251,104 @@ struct NoteView<'a> {
     folder: Option<crate::folders::FolderListing<'a>>,
 }
 
+impl<'a> Toc<'a> {
+    fn of(t: &'a TocEntry) -> Self {
+        Self { level: t.level, text: &t.text, id: &t.id }
+    }
+}
+
 impl<'a> NoteView<'a> {
     /// Put the body's HTML and table of contents in.
     fn set_body(&mut self, (html, toc, properties): PageBody<'a>) {
         self.html = Some(html);
         self.properties = Some(properties);
-        self.toc = Some(toc.iter().map(|t| Toc { level: t.level, text: &t.text, id: &t.id }).collect());
+        self.toc = Some(toc.iter().map(Toc::of).collect());
     }
+}
+
+/// A note page's `page` and `note` values without the body's parts (its
+/// HTML, table of contents, properties table and word count, and the page
+/// description that falls back to its text), as JSON: what the build cache
+/// keeps so that a page can be filled again from a new body without the
+/// vault (`crate::patch`). [`StoredView::context`] puts a body back in,
+/// giving the values [`Plan::note_context`] gives. The backlinks are kept
+/// as the paths of their notes, whose cards their own views keep (`card`):
+/// a note linked from a hundred others would otherwise keep a hundred
+/// cards. Kept LZ4 compressed; a view is read once per patch.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct StoredView {
+    page: Vec<u8>,
+    note: Vec<u8>,
+    card: Vec<u8>,
+}
+
+impl StoredView {
+    fn of(meta: &PageMeta, view: &NoteView<'_>) -> Self {
+        let pack = |v: &Value| lz4_flex::compress_prepend_size(&serde_json::to_vec(v).unwrap_or_default());
+        let note = ser(view);
+        let field = |k: Value| {
+            let v = if k.as_str() == Some("backlinks") {
+                view.backlinks.iter().map(|c| Value::from(c.path.as_str())).collect()
+            } else {
+                note.get_item(&k).unwrap_or_default()
+            };
+            (k.as_str().unwrap_or_default().to_owned(), v)
+        };
+        let fields: std::collections::BTreeMap<String, Value> =
+            note.try_iter().map(|keys| keys.map(field).collect()).unwrap_or_default();
+        Self {
+            page: pack(&ser(meta)),
+            note: pack(&Value::from(fields)),
+            card: serde_json::to_vec(&ser(view.card)).unwrap_or_default(),
+        }
+    }
+
+    /// The card of the view's note, as a template value.
+    pub(crate) fn card(&self) -> Option<Value> {
+        serde_json::from_slice(&self.card).ok()
+    }
+
+    /// The paths of the notes its backlinks list.
+    pub(crate) fn backlinks(&self) -> Option<Vec<String>> {
+        let note: std::collections::BTreeMap<String, serde_json::Value> =
+            serde_json::from_slice(&unpack(&self.note)?).ok()?;
+        note.get("backlinks")?.as_array()?.iter().map(|p| p.as_str().map(str::to_owned)).collect()
+    }
+
+    /// The context of the page with this body: its `text` (the page's
+    /// description falls back to it), HTML, table of contents and properties
+    /// table, and its word count; `backlinks` are the cards of the notes
+    /// [`StoredView::backlinks`] names, in order. `None` when the stored
+    /// JSON is not a view.
+    pub(crate) fn context(
+        &self,
+        g: &Globals,
+        (text, (html, toc, properties)): (&str, PageBody<'_>),
+        words: usize,
+        backlinks: Vec<Value>,
+    ) -> Option<Value> {
+        use std::collections::BTreeMap;
+        let mut page: BTreeMap<String, Value> = serde_json::from_slice(&unpack(&self.page)?).ok()?;
+        let mut note: BTreeMap<String, Value> = serde_json::from_slice(&unpack(&self.note)?).ok()?;
+        let field =
+            |note: &BTreeMap<String, Value>, k: &str| note.get(k).and_then(|v| v.as_str().map(str::to_owned));
+        let description = describe(
+            field(&note, "description").as_deref(),
+            field(&note, "core_claim").as_deref(),
+            Some(text),
+        );
+        page.insert("description".to_owned(), Value::from(description));
+        note.insert("backlinks".to_owned(), Value::from(backlinks));
+        note.insert("words".to_owned(), ser(&words));
+        note.insert("html".to_owned(), ser(html));
+        note.insert("toc".to_owned(), ser(&toc.iter().map(Toc::of).collect::<Vec<_>>()));
+        note.insert("properties".to_owned(), ser(properties));
+        Some(g.context_of(Value::from(page), vec![("note", Value::from(note))]))
+    }
+}
+
+fn unpack(bytes: &[u8]) -> Option<Vec<u8>> {
+    lz4_flex::decompress_size_prepended(bytes).ok()
 }
 
 /// Page metadata every template gets as `page`.
@@ -418,17 +509,55 @@ impl Globals {
 
     /// The context of a page: the globals, `page`, and the page's own values.
     pub(crate) fn context(&self, page: &PageMeta, extra: Vec<(&'static str, Value)>) -> Value {
+        self.context_of(Value::from(Serde(page)), extra)
+    }
+
+    /// [`Globals::context`] with `page` already a template value.
+    fn context_of(&self, page: Value, extra: Vec<(&'static str, Value)>) -> Value {
         let mut pairs: Vec<(&str, Value)> = vec![
             ("site", self.site.clone()),
             ("urls", self.urls.clone()),
             ("build", self.build.clone()),
             ("t", self.strings.clone()),
             ("strings_json", self.strings_json.clone()),
-            ("page", Value::from(Serde(page))),
+            ("page", page),
         ];
         pairs.extend(extra);
         Value::from_pairs(pairs)
     }
+
+    /// The globals as JSON (the script's strings as they are), as the build
+    /// cache keeps them for `crate::patch`.
+    pub(crate) fn stored(&self) -> [String; 5] {
+        let json = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+        [
+            json(&self.site),
+            json(&self.urls),
+            json(&self.build),
+            json(&self.strings),
+            self.strings_json.as_str().unwrap_or_default().to_owned(),
+        ]
+    }
+
+    /// The globals [`Globals::stored`] kept; `None` when one is not JSON.
+    pub(crate) fn from_stored([site, urls, build, strings, script]: &[String; 5]) -> Option<Self> {
+        let value = |s: &str| serde_json::from_str::<Value>(s).ok();
+        Some(Self {
+            site: value(site)?,
+            urls: value(urls)?,
+            build: value(build)?,
+            strings: value(strings)?,
+            strings_json: Value::from_safe_string(script.clone()),
+            keys: false,
+        })
+    }
+}
+
+/// The description for meta tags: `description`, else the core claim, else
+/// the start of the body's `text`, cut to 200 characters at a word.
+pub(crate) fn describe(description: Option<&str>, core_claim: Option<&str>, text: Option<&str>) -> String {
+    let raw = description.or(core_claim).or(text).unwrap_or_default();
+    truncate_words(&raw.split_whitespace().collect::<Vec<_>>().join(" "), 200)
 }
 
 pub(crate) fn ser<T: Serialize + ?Sized>(x: &T) -> Value {
@@ -556,13 +685,7 @@ impl Plan<'_> {
     /// The description for meta tags: `description`, else the core claim,
     /// else the start of the body's `text`.
     pub(crate) fn meta_description(&self, card: &Card, text: Option<&str>) -> String {
-        let raw = card
-            .description
-            .clone()
-            .or_else(|| card.core_claim.clone())
-            .or_else(|| text.map(str::to_owned))
-            .unwrap_or_default();
-        truncate_words(&raw.split_whitespace().collect::<Vec<_>>().join(" "), 200)
+        describe(card.description.as_deref(), card.core_claim.as_deref(), text)
     }
 
     /// The context of a note's page around its body (`text`, and `html`
@@ -594,20 +717,30 @@ impl Plan<'_> {
     }
 
     /// [`Plan::note_context`] and [`Plan::note_page_key`] from one view of
-    /// the note (a note's view is a large part of its page's cost).
+    /// the note (a note's view is a large part of its page's cost); with
+    /// `stored`, also the view as the build cache keeps it ([`Plan::stored_view`]).
     pub(crate) fn note_context_and_key(
         &self,
         g: &Globals,
         idx: NoteIdx,
         cards: &[Option<Card>],
-        text: &str,
-        html: PageBody<'_>,
+        (text, html): (&str, PageBody<'_>),
         parts: &[&[u8]],
-    ) -> Option<(Value, crate::cache::Hash)> {
+        stored: bool,
+    ) -> Option<(Value, crate::cache::Hash, Option<StoredView>)> {
         let (meta, mut view) = self.note_view(idx, cards, text, None)?;
         let key = crate::cache::hash_json(parts, &(&meta, &view));
+        let kept = stored.then(|| StoredView::of(&meta, &view));
         view.set_body(html);
-        Some((g.context(&meta, vec![("note", ser(&view))]), key))
+        Some((g.context(&meta, vec![("note", ser(&view))]), key, kept))
+    }
+
+    /// `page` and `note` of note `idx`'s page without what its body gives
+    /// them, as the build cache keeps them for patching the page in place
+    /// after an edit of the body alone (see `crate::patch`).
+    pub(crate) fn stored_view(&self, idx: NoteIdx, cards: &[Option<Card>], text: &str) -> Option<StoredView> {
+        let (meta, view) = self.note_view(idx, cards, text, None)?;
+        Some(StoredView::of(&meta, &view))
     }
 
     /// `page` and `note` of a note's page; without the body's HTML and

@@ -167,7 +167,9 @@ pub(crate) struct Pipeline<'v, 'r> {
     /// [`Keep::Always`]: an edit rewrites only the shards whose entries changed).
     pub(crate) search_docs: Vec<Option<String>>,
     /// The notes of the feed (with [`Keep::UntilWritten`]: their bodies keep their HTML).
-    in_feed: FxHashSet<NoteIdx>,
+    pub(crate) in_feed: FxHashSet<NoteIdx>,
+    /// The entries of each search shard written, kept for the build cache.
+    pub(crate) shards: Vec<Vec<String>>,
     render_opts: RenderOptions,
     /// Characters of plain text kept per body.
     budget: usize,
@@ -180,6 +182,9 @@ pub(crate) struct Pipeline<'v, 'r> {
     /// Social cards: where they are kept, how many were put in and drawn.
     pub(crate) social: Social,
 }
+
+/// A note's page, its build-cache key, and the view the cache keeps of it.
+type NotePage = (Page, Option<Hash>, Option<crate::pages::StoredView>);
 
 /// A page filled by the pipeline.
 enum Page {
@@ -248,6 +253,7 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             page_keys: Vec::new(),
             search_docs: Vec::new(),
             in_feed,
+            shards: Vec::new(),
             render_opts,
             budget,
             rendered: AtomicUsize::new(0),
@@ -413,11 +419,20 @@ impl<'v, 'r> Pipeline<'v, 'r> {
     /// then drops its HTML (but the feed's).
     pub(crate) fn fill_note_pages(&mut self, notes: &[NoteIdx], replace: bool) -> Result<(), BuildError> {
         let this = &*self;
-        let pages: Vec<(Page, Option<Hash>)> =
+        let pages: Vec<NotePage> =
             notes.par_iter().filter_map(|&i| this.note_page(i)).collect::<Result<_, _>>()?;
         if !replace {
             self.pages += pages.len();
         }
+        let pages = pages
+            .into_iter()
+            .map(|(page, key, stored)| {
+                if let (Some(r), Some(view)) = (self.record.as_mut(), stored) {
+                    r.views.push((page.rel().to_owned(), view));
+                }
+                (page, key)
+            })
+            .collect();
         add_pages(&mut *self.sink, self.record.as_mut(), pages, replace)?;
         if self.keep == Keep::UntilWritten {
             for &i in notes.iter().filter(|i| !self.in_feed.contains(i)) {
@@ -431,29 +446,34 @@ impl<'v, 'r> Pipeline<'v, 'r> {
         Ok(())
     }
 
-    /// The page of note `i`, with its build-cache key when caching; `None`
-    /// when the note has no page.
-    fn note_page(&self, i: NoteIdx) -> Option<Result<(Page, Option<Hash>), BuildError>> {
+    /// The page of note `i`, with its build-cache key when caching (and,
+    /// when it is written, the view the cache keeps of it); `None` when the
+    /// note has no page.
+    fn note_page(&self, i: NoteIdx) -> Option<Result<NotePage, BuildError>> {
         let body = self.bodies[i].as_ref()?;
         let rel = format!("{}index.html", self.plan.rel[i].as_deref()?);
         self.observer.advanced(1);
         let (plan, g, cards) = (&self.plan, &self.globals, &self.cards[..]);
+        let recording = self.record.as_ref().is_some_and(|r| r.patchable);
         let mut key = None;
         let mut ctx = None;
+        let mut stored = None;
         if let (Some(body_key), Some((keys, c))) = (body.key, &self.cache) {
             let parts: [&[u8]; 3] = [&keys.salt, b"note.html", &body_key];
             let k = match body.html.page() {
                 // The body is at hand: one view of the note for key and context.
                 Some(html) => {
-                    let (v, k) = plan.note_context_and_key(g, i, cards, &body.text, html, &parts)?;
+                    let (v, k, s) =
+                        plan.note_context_and_key(g, i, cards, (&body.text, html), &parts, recording)?;
                     ctx = Some(v);
+                    stored = s;
                     k
                 }
                 None => plan.note_page_key(i, cards, &body.text, &parts)?,
             };
             key = Some(k);
             if let Some(from) = c.reusable(&rel, &k) {
-                return Some(Ok((Page::Reused(rel, from), key)));
+                return Some(Ok((Page::Reused(rel, from), key, None)));
             }
         }
         let ctx = match (ctx, body.html.page()) {
@@ -468,7 +488,11 @@ impl<'v, 'r> Pipeline<'v, 'r> {
                 plan.note_context(g, i, cards, &fresh.text, fresh.html.page()?)?
             }
         };
-        Some(self.theme.render("note.html", ctx).map(|html| (Page::Written(rel, html.into_bytes()), key)))
+        if recording && stored.is_none() {
+            stored = plan.stored_view(i, cards, &body.text);
+        }
+        let page = self.theme.render("note.html", ctx);
+        Some(page.map(|html| (Page::Written(rel, html.into_bytes()), key, stored)))
     }
 
     /// Fill the pages other than notes' that `want` asks for, a few at a
@@ -635,8 +659,13 @@ impl<'v, 'r> Pipeline<'v, 'r> {
     fn write_search(&mut self, search: &Search) -> Result<(), BuildError> {
         match search {
             Search::All if self.keep == Keep::UntilWritten => {
-                for (rel, bytes) in feeds::search_index(&self.plan, &self.cards, &self.bodies) {
-                    self.sink.add(rel, bytes)?;
+                self.sink.add("search-index.json".to_owned(), feeds::search_manifest(&self.plan))?;
+                let keep = self.record.as_ref().is_some_and(|r| r.patchable);
+                for (rel, docs) in feeds::search_shards(&self.plan, &self.cards, &self.bodies) {
+                    self.sink.add(rel, feeds::join_shard(docs.iter().map(String::as_str)))?;
+                    if keep {
+                        self.shards.push(docs);
+                    }
                 }
             }
             Search::All => {
@@ -697,6 +726,27 @@ impl<'v, 'r> Pipeline<'v, 'r> {
             copies.push((src, rel));
         }
         copies
+    }
+
+    /// Leave in the record what a patch of this build's output starts from
+    /// (see `crate::patch`): the state of the vault as `fresh` took it, and
+    /// the build's `warnings`.
+    pub(crate) fn record_state(&mut self, fresh: &crate::Fresh, warnings: &[String]) {
+        let Some(record) = self.record.as_mut().filter(|r| r.patchable) else { return };
+        record.shards = std::mem::take(&mut self.shards);
+        record.patch = crate::patch::State::of(
+            &self.plan,
+            &self.globals,
+            &self.cards,
+            &self.in_feed,
+            &record.shards,
+            fresh,
+            &record.notes,
+        )
+        .map(|mut state| {
+            state.warnings = warnings.to_vec();
+            state
+        });
     }
 
     /// The open build cache and what this build leaves in it (saved once

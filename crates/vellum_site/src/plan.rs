@@ -461,7 +461,12 @@ impl<'v> Plan<'v> {
 
     /// The URL of an attachment: its vault path, percent-encoded.
     pub(crate) fn attachment_url(&self, file: FileId) -> String {
-        self.url(&utf8_percent_encode(self.vault.files.path(file), PATH).to_string())
+        self.url(&attachment_rel(self.vault.files.path(file)))
+    }
+
+    /// Each unwritten page's key (as [`Plan::unwritten_rel`] looks it up) and folder.
+    pub(crate) fn unwritten_keys(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.unwritten_by_key.iter().map(|(k, &i)| (k.as_str(), self.unwritten[i].rel.as_str()))
     }
 
     /// Attachments that published notes link to or embed.
@@ -535,8 +540,13 @@ pub(crate) enum Neighbour {
     Unwritten(usize),
 }
 
+/// The output path of the attachment at vault path `path`: the path, percent-encoded.
+pub(crate) fn attachment_rel(path: &str) -> String {
+    utf8_percent_encode(path, PATH).to_string()
+}
+
 /// `#Hardware/GPU/` → `hardware/gpu`; `None` when nothing is left.
-fn normalise_tag(tag: &str) -> Option<String> {
+pub(crate) fn normalise_tag(tag: &str) -> Option<String> {
     let parts: Vec<&str> = tag.trim().trim_start_matches('#').split('/').filter(|p| !p.is_empty()).collect();
     (!parts.is_empty()).then(|| parts.join("/").to_lowercase())
 }

@@ -401,35 +401,7 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
     if !meta.is_dir() {
         return Err(std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"));
     }
-    let mut problems = Vec::new();
-    let config = match std::fs::read_to_string(root.join(config::CONFIG_FILE)) {
-        Ok(text) => Config::from_toml(&text).unwrap_or_else(|invalid| {
-            let config::InvalidConfig { error, site } = *invalid;
-            // Point at the bad key or value, so the problem is shown in place.
-            let span = error.span.map(|r| {
-                let start = vellum_syntax::text::floor_char_boundary(&text, r.start.min(text.len()));
-                let end = vellum_syntax::text::ceil_char_boundary(&text, r.end.min(text.len()).max(start));
-                vellum_syntax::Span::new(start, end)
-            });
-            problems.push(LoadProblem {
-                path: error.file,
-                kind: LoadProblemKind::Config,
-                message: format!("invalid vellum.toml, using defaults: {}", error.message),
-                text: span.map(|_| text.clone()),
-                span,
-            });
-            Config { site, ..Config::default() }
-        }),
-        Err(_) => Config::default(),
-    };
-    let (property_types, types_problems) = obsidian::read_types(root);
-    let (settings, settings_problems) = obsidian::read_settings(root);
-    let config = Config { property_types, obsidian: settings, ..config };
-    problems.extend(types_problems);
-    problems.extend(settings_problems);
-    let (snippet_callouts, snippet_problems) = snippets::read_callouts(root);
-    let config = Config { snippet_callouts, ..config };
-    problems.extend(snippet_problems);
+    let (config, mut problems) = read_config(root);
     let redirects = match std::fs::read_to_string(root.join(REDIRECTS_FILE)) {
         Ok(text) => {
             let (redirects, bad_lines) = redirects::parse(&text);
@@ -512,6 +484,44 @@ pub fn load_with(root: &Path, texts_kept: Texts) -> std::io::Result<Vault> {
     vault.redirects = redirects;
     vault.timings.read = read;
     Ok(vault)
+}
+
+/// The vault's settings as a load reads them: `vellum.toml` (its defaults,
+/// with a problem in place, when it is invalid), Obsidian's property types
+/// and settings, and the callout types of the enabled CSS snippets; what
+/// could not be read is in the problems, which never stop a load.
+#[must_use]
+pub fn read_config(root: &Path) -> (Config, Vec<LoadProblem>) {
+    let mut problems = Vec::new();
+    let config = match std::fs::read_to_string(root.join(config::CONFIG_FILE)) {
+        Ok(text) => Config::from_toml(&text).unwrap_or_else(|invalid| {
+            let config::InvalidConfig { error, site } = *invalid;
+            // Point at the bad key or value, so the problem is shown in place.
+            let span = error.span.map(|r| {
+                let start = vellum_syntax::text::floor_char_boundary(&text, r.start.min(text.len()));
+                let end = vellum_syntax::text::ceil_char_boundary(&text, r.end.min(text.len()).max(start));
+                vellum_syntax::Span::new(start, end)
+            });
+            problems.push(LoadProblem {
+                path: error.file,
+                kind: LoadProblemKind::Config,
+                message: format!("invalid vellum.toml, using defaults: {}", error.message),
+                text: span.map(|_| text.clone()),
+                span,
+            });
+            Config { site, ..Config::default() }
+        }),
+        Err(_) => Config::default(),
+    };
+    let (property_types, types_problems) = obsidian::read_types(root);
+    let (settings, settings_problems) = obsidian::read_settings(root);
+    let config = Config { property_types, obsidian: settings, ..config };
+    problems.extend(types_problems);
+    problems.extend(settings_problems);
+    let (snippet_callouts, snippet_problems) = snippets::read_callouts(root);
+    let config = Config { snippet_callouts, ..config };
+    problems.extend(snippet_problems);
+    (config, problems)
 }
 
 /// A note read and parsed: path, text (kept or released) and parse.
@@ -617,6 +627,10 @@ pub struct KnownNote {
 /// those notes, sorted by path; only the checked ones' resolved links and
 /// diagnostics mean what they mean in the whole vault. Notes that cannot be
 /// read are in [`Vault::problems`].
+///
+/// `embed_depth` more levels of *embeds* are followed beyond the notes the
+/// checked ones link to: what rendering a checked note reads (an embedded
+/// note's own embeds, up to the renderer's depth); checking needs none.
 #[must_use]
 pub fn load_partial(
     root: &Path,
@@ -624,6 +638,7 @@ pub fn load_partial(
     paths: Vec<String>,
     known: &[KnownNote],
     check: &[String],
+    embed_depth: usize,
 ) -> Vault {
     let use_aliases = config.links.resolve_aliases;
     let mut files = FileIndex::new(paths);
@@ -645,26 +660,32 @@ pub fn load_partial(
             owners.entry(alias.to_lowercase()).or_default().push(&k.path);
         }
     }
-    let mut loaded: rustc_hash::FxHashSet<&str> = check.iter().map(String::as_str).collect();
-    let mut more: Vec<String> = Vec::new();
-    for (path, _, note) in &parsed {
-        for link in &note.links {
-            let r = resolution(&files, use_aliases, path, link);
-            let wanted: Vec<&str> = match (r.target, r.rule) {
-                (_, Rule::EscapesVault) => Vec::new(),
-                (Some(f), _) => vec![files.path(f)],
-                (None, _) => owners.get(&link.target.to_lowercase()).cloned().unwrap_or_default(),
-            };
-            for p in wanted {
-                if let Some(&p) = is_note.get(p)
-                    && loaded.insert(p)
-                {
-                    more.push(p.to_owned());
+    let mut loaded: rustc_hash::FxHashSet<String> = check.iter().cloned().collect();
+    // Level 0: every link of the checked notes; then only embeds.
+    let mut from = 0;
+    for level in 0..=embed_depth {
+        let mut more: Vec<String> = Vec::new();
+        for (path, _, note) in &parsed[from..] {
+            for link in note.links.iter().filter(|l| level == 0 || l.kind.is_embed()) {
+                let r = resolution(&files, use_aliases, path, link);
+                let wanted: Vec<&str> = match (r.target, r.rule) {
+                    (_, Rule::EscapesVault) => Vec::new(),
+                    (Some(f), _) => vec![files.path(f)],
+                    (None, _) => owners.get(&link.target.to_lowercase()).cloned().unwrap_or_default(),
+                };
+                for p in wanted {
+                    if is_note.contains(p) && loaded.insert(p.to_owned()) {
+                        more.push(p.to_owned());
+                    }
                 }
             }
         }
+        if more.is_empty() {
+            break;
+        }
+        from = parsed.len();
+        parsed.extend(read_and_parse(root, &more, &mut problems));
     }
-    parsed.extend(read_and_parse(root, &more, &mut problems));
     let mut vault = Vault::assemble(root.to_path_buf(), config, files, parsed, false);
     vault.problems = problems;
     vault

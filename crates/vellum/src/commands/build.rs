@@ -19,6 +19,7 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
     opts.include_drafts = args.drafts;
     opts.force = args.force;
     opts.cache = !args.no_cache;
+    opts.patchable = opts.cache;
     // The freshness record names the output by its canonical folder: make
     // its parent first (the build would), so that the first build is recorded.
     if opts.cache
@@ -37,6 +38,25 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
                 thousands(report.notes),
                 started.elapsed(),
                 output.join("index.html").display()
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Only some notes' prose changed: patch their pages in place.
+    let patched = fresh.as_ref().map(|f| vellum_site::patch(&root, &opts, f));
+    if let Some(Ok(report)) = patched {
+        let report = report.map_err(|e| e.to_string())?;
+        for w in &report.warnings {
+            eprintln!("warning: {w}");
+        }
+        if !args.quiet {
+            eprintln!("{}", summary(&report, &output, args.drafts, started.elapsed().as_secs_f64()));
+        }
+        if args.verbose {
+            eprintln!(
+                "  cache: {} rendered, {} files replaced in place (the rest of the site is unchanged)",
+                counted(report.rendered, "note"),
+                report.patched
             );
         }
         return Ok(ExitCode::SUCCESS);
@@ -81,6 +101,9 @@ pub(crate) fn run(args: &BuildArgs) -> Result<ExitCode, String> {
         eprintln!("{}", summary(&report, &output, args.drafts, started.elapsed().as_secs_f64()));
     }
     if args.verbose {
+        if let Some(Err(why)) = patched {
+            eprintln!("  cache: not patched in place ({why})");
+        }
         let l = vault.timings;
         details(&report, [l.read, l.parse, l.resolve], opts.cache.then_some(l.parsed));
     }

@@ -169,3 +169,60 @@ fn an_unreadable_obsidian_setting_never_stops_a_build() {
     assert!(stderr.contains("warning: .obsidian/types.json: not valid JSON"), "{stderr}");
     assert!(root.join("public/index.html").is_file());
 }
+
+/// A build after an edit of a note's prose alone patches that note's page,
+/// its search shard and the feed in place, and publishes exactly what a
+/// build without caches does; an edit that reaches other pages, or of a note
+/// another one embeds, is a full build, which `--verbose` explains.
+#[test]
+fn a_prose_edit_is_patched_in_place() {
+    use std::time::{Duration, SystemTime};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("v");
+    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    common::copy_vault(&example(), &root, Some(hour_ago));
+    let build = |extra: &[&str]| common::build(&root, extra);
+    let mut minute = 0;
+    let mut write = |path: &std::path::Path, text: &str| {
+        std::fs::write(path, text).expect("write");
+        minute += 1;
+        let f = std::fs::File::options().append(true).open(path).expect("open");
+        f.set_modified(hour_ago + Duration::from_secs(60 * minute)).expect("mtime");
+    };
+    let same_as_uncached = |what: &str| {
+        let fresh = tmp.path().join(format!("fresh-{what}"));
+        build(&["--no-cache", "--output", fresh.to_str().expect("utf-8")]);
+        assert!(common::tree(&root.join("public")) == common::tree(&fresh), "{what}: the sites differ");
+    };
+    build(&[]);
+    let cuda = root.join("software/QUIC Goes Standard.md");
+    let text = std::fs::read_to_string(&cuda).expect("note");
+    write(&cuda, &format!("{text}\nA few more words about the kernel.\n"));
+    let patched = build(&["--verbose"]);
+    // Its page, its search shard and the feed (it is among the newest notes).
+    assert!(patched.contains("1 note rendered, 3 files replaced in place"), "{patched}");
+    same_as_uncached("prose");
+    assert!(build(&[]).contains("is up to date"), "a patched site is recorded as current");
+
+    // Embedded by another note: its text shows there too.
+    let sqlite = root.join("software/SQLite Everywhere.md");
+    let embedded = std::fs::read_to_string(&sqlite).expect("note");
+    write(&sqlite, &format!("{embedded}\nMore words.\n"));
+    let full = build(&["--verbose"]);
+    assert!(full.contains("not patched in place (an edited note is embedded"), "{full}");
+    same_as_uncached("embedded");
+
+    // A tag shows on other pages.
+    write(&cuda, &format!("{text}\nA few more words about the kernel. #kernel-words\n"));
+    let full = build(&["--verbose"]);
+    assert!(full.contains("not patched in place (an edit changes what other pages show"), "{full}");
+    same_as_uncached("tag");
+
+    // Prose again, twice: each build patches the last one's output.
+    for words in ["One more sentence.", "Another sentence instead."] {
+        write(&cuda, &format!("{text}\nA few more words about the kernel. #kernel-words\n\n{words}\n"));
+        let patched = build(&["--verbose"]);
+        assert!(patched.contains("files replaced in place"), "{patched}");
+        same_as_uncached(words);
+    }
+}

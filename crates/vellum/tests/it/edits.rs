@@ -3,7 +3,8 @@
 //! kept social cards) publishes exactly the bytes of `vellum build
 //! --no-cache` of the same vault.
 //!
-//! The edits are those a journal sees: a body, a title, tags, dates, links
+//! The edits are those a journal sees: a body, its prose alone (which a
+//! build patches in place), a title, tags, dates, links
 //! and embeds (to written and unwritten notes), the draft flag, notes added,
 //! deleted and renamed (moved between folders too), the theme and the
 //! `[site]` settings. Every write gets its own old modification time, so the
@@ -31,6 +32,7 @@ const NAMES: [&str; 6] = [
 #[derive(Debug, Clone)]
 enum Edit {
     Body(u8),
+    Prose(u8, u8),
     Title(u8, u8),
     Tag(u8, u8),
     Date(u8, u8),
@@ -48,6 +50,7 @@ fn edit() -> impl Strategy<Value = Edit> {
     let n = any::<u8>;
     prop_oneof![
         3 => n().prop_map(Edit::Body),
+        3 => (n(), n()).prop_map(|(a, b)| Edit::Prose(a, b)),
         2 => (n(), n()).prop_map(|(a, b)| Edit::Title(a, b)),
         2 => (n(), n()).prop_map(|(a, b)| Edit::Tag(a, b)),
         1 => (n(), n()).prop_map(|(a, b)| Edit::Date(a, b)),
@@ -165,6 +168,14 @@ impl Journal {
             Edit::Body(k) => {
                 self.change(k, |t| format!("{t}\nA paragraph added by edit {k}, with #added-{}.\n", k % 4));
             }
+            Edit::Prose(k, v) => self.change(k, |t| {
+                // Words alone: what a patch in place takes (see `vellum_site::patch`).
+                let words = format!("Words added to the prose by edit {v}.");
+                match t.find("\n## ") {
+                    Some(i) if v % 2 == 1 => format!("{}\n\n{words}\n{}", &t[..i], &t[i..]),
+                    _ => format!("{t}\n{words}\n"),
+                }
+            }),
             Edit::Title(k, v) => self.change(k, |t| set_property(t, "title", &format!("Retitled {v}"))),
             Edit::Tag(k, v) => self.change(k, |t| add_tag(t, &format!("topic-{}", v % 5))),
             Edit::Date(k, v) => {

@@ -46,14 +46,13 @@ fn set_state(root: &Path, notes: &[(PathBuf, String)], b: bool, tick: &mut u64) 
     }
 }
 
-#[test]
-fn a_killed_build_leaves_a_whole_site_and_the_next_build_is_right() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let generated = tmp.path().join("generated");
-    vellum_gen::write_vault(&generated, vellum_gen::Params::new(300, 11), false).expect("generate");
-    let root = tmp.path().join("v");
-    common::copy_vault(&generated, &root, Some(SystemTime::now() - Duration::from_secs(36_000)));
-    let mut notes: Vec<(PathBuf, String)> = std::fs::read_dir(&root)
+/// A generated vault of 300 notes (seed `seed`) at `root`, its files an
+/// old modification time; its top-level published notes with their texts, sorted.
+fn generated(tmp: &Path, root: &Path, seed: u64) -> Vec<(PathBuf, String)> {
+    let generated = tmp.join("generated");
+    vellum_gen::write_vault(&generated, vellum_gen::Params::new(300, seed), false).expect("generate");
+    common::copy_vault(&generated, root, Some(SystemTime::now() - Duration::from_secs(36_000)));
+    let mut notes: Vec<(PathBuf, String)> = std::fs::read_dir(root)
         .expect("read dir")
         .flatten()
         .map(|e| e.path())
@@ -65,6 +64,14 @@ fn a_killed_build_leaves_a_whole_site_and_the_next_build_is_right() {
         .filter(|(_, t)| t.contains("title: ") && !t.contains("draft: true"))
         .collect();
     notes.sort();
+    notes
+}
+
+#[test]
+fn a_killed_build_leaves_a_whole_site_and_the_next_build_is_right() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("v");
+    let mut notes = generated(tmp.path(), &root, 11);
     notes.truncate(2);
 
     // The two sites a reader may see, each built without any cache.
@@ -104,6 +111,87 @@ fn a_killed_build_leaves_a_whole_site_and_the_next_build_is_right() {
     // The caches survived the kills without lying, whatever they hold.
     for b in [true, false, true] {
         set_state(&root, &notes, b, &mut tick);
+        build(&root, &[]);
+        assert!(tree(&public) == expected[usize::from(b)], "a build after the kills (state {b}) is wrong");
+    }
+}
+
+/// Builds that patch the output in place (edits of two notes' prose), killed
+/// at points spread over a patch's length: each published file is whole,
+/// that of one site or the other (the files are swapped in one at a time),
+/// and the next build is right.
+#[test]
+fn a_killed_patch_leaves_whole_files_and_the_next_build_is_right() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("v");
+    let notes = generated(tmp.path(), &root, 12);
+    let base = SystemTime::now() - Duration::from_secs(7200);
+    let mut tick = 0;
+    let mut set = |notes: &[(PathBuf, String)], b: bool| {
+        for (path, text) in notes {
+            let words = if b { "\nWords of the second state.\n" } else { "\nWords of the first state.\n" };
+            std::fs::write(path, format!("{text}{words}")).expect("write");
+            tick += 1;
+            let f = std::fs::File::options().append(true).open(path).expect("open");
+            f.set_modified(base + Duration::from_secs(tick)).expect("mtime");
+        }
+    };
+    // Keep two notes whose edit a build patches.
+    let mut chosen = Vec::new();
+    build(&root, &[]);
+    for n in notes {
+        set(std::slice::from_ref(&n), true);
+        let out = common::build(&root, &["--verbose"]);
+        if out.contains("files replaced in place") {
+            chosen.push(n);
+            if chosen.len() == 2 {
+                break;
+            }
+        }
+    }
+    assert_eq!(chosen.len(), 2, "two notes whose prose edit is patched");
+    let mut expected = Vec::new();
+    for b in [false, true] {
+        set(&chosen, b);
+        let out = tmp.path().join(format!("expected-{b}"));
+        build(&root, &["--no-cache", "--output", out.to_str().expect("utf-8")]);
+        expected.push(tree(&out));
+    }
+    set(&chosen, false);
+    build(&root, &[]);
+    set(&chosen, true);
+    let started = Instant::now();
+    let out = common::build(&root, &["--verbose"]);
+    let patch = started.elapsed();
+    assert!(out.contains("files replaced in place"), "{out}");
+    let public = root.join("public");
+    assert!(tree(&public) == expected[1]);
+
+    let points = 12u32;
+    for k in 0..points {
+        let b = k % 2 == 0;
+        set(&chosen, !b);
+        let mut child = vellum(&["build", root.to_str().expect("utf-8"), "--quiet"]).spawn().expect("spawn");
+        std::thread::sleep(patch * k / points);
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = tree(&public);
+        assert!(
+            now.keys().eq(expected[0].keys()),
+            "killed after {:?} (point {k}): files appeared or went missing",
+            patch * k / points
+        );
+        for (name, bytes) in &now {
+            assert!(
+                expected[0].get(name) == Some(bytes) || expected[1].get(name) == Some(bytes),
+                "killed after {:?} (point {k}): `{}` is neither site's",
+                patch * k / points,
+                name.display()
+            );
+        }
+    }
+    for b in [true, false, true] {
+        set(&chosen, b);
         build(&root, &[]);
         assert!(tree(&public) == expected[usize::from(b)], "a build after the kills (state {b}) is wrong");
     }
