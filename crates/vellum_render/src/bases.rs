@@ -55,6 +55,7 @@ pub(crate) fn render(
             Vec::new(),
         );
     };
+    cx.urls.listed_all();
     let rows = base_rows(cx.vault, &|i| cx.urls.note(i).is_some());
     let this_row = this.map(|i| base_row(cx.vault, i));
     let now = base_now();

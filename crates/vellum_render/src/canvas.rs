@@ -245,7 +245,11 @@ fn node_html(
         }
         NodeKind::File { file, link, .. } => {
             let n = &cx.vault.notes[idx];
-            match (n.note.links.get(*link), cx.vault.resolved[idx].get(*link)) {
+            let l = n.note.links.get(*link);
+            if let Some(l) = l {
+                crate::transform::looked_up(cx, l);
+            }
+            match (l, cx.vault.resolved[idx].get(*link)) {
                 (Some(l), Some(r))
                     if r.target.note().is_some()
                         || matches!(r.target, vellum_vault::Target::Attachment(_)) =>

@@ -53,6 +53,14 @@ pub trait Urls: Sync {
     fn tag(&self, tag: &str) -> String;
     /// The URL of a keyword's page.
     fn keyword(&self, keyword: &str) -> String;
+    /// The renderer is about to look files up by this file name (a link's
+    /// target, an Excalidraw export): what it renders depends on which files
+    /// carry the name, which a site that keeps rendered bodies records. The
+    /// default does nothing.
+    fn looked_up(&self, _name: &str) {}
+    /// The renderer read the vault's whole list of notes (a base chooses
+    /// its rows from it): what it renders depends on every file there is.
+    fn listed_all(&self) {}
 }
 
 /// English month names, January first: the months of [`Locale::default`]

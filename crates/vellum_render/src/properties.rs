@@ -119,7 +119,7 @@ fn string(cx: &Context<'_>, idx: NoteIdx, s: &str) -> (&'static str, String) {
     let mut last = 0;
     for link in &links {
         out.push_str(&escape(&s[last..link.span.start]));
-        let r = cx.vault.resolve_link(idx, link);
+        let r = crate::transform::resolve(cx, idx, link);
         let display = match link.kind {
             LinkKind::Wiki | LinkKind::Embed => link.display.clone().unwrap_or_else(|| default_display(link)),
             LinkKind::Markdown | LinkKind::MarkdownEmbed => link.display.clone().unwrap_or_default(),

@@ -264,12 +264,36 @@ pub(crate) fn default_display(link: &Link) -> String {
     }
 }
 
+/// `link`, written in note `from`, resolved; the file name it was looked up
+/// by is told to the site first ([`crate::Urls::looked_up`]). Every link the
+/// renderer resolves goes through here.
+pub(crate) fn resolve(cx: &Context<'_>, from: NoteIdx, link: &Link) -> ResolvedLink {
+    looked_up(cx, link);
+    cx.vault.resolve_link(from, link)
+}
+
+/// Tell the site the file name `link` is resolved by.
+pub(crate) fn looked_up(cx: &Context<'_>, link: &Link) {
+    if let Some(name) = vellum_vault::lookup_name(link) {
+        cx.urls.looked_up(&name);
+    }
+}
+
+/// The image exported beside the Excalidraw drawing `f`, the names it may
+/// have told to the site first.
+fn export_of(cx: &Context<'_>, f: vellum_vault::FileId) -> Option<vellum_vault::FileId> {
+    for name in cx.vault.files.excalidraw_export_names(f) {
+        cx.urls.looked_up(&name);
+    }
+    cx.vault.files.excalidraw_export(f)
+}
+
 /// HTML for a (non-embed) link that resolved to `r`.
 pub(crate) fn link_html(cx: &Context<'_>, link: &Link, r: &ResolvedLink, display: &str) -> String {
     let text = escape(display);
     // A link to an Excalidraw drawing opens the image exported beside it
     // (the drawing itself has no page).
-    if let Some(export) = cx.vault.drawing(&r.target).and_then(|f| cx.vault.files.excalidraw_export(f)) {
+    if let Some(export) = cx.vault.drawing(&r.target).and_then(|f| export_of(cx, f)) {
         return format!(
             "<a class=\"attachment\" href=\"{}\"{REL}>{text}</a>",
             escape(&cx.urls.attachment(export))
@@ -322,7 +346,7 @@ fn wikilink<'a>(
     let shown = plain_text(node);
     let alias = (shown != url && !shown.is_empty()).then(|| shown.clone());
     let link = link_of(url, embed, alias);
-    let resolved = cx.vault.resolve_link(idx, &link);
+    let resolved = resolve(cx, idx, &link);
     let display = link.display.clone().unwrap_or_else(|| default_display(&link));
     if !embed {
         replace(node, html_inline(arena, link_html(cx, &link, &resolved, &display)));
@@ -355,7 +379,7 @@ pub(crate) fn embed_html(
     // An Excalidraw drawing shows as the image the plugin exported beside it;
     // without one, as a link (its file is the plugin's JSON, not a page).
     if let Some(f) = cx.vault.drawing(&r.target) {
-        return Ok(match cx.vault.files.excalidraw_export(f) {
+        return Ok(match export_of(cx, f) {
             Some(export) => {
                 let path = cx.vault.files.path(f);
                 let name = path.rsplit('/').next().unwrap_or(path);
@@ -498,7 +522,7 @@ fn markdown_link<'a>(
         in_html: false,
         property: None,
     };
-    let r = cx.vault.resolve_link(idx, &link);
+    let r = resolve(cx, idx, &link);
     let new_url = published_url(cx, &r, path);
     match new_url {
         Some(u) => {
@@ -767,7 +791,7 @@ fn rewrite_html(cx: &Context<'_>, idx: NoteIdx, html: &str, at: Option<(&str, us
     };
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for l in &sub.links {
-        let r = cx.vault.resolve_link(idx, l);
+        let r = resolve(cx, idx, l);
         if matches!(l.kind, LinkKind::Wiki | LinkKind::Embed) {
             let display = l.display.clone().unwrap_or_else(|| default_display(l));
             edits.push((l.span.start, l.span.end, link_html(cx, l, &r, &display)));

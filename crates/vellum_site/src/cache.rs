@@ -7,8 +7,8 @@
 //! - **note bodies**, keyed by content: for each note, a hash of its own
 //!   inputs (its path, text and URL, and the build's [salt](Keys::salt)) and
 //!   the list of *questions* its rendering asked the plan (the URL of a linked
-//!   note, of a tag page, of an attachment…, see [`Question`]) with a hash of
-//!   their answers. A body is still valid when its own inputs hash the same and
+//!   note, of a tag page, of an attachment, which files carry a name it
+//!   resolved…, see [`Question`]) with a hash of their answers. A body is still valid when its own inputs hash the same and
 //!   replaying its questions against today's plan gives the same answers: the
 //!   renderer is a pure function of exactly these, so an edit re-renders the
 //!   edited note and the notes whose questions it changed (the notes that link
@@ -56,7 +56,7 @@ const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 const META_KEY: &str = "meta";
 
 /// Bumped when the layout of what is stored changes.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// What the cache remembers of one note's body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,6 +141,8 @@ enum Stored {
     Unwritten(String),
     Tag(String),
     Keyword(String),
+    Name(String),
+    AllFiles,
 }
 
 /// The last build, as the cache saw it.
@@ -274,10 +276,14 @@ pub(crate) fn hash_json<T: Serialize + ?Sized>(parts: &[&[u8]], value: &T) -> Ha
 /// Hashes of one build's inputs, shared by every key.
 pub(crate) struct Keys {
     /// Everything every body and page depends on: vellum itself, the build
-    /// options, the site settings, the theme, and the vault's *name
-    /// universe* (every file path and note alias, and `vellum.toml`), which
-    /// is what link resolution reads.
+    /// options, the site settings (`vellum.toml`), the theme, and every
+    /// note's aliases (which resolution reads when no file matches). The
+    /// files there are are not in it: a body records the names it resolved
+    /// ([`Question::Name`]), so adding or removing a file re-renders only the
+    /// bodies with a link by its name (and those listing every file).
     pub(crate) salt: Hash,
+    /// Every file path, hashed: the answer to [`Question::AllFiles`].
+    universe: Hash,
     /// BLAKE3 of each note's text.
     text: Vec<Hash>,
     /// Vault path → note.
@@ -293,17 +299,20 @@ impl Keys {
         put(&mut h, &format!("{:?}", plan.site));
         put(&mut h, &format!("{:?}", vault.config));
         put(&mut h, &format!("{:?}", vellum_render::RenderOptions::default()));
-        for (_, path) in vault.files.iter() {
-            put(&mut h, path);
-        }
         for n in &vault.notes {
-            for a in &n.note.properties.aliases {
-                put(&mut h, &a.value);
+            if !n.note.properties.aliases.is_empty() {
+                put(&mut h, &n.path);
+                for a in &n.note.properties.aliases {
+                    put(&mut h, &a.value);
+                }
             }
-            h.update(b"\0");
+        }
+        let mut universe = blake3::Hasher::new();
+        for (_, path) in vault.files.iter() {
+            put(&mut universe, path);
         }
         let by_path = vault.notes.iter().enumerate().map(|(i, n)| (n.path.clone(), i)).collect();
-        Self { salt: *h.finalize().as_bytes(), text, by_path }
+        Self { salt: *h.finalize().as_bytes(), universe: *universe.finalize().as_bytes(), text, by_path }
     }
 
     /// Hash of a note's own inputs.
@@ -336,6 +345,18 @@ impl Keys {
                 Question::Unwritten(name) => answer(&mut h, b"u", name, plan.unwritten_rel(name)),
                 Question::Tag(name) => answer(&mut h, b"t", name, plan.tag_rel(name)),
                 Question::Keyword(name) => answer(&mut h, b"k", name, plan.keyword_rel(name)),
+                Question::Name(name) => {
+                    h.update(b"f");
+                    put(&mut h, name);
+                    for path in plan.vault.files.named(name) {
+                        put(&mut h, path);
+                    }
+                    h.update(b"\0");
+                }
+                Question::AllFiles => {
+                    h.update(b"*");
+                    h.update(&self.universe);
+                }
             }
         }
         *h.finalize().as_bytes()
@@ -352,6 +373,8 @@ impl Keys {
                     Stored::Unwritten(n) => Question::Unwritten(n.clone()),
                     Stored::Tag(n) => Question::Tag(n.clone()),
                     Stored::Keyword(n) => Question::Keyword(n.clone()),
+                    Stored::Name(n) => Question::Name(n.clone()),
+                    Stored::AllFiles => Question::AllFiles,
                 })
             })
             .collect()
@@ -724,6 +747,8 @@ pub(crate) fn entry(
             Question::Unwritten(n) => Stored::Unwritten(n.clone()),
             Question::Tag(n) => Stored::Tag(n.clone()),
             Question::Keyword(n) => Stored::Keyword(n.clone()),
+            Question::Name(n) => Stored::Name(n.clone()),
+            Question::AllFiles => Stored::AllFiles,
         })
         .collect();
     let r = &asked.requested;

@@ -3,7 +3,7 @@
 //! `{nodes: [{id, title, url, kind}], edges: [{source, target}]}` with `kind`
 //! one of `note`, `draft` (only with `--drafts`) and `unwritten`.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use vellum_vault::NoteIdx;
 
@@ -32,10 +32,12 @@ struct Graph<'a, E> {
     edges: E,
 }
 
-/// A node id, written as `n` + the note's place in the timeline (no gaps
-/// where drafts are left out) or `u` + the unwritten page's number. Kept as
-/// numbers until written: the site graph has a million of them at 100,000
-/// notes.
+/// A node id, written as `n` + a number for a note or `u` + a number for an
+/// unwritten page: in the site graph, the note's place in the timeline (no
+/// gaps where drafts are left out) and the unwritten page's number; in a
+/// note's own graph, the order in which the nodes are listed, so that a
+/// note added elsewhere leaves the page as it is. Kept as numbers until
+/// written: the site graph has a million of them at 100,000 notes.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Id {
     Note(usize),
@@ -71,12 +73,19 @@ impl Serialize for SiteEdges<'_, '_> {
     }
 }
 
-fn node<'a>(plan: &'a Plan<'_>, nb: Neighbour, cards: &'a [Option<Card>], current: bool) -> Option<Node<'a>> {
+/// Node `nb` of a graph, known there as `id`.
+fn node<'a>(
+    plan: &'a Plan<'_>,
+    nb: Neighbour,
+    id: Id,
+    cards: &'a [Option<Card>],
+    current: bool,
+) -> Option<Node<'a>> {
     match nb {
         Neighbour::Note(i) => {
             let c = cards[i].as_ref()?;
             Some(Node {
-                id: id(plan, nb),
+                id,
                 title: &c.title,
                 url: std::borrow::Cow::Borrowed(&c.url),
                 kind: if c.draft { "draft" } else { "note" },
@@ -86,7 +95,7 @@ fn node<'a>(plan: &'a Plan<'_>, nb: Neighbour, cards: &'a [Option<Card>], curren
         Neighbour::Unwritten(k) => {
             let u = plan.unwritten.get(k)?;
             Some(Node {
-                id: id(plan, nb),
+                id,
                 title: &u.name,
                 url: std::borrow::Cow::Owned(plan.url(&u.rel)),
                 kind: "unwritten",
@@ -98,9 +107,9 @@ fn node<'a>(plan: &'a Plan<'_>, nb: Neighbour, cards: &'a [Option<Card>], curren
 
 /// `graph.json`: every published note and unwritten page, and the links between them.
 pub(crate) fn site_json(plan: &Plan<'_>, cards: &[Option<Card>]) -> Vec<u8> {
-    let mut nodes: Vec<Node<'_>> =
-        plan.published.iter().filter_map(|&i| node(plan, Neighbour::Note(i), cards, false)).collect();
-    nodes.extend((0..plan.unwritten.len()).filter_map(|k| node(plan, Neighbour::Unwritten(k), cards, false)));
+    let site = |nb| node(plan, nb, id(plan, nb), cards, false);
+    let mut nodes: Vec<Node<'_>> = plan.published.iter().filter_map(|&i| site(Neighbour::Note(i))).collect();
+    nodes.extend((0..plan.unwritten.len()).filter_map(|k| site(Neighbour::Unwritten(k))));
     // Sized up front: growing a 50 MB buffer by doubling holds 1.5 times
     // that while it is copied. About 30 bytes an edge (two ids and keys).
     let links: usize = plan.published.iter().map(|&i| plan.vault.notes[i].note.links.len()).sum();
@@ -116,28 +125,48 @@ pub(crate) fn site_json(plan: &Plan<'_>, cards: &[Option<Card>]) -> Vec<u8> {
 /// put inside a `<script>` element.
 pub(crate) fn local_json(plan: &Plan<'_>, idx: NoteIdx, cards: &[Option<Card>]) -> String {
     let me = Neighbour::Note(idx);
-    let mut seen: FxHashSet<Neighbour> = FxHashSet::default();
-    seen.insert(me);
-    let mut nodes: Vec<Node<'_>> = node(plan, me, cards, true).into_iter().collect();
+    let mut local = Local { plan, cards, me, ids: FxHashMap::default(), nodes: Vec::new() };
     let mut edges = Vec::new();
-    for nb in plan.outlinks(idx) {
-        if let Some(n) = node(plan, nb, cards, false) {
-            if seen.insert(nb) {
-                nodes.push(n);
+    if let Some(mine) = local.meet(me) {
+        for nb in plan.outlinks(idx) {
+            if let Some(id) = local.meet(nb) {
+                edges.push(Edge { source: mine, target: id });
             }
-            edges.push(Edge { source: id(plan, me), target: id(plan, nb) });
+        }
+        for src in plan.backlinks(idx) {
+            if let Some(id) = local.meet(Neighbour::Note(src)) {
+                edges.push(Edge { source: id, target: mine });
+            }
         }
     }
-    for src in plan.backlinks(idx) {
-        let nb = Neighbour::Note(src);
-        if let Some(n) = node(plan, nb, cards, false) {
-            if seen.insert(nb) {
-                nodes.push(n);
-            }
-            edges.push(Edge { source: id(plan, nb), target: id(plan, me) });
+    script_safe(&serde_json::to_string(&Graph { nodes: local.nodes, edges }).unwrap_or_default())
+}
+
+/// The nodes of a note's own graph, each with an id in the order it was met.
+struct Local<'a, 'v> {
+    plan: &'a Plan<'v>,
+    cards: &'a [Option<Card>],
+    /// The note the graph is drawn around (its node is `current`).
+    me: Neighbour,
+    ids: FxHashMap<Neighbour, Id>,
+    nodes: Vec<Node<'a>>,
+}
+
+impl Local<'_, '_> {
+    /// The id of `nb`, listed as a node the first time; `None` when it is
+    /// not shown (a draft in a build without drafts).
+    fn meet(&mut self, nb: Neighbour) -> Option<Id> {
+        if let Some(&id) = self.ids.get(&nb) {
+            return Some(id);
         }
+        let id = match nb {
+            Neighbour::Note(_) => Id::Note(self.nodes.len()),
+            Neighbour::Unwritten(_) => Id::Unwritten(self.nodes.len()),
+        };
+        self.nodes.push(node(self.plan, nb, id, self.cards, nb == self.me)?);
+        self.ids.insert(nb, id);
+        Some(id)
     }
-    script_safe(&serde_json::to_string(&Graph { nodes, edges }).unwrap_or_default())
 }
 
 /// JSON that cannot close a `<script>` element or open a comment in it.

@@ -602,8 +602,8 @@ pub(crate) struct Asked {
 }
 
 /// One question a note's rendering asked: its answer is a pure function of
-/// the plan (and, for a note, of that note's text, which embeds and heading
-/// anchors read).
+/// the plan (for a note, also of that note's text, which embeds and heading
+/// anchors read; for a name, of the files that carry it).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Question {
     /// [`Urls::note`]: a linked or embedded note.
@@ -616,6 +616,10 @@ pub(crate) enum Question {
     Tag(String),
     /// [`Urls::keyword`].
     Keyword(String),
+    /// [`Urls::looked_up`]: which files carry a name.
+    Name(String),
+    /// [`Urls::listed_all`]: every file there is.
+    AllFiles,
 }
 
 impl Asked {
@@ -694,6 +698,14 @@ impl<'p, 'v> SiteUrls<'p, 'v> {
 }
 
 impl Urls for SiteUrls<'_, '_> {
+    fn looked_up(&self, name: &str) {
+        self.ask(Question::Name(name.to_owned()));
+    }
+
+    fn listed_all(&self) {
+        self.ask(Question::AllFiles);
+    }
+
     fn note(&self, idx: NoteIdx) -> Option<String> {
         self.ask(Question::Note(idx));
         self.plan.note_url(idx)

@@ -719,6 +719,25 @@ fn read_and_parse(root: &Path, paths: &[String], problems: &mut Vec<LoadProblem>
 
 /// Which file `link`, written in the note at `from`, names: Obsidian's rules
 /// over the file index (and the aliases when `use_aliases`).
+/// The file name `link` is resolved by: the last part of its target (a
+/// Markdown destination decoded first), as written; `None` when it names
+/// no file (`[[#Heading]]`, a folder). Resolution reads only the files that
+/// carry this name ([`FileIndex::named`]), the linking note's path, the
+/// attachment folder and, when no file matches, the aliases.
+#[must_use]
+pub fn lookup_name(link: &Link) -> Option<String> {
+    let target = link.target.trim();
+    let target = match link.kind {
+        LinkKind::Wiki | LinkKind::Embed => std::borrow::Cow::Borrowed(target),
+        LinkKind::Markdown | LinkKind::MarkdownEmbed => {
+            let t = target.strip_prefix('<').and_then(|t| t.strip_suffix('>')).map_or(target, str::trim);
+            percent_encoding::percent_decode_str(t).decode_utf8().ok()?
+        }
+    };
+    let name = target.rsplit('/').next().unwrap_or_default();
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
 fn resolution(files: &FileIndex, use_aliases: bool, from: &str, link: &Link) -> Resolution {
     match link.kind {
         LinkKind::Wiki | LinkKind::Embed => files.resolve_wikilink(&link.target, from, use_aliases),

@@ -440,16 +440,32 @@ impl FileIndex {
     /// preferred; `None` for a file that is not a drawing or has no export.
     #[must_use]
     pub fn excalidraw_export(&self, file: FileId) -> Option<FileId> {
+        let path = &self.paths[file.index()];
+        let dir = &path[..path.len() - path.rsplit('/').next().unwrap_or(path).len()];
+        self.excalidraw_export_names(file).iter().find_map(|name| self.lookup_path(&format!("{dir}{name}")))
+    }
+
+    /// The file names [`FileIndex::excalidraw_export`] looks for beside the
+    /// drawing `file`, in its order of preference (none for a file that is
+    /// not a drawing).
+    #[must_use]
+    pub fn excalidraw_export_names(&self, file: FileId) -> Vec<String> {
         if !self.is_excalidraw(file) {
-            return None;
+            return Vec::new();
         }
         let path = &self.paths[file.index()];
-        let drawing = if path.to_ascii_lowercase().ends_with(".md") { &path[..path.len() - 3] } else { path };
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let drawing = if name.to_ascii_lowercase().ends_with(".md") { &name[..name.len() - 3] } else { name };
         let plain = &drawing[..drawing.len() - ".excalidraw".len()];
-        [drawing, plain]
-            .iter()
-            .flat_map(|base| [format!("{base}.svg"), format!("{base}.png")])
-            .find_map(|export| self.lookup_path(&export))
+        [drawing, plain].iter().flat_map(|base| [format!("{base}.svg"), format!("{base}.png")]).collect()
+    }
+
+    /// The vault paths of the files named `name` (any case; a note also by
+    /// its name without `.md`), in path order: all that resolving a link by
+    /// this name reads of the file list.
+    pub fn named(&self, name: &str) -> impl Iterator<Item = &str> + '_ {
+        let list = self.by_name.get(&*fold(name)).map_or(&[][..], Vec::as_slice);
+        list.iter().map(|id| self.paths[id.index()].as_str())
     }
 
     /// Register `alias` (from a note's frontmatter `aliases`) for `note`.
