@@ -157,7 +157,7 @@ impl Staging {
 }
 
 /// `<parent>/.<name>.vellum-spare` for the output `<parent>/<name>`.
-fn spare_of(output: &Path) -> PathBuf {
+pub(crate) fn spare_of(output: &Path) -> PathBuf {
     let mut name = std::ffi::OsString::from(".");
     name.push(output.file_name().unwrap_or_default());
     name.push(".vellum-spare");

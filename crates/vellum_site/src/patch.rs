@@ -27,8 +27,9 @@
 //! shards, and swaps those few files into the output. Anything else, or
 //! anything missing, and `None` sends the caller to the full build.
 //!
-//! **What a kill leaves.** The new files are written beside their places
-//! first (`.<name>.vellum-patch`); then the build cache is told, in one
+//! **What a kill leaves.** The new files are written first into a folder of
+//! the spare kept beside the output (`.<output>.vellum-spare/.vellum-patch/`,
+//! never published); then the build cache is told, in one
 //! commit, that those pages are no longer what its page keys say (their keys
 //! are dropped, the freshness record cleared, a journal names the files);
 //! then each file is renamed over the old one (atomic per file); then one
@@ -560,21 +561,26 @@ fn db_error(path: &Path, e: impl std::fmt::Display) -> BuildError {
     BuildError::Io { path: path.to_path_buf(), source: std::io::Error::other(e.to_string()) }
 }
 
-/// Write `files` beside their places, tell the build cache (page keys
-/// dropped, freshness cleared, journal written), then rename each into place.
+/// Write `files` into a folder of the output's spare, tell the build cache
+/// (page keys dropped, freshness cleared, journal written), then rename each
+/// into place.
 fn swap(
     db: &Database,
     output: &Path,
     files: &[Replacement],
     patched: &[(String, cache::NoteEntry, String)],
 ) -> Result<(), BuildError> {
+    // Staged in the spare beside the output (same file system, never
+    // published, skipped by the vault's walk; the next full build, which
+    // takes the spare as its staging folder, deletes whatever a kill left).
+    let dir = crate::output::spare_of(output).join(".vellum-patch");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
-    for (rel, bytes) in files {
-        let to = output.join(rel);
-        let name = to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = to.with_file_name(format!(".{name}.vellum-patch"));
+    for (k, (rel, bytes)) in files.iter().enumerate() {
+        let tmp = dir.join(k.to_string());
         std::fs::write(&tmp, bytes).map_err(io(&tmp))?;
-        staged.push((tmp, to));
+        staged.push((tmp, output.join(rel)));
     }
     let journal: Vec<&str> = files.iter().map(|(rel, _)| rel.as_str()).collect();
     let w = db.begin_write().map_err(|e| db_error(output, e))?;
@@ -592,6 +598,7 @@ fn swap(
     for (tmp, to) in &staged {
         std::fs::rename(tmp, to).map_err(io(to))?;
     }
+    let _ = std::fs::remove_dir(&dir);
     Ok(())
 }
 
