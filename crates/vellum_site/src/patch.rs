@@ -369,7 +369,11 @@ pub fn patch(
     if !file.is_file() {
         return Err(Declined(NO_RECORD));
     }
-    let db = Database::open(&file).ok().because("the build cache is in use")?;
+    let db = match Database::open(&file) {
+        Ok(db) => db,
+        Err(redb::DatabaseError::DatabaseAlreadyOpen) => return Err(Declined("the build cache is in use")),
+        Err(_) => return Err(Declined(NO_RECORD)),
+    };
     let (meta, state, changed) = {
         let txn = db.begin_read().ok().because(NO_RECORD)?;
         let meta = cache::read_meta(&txn).because(NO_RECORD)?;
