@@ -13,14 +13,17 @@
 //! palette entry 0 and each ink has a ramp of 15 blends over its ground, so
 //! anti-aliased text costs one byte a pixel. Each glyph is rasterized once
 //! per thread (per style and half-pixel offset) by `tiny-skia` from the
-//! font's outline, and each keyword on its pill once per thread as one
-//! mask. The PNG's pixel stream is written by this crate's own deflate
-//! encoder (`zlib`), which knows what is drawn where: blank stretches are
-//! runs of zeros, and each row of a mask is encoded once per thread and
-//! copied as bits wherever the mask is drawn again. Only where masks meet
-//! (glyphs whose boxes overlap) are pixels drawn on a canvas and parsed;
-//! the checksum is kept from the pieces, so the blank card is never read.
-//! A card takes about an eighth of a millisecond.
+//! font's outline; each word of a line is drawn from its glyphs once per
+//! thread as one mask (per style and half-pixel start), and each keyword on
+//! its pill too: a journal's cards repeat their words. The PNG's pixel
+//! stream is written by this crate's own deflate encoder (`zlib`), which
+//! knows what is drawn where: blank stretches are runs of zeros, and each row
+//! of a mask is encoded once per thread and copied as bits wherever the mask
+//! is drawn again (a word's rows are its glyphs' rows joined, so a word met
+//! for the first time costs about what its glyphs do). Only where masks meet
+//! (glyphs or words whose boxes overlap) are pixels drawn and parsed; the
+//! checksum is kept from the pieces, so the blank card is never read. A card
+//! of words met before takes about a sixteenth of a millisecond.
 //!
 //! Only the bundled Noto Sans (regular and bold, SIL Open Font License, from
 //! the `notosans` crate) is ever loaded, never a system font, so the same card
@@ -57,7 +60,7 @@ pub const SUMMARY_LINES: usize = 3;
 pub const KEYWORDS: usize = 6;
 
 /// Changes whenever a card's look changes: part of every cache key of a card.
-pub const VERSION: &str = concat!("vellum_og ", env!("CARGO_PKG_VERSION"), " layout 3");
+pub const VERSION: &str = concat!("vellum_og ", env!("CARGO_PKG_VERSION"), " layout 4");
 
 /// Characters of a field read at most: enough for any card, and a bound on
 /// the work a hostile (megabytes long) title can cause.
@@ -580,13 +583,15 @@ fn level(alpha: u8) -> u8 {
     u8::try_from(l).unwrap_or(LEVELS)
 }
 
-/// Which mask: a glyph (of a style), a band, or a keyword on its pill; and
-/// its offset from the pixel grid in quarter pixels.
+/// Which mask: a glyph (of a style), a band, a word (of a style) or a
+/// keyword on its pill; and its offset from the pixel grid in quarter
+/// pixels (half pixels for a word: whether it starts half a pixel in).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum MaskKey {
     Glyph { style: Style, glyph: u32, quarter: u8 },
     Band { width: u32, height: u32, quarters: (u8, u8) },
     Pill { width: u32, quarters: (u8, u8), text: String },
+    Word { style: Style, half: bool, text: String },
 }
 
 /// The mask of `key`, rasterized on first use in this thread; `None` for
@@ -598,10 +603,10 @@ fn mask(key: MaskKey) -> Option<Rc<Mask>> {
     // Rasterized outside the borrow: a pill or a word draws its glyphs.
     let made = rasterize(&key).map(Rc::new);
     MASKS.with_borrow_mut(|cache| {
-        // Glyphs are few and kept; pills are one per keyword, many in a
-        // large vault: a bound on the memory they take. Emptied, they fill
-        // again with what the next cards use.
-        if matches!(key, MaskKey::Pill { .. }) {
+        // Glyphs are few and kept; words and pills are many in a large
+        // vault: a bound on the memory they take. Emptied, they fill again
+        // with what the next cards use.
+        if matches!(key, MaskKey::Pill { .. } | MaskKey::Word { .. }) {
             let bytes = made.as_ref().map_or(0, |m| m.pixels.len() * 2) + 64;
             if cache.bytes + bytes > MAX_MASK_BYTES {
                 cache.masks.retain(|k, _| matches!(k, MaskKey::Glyph { .. } | MaskKey::Band { .. }));
@@ -646,19 +651,43 @@ fn rasterize(key: &MaskKey) -> Option<Mask> {
         }
         MaskKey::Pill { width, quarters: (qx, qy), ref text } => {
             let (x, y) = (quarter(qx), quarter(qy));
-            let mut glyphs = Vec::new();
             let baseline = (y + PILL_HEIGHT / 2.0 + PILL_SIZE * 0.36).round() as i32;
-            line(Style::Keyword, x + PILL_PAD, text, |g, gx| {
-                if let Some(m) = mask(g) {
-                    glyphs.push((m, gx));
-                }
-            });
+            let glyphs = line(Style::Keyword, x + PILL_PAD, text);
             let fill = Mask::of(&pill(x, y, f32::from_bits(width))?, Ramp::Fill)?;
             let mut parts = vec![(&fill, 0, 0)];
             parts.extend(glyphs.iter().map(|(g, gx)| (&**g, *gx, baseline)));
             composite(&parts)
         }
+        MaskKey::Word { style, half, ref text } => word(style, half, text),
     }
+}
+
+/// The mask of `text`, a word in `style` set from a whole pixel (`half`:
+/// from half a pixel past it): its glyphs drawn together, its rows' codes
+/// joined from theirs, parsed only where glyphs meet.
+fn word(style: Style, half: bool, text: &str) -> Option<Mask> {
+    let glyphs = line(style, if half { 0.5 } else { 0.0 }, text);
+    let parts: Vec<_> = glyphs.iter().map(|(g, gx)| (&**g, *gx, 0)).collect();
+    let mut out = composite(&parts)?;
+    let (width, height) = (out.width, out.height);
+    let mut placed: Vec<Placed> = glyphs
+        .into_iter()
+        .filter_map(|(g, gx)| Placed::new(g, gx - out.left, -out.top, (width, height)))
+        .collect();
+    mark_alone(&mut placed);
+    placed.sort_by_key(|p| p.y.0);
+    let mut rows = zlib::Rows::with_width(width);
+    let mut z = zlib::Stream::bare(STRIDE);
+    let mut sweep = Sweep::default();
+    for y in 0..height {
+        let active = sweep.row(&placed, y);
+        let row = &out.pixels[y * width..][..width];
+        let above = y.checked_sub(1).map(|a| &out.pixels[a * width..][..width]);
+        write_line(&mut z, &placed, active, y, row, above);
+        rows.push(&mut z);
+    }
+    out.rows = OnceCell::from(rows);
+    Some(out)
 }
 
 /// `parts` drawn together, each moved by its offset, as one mask (the
@@ -680,19 +709,38 @@ fn composite(parts: &[(&Mask, i32, i32)]) -> Option<Mask> {
     (w > 0 && h > 0).then_some(out)
 }
 
-/// The glyphs of `text` in `style` set from `x` on: each glyph's mask key
+/// The glyphs of `text` in `style` set from `x` on: each glyph's mask
 /// and the whole pixel it is placed at.
-fn line(style: Style, x: f32, text: &str, mut each: impl FnMut(MaskKey, i32)) {
+fn line(style: Style, x: f32, text: &str) -> Vec<(Rc<Mask>, i32)> {
     let m = style.metrics();
     let mut pen_x = x;
+    let mut out = Vec::with_capacity(text.len());
     for c in text.chars() {
         let Some((g, advance)) = m.glyph(c) else { continue };
         let (x, quarter) = split(pen_x);
         // Glyphs are placed to the half pixel: finer than the eye tells
-        // apart at these sizes, and a letter met again on a line is more
-        // often the same mask, written as a repeat.
-        each(MaskKey::Glyph { style, glyph: g.to_u32(), quarter: quarter & !1 }, x);
+        // apart at these sizes, and a letter met again is more often the
+        // same mask.
+        out.extend(mask(MaskKey::Glyph { style, glyph: g.to_u32(), quarter: quarter & !1 }).map(|m| (m, x)));
         pen_x += advance;
+    }
+    out
+}
+
+/// The words of `text` in `style` set from `x` on: each word's mask key
+/// and the whole pixel it is placed at.
+fn words(style: Style, x: f32, text: &str, mut each: impl FnMut(MaskKey, i32)) {
+    let m = style.metrics();
+    let mut pen_x = x;
+    for (n, word) in text.split(' ').enumerate() {
+        if n > 0 {
+            pen_x += m.advance(' ');
+        }
+        if !word.is_empty() {
+            let (x, quarter) = split(pen_x);
+            each(MaskKey::Word { style, half: quarter >= 2, text: word.to_owned() }, x);
+            pen_x += m.width(word);
+        }
     }
 }
 
@@ -731,7 +779,7 @@ fn place(layout: &Layout) -> Vec<Placed> {
     let mut placed = Vec::with_capacity(256);
     let mut put = |key: MaskKey, x: i32, y: i32| {
         if let Some(m) = mask(key) {
-            placed.extend(Placed::new(m, x, y));
+            placed.extend(Placed::new(m, x, y, (WIDTH as usize, HEIGHT as usize)));
         }
     };
     for shape in &layout.shapes {
@@ -750,7 +798,7 @@ fn place(layout: &Layout) -> Vec<Placed> {
             }
             Shape::Text { x, y, style, text } => {
                 let baseline = y.round() as i32;
-                line(*style, *x, text, |key, x| put(key, x, baseline));
+                words(*style, *x, text, |key, x| put(key, x, baseline));
             }
         }
     }
@@ -781,25 +829,28 @@ struct Placed {
     /// Pixels it covers, clipped to the card: `[x.0, x.1)` × `[y.0, y.1)`.
     x: (usize, usize),
     y: (usize, usize),
-    /// Where its first row and column are on the card (they may be off it).
+    /// Where its first row and column are on its grid (they may be off it).
     left: i32,
     top: i32,
-    /// Whether it lies wholly on the card and no other mask's rectangle
-    /// meets its own: then the card's pixels there are its own, and its
+    /// Whether it lies wholly on its grid and no other mask's rectangle
+    /// meets its own: then the grid's pixels there are its own, and its
     /// rows' codes stand for them.
     alone: bool,
     /// For a mask alone, how far to its left the same mask lies alone on
-    /// the same rows (a letter again on a line): its rows are repeats.
+    /// the same rows (a letter again in a word, a word again on a line):
+    /// its rows are repeats.
     twin: Option<zlib::Distance>,
 }
 
 impl Placed {
-    /// `mask` moved by `(dx, dy)`, clipped to the card; `None` when off it.
-    fn new(mask: Rc<Mask>, dx: i32, dy: i32) -> Option<Self> {
+    /// `mask` moved by `(dx, dy)`, clipped to a grid of `(width, height)`
+    /// pixels (the card, a word); `None` when off it.
+    fn new(mask: Rc<Mask>, dx: i32, dy: i32, (width, height): (usize, usize)) -> Option<Self> {
         let (w, h) = (mask.width as i32, mask.height() as i32);
         let (left, top) = (mask.left + dx, mask.top + dy);
-        let (x0, x1) = (left.max(0), (left + w).min(WIDTH as i32));
-        let (y0, y1) = (top.max(0), (top + h).min(HEIGHT as i32));
+        let (width, height) = (i32::try_from(width).ok()?, i32::try_from(height).ok()?);
+        let (x0, x1) = (left.max(0), (left + w).min(width));
+        let (y0, y1) = (top.max(0), (top + h).min(height));
         if x0 >= x1 || y0 >= y1 {
             return None;
         }
@@ -875,48 +926,14 @@ fn encode(canvas: &[u8], placed: &mut [Placed]) -> Result<Vec<u8>, OgError> {
     out.extend_from_slice(&[0, 0, 0, 0]);
     out.extend_from_slice(b"IDAT");
     let mut z = zlib::Stream::new(STRIDE, out);
-    let mut next = 0;
-    let mut active: Vec<usize> = Vec::new();
+    let mut sweep = Sweep::default();
     for y in 0..HEIGHT as usize {
-        let before = active.len();
-        active.retain(|&k| placed[k].y.1 > y);
-        let mut changed = before != active.len();
-        while next < placed.len() && placed[next].y.0 <= y {
-            active.push(next);
-            next += 1;
-            changed = true;
-        }
-        if changed {
-            active.sort_by_key(|&k| placed[k].x.0);
-        }
+        let active = sweep.row(placed, y);
         // The filter byte.
         z.zeros(1);
-        let row = y * STRIDE + 1;
-        let mut x = 0;
-        let mut k = 0;
-        while k < active.len() {
-            let first = &placed[active[k]];
-            let (start, mut end) = first.x;
-            k += 1;
-            let mut single = true;
-            while k < active.len() && placed[active[k]].x.0 < end {
-                end = end.max(placed[active[k]].x.1);
-                single = false;
-                k += 1;
-            }
-            z.zeros(start.saturating_sub(x));
-            let start = start.max(x);
-            if start >= end {
-                continue;
-            }
-            if single && first.alone && start == first.x.0 {
-                first.write_row(&mut z, y);
-            } else {
-                let above = y.checked_sub(1).map(|_| &canvas[row + start - STRIDE..row + end - STRIDE]);
-                z.span(&canvas[row + start..row + end], above);
-            }
-            x = end;
-        }
+        let row = &canvas[y * STRIDE + 1..][..WIDTH as usize];
+        let above = y.checked_sub(1).map(|a| &canvas[a * STRIDE + 1..][..WIDTH as usize]);
+        let x = write_line(&mut z, placed, active, y, row, above);
         z.zeros(WIDTH as usize - x);
     }
     let mut out = z.finish();
@@ -928,6 +945,74 @@ fn encode(canvas: &[u8], placed: &mut [Placed]) -> Result<Vec<u8>, OgError> {
     let png = out.as_slice().to_vec();
     OUT.set(out);
     Ok(png)
+}
+
+/// The masks on each row of a grid in turn, from the top.
+#[derive(Default)]
+struct Sweep {
+    /// The next mask (in order of first row) not yet met.
+    next: usize,
+    /// The masks on the row, in order of `x`.
+    active: Vec<usize>,
+}
+
+impl Sweep {
+    /// The masks of `placed` (sorted by their first row) on row `y` (rows
+    /// asked in order), sorted by their first column.
+    fn row(&mut self, placed: &[Placed], y: usize) -> &[usize] {
+        let before = self.active.len();
+        self.active.retain(|&k| placed[k].y.1 > y);
+        let mut changed = before != self.active.len();
+        while self.next < placed.len() && placed[self.next].y.0 <= y {
+            self.active.push(self.next);
+            self.next += 1;
+            changed = true;
+        }
+        if changed {
+            self.active.sort_by_key(|&k| placed[k].x.0);
+        }
+        &self.active
+    }
+}
+
+/// Write row `y` of a grid into `z`, up to the last column a mask covers
+/// (returned): blank stretches as zeros, each mask alone there from its
+/// rows' codes, and masks that meet parsed from `row`, the row's drawn
+/// pixels (`above`, the row before, for repeats of it). `active` are the
+/// masks of `placed` on the row, in order of `x`.
+fn write_line(
+    z: &mut zlib::Stream,
+    placed: &[Placed],
+    active: &[usize],
+    y: usize,
+    row: &[u8],
+    above: Option<&[u8]>,
+) -> usize {
+    let mut x = 0;
+    let mut k = 0;
+    while k < active.len() {
+        let first = &placed[active[k]];
+        let (start, mut end) = first.x;
+        k += 1;
+        let mut single = true;
+        while k < active.len() && placed[active[k]].x.0 < end {
+            end = end.max(placed[active[k]].x.1);
+            single = false;
+            k += 1;
+        }
+        z.zeros(start.saturating_sub(x));
+        let start = start.max(x);
+        if start >= end {
+            continue;
+        }
+        if single && first.alone && start == first.x.0 {
+            first.write_row(z, y);
+        } else {
+            z.span(&row[start..end], above.map(|a| &a[start..end]));
+        }
+        x = end;
+    }
+    x
 }
 
 /// The PNG's signature and its chunks before the pixels: the header (8-bit

@@ -247,6 +247,34 @@ fn the_png_holds_exactly_the_pixels_drawn() {
 }
 
 #[test]
+fn a_words_rows_joined_from_its_glyphs_decode_to_its_pixels() {
+    // Glyphs alone, glyphs whose boxes meet (kerning pairs, `fj`), a letter
+    // again in the word, and a half-pixel start.
+    for (style, half, text) in [
+        (Style::Title, false, "Chipmakers"),
+        (Style::Title, true, "AVAVTjfjyy"),
+        (Style::Summary, true, "bookkeeping"),
+        (Style::Site, false, "x"),
+    ] {
+        let w = word(style, half, text).expect("a word with ink");
+        // Each row on its own line of a stream, after a zero, as the card
+        // writes a mask that is alone.
+        let mut z = zlib::Stream::new(STRIDE, Vec::new());
+        let mut expected = Vec::new();
+        for r in 0..w.height {
+            z.zeros(1);
+            assert!(z.row(w.rows(), r), "{text}: row {r} written from its code");
+            z.zeros(STRIDE - 1 - w.width);
+            expected.push(0);
+            expected.extend_from_slice(&w.pixels[r * w.width..][..w.width]);
+            expected.resize(expected.len() + STRIDE - 1 - w.width, 0);
+        }
+        let decoded = fdeflate::decompress_to_vec(&z.finish()).expect("a valid zlib stream");
+        assert_eq!(decoded, expected, "{text}");
+    }
+}
+
+#[test]
 fn the_zlib_stream_round_trips_through_an_independent_decoder() {
     let keywords: Vec<String> = vec!["one".into(), "two".into()];
     let c = card("A title", "A summary", &keywords);

@@ -45,6 +45,13 @@ pub(crate) struct Stream {
     adler: Adler,
     up: Distance,
     run: Distance,
+    /// A row's stream ([`Stream::bare`]) that has written nothing yet: the
+    /// zeros it is given are not its own, they lead up to its code.
+    lead: bool,
+    /// Zeros a row's stream dropped before its first byte.
+    dropped: usize,
+    /// Bytes written since then.
+    covered: usize,
 }
 
 impl Stream {
@@ -66,6 +73,27 @@ impl Stream {
             adler: Adler::new(),
             up: Distance::new(stride),
             run: Distance::new(1),
+            lead: false,
+            dropped: 0,
+            covered: 0,
+        }
+    }
+
+    /// A stream of one row at a time, for [`Rows::push`]: no header, each
+    /// row written as if after a zero, the zeros before its first byte left
+    /// out (they are written with the blank around it).
+    pub(crate) fn bare(stride: usize) -> Self {
+        debug_assert!(stride > 0 && stride <= WINDOW);
+        Self {
+            bits: Bits::default(),
+            zeros: 0,
+            last: Some(0),
+            adler: Adler::zero(),
+            up: Distance::new(stride),
+            run: Distance::new(1),
+            lead: true,
+            dropped: 0,
+            covered: 0,
         }
     }
 
@@ -81,6 +109,11 @@ impl Stream {
         if n == 0 {
             return;
         }
+        if self.lead {
+            self.dropped += n;
+            return;
+        }
+        self.covered += n;
         self.adler.zeros(n);
         if self.last != Some(0) {
             self.bits.literal(0);
@@ -101,6 +134,14 @@ impl Stream {
         let Some(&last) = cur.last() else { return };
         parse(&mut self.bits, cur, self.last, above, &self.run, &self.up);
         self.adler.bytes(cur);
+        self.wrote(cur.len(), last);
+    }
+
+    /// `n` bytes were written, the last of them `last`.
+    #[inline]
+    fn wrote(&mut self, n: usize, last: u8) {
+        self.lead = false;
+        self.covered += n;
         self.last = Some(last);
     }
 
@@ -126,18 +167,11 @@ impl Stream {
     /// A row's code next (the zeros before it written).
     #[inline]
     fn put_code(&mut self, rows: &Rows, r: &RowCode) {
-        let mut left = r.bits;
-        for &w in &rows.code[r.at as usize..] {
-            if left == 0 {
-                break;
-            }
-            let n = left.min(64);
-            // A row's last word is padded with zero bits.
-            self.bits.put(w, n);
-            left -= n;
-        }
-        self.adler.block(usize::from(r.ink.1 - r.ink.0), r.sum, r.weighted);
-        self.last = Some(r.last);
+        let words = (r.bits as usize).div_ceil(64);
+        self.bits.put_words(&rows.code[r.at as usize..][..words], r.bits);
+        let n = usize::from(r.ink.1 - r.ink.0);
+        self.adler.block(n, r.sum, r.weighted);
+        self.wrote(n, r.last);
     }
 
     /// Row `i` of `rows` next, as a repeat of the same row written `dist`
@@ -154,7 +188,7 @@ impl Stream {
         self.write_zeros();
         self.bits.matches(end - start, dist);
         self.adler.block(end - start, r.sum, r.weighted);
-        self.last = Some(r.last);
+        self.wrote(end - start, r.last);
         self.zeros(rows.width - end);
         true
     }
@@ -201,36 +235,49 @@ struct RowCode {
 }
 
 impl Rows {
+    /// No rows yet, each to be `width` bytes (below 65,536) wide.
+    pub(crate) fn with_width(width: usize) -> Self {
+        Self { width, code: Vec::new(), rows: Vec::new() }
+    }
+
+    /// The row `z` (a [`Stream::bare`]) was given since it was last taken,
+    /// as the next row; `z` is left ready for the row after. The caller
+    /// vouches that `z` was given the row from its first byte and no more
+    /// than `width` bytes, and, but for the first row, wrote repeats of the
+    /// row above only where that row is this one's.
+    pub(crate) fn push(&mut self, z: &mut Stream) {
+        debug_assert!(z.lead || z.dropped + z.covered <= self.width);
+        let start = z.dropped.min(self.width);
+        let end = (start + z.covered).min(self.width);
+        self.rows.push(RowCode {
+            at: u32::try_from(self.code.len()).unwrap_or(u32::MAX),
+            bits: u32::try_from(z.bits.out.len() * 8).unwrap_or(u32::MAX) + z.bits.filled,
+            ink: (u16::try_from(start).unwrap_or(0), u16::try_from(end).unwrap_or(0)),
+            sum: z.adler.sum(),
+            weighted: z.adler.weighted(),
+            last: if end > start { z.last.unwrap_or(0) } else { 0 },
+        });
+        z.bits.drain_words(&mut self.code);
+        z.zeros = 0;
+        z.last = Some(0);
+        z.adler = Adler::zero();
+        z.lead = true;
+        (z.dropped, z.covered) = (0, 0);
+    }
+
     /// `pixels` (rows of `width` bytes, `width` below 65,536) encoded, in
     /// a stream whose rows are `stride` bytes apart.
     pub(crate) fn new(pixels: &[u8], width: usize, stride: usize) -> Self {
-        let (run, up) = (Distance::new(1), Distance::new(stride));
-        let mut out = Self { width, code: Vec::with_capacity(pixels.len() / 16), rows: Vec::new() };
+        let mut out = Self::with_width(width);
+        out.code.reserve(pixels.len() / 16);
+        let mut z = Stream::bare(stride);
         let mut above: Option<&[u8]> = None;
-        let mut bits = Bits::default();
         for row in pixels.chunks(width.max(1)) {
             let start = row.iter().position(|&b| b != 0).unwrap_or(row.len());
             let end = row.iter().rposition(|&b| b != 0).map_or(start, |e| e + 1);
-            let ink = &row[start..end];
-            parse(&mut bits, ink, Some(0), above.map(|a| &a[start..end]), &run, &up);
-            let mut sums = Adler { a: 0, b: 0, zeros: 0 };
-            sums.bytes(ink);
-            out.rows.push(RowCode {
-                at: u32::try_from(out.code.len()).unwrap_or(u32::MAX),
-                bits: u32::try_from(bits.out.len() * 8).unwrap_or(u32::MAX) + bits.filled,
-                ink: (u16::try_from(start).unwrap_or(0), u16::try_from(end).unwrap_or(0)),
-                sum: sums.a as u32,
-                weighted: sums.b as u32,
-                last: ink.last().copied().unwrap_or(0),
-            });
-            // Each row's code in words of its own, the last padded with zeros.
-            let (whole, _) = bits.out.as_chunks::<8>();
-            out.code.extend(whole.iter().map(|w| u64::from_le_bytes(*w)));
-            if bits.filled > 0 {
-                out.code.push(bits.acc);
-            }
-            bits.out.clear();
-            (bits.acc, bits.filled) = (0, 0);
+            z.zeros(start);
+            z.span(&row[start..end], above.map(|a| &a[start..end]));
+            out.push(&mut z);
             above = Some(row);
         }
         out
@@ -258,6 +305,23 @@ const B_LIMIT: u64 = 1 << 62;
 impl Adler {
     fn new() -> Self {
         Self { a: 1, b: 0, zeros: 0 }
+    }
+
+    /// The sums of a block on its own (see [`Adler::block`]).
+    fn zero() -> Self {
+        Self { a: 0, b: 0, zeros: 0 }
+    }
+
+    /// A block's own plain sum, reduced.
+    fn sum(&mut self) -> u32 {
+        self.settle();
+        (self.a % BASE) as u32
+    }
+
+    /// A block's own weighted sum, reduced.
+    fn weighted(&mut self) -> u32 {
+        self.settle();
+        (self.b % BASE) as u32
     }
 
     /// `n` zeros: `a` stays, `b` gains `a` for each.
@@ -602,6 +666,23 @@ impl Bits {
         }
     }
 
+    /// Append the first `len` bits of `words` (all but the last word's bits
+    /// are whole; the last is padded with zero bits).
+    #[inline]
+    fn put_words(&mut self, words: &[u64], len: u32) {
+        let Some((&last, whole)) = words.split_last() else { return };
+        self.out.reserve(whole.len() * 8 + 8);
+        let f = self.filled;
+        for &w in whole {
+            // A whole word fills the accumulator: out it goes, and the bits
+            // that did not fit stay (none when it was empty).
+            let acc = self.acc | w << f;
+            self.out.extend_from_slice(&acc.to_le_bytes());
+            self.acc = w.wrapping_shr(64 - f) & u64::from(f != 0).wrapping_neg();
+        }
+        self.put(last, len - 64 * whole.len() as u32);
+    }
+
     #[inline]
     fn literal(&mut self, b: u8) {
         let (code, bits) = LITERALS[usize::from(b)];
@@ -651,6 +732,18 @@ impl Bits {
     fn one_match(&mut self, len: usize, dist: &Distance) {
         let (bits, n) = LENGTHS[len];
         self.put(u64::from(bits) | dist.bits << n, n + dist.len);
+    }
+
+    /// Move every bit written to the end of `words`, the last word padded
+    /// with zero bits, and start afresh.
+    fn drain_words(&mut self, words: &mut Vec<u64>) {
+        let (whole, _) = self.out.as_chunks::<8>();
+        words.extend(whole.iter().map(|w| u64::from_le_bytes(*w)));
+        if self.filled > 0 {
+            words.push(self.acc);
+        }
+        self.out.clear();
+        (self.acc, self.filled) = (0, 0);
     }
 
     /// Every bit written, its last byte padded with zero bits, after the
