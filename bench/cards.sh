@@ -11,6 +11,8 @@
 # Timed with hyperfine: a cold build (`--no-cache`: every card drawn) of each,
 # then a warm build of each (the build cache kept from the run before, one
 # note edited before every run, so the build is not skipped as up to date).
+# Every run starts after a `sync`, so that no run pays for writing back the
+# pages of the run before it.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -44,10 +46,10 @@ NOTE_ON=$(find "$WORK/on" -name '*.md' -not -path '*/.vellum/*' | sort | sed -n 
 NOTE_OFF=${NOTE_ON/"$WORK/on"/"$WORK/off"}
 cold() { echo "$VELLUM build $WORK/$1 --output $WORK/site-$1 --force --quiet --no-cache"; }
 warm() { echo "$VELLUM build $WORK/$1 --output $WORK/cached-$1 --force --quiet"; }
-touch_note() { echo "sh -c 'printf \"\\nx\\n\" >> \"$1\"'"; }
+touch_note() { echo "sh -c 'printf \"\\nx\\n\" >> \"$1\" && sync'"; }
 
 say "cold builds (every card drawn), $RUNS runs each"
-hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/cold.json" \
+hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/cold.json" --prepare sync \
     -n without "$(cold off)" -n with "$(cold on)" >&2
 
 say "warm builds (cache kept, one note edited before each run), $RUNS runs each"
