@@ -12,7 +12,7 @@
 # then a warm build of each (the build cache kept from the run before, one
 # note edited before every run, so the build is not skipped as up to date).
 # Every run starts after a `sync`, so that no run pays for writing back the
-# pages of the run before it.
+# pages of the run before it; each pair is timed in both orders.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -48,18 +48,45 @@ cold() { echo "$VELLUM build $WORK/$1 --output $WORK/site-$1 --force --quiet --n
 warm() { echo "$VELLUM build $WORK/$1 --output $WORK/cached-$1 --force --quiet"; }
 touch_note() { echo "sh -c 'printf \"\\nx\\n\" >> \"$1\" && sync'"; }
 
-say "cold builds (every card drawn), $RUNS runs each"
-hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/cold.json" --prepare sync \
-    -n without "$(cold off)" -n with "$(cold on)" >&2
+# On this kind of machine the second command of a hyperfine run is slower
+# than the first (by up to a fifth): each pair is timed in both orders and
+# the runs pooled.
+say "cold builds (every card drawn), 2 x $RUNS runs each"
+for order in "without with" "with without"; do
+    args=()
+    for side in $order; do
+        if [ "$side" = with ]; then args+=(-n with "$(cold on)"); else args+=(-n without "$(cold off)"); fi
+    done
+    hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/cold-${order%% *}-first.json" \
+        --prepare sync "${args[@]}" >&2
+done
 
-say "warm builds (cache kept, one note edited before each run), $RUNS runs each"
-hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/warm.json" \
-    --prepare "$(touch_note "$NOTE_OFF")" -n without "$(warm off)" \
-    --prepare "$(touch_note "$NOTE_ON")" -n with "$(warm on)" >&2
+say "warm builds (cache kept, one note edited before each run), 2 x $RUNS runs each"
+for order in "without with" "with without"; do
+    args=()
+    for side in $order; do
+        if [ "$side" = with ]; then
+            args+=(--prepare "$(touch_note "$NOTE_ON")" -n with "$(warm on)")
+        else
+            args+=(--prepare "$(touch_note "$NOTE_OFF")" -n without "$(warm off)")
+        fi
+    done
+    hyperfine --warmup 1 --runs "$RUNS" --export-json "$WORK/warm-${order%% *}-first.json" "${args[@]}" >&2
+done
 
-median() { python3 -c "import json; r={x['command']:x['median'] for x in json.load(open('$1'))['results']}; print(r['without'], r['with'])"; }
-read -r c0 c1 < <(median "$WORK/cold.json")
-read -r w0 w1 < <(median "$WORK/warm.json")
+# The median of each side's runs, pooled over both orders.
+median() {
+    python3 - "$@" <<'PY'
+import json, statistics, sys
+times = {}
+for path in sys.argv[1:]:
+    for r in json.load(open(path))["results"]:
+        times.setdefault(r["command"], []).extend(r["times"])
+print(statistics.median(times["without"]), statistics.median(times["with"]))
+PY
+}
+read -r c0 c1 < <(median "$WORK/cold-without-first.json" "$WORK/cold-with-first.json")
+read -r w0 w1 < <(median "$WORK/warm-without-first.json" "$WORK/warm-with-first.json")
 printf '\nnotes %s (seed %s), load %s\n' "$NOTES" "$SEED" "$(cut -d' ' -f1 /proc/loadavg)"
 python3 -c "print('cold  without %.2f s, with %.2f s: +%.0f%%' % ($c0, $c1, 100 * ($c1 - $c0) / $c0))"
 python3 -c "print('warm  without %.2f s, with %.2f s: +%.0f%%' % ($w0, $w1, 100 * ($w1 - $w0) / $w0))"

@@ -253,6 +253,9 @@ impl Pipeline<'_, '_> {
             })
             .collect();
         let mut used: FxHashSet<String> = FxHashSet::default();
+        // For a whole site, the store's cards are listed once (it is then
+        // read whole, to be pruned); for a few notes, each is looked up.
+        let listed = store.dir().filter(|_| prune).map(kept_cards);
         let exe = vellum_cache::stamps::exe_identity();
         for chunk in wanted.chunks(CHUNK) {
             let plan = &self.plan;
@@ -263,7 +266,7 @@ impl Pipeline<'_, '_> {
                     let name = format!("{}.png", blake3::Hash::from_bytes(text.key(&exe)).to_hex());
                     if let Some(dir) = store.dir() {
                         let kept = dir.join(&name);
-                        if kept.is_file() {
+                        if listed.as_ref().map_or_else(|| kept.is_file(), |l| l.contains(&name)) {
                             return Ok((rel.clone(), name, Made::Kept(kept)));
                         }
                     }
@@ -308,8 +311,8 @@ impl Pipeline<'_, '_> {
                 }
             }
         }
-        if prune && let Store::ReadWrite(dir) = &store {
-            prune_store(dir, &used);
+        if let (Some(listed), Store::ReadWrite(dir)) = (&listed, &store) {
+            prune_store(dir, listed, &used);
         }
         Ok(())
     }
@@ -341,16 +344,21 @@ fn remember(name: &str, bytes: &[u8]) {
     }
 }
 
-/// Delete the cards in `dir` not in `used` (best effort: a card left over
-/// costs only disk space).
-fn prune_store(dir: &Path, used: &FxHashSet<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let Some(name) = name.to_str() else { continue };
-        if !used.contains(name) {
-            let _ = std::fs::remove_file(e.path());
-        }
+/// The file names of the cards kept in `dir` (none when it cannot be read).
+fn kept_cards(dir: &Path) -> FxHashSet<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return FxHashSet::default() };
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect()
+}
+
+/// Delete the cards of `listed` (kept in `dir`) that are not `used` (best
+/// effort: a card left over costs only disk space).
+fn prune_store(dir: &Path, listed: &FxHashSet<String>, used: &FxHashSet<String>) {
+    for name in listed.difference(used) {
+        let _ = std::fs::remove_file(dir.join(name));
     }
 }
 
