@@ -939,8 +939,12 @@ fn a_broken_or_missing_snippet_is_a_warning_naming_it() {
 fn v501_invalid_permalink() {
     let c = check_case("invalid_permalink");
     let d = c.with_code(Code::InvalidPermalink);
-    assert_eq!(d.len(), 1, "{}", c.rendered);
-    assert_eq!(c.line_col(d[0]), Some((2, 12)), "at the value");
+    assert_eq!(d.len(), 2, "{}", c.rendered);
+    assert_eq!((d[0].file.as_str(), c.line_col(d[0])), ("bad.md", Some((2, 12))), "at the value");
+    // `permalink: /` asks for the front page: the first note in path order
+    // has it, a second is told which note that is.
+    assert_eq!(d[1].file, "welcome.md");
+    assert!(d[1].message.contains("`home.md` asks for it first"), "{}", d[1].message);
     insta::assert_snapshot!(c.rendered);
 }
 

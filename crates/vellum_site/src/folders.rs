@@ -210,8 +210,9 @@ impl Folders {
 }
 
 /// The note that is the site's front page: `[site] home` resolved as a
-/// wikilink written at the vault's root, else a root `index.md`, else a
-/// root `Home.md` (any case). Only a published note that is not a draft
+/// wikilink written at the vault's root, else the first note (in path
+/// order) whose `permalink` is `/`, else a root `index.md`, else a root
+/// `Home.md` (any case). Only a published note that is not a draft
 /// qualifies; a `home` that names no such note is a warning and no front
 /// page.
 pub(crate) fn home_note(
@@ -244,9 +245,18 @@ pub(crate) fn home_note(
             ),
         };
     }
+    let asks = published.iter().copied().find(|&i| {
+        eligible(i)
+            && vault.notes[i]
+                .note
+                .properties
+                .permalink
+                .as_ref()
+                .is_some_and(|p| vellum_syntax::url::is_root(&p.value))
+    });
     let root =
         |name: &str| vault.note_by_path(name).filter(|&i| !vault.notes[i].path.contains('/') && eligible(i));
-    (root("index.md").or_else(|| root("Home.md")), None)
+    (asks.or_else(|| root("index.md")).or_else(|| root("Home.md")), None)
 }
 
 /// A folder as a listing shows it: sub-folders and notes.
@@ -538,5 +548,13 @@ mod tests {
         assert!(home.is_none() && warning.is_some_and(|w| w.contains("Nowhere")));
         let (home, warning) = home_note(&v, Some("[[HOME]]"), &published);
         assert!(home.is_none() && warning.is_some_and(|w| w.contains("not published")));
+        // `permalink: /` (Obsidian Publish's home note) comes before index.md,
+        // and `[site] home` before it.
+        let v = vault(&[("index.md", "# I\n"), ("w/Welcome.md", "---\npermalink: /\n---\n# W\n")]);
+        let published: Vec<NoteIdx> = (0..v.notes.len()).collect();
+        let (home, _) = home_note(&v, None, &published);
+        assert_eq!(home.map(|i| v.notes[i].path.as_str()), Some("w/Welcome.md"));
+        let (home, _) = home_note(&v, Some("index"), &published);
+        assert_eq!(home.map(|i| v.notes[i].path.as_str()), Some("index.md"));
     }
 }

@@ -146,6 +146,15 @@ pub fn in_section(path: &str) -> bool {
     SECTIONS.contains(&first)
 }
 
+/// Whether a `permalink` value is the site's root (`/`): the note asks to be
+/// the front page, as Obsidian Publish's home note does. Its own page keeps
+/// the URL of its file name ([`permalink`] refuses the empty path).
+#[must_use]
+pub fn is_root(raw: &str) -> bool {
+    let raw = raw.trim();
+    !raw.is_empty() && raw.trim_matches('/').is_empty()
+}
+
 /// Whether `path` has the shape of page 2, 3, … of a list: `page/<n>` or
 /// `…/page/<n>`. Lists put their later pages at `<list>/page/<n>/`, so no
 /// slug may have that shape.
@@ -278,6 +287,7 @@ mod tests {
         assert_eq!(permalink(" /My/Page_2/ "), Ok("my/page_2".to_owned()));
         assert_eq!(permalink("about"), Ok("about".to_owned()));
         assert_eq!(permalink("/"), Err(BadPermalink::Empty));
+        assert!(is_root("/") && is_root(" // ") && !is_root("") && !is_root("/a/"));
         assert_eq!(permalink(""), Err(BadPermalink::Empty));
         assert_eq!(permalink("https://example.com/a"), Err(BadPermalink::Absolute));
         assert_eq!(permalink("//example.com/a"), Err(BadPermalink::Absolute));

@@ -2,7 +2,8 @@
 //!
 //! - `V501 invalid-permalink`: a `permalink` that cannot be a path on the
 //!   site (empty, a whole URL, `..`, characters outside letters, digits, `-`
-//!   and `_`); the note keeps the URL its path gives it.
+//!   and `_`); the note keeps the URL its path gives it. `permalink: /` asks
+//!   for the front page, and is reported only when another note has it.
 //! - `V502 duplicate-url`: a `permalink` that claims a URL another published
 //!   note has (by its own permalink or by its path) or a section of the site
 //!   (`tags/…`). Notes claim URLs in path order and the first claim wins
@@ -29,6 +30,20 @@ pub fn published(note: &Note) -> bool {
 /// `V501`, per note.
 pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
     let Some(p) = &cx.note.note.properties.permalink else { return };
+    if vellum_syntax::url::is_root(&p.value) {
+        if let Some(why) = front_page_elsewhere(cx) {
+            out.push(
+                Diagnostic::new(
+                    Code::InvalidPermalink,
+                    &cx.note.path,
+                    Some(p.span),
+                    format!("`permalink: {}` asks for the site's front page, but {why}", p.value),
+                )
+                .with_help("remove the `permalink`, or give it a path such as `notes/my-page`"),
+            );
+        }
+        return;
+    }
     if let Err(why) = vellum_syntax::url::permalink(&p.value) {
         out.push(
             Diagnostic::new(
@@ -42,6 +57,33 @@ pub(crate) fn check(cx: &NoteContext<'_>, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
+}
+
+/// Why a published note whose `permalink` is `/` is not the front page, if
+/// it is not: `[site] home` names another note, or a note before it in path
+/// order asks first (the site's choice, `vellum_site`'s `home_note`).
+fn front_page_elsewhere(cx: &NoteContext<'_>) -> Option<String> {
+    if !published(&cx.note.note) {
+        return None;
+    }
+    let vault = cx.vault;
+    if let Ok(site) = &vault.config.site
+        && let Some(home) = site.home.as_deref().map(str::trim).filter(|h| !h.is_empty())
+    {
+        let target = home.trim_start_matches("[[").trim_end_matches("]]");
+        let named = vault
+            .files
+            .resolve_wikilink(target, "", vault.config.links.resolve_aliases)
+            .target
+            .and_then(|f| vault.note_of_file(f));
+        return (named != Some(cx.idx))
+            .then(|| format!("`[site] home = \"{home}\"` in vellum.toml gives it to another note"));
+    }
+    let first = vault.notes.iter().find(|n| {
+        published(&n.note)
+            && n.note.properties.permalink.as_ref().is_some_and(|p| vellum_syntax::url::is_root(&p.value))
+    })?;
+    (first.path != cx.note.path).then(|| format!("`{}` asks for it first (in path order)", first.path))
 }
 
 /// `V502` over the whole vault.
