@@ -93,3 +93,8 @@ pub(crate) fn json(l: &Located) -> String {
     };
     serde_json::to_string(&j).unwrap_or_default()
 }
+
+/// `one` or `many`, whichever goes with `n`.
+pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}

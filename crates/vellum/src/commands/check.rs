@@ -93,13 +93,16 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, String> {
     let count = |s| diagnostics.iter().filter(|d| d.diagnostic.severity == s).count();
     let errors = count(Severity::Error);
     if !args.quiet {
+        let (warnings, notes) = (count(Severity::Warning), count(Severity::Note));
+        let counted = |n: usize, one, many| format!("{n} {}", printer::plural(n, one, many));
         eprintln!(
-            "checked {} notes and {} files in {:.0?}: {errors} errors, {} warnings, {} notes",
-            checked.notes,
-            checked.files,
+            "checked {} and {} in {:.0?}: {}, {}, {}",
+            counted(checked.notes, "note", "notes"),
+            counted(checked.files, "file", "files"),
             started.elapsed(),
-            count(Severity::Warning),
-            count(Severity::Note),
+            counted(errors, "error", "errors"),
+            counted(warnings, "warning", "warnings"),
+            counted(notes, "note", "notes"),
         );
     }
     if args.verbose {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use vellum_search::{SearchIndex, UpdateStats};
 
 use crate::args::TableFormat;
+use crate::printer;
 
 /// Arguments of `vellum search`.
 #[derive(Debug, clap::Args)]
@@ -140,21 +141,21 @@ fn report_update(stats: &UpdateStats) {
         eprintln!(
             "built the search index: {} {} in {ms}ms",
             stats.added,
-            plural(stats.added, "note", "notes")
+            printer::plural(stats.added, "note", "notes")
         );
         return;
     }
     let mut parts = Vec::new();
     if stats.added + stats.updated > 0 {
         let n = stats.added + stats.updated;
-        parts.push(format!("indexed {n} changed {}", plural(n, "note", "notes")));
+        parts.push(format!("indexed {n} changed {}", printer::plural(n, "note", "notes")));
     }
     if stats.removed > 0 {
-        parts.push(format!("removed {} deleted {}", stats.removed, plural(stats.removed, "note", "notes")));
+        parts.push(format!(
+            "removed {} deleted {}",
+            stats.removed,
+            printer::plural(stats.removed, "note", "notes")
+        ));
     }
     eprintln!("{} ({} unchanged) in {ms}ms", parts.join(", "), stats.unchanged);
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }

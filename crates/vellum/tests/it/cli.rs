@@ -164,7 +164,7 @@ fn human_output_of_the_seed_note() {
     assert!(r.stdout.contains("  --> Nvidia Open Sources GPU Kernel Modules.md:86:1\n"), "{}", r.stdout);
     assert!(r.stdout.contains("86 | #\n"), "the source line: {}", r.stdout);
     assert!(r.stdout.contains("   | ^\n"), "a caret under it: {}", r.stdout);
-    assert!(r.stderr.contains("0 errors, 1 warnings, 3 notes"), "{}", r.stderr);
+    assert!(r.stderr.contains("0 errors, 1 warning, 3 notes"), "{}", r.stderr);
     insta::assert_snapshot!(r.stdout);
 }
 
