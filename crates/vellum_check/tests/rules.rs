@@ -949,6 +949,18 @@ fn v501_invalid_permalink() {
 }
 
 #[test]
+fn v501_the_front_page_named_in_the_config_wins() {
+    // `[site] home` names the second note asking for `/`: the first is told.
+    let tmp = temp_copy("invalid_permalink");
+    std::fs::write(tmp.path().join("vellum.toml"), "[site]\nhome = \"[[welcome]]\"\n").expect("write");
+    let c = check_dir(tmp.path());
+    let d = c.with_code(Code::InvalidPermalink);
+    let files: Vec<&str> = d.iter().map(|d| d.file.as_str()).collect();
+    assert_eq!(files, ["bad.md", "home.md"], "{}", c.rendered);
+    assert!(d[1].message.contains("`[site] home = \"[[welcome]]\"`"), "{}", d[1].message);
+}
+
+#[test]
 fn v502_duplicate_url() {
     let c = check_case("duplicate_url");
     let d = c.with_code(Code::DuplicateUrl);

@@ -222,13 +222,7 @@ pub(crate) fn home_note(
 ) -> (Option<NoteIdx>, Option<String>) {
     let eligible = |i: NoteIdx| published.binary_search(&i).is_ok() && !vault.notes[i].is_draft();
     if let Some(name) = home.map(str::trim).filter(|h| !h.is_empty()) {
-        let target = name.trim_start_matches("[[").trim_end_matches("]]");
-        let found = vault
-            .files
-            .resolve_wikilink(target, "", vault.config.links.resolve_aliases)
-            .target
-            .and_then(|f| vault.note_of_file(f));
-        return match found {
+        return match vault.note_named(name) {
             Some(i) if eligible(i) => (Some(i), None),
             Some(i) => (
                 None,

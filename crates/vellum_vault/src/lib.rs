@@ -974,6 +974,17 @@ impl Vault {
         self.note_of_file.get(&id).copied()
     }
 
+    /// The note a setting names (`"Start here"`, `"[[docs/Welcome]]"`): the
+    /// name resolved as a wikilink written at the vault's root.
+    #[must_use]
+    pub fn note_named(&self, name: &str) -> Option<NoteIdx> {
+        let target = name.trim().trim_start_matches("[[").trim_end_matches("]]");
+        self.files
+            .resolve_wikilink(target, "", self.config.links.resolve_aliases)
+            .target
+            .and_then(|f| self.note_of_file(f))
+    }
+
     /// The note at a vault path (case-insensitive).
     #[must_use]
     pub fn note_by_path(&self, path: &str) -> Option<NoteIdx> {

@@ -70,13 +70,7 @@ fn front_page_elsewhere(cx: &NoteContext<'_>) -> Option<String> {
     if let Ok(site) = &vault.config.site
         && let Some(home) = site.home.as_deref().map(str::trim).filter(|h| !h.is_empty())
     {
-        let target = home.trim_start_matches("[[").trim_end_matches("]]");
-        let named = vault
-            .files
-            .resolve_wikilink(target, "", vault.config.links.resolve_aliases)
-            .target
-            .and_then(|f| vault.note_of_file(f));
-        return (named != Some(cx.idx))
+        return (vault.note_named(home) != Some(cx.idx))
             .then(|| format!("`[site] home = \"{home}\"` in vellum.toml gives it to another note"));
     }
     let first = vault.notes.iter().find(|n| {
