@@ -9,8 +9,9 @@ Every `og.png` under each site is inflated (one dynamic deflate block, as
 `vellum_og` writes it) and its literal/length and distance symbols counted.
 Each site weighs the same whatever its number of cards; the optimal code
 lengths of at most 15 bits for the pooled counts (package-merge, every symbol
-given a code, as the encoder needs) are printed as the `LIT_LENGTHS` and
-`DIST_LENGTHS` tables of `crates/vellum_og/src/zlib.rs`, with the bits they
+given a code, as the encoder needs) are printed as the `PALETTE_LENGTHS`,
+`CODE_LENGTHS` and `DIST_LENGTHS` tables of `crates/vellum_og/src/zlib.rs`
+(the literals no palette has take 15 bits), with the bits they
 would save on each site's cards against the lengths the cards were written
 with. Extra bits of lengths and distances are the same under any code and
 left out of the counts.
@@ -144,13 +145,13 @@ def cost(lit, dist, lit_lengths, dist_lengths):
     return sum(f * n for f, n in zip(lit, lit_lengths)) + sum(f * n for f, n in zip(dist, dist_lengths))
 
 
-# The literal/length table's rows: the background, the five ramps of 15
-# palette indices (as `vellum_og` lays them out), the indices no palette
-# has, then end of block and the match lengths.
-LIT_ROWS = [(1, "background")] + [(15, ramp) for ramp in ("Fill", "Band", "Ink", "Soft", "PillInk")] + [(15, "")] * 12 + [
-    (15, "end of block, match lengths 3 to 26"),
-    (15, "match lengths 27 to 258"),
-]
+# The palette indices a card uses: the background, then five ramps of 15
+# (as `vellum_og` lays them out); the literals after them, up to 255, are
+# never written and take the longest codes.
+PALETTE = 76
+PALETTE_ROWS = [(1, "background")] + [(15, ramp) for ramp in ("Fill", "Band", "Ink", "Soft", "PillInk")]
+# End of block and the match lengths (symbols 256 to 285).
+CODE_ROWS = [(15, "end of block, match lengths 3 to 26"), (15, "match lengths 27 to 258")]
 
 
 def rust_table(name, size, lengths, rows):
@@ -189,7 +190,10 @@ def main():
         before = cost(lit, dist, old_lit, old_dist)
         after = cost(lit, dist, lit_lengths, dist_lengths)
         print(f"// {site}: {n} cards, {before} bits of codes as written, {after} with these ({after / before - 1:+.1%})")
-    print(rust_table("LIT_LENGTHS", "LITLEN_SYMBOLS", lit_lengths, LIT_ROWS))
+    if any(n != MAX_BITS for n in lit_lengths[PALETTE:256]):
+        sys.exit(f"a literal past the palette got a code shorter than {MAX_BITS} bits")
+    print(rust_table("PALETTE_LENGTHS", PALETTE, lit_lengths[:PALETTE], PALETTE_ROWS))
+    print(rust_table("CODE_LENGTHS", LITLEN - 256, lit_lengths[256:], CODE_ROWS))
     print(rust_table("DIST_LENGTHS", DIST, dist_lengths, [(15, ""), (15, "")]))
 
 

@@ -496,38 +496,48 @@ impl Distance {
 /// every symbol given one) for the symbols of the cards of two sites, each
 /// weighing the same: a generated journal of 10,000 notes (199 of its cards)
 /// and the Obsidian help vault (173); `bench/card_codes.py` counts them and
-/// prints these tables. The literals are palette indices: the background
-/// (0, written once before each run of it) takes 3 bits, each ramp's full
-/// ink 4 to 9, its blends 6 to 12, indices no palette has 15. The longest
-/// match (258, blank stretches) takes 2 bits, shorter ones 5 to 10. Of the
-/// distances, 1 (runs) and the code holding one row (1,201, repeats of the
-/// row above) take 1 and 2 bits. Both codes are complete (a unit test holds
-/// it).
+/// prints the tables this one is made of. The literals are palette indices
+/// ([`PALETTE_LENGTHS`]): the background (0, written once before each run of
+/// it) takes 3 bits, each ramp's full ink 4 to 9, its blends 6 to 12; the
+/// indices no palette has take 15. Of the match lengths ([`CODE_LENGTHS`]),
+/// the longest (258, blank stretches) takes 2 bits, shorter ones 5 to 10.
+/// Both codes are complete (a unit test holds it).
+const LIT_LENGTHS: [u8; LITLEN_SYMBOLS] = {
+    let mut t = [15u8; LITLEN_SYMBOLS];
+    let mut s = 0;
+    while s < PALETTE_LENGTHS.len() {
+        t[s] = PALETTE_LENGTHS[s];
+        s += 1;
+    }
+    let mut s = 0;
+    while s < CODE_LENGTHS.len() {
+        t[256 + s] = CODE_LENGTHS[s];
+        s += 1;
+    }
+    t
+};
+
+/// The code lengths of the palette indices a card writes (see [`LIT_LENGTHS`]).
 #[rustfmt::skip]
-const LIT_LENGTHS: [u8; LITLEN_SYMBOLS] = [
+const PALETTE_LENGTHS: [u8; 76] = [
     3, // background
     10, 10, 10, 12, 10, 11, 10, 10, 10, 10, 11, 10, 10, 10, 7, // Fill
     10, 11, 11, 10, 12, 11, 12, 11, 11, 12, 10, 10, 12, 11, 9, // Band
     7, 7, 7, 6, 8, 7, 7, 6, 7, 8, 7, 7, 7, 7, 6, // Ink
     7, 7, 7, 6, 8, 7, 7, 6, 7, 8, 7, 7, 7, 7, 4, // Soft
     9, 9, 9, 9, 10, 9, 9, 8, 9, 9, 8, 9, 9, 8, 7, // PillInk
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
-    15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15,
+];
+
+/// The code lengths of end of block and the match lengths, symbols 256 to
+/// 285 (see [`LIT_LENGTHS`]).
+#[rustfmt::skip]
+const CODE_LENGTHS: [u8; 30] = [
     13, 5, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 6, 7, // end of block, match lengths 3 to 26
     8, 8, 9, 9, 10, 10, 9, 9, 9, 10, 9, 9, 10, 10, 2, // match lengths 27 to 258
 ];
 
-/// The distance codes' lengths (see [`LIT_LENGTHS`]).
+/// The distance codes' lengths: 1 (runs) takes 1 bit, the code holding
+/// one row (1,201, repeats of the row above) 2 (see [`LIT_LENGTHS`]).
 #[rustfmt::skip]
 const DIST_LENGTHS: [u8; 30] = [
     1, 14, 14, 14, 14, 7, 7, 9, 6, 5, 5, 5, 5, 5, 5,
